@@ -1,0 +1,8 @@
+#include "keykiosk/logging.h"
+
+Q_LOGGING_CATEGORY(lcToken, "kk.token", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPcsc, "kk.pcsc", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUdev, "kk.udev", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPresence, "kk.presence", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcStatus, "kk.status", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcKiosk, "kk.kiosk", QtInfoMsg)

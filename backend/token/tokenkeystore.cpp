@@ -1,0 +1,100 @@
+#include "keykiosk/token/tokenkeystore.h"
+
+#include "keykiosk/logging.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <libp11.h>
+
+namespace kk {
+
+struct TokenKeyStore::Private
+{
+    PKCS11_CTX *ctx = nullptr;
+    bool loaded = false;
+    PKCS11_SLOT *slotList = nullptr;
+    unsigned int slotCount = 0;
+
+    ~Private()
+    {
+        // EVP_PKEYs handed out reference these slotList: callers drop them first (documented).
+        if (slotList)
+            PKCS11_release_all_slots(ctx, slotList, slotCount);
+        if (loaded)
+            PKCS11_CTX_unload(ctx);
+        if (ctx)
+            PKCS11_CTX_free(ctx);
+    }
+};
+
+TokenKeyStore::TokenKeyStore(std::unique_ptr<Private> priv) : d(std::move(priv)) {}
+TokenKeyStore::~TokenKeyStore() = default;
+
+Expected<std::unique_ptr<TokenKeyStore>> TokenKeyStore::open(const QString &modulePath)
+{
+    if (!QFileInfo::exists(modulePath))
+        return Error(ErrorCode::ModuleNotFound, QStringLiteral("PKCS#11 module not found: '%1'").arg(modulePath));
+    auto priv = std::make_unique<Private>();
+    priv->ctx = PKCS11_CTX_new();
+    if (!priv->ctx)
+        return Error(ErrorCode::Internal, QStringLiteral("PKCS11_CTX_new failed"));
+    if (PKCS11_CTX_load(priv->ctx, QFile::encodeName(modulePath).constData()) != 0)
+        return Error(ErrorCode::ModuleBroken, QStringLiteral("libp11 could not load '%1'").arg(modulePath));
+    priv->loaded = true;
+    return std::unique_ptr<TokenKeyStore>(new TokenKeyStore(std::move(priv)));
+}
+
+void TokenKeyStore::releaseSlots()
+{
+    if (d->slotList)
+        PKCS11_release_all_slots(d->ctx, d->slotList, d->slotCount);
+    d->slotList = nullptr;
+    d->slotCount = 0;
+}
+
+Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id,
+                                               const SecureBuffer &pin)
+{
+    // Slots are enumerated afresh: the token may have been swapped since the last call.
+    releaseSlots();
+    if (PKCS11_enumerate_slots(d->ctx, &d->slotList, &d->slotCount) != 0)
+        return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating slotList failed"));
+
+    PKCS11_SLOT *slot = nullptr;
+    for (unsigned int i = 0; i < d->slotCount; ++i) {
+        PKCS11_SLOT *candidate = &d->slotList[i];
+        if (candidate->token && QString::fromUtf8(candidate->token->serialnr).trimmed() == tokenSerial) {
+            slot = candidate;
+            break;
+        }
+    }
+    if (!slot)
+        return Error(ErrorCode::TokenRemoved, QStringLiteral("no token with serial %1").arg(tokenSerial));
+
+    // Read-write, because the same slot later stores the new certificate.
+    if (PKCS11_open_session(slot, 1) != 0)
+        return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: opening a session failed"));
+    int loggedIn = 0;
+    if (PKCS11_is_logged_in(slot, 0, &loggedIn) != 0 || !loggedIn) {
+        if (PKCS11_login(slot, 0, pin.c_str()) != 0)
+            return Error(ErrorCode::PinIncorrect, QStringLiteral("libp11: login failed"));
+    }
+
+    PKCS11_KEY *keys = nullptr;
+    unsigned int keyCount = 0;
+    if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) != 0)
+        return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating keys failed"));
+    for (unsigned int i = 0; i < keyCount; ++i) {
+        PKCS11_KEY *key = &keys[i];
+        if (!key->isPrivate || QByteArray(reinterpret_cast<const char *>(key->id), int(key->id_len)) != id)
+            continue;
+        EvpPkeyPtr evp(PKCS11_get_private_key(key));
+        if (!evp)
+            return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: no EVP_PKEY for key %1").arg(QString::fromLatin1(id.toHex())));
+        return evp;
+    }
+    return Error(ErrorCode::ObjectNotFound, QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
+}
+
+} // namespace kk

@@ -1,0 +1,89 @@
+#pragma once
+// Every typed enum that crosses into QML or the log, in one Q_NAMESPACE (Qt allows one
+// per namespace). QML reaches them as KK.<Value> through registerKioskTypes().
+
+#include <QObject>
+
+namespace kk {
+Q_NAMESPACE
+
+enum class ErrorCode {
+    None = 0,
+    // token layer
+    ModuleNotFound = 101,
+    ModuleBroken = 102,
+    NoTokenPresent = 103,
+    TokenRemoved = 104,
+    PinIncorrect = 105,
+    PinLocked = 106,
+    PinInvalid = 107,
+    PinExpired = 108,
+    NotLoggedIn = 109,
+    KeyGenerationFailed = 110,
+    ObjectNotFound = 111,
+    TokenWriteFailed = 112,
+    TokenReadOnly = 113,
+    TokenFailure = 114,
+    // certificates and statuses
+    NoCertificate = 201,
+    CertificateUnparseable = 202,
+    // presence
+    PcscUnavailable = 301,
+    UnsupportedDevice = 302,
+    MultipleTokens = 303,
+    // anything we did not foresee
+    Internal = 999,
+};
+Q_ENUM_NS(ErrorCode)
+
+// The token's PIN flags, as a state the UI can phrase ("2 tries left", "last try", ...).
+enum class PinState {
+    Ok,             // no failed attempts reported
+    CountLow,       // CKF_USER_PIN_COUNT_LOW: at least one wrong PIN since the last success
+    FinalTry,       // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks the token
+    Locked,         // CKF_USER_PIN_LOCKED
+    MustChange,     // CKF_USER_PIN_TO_BE_CHANGED
+    NotInitialized, // the user PIN was never set
+};
+Q_ENUM_NS(PinState)
+
+enum class KeyAlgorithm { EcP256, Rsa2048 };
+Q_ENUM_NS(KeyAlgorithm)
+
+enum class SeedOutcome { Seeded, NotSupported, Failed };
+Q_ENUM_NS(SeedOutcome)
+
+enum class ProfileStatus {
+    InitialGenerationNeeded,   // необходима начальная генерация
+    InOperation,               // в эксплуатации
+    PrimaryRegenerationNeeded, // необходима первичная регенерация
+    PlannedRegenerationNeeded, // необходима плановая регенерация
+    AcceptedByBank,            // принят банком
+    NewCertificateReceived,    // получен новый сертификат
+    RegistrationRefused,       // получен отказ в регистрации
+    Expired,                   // срок действия истёк: only staff can recover
+    NotYetValid,               // a clock or issuance problem: staff
+};
+Q_ENUM_NS(ProfileStatus)
+
+enum class UsbDeviceKind {
+    Token,      // a known token, or any smart-card class device
+    NotAToken,  // mass storage and everything else a client might plug in by mistake
+    Peripheral, // hubs, HID (the touch screen), printers: the kiosk's own hardware
+};
+Q_ENUM_NS(UsbDeviceKind)
+
+enum class PresenceState {
+    Starting,           // nothing heard from PC/SC yet
+    ServiceUnavailable, // pcscd is not reachable
+    NoToken,
+    TokenArriving,      // seen on USB or in a reader; its PKCS#11 slot is being found
+    TokenReady,         // mapped to a slot: token() is valid
+    MultipleTokens,
+    UnsupportedDevice,  // a USB stick, a bank card: something that is not a token
+    TokenRemoved,       // the ready token went away (until something new arrives)
+    TokenError,         // a card is present but the token layer failed (see error())
+};
+Q_ENUM_NS(PresenceState)
+
+} // namespace kk

@@ -1,0 +1,94 @@
+#pragma once
+// One answer to "is there a token, and which PKCS#11 slot is it?", combined from the
+// PC/SC monitor (cards in readers), udev (USB devices) and the token layer (slots).
+
+#include "keykiosk/errors.h"
+#include "keykiosk/presence/usbdevices.h"
+#include "keykiosk/token/tokentypes.h"
+
+#include <QHash>
+#include <QObject>
+#include "keykiosk/enums.h"
+#include <QSet>
+
+#include <optional>
+
+namespace kk {
+
+
+class TokenService;
+class PcscMonitor;
+class UdevMonitor;
+
+// Pure state: every input is a method call, so the rules are tested without devices.
+class PresenceModel
+{
+public:
+    void setServiceAvailable(bool available);
+    void cardInserted(const QString &reader);
+    void cardRemoved(const QString &reader);
+    void usbAdded(const UsbDevice &device);
+    void usbRemoved(const UsbDevice &device);
+    void tokenResolved(const QString &reader, const TokenInfo &token);
+    void resolutionFailed(const QString &reader, const Error &error);
+
+    PresenceState state() const;
+    std::optional<TokenInfo> token() const;
+    // The reader whose card still needs a slot, if any.
+    std::optional<QString> readerToResolve() const;
+    Error error() const; // why the card in the reader could not be used
+    QString deviceName() const; // of the unsupported device or arriving USB token
+
+private:
+    std::optional<bool> m_serviceAvailable;
+    QStringList m_cards; // readers holding a card, in arrival order
+    QHash<QString, TokenInfo> m_resolved;
+    QHash<QString, Error> m_failed;
+    QHash<QString, UsbDevice> m_usb;
+    bool m_removedSinceReady = false;
+};
+
+// Which slot belongs to a card in `reader`: the slot named after the reader (OpenSC and
+// most vendor modules describe slots by reader name); otherwise, when the module exposes
+// exactly one token (SoftHSM, a single-slot vendor module), that one.
+std::optional<TokenInfo> matchSlot(const QString &reader, const QVector<TokenInfo> &tokens);
+
+class TokenPresence : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(kk::PresenceState state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString tokenLabel READ tokenLabel NOTIFY stateChanged)
+    Q_PROPERTY(QString tokenSerial READ tokenSerial NOTIFY stateChanged)
+    Q_PROPERTY(QString deviceName READ deviceName NOTIFY stateChanged)
+public:
+    TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonitor *udev, QObject *parent = nullptr);
+
+    PresenceState state() const { return m_state; }
+    std::optional<TokenInfo> token() const { return m_model.token(); }
+    QString tokenLabel() const;
+    QString tokenSerial() const;
+    QString deviceName() const { return m_model.deviceName(); }
+    Error error() const { return m_model.error(); }
+    // How often, and how far apart, to look for the slot of a new card: a real token's
+    // slot can appear a moment after PC/SC reports the card.
+    void setResolveRetries(int attempts, int intervalMs);
+
+signals:
+    void stateChanged(kk::PresenceState state);
+    void tokenReady(const kk::TokenInfo &token);
+    void tokenRemoved(const QString &serial);
+
+private:
+    void update();
+    void resolve(const QString &reader, int attempt);
+
+    TokenService *m_tokens;
+    PresenceModel m_model;
+    PresenceState m_state = PresenceState::Starting;
+    QString m_readySerial;
+    QSet<QString> m_resolving;
+    int m_resolveAttempts = 5;
+    int m_resolveIntervalMs = 300;
+};
+
+} // namespace kk

@@ -1,0 +1,100 @@
+#pragma once
+// Raw PKCS#11 access: loading a module, listing tokens, sessions, login, objects, key
+// generation and certificate storage. Not thread-safe by design: the TokenService owns it
+// on its worker thread.
+
+#include "keykiosk/expected.h"
+#include "keykiosk/securebuffer.h"
+#include "keykiosk/token/tokentypes.h"
+
+#include <memory>
+
+#include <p11-kit/pkcs11.h>
+
+namespace kk {
+
+QString ckrName(CK_RV rv);
+// Maps a PKCS#11 return value to the catalogue (token removed, PIN locked, ...).
+ErrorCode errorCodeFromCkr(CK_RV rv);
+Error pkcs11Error(const char *call, CK_RV rv);
+
+class TokenSession;
+
+class Pkcs11Module
+{
+public:
+    // Loads the module and calls C_Initialize. A module that another library (libp11)
+    // already initialized is accepted; then this object will not finalize it.
+    static Expected<std::unique_ptr<Pkcs11Module>> load(const QString &path);
+    ~Pkcs11Module();
+    Pkcs11Module(const Pkcs11Module &) = delete;
+    Pkcs11Module &operator=(const Pkcs11Module &) = delete;
+
+    const QString &path() const { return m_path; }
+    CK_FUNCTION_LIST *functions() const { return m_functions; }
+
+    // Slots with a token present.
+    Expected<QVector<TokenInfo>> tokens() const;
+    Expected<TokenInfo> tokenInfo(CK_SLOT_ID slot) const;
+    Expected<std::unique_ptr<TokenSession>> openSession(CK_SLOT_ID slot, bool readWrite) const;
+
+private:
+    struct LibraryCloser
+    {
+        void operator()(void *handle) const;
+    };
+    Pkcs11Module() = default;
+
+    QString m_path;
+    std::unique_ptr<void, LibraryCloser> m_library;
+    CK_FUNCTION_LIST *m_functions = nullptr;
+    bool m_finalizeOnDestruction = false;
+};
+
+struct LoginOutcome
+{
+    Error error;
+    PinState pinState = PinState::Ok; // read back from the token after the attempt
+};
+
+// One PKCS#11 session; closed (and logged out, if it logged in) on destruction.
+class TokenSession
+{
+public:
+    TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle);
+    ~TokenSession();
+    TokenSession(const TokenSession &) = delete;
+    TokenSession &operator=(const TokenSession &) = delete;
+
+    CK_SESSION_HANDLE handle() const { return m_handle; }
+    CK_SLOT_ID slot() const { return m_slot; }
+
+    // Never retried: a wrong PIN costs a try, and the client decides whether to try again.
+    LoginOutcome login(const SecureBuffer &pin);
+    void logout();
+
+    Expected<QVector<TokenKeyEntry>> keyEntries();
+    Expected<GeneratedKey> generateKeyPair(KeyAlgorithm algorithm, const QString &label);
+    SeedOutcome seedRandom(const unsigned char *seed, std::size_t length);
+    Error storeCertificate(const QByteArray &der, const QByteArray &id, const QString &label);
+    Expected<KeyProtection> privateKeyProtection(const QByteArray &id);
+    Expected<QByteArray> publicKeySpki(const QByteArray &id);
+
+private:
+    Expected<QVector<CK_OBJECT_HANDLE>> findObjects(CK_OBJECT_CLASS cls, const QByteArray *id);
+    Expected<QByteArray> attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    Expected<QByteArray> spkiFromPublicKeyObject(CK_OBJECT_HANDLE object);
+
+    CK_FUNCTION_LIST *m_functions;
+    CK_SLOT_ID m_slot;
+    CK_SESSION_HANDLE m_handle;
+    bool m_loggedIn = false;
+};
+
+} // namespace kk
+
+namespace kk {
+// SHA-1 over the subjectPublicKey bits of a DER SubjectPublicKeyInfo: the key identifier
+// convention of RFC 5280 4.2.1.2 (1), used as CKA_ID so certificate and keys match by id.
+QByteArray subjectKeyIdentifier(const QByteArray &spkiDer);
+} // namespace kk

@@ -1,0 +1,37 @@
+#pragma once
+// Token keys as OpenSSL EVP_PKEY objects (through libp11), so that OpenSSL signs on the
+// token: CMP protection and proof of possession. The private key never leaves the token;
+// the EVP_PKEY only forwards sign operations to it.
+
+#include "keykiosk/expected.h"
+#include "keykiosk/opensslptr.h"
+#include "keykiosk/securebuffer.h"
+
+#include <memory>
+
+namespace kk {
+
+class TokenKeyStore
+{
+public:
+    // Loads the module through libp11. Create it before the raw Pkcs11Module of the same
+    // path: libp11 then owns C_Initialize/C_Finalize and the raw side shares the module.
+    static Expected<std::unique_ptr<TokenKeyStore>> open(const QString &modulePath);
+    ~TokenKeyStore();
+    TokenKeyStore(const TokenKeyStore &) = delete;
+    TokenKeyStore &operator=(const TokenKeyStore &) = delete;
+
+    // The private key with CKA_ID `id` on the token with this serial, logged in with `pin`.
+    // The returned key must not outlive this store.
+    Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id, const SecureBuffer &pin);
+
+    // Forget slots and sessions (after a token is removed) without unloading the module.
+    void releaseSlots();
+
+private:
+    struct Private;
+    explicit TokenKeyStore(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace kk

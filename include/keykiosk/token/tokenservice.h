@@ -1,0 +1,72 @@
+#pragma once
+// All token I/O runs on one worker thread owned by this service; the GUI thread only posts
+// jobs and receives results, and never waits on a token (DESIGN.md, "Threads").
+
+#include "keykiosk/expected.h"
+#include "keykiosk/token/pkcs11module.h"
+#include "keykiosk/token/tokenkeystore.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+
+namespace kk {
+
+// What a job sees on the worker thread. Loading is lazy and a failed load is retried on
+// the next job, so a module that was missing at start-up is picked up once installed.
+class TokenContext
+{
+public:
+    explicit TokenContext(QString modulePath);
+    ~TokenContext();
+
+    Expected<Pkcs11Module *> module();
+    Expected<TokenKeyStore *> keyStore();
+    const QString &modulePath() const { return m_modulePath; }
+
+private:
+    Error ensureLoaded();
+
+    QString m_modulePath;
+    // Order matters: the key store (libp11) initializes the module first and finalizes
+    // it last, so the raw module is declared after it and destroyed before it.
+    std::unique_ptr<TokenKeyStore> m_keyStore;
+    std::unique_ptr<Pkcs11Module> m_module;
+    Error m_keyStoreError;
+};
+
+class TokenService : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TokenService(const QString &modulePath, QObject *parent = nullptr);
+    ~TokenService() override;
+
+    QString modulePath() const { return m_modulePath; }
+    QThread *workerThread() const { return m_thread; }
+
+    // Runs `job` on the token thread; `done` gets its result on `receiver`'s thread.
+    // If the receiver is gone by then, the result is dropped.
+    template <typename Result>
+    void run(QObject *receiver, std::function<Result(TokenContext &)> job, std::function<void(Result)> done)
+    {
+        QPointer<QObject> guard(receiver);
+        TokenContext *context = m_context.get();
+        QMetaObject::invokeMethod(m_anchor.get(), [context, guard, job = std::move(job), done = std::move(done)] {
+            auto result = std::make_shared<Result>(job(*context));
+            if (guard)
+                QMetaObject::invokeMethod(guard.data(), [result, done] { done(std::move(*result)); }, Qt::QueuedConnection);
+        }, Qt::QueuedConnection);
+    }
+
+private:
+    QString m_modulePath;
+    QThread *m_thread;
+    std::unique_ptr<QObject> m_anchor; // lives on m_thread; jobs are posted to it
+    std::unique_ptr<TokenContext> m_context;
+};
+
+} // namespace kk

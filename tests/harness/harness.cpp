@@ -1,0 +1,352 @@
+// GLib (umockdev) before Qt: GLib uses "signals" as an identifier, Qt as a macro.
+#include <umockdev.h>
+
+#include "harness.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QThread>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <csignal>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace kk::test {
+
+QString harnessPath(const char *what)
+{
+    const QString name = QString::fromLatin1(what);
+    if (name == QLatin1String("testpki"))
+        return QStringLiteral(KK_TESTPKI_PATH);
+    if (name == QLatin1String("pcscd-launch"))
+        return QStringLiteral(KK_PCSCD_LAUNCH_PATH);
+    if (name == QLatin1String("loopback-bind"))
+        return QStringLiteral(KK_LOOPBACK_BIND_PATH);
+    if (name == QLatin1String("pinshim"))
+        return QStringLiteral(KK_PINSHIM_PATH);
+    return QStringLiteral(KK_HARNESS_SOURCE_DIR) + QLatin1Char('/') + name;
+}
+
+QString softhsmModule() { return QStringLiteral("/usr/lib/softhsm/libsofthsm2.so"); }
+
+// ---------------------------------------------------------------------------------------
+
+TestToken::TestToken(const TokenOptions &options) : m_options(options)
+{
+    m_valid = make(options);
+}
+
+bool TestToken::addToken(const TokenOptions &options) { return make(options); }
+
+bool TestToken::make(const TokenOptions &options)
+{
+    QStringList args = {QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--label"), options.label,
+                        QStringLiteral("--pin"), options.pin, QStringLiteral("--days-left"),
+                        QString::number(options.daysLeft), QStringLiteral("--algo"), options.algorithm,
+                        QStringLiteral("--testpki"), harnessPath("testpki")};
+    if (!options.withCertificate)
+        args << QStringLiteral("--no-cert");
+    if (options.garbageCertificate)
+        args << QStringLiteral("--garbage-cert");
+    if (!options.policyOid.isEmpty())
+        args << QStringLiteral("--policy") << options.policyOid;
+    QProcess process;
+    process.start(harnessPath("make-token.sh"), args);
+    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
+        m_error = QString::fromLocal8Bit(process.readAllStandardError());
+        return false;
+    }
+    qputenv("SOFTHSM2_CONF", QFile::encodeName(m_dir.path() + QStringLiteral("/softhsm2.conf")));
+    QFile env(m_dir.path() + QStringLiteral("/token.env"));
+    if (env.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : env.readAll().split('\n')) {
+            if (line.startsWith("export KK_TOKEN_SERIAL=") && m_serial.isEmpty())
+                m_serial = QString::fromUtf8(line.mid(23)).remove(QLatin1Char('\'')).trimmed();
+        }
+    }
+    return true;
+}
+
+QByteArray TestToken::certificateDer() const
+{
+    QFile file(m_dir.path() + QStringLiteral("/client.cert.der"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QString TestToken::lockingModule() const
+{
+    qputenv("KK_SHIM_STATE", QFile::encodeName(m_dir.path() + QStringLiteral("/pin-failures")));
+    qputenv("KK_SHIM_TARGET", QFile::encodeName(softhsmModule()));
+    return harnessPath("pinshim");
+}
+
+// ---------------------------------------------------------------------------------------
+
+namespace {
+// Two consecutive free loopback ports (vpcd uses port and port+1).
+quint16 freePortPair()
+{
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof addr;
+        ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &length);
+        ::close(fd);
+        const quint16 port = ntohs(addr.sin_port);
+        if (port == 0 || port > 65000)
+            continue;
+        int second = ::socket(AF_INET, SOCK_STREAM, 0);
+        addr.sin_port = htons(port + 1);
+        const bool ok = ::bind(second, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+        ::close(second);
+        if (ok)
+            return port;
+    }
+    return 0;
+}
+
+bool listening(quint16 port)
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    // vpcd accepts one card per reader, so probe with bind, not connect: a connect would
+    // be taken as a card insertion.
+    const bool inUse = ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 && errno == EADDRINUSE;
+    ::close(fd);
+    return inUse;
+}
+} // namespace
+
+PrivatePcscd::PrivatePcscd()
+{
+    QDir().mkpath(QStringLiteral("/run/pcscd")); // the client library wants it to exist
+    qputenv("PCSCLITE_CSOCK_NAME", QFile::encodeName(socketPath()));
+}
+
+PrivatePcscd::~PrivatePcscd() { stop(); }
+
+QStringList PrivatePcscd::environment() const
+{
+    QStringList env = QProcessEnvironment::systemEnvironment().toStringList();
+    env << QStringLiteral("PCSCLITE_CSOCK_NAME=") + socketPath();
+    return env;
+}
+
+bool PrivatePcscd::start()
+{
+    if (m_port == 0) {
+        m_port = freePortPair();
+        QDir(m_dir.path()).mkpath(QStringLiteral("conf"));
+        QFile conf(m_dir.path() + QStringLiteral("/conf/vpcd"));
+        if (!conf.open(QIODevice::WriteOnly))
+            return false;
+        conf.write(QStringLiteral("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:%1\n"
+                                  "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID %1\n")
+                       .arg(m_port)
+                       .toUtf8());
+    }
+    m_process = std::make_unique<QProcess>();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LD_PRELOAD"), harnessPath("loopback-bind"));
+    env.remove(QStringLiteral("UMOCKDEV_DIR"));
+    m_process->setProcessEnvironment(env);
+    m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/pcscd.log"), QIODevice::Append);
+    m_process->setStandardErrorFile(m_dir.path() + QStringLiteral("/pcscd.log"), QIODevice::Append);
+    m_process->start(harnessPath("pcscd-launch"),
+                     {socketPath(), QStringLiteral("pcscd"), QStringLiteral("-f"), QStringLiteral("-i"),
+                      QStringLiteral("-c"), m_dir.path() + QStringLiteral("/conf")});
+    if (!m_process->waitForStarted(5000))
+        return false;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 10000) {
+        if (QFileInfo::exists(socketPath()) && listening(m_port) && listening(m_port + 1))
+            return true;
+        if (m_process->state() == QProcess::NotRunning)
+            return false;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
+void PrivatePcscd::stop()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->terminate();
+    if (!m_process->waitForFinished(5000)) {
+        m_process->kill();
+        m_process->waitForFinished(2000);
+    }
+}
+
+void PrivatePcscd::kill()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(2000);
+}
+
+bool PrivatePcscd::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+
+QString PrivatePcscd::log() const
+{
+    QFile file(m_dir.path() + QStringLiteral("/pcscd.log"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// ---------------------------------------------------------------------------------------
+
+VirtualCard::VirtualCard(QByteArray atr) : m_atr(std::move(atr)) {}
+
+VirtualCard::~VirtualCard() { remove(); }
+
+bool VirtualCard::insert(quint16 port, int timeoutMs)
+{
+    remove();
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(port);
+        if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0) {
+            m_fd = fd;
+            if (::pipe(m_wakePipe) != 0)
+                return false;
+            m_thread = std::thread([this] { serve(); });
+            return true;
+        }
+        ::close(fd);
+        QThread::msleep(50);
+    }
+    return false;
+}
+
+void VirtualCard::remove()
+{
+    if (m_fd < 0)
+        return;
+    if (::write(m_wakePipe[1], "x", 1) < 0) {
+        // the thread also ends when the reader closes the socket
+    }
+    if (m_thread.joinable())
+        m_thread.join();
+    ::close(m_fd);
+    ::close(m_wakePipe[0]);
+    ::close(m_wakePipe[1]);
+    m_fd = -1;
+}
+
+void VirtualCard::serve()
+{
+    // vpcd protocol: 2-byte big-endian length, then payload. A 1-byte payload from the
+    // reader is a control code (0 off, 1 on, 2 reset, 4 "send your ATR"); longer is an APDU.
+    auto readExactly = [this](unsigned char *buffer, std::size_t length) {
+        std::size_t done = 0;
+        while (done < length) {
+            pollfd fds[2] = {{m_fd, POLLIN, 0}, {m_wakePipe[0], POLLIN, 0}};
+            if (::poll(fds, 2, -1) < 0)
+                return false;
+            if (fds[1].revents)
+                return false;
+            const ssize_t n = ::read(m_fd, buffer + done, length - done);
+            if (n <= 0)
+                return false;
+            done += std::size_t(n);
+        }
+        return true;
+    };
+    auto send = [this](const QByteArray &payload) {
+        QByteArray frame;
+        frame.append(char(payload.size() >> 8)).append(char(payload.size() & 0xff)).append(payload);
+        return ::write(m_fd, frame.constData(), std::size_t(frame.size())) == frame.size();
+    };
+    for (;;) {
+        unsigned char header[2];
+        if (!readExactly(header, 2))
+            return;
+        const std::size_t length = (std::size_t(header[0]) << 8) | header[1];
+        QByteArray payload(int(length), '\0');
+        if (length && !readExactly(reinterpret_cast<unsigned char *>(payload.data()), length))
+            return;
+        if (length == 1) {
+            if (payload.at(0) == 4 && !send(m_atr))
+                return;
+            continue;
+        }
+        ++m_apdus;
+        // No applications on this card: "instruction not supported", except SELECT MF.
+        if (!send(QByteArray::fromHex("6d00")))
+            return;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct UsbTestbed::Private
+{
+    UMockdevTestbed *testbed = nullptr;
+    ~Private()
+    {
+        if (testbed)
+            g_object_unref(testbed);
+    }
+};
+
+UsbTestbed::UsbTestbed() : d(std::make_unique<Private>())
+{
+    d->testbed = umockdev_testbed_new();
+    GError *error = nullptr;
+    umockdev_testbed_add_from_file(d->testbed, qPrintable(harnessPath("umockdev/usb-hub.umockdev")), &error);
+    if (error) {
+        qWarning("umockdev: %s", error->message);
+        g_error_free(error);
+    }
+}
+
+UsbTestbed::~UsbTestbed() = default;
+
+bool UsbTestbed::isActive() const { return umockdev_in_mock_environment(); }
+
+QString UsbTestbed::plug(const QString &name)
+{
+    const QString file = harnessPath("umockdev/") + name + QStringLiteral(".umockdev");
+    QFile description(file);
+    if (!description.open(QIODevice::ReadOnly))
+        return {};
+    const QString first = QString::fromUtf8(description.readLine()).trimmed(); // "P: /devices/..."
+    GError *error = nullptr;
+    if (!umockdev_testbed_add_from_file(d->testbed, qPrintable(file), &error)) {
+        qWarning("umockdev: %s", error ? error->message : "add_from_file failed");
+        if (error)
+            g_error_free(error);
+        return {};
+    }
+    return QStringLiteral("/sys") + first.mid(3);
+}
+
+void UsbTestbed::unplug(const QString &syspath)
+{
+    const QString interfacePath = syspath + QLatin1Char('/') + syspath.section(QLatin1Char('/'), -1) + QStringLiteral(":1.0");
+    umockdev_testbed_uevent(d->testbed, qPrintable(interfacePath), "remove");
+    umockdev_testbed_uevent(d->testbed, qPrintable(syspath), "remove");
+    umockdev_testbed_remove_device(d->testbed, qPrintable(syspath));
+}
+
+} // namespace kk::test

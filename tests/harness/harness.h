@@ -1,0 +1,119 @@
+#pragma once
+// Real parts for tests, one fresh set per test (DESIGN.md, "Test harness"):
+// a SoftHSM2 token with a certificate, a private pcscd with vpcd, a virtual card that is
+// inserted by connecting to the reader, and a umockdev testbed for USB events.
+
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+namespace kk::test {
+
+// Paths of the harness binaries, baked in by CMake.
+QString harnessPath(const char *what);
+QString softhsmModule();
+
+struct TokenOptions
+{
+    QString label = QStringLiteral("KeyKiosk Test");
+    QString pin = QStringLiteral("123456");
+    int daysLeft = 200;
+    bool withCertificate = true;
+    bool garbageCertificate = false;
+    QString algorithm = QStringLiteral("ec");
+    QString policyOid;
+};
+
+// A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it
+// before anything loads the module.
+class TestToken
+{
+public:
+    explicit TestToken(const TokenOptions &options = {});
+    // Another token in the same SoftHSM store (a second slot).
+    bool addToken(const TokenOptions &options);
+    bool isValid() const { return m_valid; }
+    QString error() const { return m_error; }
+    QString dir() const { return m_dir.path(); }
+    QString serial() const { return m_serial; }
+    QString label() const { return m_options.label; }
+    QByteArray certificateDer() const;
+    QString caCertificatePath() const { return m_dir.path() + QStringLiteral("/ca/ca.cert.pem"); }
+    // The PIN-retry shim module over this token (see pinpolicy-shim.c).
+    QString lockingModule() const;
+
+private:
+    bool make(const TokenOptions &options);
+    QTemporaryDir m_dir;
+    TokenOptions m_options;
+    bool m_valid = false;
+    QString m_error;
+    QString m_serial;
+};
+
+// pcscd on a private socket with one vpcd entry (two readers on port and port+1).
+// Sets PCSCLITE_CSOCK_NAME for this process.
+class PrivatePcscd
+{
+public:
+    PrivatePcscd();
+    ~PrivatePcscd();
+    bool start();
+    void stop(); // SIGTERM, like a service stop
+    void kill(); // SIGKILL, like a crash
+    bool isRunning() const;
+    quint16 port() const { return m_port; }
+    QString socketPath() const { return m_dir.path() + QStringLiteral("/pcscd.comm"); }
+    QString log() const;
+    QStringList environment() const; // for child processes
+
+private:
+    QTemporaryDir m_dir;
+    quint16 m_port = 0;
+    std::unique_ptr<QProcess> m_process;
+};
+
+// A card in the virtual reader: connected = inserted. Answers the reader on a thread.
+class VirtualCard
+{
+public:
+    explicit VirtualCard(QByteArray atr = QByteArray::fromHex("3bdc18ff8191fe1fc38073c821136605036351000250"));
+    ~VirtualCard();
+    bool insert(quint16 port, int timeoutMs = 3000);
+    void remove();
+    bool isInserted() const { return m_fd >= 0; }
+    int apduCount() const { return m_apdus; }
+
+private:
+    void serve();
+    QByteArray m_atr;
+    int m_fd = -1;
+    int m_wakePipe[2] = {-1, -1};
+    std::thread m_thread;
+    std::atomic_int m_apdus{0};
+};
+
+// umockdev testbed. The test binary must run with libumockdev-preload (ctest sets it).
+class UsbTestbed
+{
+public:
+    UsbTestbed();
+    ~UsbTestbed();
+    bool isActive() const;
+    // Plugs the device described in tests/harness/umockdev/<name>.umockdev; returns its sysfs path.
+    QString plug(const QString &name);
+    // Sends remove for the interfaces then the device, then removes it from the testbed.
+    void unplug(const QString &syspath);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace kk::test

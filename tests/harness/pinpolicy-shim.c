@@ -1,0 +1,93 @@
+/* A PKCS#11 module that forwards to SoftHSM2 and adds what a real token has and SoftHSM2
+ * lacks: a PIN retry counter. After KK_SHIM_MAX_TRIES wrong PINs in a row the user PIN is
+ * locked (CKR_PIN_LOCKED), and C_GetTokenInfo reports CKF_USER_PIN_COUNT_LOW,
+ * CKF_USER_PIN_FINAL_TRY and CKF_USER_PIN_LOCKED the way tokens do. The counter lives in
+ * the file KK_SHIM_STATE, so it survives a process restart like the token's own.
+ *
+ * Environment: KK_SHIM_TARGET (default /usr/lib/softhsm/libsofthsm2.so),
+ *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3).
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <p11-kit/pkcs11.h>
+
+static CK_FUNCTION_LIST *target;
+static CK_FUNCTION_LIST shim;
+
+static int maxTries(void)
+{
+    const char *value = getenv("KK_SHIM_MAX_TRIES");
+    int tries = value ? atoi(value) : 3;
+    return tries > 0 ? tries : 3;
+}
+
+static int readFailures(void)
+{
+    const char *path = getenv("KK_SHIM_STATE");
+    int failures = 0;
+    FILE *file = path ? fopen(path, "r") : NULL;
+    if (file) {
+        if (fscanf(file, "%d", &failures) != 1)
+            failures = 0;
+        fclose(file);
+    }
+    return failures;
+}
+
+static void writeFailures(int failures)
+{
+    const char *path = getenv("KK_SHIM_STATE");
+    FILE *file = path ? fopen(path, "w") : NULL;
+    if (file) {
+        fprintf(file, "%d\n", failures);
+        fclose(file);
+    }
+}
+
+static CK_RV shimLogin(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length)
+{
+    if (user != CKU_USER)
+        return target->C_Login(session, user, pin, length);
+    int failures = readFailures();
+    if (failures >= maxTries())
+        return CKR_PIN_LOCKED;
+    CK_RV rv = target->C_Login(session, user, pin, length);
+    if (rv == CKR_PIN_INCORRECT)
+        writeFailures(failures + 1);
+    else if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN)
+        writeFailures(0);
+    return rv;
+}
+
+static CK_RV shimGetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
+{
+    CK_RV rv = target->C_GetTokenInfo(slot, info);
+    if (rv != CKR_OK)
+        return rv;
+    int failures = readFailures(), max = maxTries();
+    info->flags &= ~(CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_LOCKED);
+    if (failures >= max)
+        info->flags |= CKF_USER_PIN_LOCKED;
+    else if (failures == max - 1)
+        info->flags |= CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW;
+    else if (failures > 0)
+        info->flags |= CKF_USER_PIN_COUNT_LOW;
+    return CKR_OK;
+}
+
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
+{
+    if (!target) {
+        const char *path = getenv("KK_SHIM_TARGET");
+        void *library = dlopen(path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+        CK_C_GetFunctionList get = library ? (CK_C_GetFunctionList)dlsym(library, "C_GetFunctionList") : NULL;
+        if (!get || get(&target) != CKR_OK)
+            return CKR_GENERAL_ERROR;
+        shim = *target;
+        shim.C_Login = shimLogin;
+        shim.C_GetTokenInfo = shimGetTokenInfo;
+    }
+    *list = &shim;
+    return CKR_OK;
+}

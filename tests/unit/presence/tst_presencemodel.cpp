@@ -1,0 +1,133 @@
+#include "keykiosk/presence/tokenpresence.h"
+
+#include <QtTest>
+
+using namespace kk;
+
+namespace {
+const QString kReader = QStringLiteral("Virtual PCD 00 00");
+TokenInfo token(const QString &serial, const QString &slotDescription = {})
+{
+    TokenInfo info;
+    info.serial = serial;
+    info.label = QStringLiteral("Token ") + serial;
+    info.slotDescription = slotDescription;
+    return info;
+}
+UsbDevice usb(const QString &path, UsbDeviceKind kind, const QString &name = {})
+{
+    UsbDevice device;
+    device.syspath = path;
+    device.kind = kind;
+    device.name = name;
+    return device;
+}
+} // namespace
+
+class TestPresenceModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void startsUnknownThenNoToken()
+    {
+        PresenceModel model;
+        QCOMPARE(model.state(), PresenceState::Starting);
+        model.setServiceAvailable(true);
+        QCOMPARE(model.state(), PresenceState::NoToken);
+        QVERIFY(!model.token());
+    }
+    void cardArrivesIsResolvedAndLeaves()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.cardInserted(kReader);
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+        QCOMPARE(model.readerToResolve().value_or(QString()), kReader);
+        model.tokenResolved(kReader, token(QStringLiteral("A1")));
+        QCOMPARE(model.state(), PresenceState::TokenReady);
+        QCOMPARE(model.token()->serial, QStringLiteral("A1"));
+        QVERIFY(!model.readerToResolve());
+        model.cardRemoved(kReader);
+        QCOMPARE(model.state(), PresenceState::TokenRemoved);
+        model.cardInserted(kReader);
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+    }
+    void lateResolutionForAGoneCardIsIgnored()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.cardInserted(kReader);
+        model.cardRemoved(kReader);
+        model.tokenResolved(kReader, token(QStringLiteral("A1")));
+        QCOMPARE(model.state(), PresenceState::NoToken);
+    }
+    void twoCardsAreMultiple()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.cardInserted(kReader);
+        model.cardInserted(QStringLiteral("Virtual PCD 00 01"));
+        QCOMPARE(model.state(), PresenceState::MultipleTokens);
+        model.cardRemoved(QStringLiteral("Virtual PCD 00 01"));
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+    }
+    void twoUsbTokensAreMultiple()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.usbAdded(usb(QStringLiteral("/a"), UsbDeviceKind::Token, QStringLiteral("Rutoken ECP")));
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+        QCOMPARE(model.deviceName(), QStringLiteral("Rutoken ECP"));
+        model.usbAdded(usb(QStringLiteral("/b"), UsbDeviceKind::Token));
+        QCOMPARE(model.state(), PresenceState::MultipleTokens);
+    }
+    void storageStickIsUnsupportedUntilRemoved()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        const UsbDevice stick = usb(QStringLiteral("/s"), UsbDeviceKind::NotAToken, QStringLiteral("Flash"));
+        model.usbAdded(stick);
+        QCOMPARE(model.state(), PresenceState::UnsupportedDevice);
+        QCOMPARE(model.deviceName(), QStringLiteral("Flash"));
+        model.usbRemoved(stick);
+        QCOMPARE(model.state(), PresenceState::NoToken);
+    }
+    void cardWithoutTokenIsUnsupported_moduleErrorIsTokenError()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.cardInserted(kReader);
+        model.resolutionFailed(kReader, Error(ErrorCode::UnsupportedDevice));
+        QCOMPARE(model.state(), PresenceState::UnsupportedDevice);
+        model.cardRemoved(kReader);
+        model.cardInserted(kReader);
+        model.resolutionFailed(kReader, Error(ErrorCode::ModuleNotFound, QStringLiteral("x")));
+        QCOMPARE(model.state(), PresenceState::TokenError);
+        QCOMPARE(model.error().code, ErrorCode::ModuleNotFound);
+    }
+    void serviceLossClearsCards()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        model.cardInserted(kReader);
+        model.tokenResolved(kReader, token(QStringLiteral("A1")));
+        model.setServiceAvailable(false);
+        QCOMPARE(model.state(), PresenceState::ServiceUnavailable);
+        model.setServiceAvailable(true);
+        QCOMPARE(model.state(), PresenceState::NoToken);
+    }
+    void slotMatchingPrefersReaderNameThenSingleToken()
+    {
+        const QVector<TokenInfo> byName = {token(QStringLiteral("1"), QStringLiteral("Other Reader 00 00")),
+                                           token(QStringLiteral("2"), kReader)};
+        QCOMPARE(matchSlot(kReader, byName)->serial, QStringLiteral("2"));
+        const QVector<TokenInfo> single = {token(QStringLiteral("9"), QStringLiteral("SoftHSM slot ID 0x1"))};
+        QCOMPARE(matchSlot(kReader, single)->serial, QStringLiteral("9"));
+        const QVector<TokenInfo> ambiguous = {token(QStringLiteral("1"), QStringLiteral("a")), token(QStringLiteral("2"), QStringLiteral("b"))};
+        QVERIFY(!matchSlot(kReader, ambiguous));
+        QVERIFY(!matchSlot(kReader, {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPresenceModel)
+#include "tst_presencemodel.moc"
