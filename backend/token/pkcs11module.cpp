@@ -287,7 +287,9 @@ Expected<QVector<TokenInfo>> Pkcs11Module::tokens() const
     QVector<TokenInfo> result;
     for (CK_SLOT_ID slot : slotIds) {
         auto info = tokenInfo(slot);
-        if (info.ok())
+        if (info.ok() && !(info->flags & CKF_TOKEN_INITIALIZED))
+            qCDebug(lcToken) << "skipping uninitialized token in slot" << slot; // e.g. SoftHSM's spare slot
+        else if (info.ok())
             result << info.value();
         else
             qCWarning(lcToken) << "skipping slot" << slot << info.error().logText();

@@ -56,25 +56,28 @@ void TokenKeyStore::releaseSlots()
 Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id,
                                                const SecureBuffer &pin)
 {
-    // Slots are enumerated afresh: the token may have been swapped since the last call.
-    releaseSlots();
-    if (PKCS11_enumerate_slots(d->ctx, &d->slotList, &d->slotCount) != 0)
-        return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating slotList failed"));
-
-    PKCS11_SLOT *slot = nullptr;
-    for (unsigned int i = 0; i < d->slotCount; ++i) {
-        PKCS11_SLOT *candidate = &d->slotList[i];
-        if (candidate->token && QString::fromUtf8(candidate->token->serialnr).trimmed() == tokenSerial) {
-            slot = candidate;
-            break;
+    // libp11 closes every session of a slot when it releases the slot or changes its
+    // session mode, and that would kill the raw sessions the token layer holds. So slots
+    // are enumerated once and again only when the serial is not among them (a swap), and
+    // PKCS11_open_session is never called: libp11 opens its own read-only sessions, which
+    // is all signing needs (certificates are stored through the raw layer).
+    auto findSlot = [this, &tokenSerial]() -> PKCS11_SLOT * {
+        for (unsigned int i = 0; i < d->slotCount; ++i) {
+            PKCS11_SLOT *candidate = &d->slotList[i];
+            if (candidate->token && QString::fromUtf8(candidate->token->serialnr).trimmed() == tokenSerial)
+                return candidate;
         }
+        return nullptr;
+    };
+    PKCS11_SLOT *slot = findSlot();
+    if (!slot) {
+        if (PKCS11_enumerate_slots(d->ctx, &d->slotList, &d->slotCount) != 0)
+            return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating slots failed"));
+        slot = findSlot();
     }
     if (!slot)
         return Error(ErrorCode::TokenRemoved, QStringLiteral("no token with serial %1").arg(tokenSerial));
 
-    // Read-write, because the same slot later stores the new certificate.
-    if (PKCS11_open_session(slot, 1) != 0)
-        return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: opening a session failed"));
     int loggedIn = 0;
     if (PKCS11_is_logged_in(slot, 0, &loggedIn) != 0 || !loggedIn) {
         if (PKCS11_login(slot, 0, pin.c_str()) != 0)

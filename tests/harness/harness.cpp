@@ -3,6 +3,7 @@
 
 #include "harness.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -52,8 +53,6 @@ bool TestToken::make(const TokenOptions &options)
                         QStringLiteral("--testpki"), harnessPath("testpki")};
     if (!options.withCertificate)
         args << QStringLiteral("--no-cert");
-    if (options.garbageCertificate)
-        args << QStringLiteral("--garbage-cert");
     if (!options.policyOid.isEmpty())
         args << QStringLiteral("--policy") << options.policyOid;
     QProcess process;
@@ -128,6 +127,11 @@ bool listening(quint16 port)
     return inUse;
 }
 } // namespace
+
+QString PrivatePcscd::socketPath()
+{
+    return QDir::tempPath() + QStringLiteral("/kk-pcscd-%1.comm").arg(QCoreApplication::applicationPid());
+}
 
 PrivatePcscd::PrivatePcscd()
 {

@@ -25,7 +25,6 @@ struct TokenOptions
     QString pin = QStringLiteral("123456");
     int daysLeft = 200;
     bool withCertificate = true;
-    bool garbageCertificate = false;
     QString algorithm = QStringLiteral("ec");
     QString policyOid;
 };
@@ -69,7 +68,8 @@ public:
     void kill(); // SIGKILL, like a crash
     bool isRunning() const;
     quint16 port() const { return m_port; }
-    QString socketPath() const { return m_dir.path() + QStringLiteral("/pcscd.comm"); }
+    // One path per process: the PC/SC client library reads PCSCLITE_CSOCK_NAME only once.
+    static QString socketPath();
     QString log() const;
     QStringList environment() const; // for child processes
 

@@ -4,13 +4,13 @@
 #
 #   make-token.sh --dir DIR [--label L] [--pin P] [--so-pin S] [--days-left N]
 #                 [--algo ec|rsa] [--no-cert] [--policy OID] [--cn NAME] [--org ORG]
-#                 [--ca-dir DIR] [--testpki PATH] [--id HEX] [--garbage-cert]
+#                 [--ca-dir DIR] [--testpki PATH] [--id HEX]
 #
 # Writes DIR/softhsm2.conf and DIR/token.env (source it: SOFTHSM2_CONF, KK_TOKEN_*).
 set -euo pipefail
 
 dir= label="KeyKiosk Test" pin=123456 so_pin=87654321 days_left=200 algo=ec cert=1 policy=
-cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01 garbage=0
+cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01
 while (($#)); do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -20,7 +20,6 @@ while (($#)); do
     --days-left) days_left=$2; shift 2 ;;
     --algo) algo=$2; shift 2 ;;
     --no-cert) cert=0; shift ;;
-    --garbage-cert) garbage=1; shift ;;
     --policy) policy=$2; shift 2 ;;
     --cn) cn=$2; shift 2 ;;
     --org) org=$2; shift 2 ;;
@@ -56,16 +55,12 @@ pkcs11-tool --module "$module" --token-label "$label" --read-object --type pubke
   --output-file "$dir/client.pub.der" >/dev/null 2>&1
 
 if ((cert)); then
-  if ((garbage)); then
-    head -c 300 /dev/urandom > "$dir/client.cert.der"
-  else
-    args=(issue --dir "$ca_dir" --spki "$dir/client.pub.der" --out "$dir/client.cert.der"
-          --pem-out "$dir/client.cert.pem" --cn "$cn" --o "$org" --uid "KK-$RANDOM$RANDOM"
-          --inn 7701234567 --ogrn 1027700000000 --snils 11223344595
-          --not-before-days $((days_left - 365)) --not-after-days "$days_left")
-    [[ -n $policy ]] && args+=(--policy "$policy")
-    "$testpki" "${args[@]}"
-  fi
+  args=(issue --dir "$ca_dir" --spki "$dir/client.pub.der" --out "$dir/client.cert.der"
+        --pem-out "$dir/client.cert.pem" --cn "$cn" --o "$org" --uid "KK-$RANDOM$RANDOM"
+        --inn 7701234567 --ogrn 1027700000000 --snils 11223344595
+        --not-before-days $((days_left - 365)) --not-after-days "$days_left")
+  [[ -n $policy ]] && args+=(--policy "$policy")
+  "$testpki" "${args[@]}"
   p11 --login --pin "$pin" --write-object "$dir/client.cert.der" --type cert --id "$id" --label "$cn"
 fi
 

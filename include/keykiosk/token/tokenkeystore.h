@@ -25,7 +25,8 @@ public:
     // The returned key must not outlive this store.
     Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id, const SecureBuffer &pin);
 
-    // Forget slots and sessions (after a token is removed) without unloading the module.
+    // Workflow cleanup: forgets the slots, which makes libp11 wipe its copy of the PIN and
+    // close every session on them (the raw layer's too), so call it when token work is done.
     void releaseSlots();
 
 private:
