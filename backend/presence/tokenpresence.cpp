@@ -73,21 +73,21 @@ PresenceState PresenceModel::state() const
         usbOthers += device.kind == UsbDeviceKind::NotAToken;
     }
     if (m_cards.size() > 1 || usbTokens > 1)
-        return PresenceState::MultipleTokens;
+        return PresenceState::SeveralTokens;
     if (m_cards.size() == 1) {
         const QString &reader = m_cards.first();
         if (m_resolved.contains(reader))
             return PresenceState::TokenReady;
         if (m_failed.contains(reader))
-            return m_failed.value(reader).code == ErrorCode::UnsupportedDevice ? PresenceState::UnsupportedDevice
+            return m_failed.value(reader).code == ErrorCode::UnsupportedDevice ? PresenceState::ForeignDevice
                                                                                 : PresenceState::TokenError;
         return PresenceState::TokenArriving;
     }
     if (usbTokens == 1)
         return PresenceState::TokenArriving;
     if (usbOthers > 0)
-        return PresenceState::UnsupportedDevice;
-    return m_removedSinceReady ? PresenceState::TokenRemoved : PresenceState::NoToken;
+        return PresenceState::ForeignDevice;
+    return m_removedSinceReady ? PresenceState::TokenGone : PresenceState::NoToken;
 }
 
 std::optional<TokenInfo> PresenceModel::token() const
@@ -112,9 +112,9 @@ Error PresenceModel::error() const
 QString PresenceModel::deviceName() const
 {
     for (const UsbDevice &device : m_usb) {
-        if (device.kind == UsbDeviceKind::NotAToken && state() == PresenceState::UnsupportedDevice)
+        if (device.kind == UsbDeviceKind::NotAToken && state() == PresenceState::ForeignDevice)
             return device.name;
-        if (device.kind == UsbDeviceKind::Token && state() != PresenceState::UnsupportedDevice)
+        if (device.kind == UsbDeviceKind::Token && state() != PresenceState::ForeignDevice)
             return device.name;
     }
     return {};

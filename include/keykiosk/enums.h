@@ -79,11 +79,21 @@ enum class PresenceState {
     NoToken,
     TokenArriving,      // seen on USB or in a reader; its PKCS#11 slot is being found
     TokenReady,         // mapped to a slot: token() is valid
-    MultipleTokens,
-    UnsupportedDevice,  // a USB stick, a bank card: something that is not a token
-    TokenRemoved,       // the ready token went away (until something new arrives)
+    SeveralTokens,
+    ForeignDevice,      // a USB stick, a bank card: something that is not a token
+    TokenGone,          // the ready token went away (until something new arrives)
     TokenError,         // a card is present but the token layer failed (see error())
 };
 Q_ENUM_NS(PresenceState)
+
+// Which screen the kiosk shows; QML switches on this, never on strings.
+enum class KioskScreen {
+    InsertToken,   // attract / "insert your token" (also after removal)
+    ReadingToken,  // a token arrived; reading its profiles
+    TokenProfiles, // the seeds' profile table with "Параметры подписи"
+    Message,       // a client-facing problem: unsupported device, two tokens, unreadable token
+    OutOfService,  // pcscd (later: the bank, the printer) unavailable; clears by itself
+};
+Q_ENUM_NS(KioskScreen)
 
 } // namespace kk

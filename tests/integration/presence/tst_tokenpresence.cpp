@@ -37,7 +37,7 @@ private slots:
         QCOMPARE(presence.tokenLabel(), token.label());
 
         card.remove();
-        QTRY_COMPARE_WITH_TIMEOUT(presence.state(), PresenceState::TokenRemoved, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(presence.state(), PresenceState::TokenGone, 3000);
         QCOMPARE(removed.count(), 1);
         QCOMPARE(removed.first().first().toString(), token.serial());
         QVERIFY(presence.tokenSerial().isEmpty());

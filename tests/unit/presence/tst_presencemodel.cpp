@@ -48,7 +48,7 @@ private slots:
         QCOMPARE(model.token()->serial, QStringLiteral("A1"));
         QVERIFY(!model.readerToResolve());
         model.cardRemoved(kReader);
-        QCOMPARE(model.state(), PresenceState::TokenRemoved);
+        QCOMPARE(model.state(), PresenceState::TokenGone);
         model.cardInserted(kReader);
         QCOMPARE(model.state(), PresenceState::TokenArriving);
     }
@@ -67,7 +67,7 @@ private slots:
         model.setServiceAvailable(true);
         model.cardInserted(kReader);
         model.cardInserted(QStringLiteral("Virtual PCD 00 01"));
-        QCOMPARE(model.state(), PresenceState::MultipleTokens);
+        QCOMPARE(model.state(), PresenceState::SeveralTokens);
         model.cardRemoved(QStringLiteral("Virtual PCD 00 01"));
         QCOMPARE(model.state(), PresenceState::TokenArriving);
     }
@@ -79,7 +79,7 @@ private slots:
         QCOMPARE(model.state(), PresenceState::TokenArriving);
         QCOMPARE(model.deviceName(), QStringLiteral("Rutoken ECP"));
         model.usbAdded(usb(QStringLiteral("/b"), UsbDeviceKind::Token));
-        QCOMPARE(model.state(), PresenceState::MultipleTokens);
+        QCOMPARE(model.state(), PresenceState::SeveralTokens);
     }
     void storageStickIsUnsupportedUntilRemoved()
     {
@@ -87,7 +87,7 @@ private slots:
         model.setServiceAvailable(true);
         const UsbDevice stick = usb(QStringLiteral("/s"), UsbDeviceKind::NotAToken, QStringLiteral("Flash"));
         model.usbAdded(stick);
-        QCOMPARE(model.state(), PresenceState::UnsupportedDevice);
+        QCOMPARE(model.state(), PresenceState::ForeignDevice);
         QCOMPARE(model.deviceName(), QStringLiteral("Flash"));
         model.usbRemoved(stick);
         QCOMPARE(model.state(), PresenceState::NoToken);
@@ -98,7 +98,7 @@ private slots:
         model.setServiceAvailable(true);
         model.cardInserted(kReader);
         model.resolutionFailed(kReader, Error(ErrorCode::UnsupportedDevice));
-        QCOMPARE(model.state(), PresenceState::UnsupportedDevice);
+        QCOMPARE(model.state(), PresenceState::ForeignDevice);
         model.cardRemoved(kReader);
         model.cardInserted(kReader);
         model.resolutionFailed(kReader, Error(ErrorCode::ModuleNotFound, QStringLiteral("x")));

@@ -1,0 +1,123 @@
+#include "kioskcontroller.h"
+
+#include "keykiosk/logging.h"
+#include "keykiosk/presence/tokenpresence.h"
+#include "keykiosk/token/tokenservice.h"
+
+namespace kk {
+
+KioskController::KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy, QObject *parent)
+    : QObject(parent), m_tokens(tokens), m_policy(std::move(policy))
+{
+    if (presence) {
+        connect(presence, &TokenPresence::stateChanged, this, [this, presence](PresenceState state) {
+            onPresence(state, presence->token(), presence->error());
+        });
+    }
+}
+
+QString KioskController::message() const { return clientMessage(m_code); }
+
+QString KioskController::errorId() const { return m_code == ErrorCode::None ? QString() : kk::errorId(m_code); }
+
+void KioskController::setSelectedProfile(int row)
+{
+    if (row == m_selectedProfile || row < 0 || row >= m_profiles.rowCount())
+        return;
+    m_selectedProfile = row;
+    emit selectedProfileChanged();
+}
+
+void KioskController::retranslate()
+{
+    m_profiles.retranslate();
+    emit screenChanged();
+    emit tokenChanged();
+}
+
+void KioskController::show(KioskScreen screen, ErrorCode code)
+{
+    if (screen == m_screen && code == m_code)
+        return;
+    m_screen = screen;
+    m_code = code;
+    qCInfo(lcKiosk) << "screen" << screen << (code == ErrorCode::None ? QString() : kk::errorId(code));
+    emit screenChanged();
+}
+
+void KioskController::onPresence(PresenceState state, const std::optional<TokenInfo> &token, const Error &error)
+{
+    if (state != PresenceState::TokenReady && m_token) {
+        m_token.reset();
+        ++m_readGeneration;
+        m_profiles.setProfiles({});
+        emit tokenChanged();
+    }
+    m_tokenWasRemoved = state == PresenceState::TokenGone;
+    switch (state) {
+    case PresenceState::Starting:
+    case PresenceState::NoToken:
+    case PresenceState::TokenGone:
+        show(KioskScreen::InsertToken);
+        emit screenChanged(); // tokenWasRemoved may have changed
+        break;
+    case PresenceState::ServiceUnavailable:
+        show(KioskScreen::OutOfService, ErrorCode::PcscUnavailable);
+        break;
+    case PresenceState::TokenArriving:
+        show(KioskScreen::ReadingToken);
+        break;
+    case PresenceState::TokenReady:
+        if (token)
+            readToken(*token);
+        break;
+    case PresenceState::SeveralTokens:
+        show(KioskScreen::Message, ErrorCode::MultipleTokens);
+        break;
+    case PresenceState::ForeignDevice:
+        show(KioskScreen::Message, ErrorCode::UnsupportedDevice);
+        break;
+    case PresenceState::TokenError:
+        qCWarning(lcKiosk) << error.logText();
+        show(KioskScreen::Message, error.code == ErrorCode::None ? ErrorCode::Internal : error.code);
+        break;
+    }
+}
+
+void KioskController::readToken(const TokenInfo &token)
+{
+    m_token = token;
+    const quint64 generation = ++m_readGeneration;
+    emit tokenChanged();
+    show(KioskScreen::ReadingToken);
+
+    using Snapshot = Expected<QVector<TokenKeyEntry>>;
+    const unsigned long slot = token.slotId;
+    m_tokens->run<Snapshot>(
+        this,
+        [slot](TokenContext &context) -> Snapshot {
+            auto module = context.module();
+            if (!module)
+                return module.error();
+            // Certificates are public objects: no PIN is needed to show the table.
+            auto session = module.value()->openSession(slot, false);
+            if (!session)
+                return session.error();
+            return session.value()->keyEntries();
+        },
+        [this, generation](Snapshot entries) {
+            if (generation != m_readGeneration)
+                return;
+            if (!entries) {
+                qCWarning(lcKiosk) << "reading the token failed:" << entries.error().logText();
+                show(KioskScreen::Message, entries.error().code);
+                return;
+            }
+            m_profiles.setProfiles(deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy));
+            m_selectedProfile = 0;
+            emit selectedProfileChanged();
+            show(KioskScreen::TokenProfiles);
+        });
+}
+
+} // namespace kk

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# KeyKiosk demo: the kiosk on real parts, with no hardware.
+#   - a demo SoftHSM2 token holding a client certificate from a demo bank CA, expiring in 20 days
+#   - a private pcscd with a virtual reader (vpcd), reachable only from this machine
+#   - the kiosk itself (keykiosk), with the token "inserted" and "removed" on request
+# With a display it runs interactively: press i to insert the token, r to remove it, q to quit.
+# Without one it runs under Xvfb, inserts and removes the token by itself, and saves a
+# screenshot of every screen it passes through.
+#
+# Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
+#              KK_DEMO_LANGUAGE (ru, kk or en; default ru).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${KK_BUILD_DIR:-$root/build}
+demo=${KK_DEMO_DIR:-$root/demo-out}
+language=${KK_DEMO_LANGUAGE:-ru}
+
+"$root/packaging/deps.sh"
+echo "== building"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target keykiosk kk-testpki kk-pcscd-launch kk-loopback-bind kk-vcard >/dev/null
+harness=$build/tests/harness
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+rm -rf "$demo"
+mkdir -p "$demo/screens" "$demo/pcscd-conf" /run/pcscd
+
+echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
+"$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
+  --days-left 20 --testpki "$harness/kk-testpki" >/dev/null
+# shellcheck disable=SC1091
+source "$demo/token/token.env"
+
+echo "== private pcscd with a virtual reader"
+port=35963
+while ss -ltn | grep -qE ":($port|$((port + 1))) "; do port=$((port + 2)); done
+cat > "$demo/pcscd-conf/vpcd" <<CONF
+FRIENDLYNAME "Virtual PCD"
+DEVICENAME /dev/null:$port
+LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+CHANNELID $port
+CONF
+export PCSCLITE_CSOCK_NAME=$demo/pcscd.comm
+LD_PRELOAD=$harness/libkk-loopback-bind.so "$harness/kk-pcscd-launch" "$PCSCLITE_CSOCK_NAME" \
+  pcscd -f -i -c "$demo/pcscd-conf" >"$demo/pcscd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.05; done
+
+cat > "$demo/keykiosk.conf" <<CONF
+[token]
+# The default is p11-kit's proxy (every registered module); the demo names SoftHSM2.
+module=/usr/lib/softhsm/libsofthsm2.so
+[kiosk]
+language=$language
+fullscreen=true
+[status]
+renewalWindowDays=30
+CONF
+
+headless=0
+if [[ -z ${DISPLAY:-} ]] || [[ ! -t 0 ]]; then
+  headless=1
+  if [[ -z ${DISPLAY:-} ]]; then
+    display=:$((90 + RANDOM % 100))
+    Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$demo/xvfb.log" 2>&1 &
+    pids+=($!)
+    export DISPLAY=$display
+    for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.05; done 2>/dev/null || sleep 1
+  fi
+fi
+
+echo "== starting the kiosk"
+QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk" --config "$demo/keykiosk.conf" \
+  --screenshot-dir "$demo/screens" >"$demo/kiosk.out" 2>"$demo/kiosk.log" &
+kiosk=$!
+pids+=($kiosk)
+
+card=
+insert() {
+  [[ -n $card ]] && return
+  "$harness/kk-vcard" "$port" >/dev/null &
+  card=$!
+  pids+=($card)
+  echo "   token inserted"
+}
+remove() {
+  [[ -z $card ]] && return
+  kill "$card" 2>/dev/null || true
+  wait "$card" 2>/dev/null || true
+  card=
+  echo "   token removed"
+}
+wait_for_screen() { # pattern, seconds
+  for _ in $(seq $(($2 * 10))); do
+    ls "$demo/screens" | grep -q "$1" && return 0
+    kill -0 "$kiosk" 2>/dev/null || { echo "the kiosk exited; see $demo/kiosk.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "timed out waiting for the $1 screen; see $demo/kiosk.log" >&2
+  exit 1
+}
+
+if ((headless)); then
+  wait_for_screen InsertToken 20
+  insert
+  wait_for_screen TokenProfiles 20
+  remove
+  wait_for_screen after-removal 20
+  kill -TERM "$kiosk"
+  wait "$kiosk" 2>/dev/null || true
+  echo
+  echo "Screenshots of every screen, in order:"
+  ls -1 "$demo/screens" | sed "s|^|  $demo/screens/|"
+  echo "Kiosk log: $demo/kiosk.log"
+  echo "The demo token (SoftHSM2): SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so -O"
+else
+  echo "Press i to insert the token, r to remove it, q to quit."
+  while read -rsn1 key; do
+    case $key in
+      i) insert ;;
+      r) remove ;;
+      q) break ;;
+    esac
+  done
+fi

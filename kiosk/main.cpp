@@ -1,0 +1,130 @@
+// keykiosk: the kiosk app. Creates the services and controllers as plain objects, wires them
+// explicitly, exposes them to QML once (registerKioskTypes) and loads the UI.
+
+#include "controllers/appearance.h"
+#include "controllers/kioskcontroller.h"
+#include "controllers/languagecontroller.h"
+#include "kiosksettings.h"
+#include "registration.h"
+#include "screenshotter.h"
+
+#include "keykiosk/logging.h"
+#include "keykiosk/presence/pcscmonitor.h"
+#include "keykiosk/presence/tokenpresence.h"
+#include "keykiosk/presence/udevmonitor.h"
+#include "keykiosk/token/tokenservice.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+void onTerminate(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    // Kiosks have no GPU: the software scene graph is faster and lighter than llvmpipe.
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND"))
+        QQuickWindow::setSceneGraphBackend(QSGRendererInterface::Software);
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("keykiosk"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(KEYKIOSK_VERSION));
+    std::signal(SIGPIPE, SIG_IGN);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("KeyKiosk: renew the signing keys on your token"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Configuration file (INI)."), QStringLiteral("file"));
+    const QCommandLineOption moduleOption(QStringLiteral("module"), QStringLiteral("PKCS#11 module, overrides [token] module."), QStringLiteral("path"));
+    const QCommandLineOption languageOption(QStringLiteral("language"), QStringLiteral("ru, kk or en."), QStringLiteral("code"));
+    const QCommandLineOption windowedOption(QStringLiteral("windowed"), QStringLiteral("Not fullscreen (development)."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot-dir"), QStringLiteral("Save a PNG of every screen here."), QStringLiteral("dir"));
+    parser.addOptions({configOption, moduleOption, languageOption, windowedOption, screenshotOption});
+    parser.process(app);
+
+    QString settingsError;
+    kk::KioskSettings settings = kk::KioskSettings::load(parser.value(configOption), &settingsError);
+    if (!settingsError.isEmpty())
+        qCWarning(lcKiosk) << settingsError;
+    if (parser.isSet(moduleOption))
+        settings.modulePath = parser.value(moduleOption);
+    if (parser.isSet(languageOption))
+        settings.language = parser.value(languageOption);
+    if (parser.isSet(windowedOption))
+        settings.fullscreen = false;
+    qCInfo(lcKiosk) << "PKCS#11 module" << settings.modulePath << "language" << settings.language;
+
+    // Quit cleanly on SIGTERM/SIGINT so that sessions are closed and secrets wiped.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        std::signal(SIGTERM, onTerminate);
+        std::signal(SIGINT, onTerminate);
+    }
+    QSocketNotifier terminate(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&terminate, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+
+    kk::UsbDeviceCatalog catalog = kk::UsbDeviceCatalog::builtIn();
+    if (!settings.usbTokenList.isEmpty()) {
+        auto custom = kk::UsbDeviceCatalog::fromFile(settings.usbTokenList);
+        if (custom)
+            catalog = custom.value();
+        else
+            qCWarning(lcKiosk) << custom.error().logText();
+    }
+    kk::TokenService tokens(settings.modulePath);
+    kk::PcscMonitor pcsc;
+    kk::UdevMonitor udev(catalog);
+    kk::TokenPresence presence(&tokens, &pcsc, &udev);
+    kk::KioskController kiosk(&tokens, &presence, settings.statusPolicy);
+    kk::LanguageController language;
+    kk::Appearance appearance(settings.highContrast, settings.fullscreen);
+    QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk, &kk::KioskController::retranslate);
+
+    QQmlApplicationEngine engine;
+    language.setEngine(&engine);
+    if (!language.setLanguage(settings.language))
+        language.setLanguage(QStringLiteral("ru"));
+    kk::registerKioskTypes({&kiosk, &language, &appearance});
+    engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        qCCritical(lcKiosk) << "the UI failed to load";
+        return 1;
+    }
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    QObject::connect(window, &QQuickWindow::frameSwapped, &app, [&sinceStart, window] {
+        static bool first = true;
+        if (first) {
+            first = false;
+            qCInfo(lcKiosk) << "first frame after" << sinceStart.elapsed() << "ms";
+        }
+        Q_UNUSED(window)
+    });
+
+    if (kk::Error error = udev.start())
+        qCWarning(lcKiosk) << "USB monitoring unavailable:" << error.logText();
+    pcsc.start();
+
+    std::unique_ptr<kk::Screenshotter> screenshots;
+    if (parser.isSet(screenshotOption))
+        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, parser.value(screenshotOption));
+
+    const int rc = app.exec();
+    pcsc.stop();
+    return rc;
+}

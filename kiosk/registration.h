@@ -1,0 +1,18 @@
+#pragma once
+// The one place that exposes the kiosk's C++ objects to QML. The app and the QML tests both
+// call it, so the tests see exactly the types the kiosk uses (KDE Itinerary's pattern).
+
+namespace kk {
+class KioskController;
+class LanguageController;
+class Appearance;
+
+struct KioskObjects
+{
+    KioskController *kiosk = nullptr;
+    LanguageController *language = nullptr;
+    Appearance *appearance = nullptr;
+};
+
+void registerKioskTypes(const KioskObjects &objects);
+} // namespace kk

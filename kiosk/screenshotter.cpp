@@ -1,0 +1,41 @@
+#include "screenshotter.h"
+
+#include "controllers/kioskcontroller.h"
+#include "keykiosk/logging.h"
+
+#include <QMetaEnum>
+#include <QQuickWindow>
+
+#include <cstdio>
+
+namespace kk {
+
+Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory, QObject *parent)
+    : QObject(parent), m_window(window), m_kiosk(kiosk), m_directory(directory)
+{
+    m_directory.mkpath(QStringLiteral("."));
+    // Let the screen settle (loader, first frame) before grabbing it.
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(400);
+    connect(&m_settle, &QTimer::timeout, this, &Screenshotter::capture);
+    connect(kiosk, &KioskController::screenChanged, &m_settle, qOverload<>(&QTimer::start));
+    m_settle.start();
+}
+
+void Screenshotter::capture()
+{
+    QString name = QString::fromLatin1(QMetaEnum::fromType<KioskScreen>().valueToKey(int(m_kiosk->screen())));
+    if (m_kiosk->tokenWasRemoved())
+        name += QStringLiteral("-after-removal");
+    const QString path = m_directory.filePath(QStringLiteral("%1-%2.png").arg(++m_count, 2, 10, QLatin1Char('0')).arg(name));
+    const QImage image = m_window->grabWindow();
+    if (image.isNull() || !image.save(path)) {
+        qCWarning(lcKiosk) << "screenshot failed:" << path;
+        return;
+    }
+    qCInfo(lcKiosk) << "screenshot" << path;
+    std::printf("screenshot: %s\n", qPrintable(path));
+    std::fflush(stdout);
+}
+
+} // namespace kk

@@ -1,0 +1,26 @@
+#pragma once
+// Saves a PNG of every screen the kiosk shows (demo and visual checks).
+#include <QDir>
+#include <QObject>
+#include <QTimer>
+
+class QQuickWindow;
+
+namespace kk {
+class KioskController;
+
+class Screenshotter : public QObject
+{
+    Q_OBJECT
+public:
+    Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory, QObject *parent = nullptr);
+
+private:
+    void capture();
+    QQuickWindow *m_window;
+    KioskController *m_kiosk;
+    QDir m_directory;
+    QTimer m_settle;
+    int m_count = 0;
+};
+} // namespace kk

@@ -1,0 +1,44 @@
+import QtQuick 2.15
+import QtQuick.Window 2.15
+import QtQuick.Layouts 1.15
+import KeyKiosk 1.0
+import "components"
+import "screens"
+
+// The kiosk window: fullscreen and frameless; the screen comes from Kiosk.screen (a C++ enum).
+Window {
+    id: window
+    width: 1280
+    height: 800
+    visible: true
+    visibility: Appearance.fullscreen ? Window.FullScreen : Window.Windowed
+    flags: Qt.Window | Qt.FramelessWindowHint
+    color: Theme.background
+    title: qsTr("KeyKiosk")
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        TopBar { Layout.fillWidth: true }
+        Loader {
+            id: screenLoader
+            objectName: "screenLoader"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            sourceComponent: {
+                switch (Kiosk.screen) {
+                case KK.ReadingToken: return readingScreen
+                case KK.TokenProfiles: return tokenScreen
+                case KK.Message: return messageScreen
+                case KK.OutOfService: return outOfServiceScreen
+                default: return insertScreen
+                }
+            }
+        }
+    }
+    Component { id: insertScreen; InsertTokenScreen {} }
+    Component { id: readingScreen; ReadingTokenScreen {} }
+    Component { id: tokenScreen; TokenScreen {} }
+    Component { id: messageScreen; MessageScreen {} }
+    Component { id: outOfServiceScreen; OutOfServiceScreen {} }
+}

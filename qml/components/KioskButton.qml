@@ -1,0 +1,32 @@
+import QtQuick 2.15
+import KeyKiosk 1.0
+
+// A touch button: at least Theme.touchTarget tall, no hover state (touch screens have none).
+Rectangle {
+    id: button
+    property alias text: label.text
+    property bool primary: false
+    property bool checked: false
+    signal clicked()
+
+    implicitWidth: Math.max(Theme.touchTarget * 2, label.implicitWidth + 40)
+    implicitHeight: Theme.touchTarget
+    radius: 8
+    color: primary || checked ? Theme.accent : Theme.surface
+    border.color: Theme.contrast ? Theme.text : (primary || checked ? Theme.accent : Theme.border)
+    border.width: Theme.contrast ? 3 : 2
+    opacity: enabled ? 1.0 : 0.4
+
+    Text {
+        id: label
+        anchors.centerIn: parent
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.bodySize - 2
+        font.bold: button.primary || button.checked
+        color: button.primary || button.checked ? Theme.textOnAccent : Theme.text
+    }
+    MouseArea {
+        anchors.fill: parent
+        onClicked: button.clicked()
+    }
+}

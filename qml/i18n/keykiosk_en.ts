@@ -1,0 +1,255 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>
+        <translation>The token software is not installed on this kiosk. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>The token software on this kiosk does not work. Please ask the staff for help.</source>
+        <translation>The token software on this kiosk does not work. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>No token found. Please insert your token.</source>
+        <translation>No token found. Please insert your token.</translation>
+    </message>
+    <message>
+        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
+        <translation>The token was removed. Nothing was changed on it. Insert it again to continue.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Wrong PIN.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked after too many wrong attempts. Please see the staff.</source>
+        <translation>The PIN is locked after too many wrong attempts. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The PIN has a wrong length or contains invalid characters.</source>
+        <translation>The PIN has a wrong length or contains invalid characters.</translation>
+    </message>
+    <message>
+        <source>The PIN has expired and must be changed. Please see the staff.</source>
+        <translation>The PIN has expired and must be changed. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>Please enter the PIN first.</source>
+        <translation>Please enter the PIN first.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key. Your current key still works.</source>
+        <translation>The token could not generate a new key. Your current key still works.</translation>
+    </message>
+    <message>
+        <source>The key was not found on the token.</source>
+        <translation>The key was not found on the token.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data. Your current key still works.</source>
+        <translation>The token could not store the data. Your current key still works.</translation>
+    </message>
+    <message>
+        <source>The token is write-protected.</source>
+        <translation>The token is write-protected.</translation>
+    </message>
+    <message>
+        <source>The token reported an error. Please try again or see the staff.</source>
+        <translation>The token reported an error. Please try again or see the staff.</translation>
+    </message>
+    <message>
+        <source>The token holds no certificate. An initial key generation is needed: please see the staff.</source>
+        <translation>The token holds no certificate. An initial key generation is needed: please see the staff.</translation>
+    </message>
+    <message>
+        <source>A certificate on the token cannot be read. Please see the staff.</source>
+        <translation>A certificate on the token cannot be read. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The card reader service is not available. The kiosk will recover by itself.</source>
+        <translation>The card reader service is not available. The kiosk will recover by itself.</translation>
+    </message>
+    <message>
+        <source>This device is not a supported token. Please remove it and insert your token.</source>
+        <translation>This device is not a supported token. Please remove it and insert your token.</translation>
+    </message>
+    <message>
+        <source>More than one token is inserted. Please leave only one.</source>
+        <translation>More than one token is inserted. Please leave only one.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Please see the staff.</source>
+        <translation>Something went wrong. Please see the staff.</translation>
+    </message>
+</context>
+<context>
+    <name>InsertTokenScreen</name>
+    <message>
+        <source>The token was removed.</source>
+        <translation>The token was removed.</translation>
+    </message>
+    <message>
+        <source>Insert your token</source>
+        <translation>Insert your token</translation>
+    </message>
+    <message>
+        <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
+        <translation>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>KeyKiosk</source>
+        <translation>KeyKiosk</translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Error code: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>Temporarily out of service</source>
+        <translation>Temporarily out of service</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Error code: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingTokenScreen</name>
+    <message>
+        <source>Reading your token…</source>
+        <translation>Reading your token…</translation>
+    </message>
+    <message>
+        <source>Please do not remove it.</source>
+        <translation>Please do not remove it.</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>initial generation needed</source>
+        <translation>initial generation needed</translation>
+    </message>
+    <message>
+        <source>in operation</source>
+        <translation>in operation</translation>
+    </message>
+    <message>
+        <source>primary regeneration needed</source>
+        <translation>primary regeneration needed</translation>
+    </message>
+    <message>
+        <source>planned regeneration needed</source>
+        <translation>planned regeneration needed</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>accepted by the bank</translation>
+    </message>
+    <message>
+        <source>new certificate received</source>
+        <translation>new certificate received</translation>
+    </message>
+    <message>
+        <source>registration refused</source>
+        <translation>registration refused</translation>
+    </message>
+    <message>
+        <source>expired: see the staff</source>
+        <translation>expired: see the staff</translation>
+    </message>
+    <message>
+        <source>not yet valid: see the staff</source>
+        <translation>not yet valid: see the staff</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>working</translation>
+    </message>
+    <message>
+        <source>certificate unreadable: see the staff</source>
+        <translation>certificate unreadable: see the staff</translation>
+    </message>
+</context>
+<context>
+    <name>TokenScreen</name>
+    <message>
+        <source>Your token</source>
+        <translation>Your token</translation>
+    </message>
+    <message>
+        <source>%1, serial number %2</source>
+        <translation>%1, serial number %2</translation>
+    </message>
+    <message>
+        <source>A key set on this token needs your attention. See its status below.</source>
+        <translation>A key set on this token needs your attention. See its status below.</translation>
+    </message>
+    <message>
+        <source>Select a subscriber</source>
+        <translation>Select a subscriber</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Subscriber</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifier</translation>
+    </message>
+    <message>
+        <source>Cryptography</source>
+        <translation>Cryptography</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Signature parameters</source>
+        <translation>Signature parameters</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Profile name</translation>
+    </message>
+    <message>
+        <source>Key type</source>
+        <translation>Key type</translation>
+    </message>
+    <message>
+        <source>Start of the validity period</source>
+        <translation>Start of the validity period</translation>
+    </message>
+    <message>
+        <source>End of the validity period</source>
+        <translation>End of the validity period</translation>
+    </message>
+    <message>
+        <source>Remove your token when you are done.</source>
+        <translation>Remove your token when you are done.</translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message>
+        <source>Key renewal kiosk</source>
+        <translation>Key renewal kiosk</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>High contrast</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,255 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="kk_KZ">
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>
+        <translation>Бұл киоскіде токен бағдарламасы орнатылмаған. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The token software on this kiosk does not work. Please ask the staff for help.</source>
+        <translation>Бұл киоскідегі токен бағдарламасы жұмыс істемейді. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>No token found. Please insert your token.</source>
+        <translation>Токен табылмады. Токеніңізді салыңыз.</translation>
+    </message>
+    <message>
+        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
+        <translation>Токен алынды. Онда ештеңе өзгерген жоқ. Жалғастыру үшін оны қайта салыңыз.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>ПИН-код қате.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked after too many wrong attempts. Please see the staff.</source>
+        <translation>Тым көп қате әрекеттен кейін ПИН-код бұғатталды. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The PIN has a wrong length or contains invalid characters.</source>
+        <translation>ПИН-кодтың ұзындығы қате немесе рұқсат етілмеген таңбалар бар.</translation>
+    </message>
+    <message>
+        <source>The PIN has expired and must be changed. Please see the staff.</source>
+        <translation>ПИН-кодтың мерзімі өтті, оны ауыстыру керек. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>Please enter the PIN first.</source>
+        <translation>Алдымен ПИН-кодты енгізіңіз.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key. Your current key still works.</source>
+        <translation>Токен жаңа кілт жасай алмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
+    </message>
+    <message>
+        <source>The key was not found on the token.</source>
+        <translation>Кілт токеннен табылмады.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data. Your current key still works.</source>
+        <translation>Токен деректерді сақтай алмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
+    </message>
+    <message>
+        <source>The token is write-protected.</source>
+        <translation>Токен жазудан қорғалған.</translation>
+    </message>
+    <message>
+        <source>The token reported an error. Please try again or see the staff.</source>
+        <translation>Токен қате туралы хабарлады. Қайталап көріңіз немесе банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The token holds no certificate. An initial key generation is needed: please see the staff.</source>
+        <translation>Токенде сертификат жоқ. Кілттердің бастапқы генерациясы қажет: банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>A certificate on the token cannot be read. Please see the staff.</source>
+        <translation>Токендегі сертификат оқылмайды. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The card reader service is not available. The kiosk will recover by itself.</source>
+        <translation>Оқу құрылғысының қызметі қолжетімсіз. Киоск жұмысын өзі қалпына келтіреді.</translation>
+    </message>
+    <message>
+        <source>This device is not a supported token. Please remove it and insert your token.</source>
+        <translation>Бұл құрылғы қолдау көрсетілетін токен емес. Оны алып, токеніңізді салыңыз.</translation>
+    </message>
+    <message>
+        <source>More than one token is inserted. Please leave only one.</source>
+        <translation>Бірнеше токен салынған. Тек біреуін қалдырыңыз.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Please see the staff.</source>
+        <translation>Бірдеңе дұрыс болмады. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+</context>
+<context>
+    <name>InsertTokenScreen</name>
+    <message>
+        <source>The token was removed.</source>
+        <translation>Токен алынды.</translation>
+    </message>
+    <message>
+        <source>Insert your token</source>
+        <translation>Токеніңізді салыңыз</translation>
+    </message>
+    <message>
+        <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
+        <translation>Мұнда қашықтан банктік қызмет көрсету жүйесінің қолтаңба кілттерін жаңартып, жаңа сертификатты ала аласыз. Кілттеріңіз бар USB-токенді салыңыз.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>KeyKiosk</source>
+        <translation>KeyKiosk</translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Қате коды: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>Temporarily out of service</source>
+        <translation>Уақытша жұмыс істемейді</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Қате коды: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingTokenScreen</name>
+    <message>
+        <source>Reading your token…</source>
+        <translation>Токеніңіз оқылуда…</translation>
+    </message>
+    <message>
+        <source>Please do not remove it.</source>
+        <translation>Оны алмаңыз.</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>initial generation needed</source>
+        <translation>бастапқы генерация қажет</translation>
+    </message>
+    <message>
+        <source>in operation</source>
+        <translation>пайдалануда</translation>
+    </message>
+    <message>
+        <source>primary regeneration needed</source>
+        <translation>алғашқы қайта генерация қажет</translation>
+    </message>
+    <message>
+        <source>planned regeneration needed</source>
+        <translation>жоспарлы қайта генерация қажет</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>банк қабылдады</translation>
+    </message>
+    <message>
+        <source>new certificate received</source>
+        <translation>жаңа сертификат алынды</translation>
+    </message>
+    <message>
+        <source>registration refused</source>
+        <translation>тіркеуден бас тартылды</translation>
+    </message>
+    <message>
+        <source>expired: see the staff</source>
+        <translation>мерзімі өтті: банк қызметкеріне жүгініңіз</translation>
+    </message>
+    <message>
+        <source>not yet valid: see the staff</source>
+        <translation>әлі жарамды емес: банк қызметкеріне жүгініңіз</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>жұмыс</translation>
+    </message>
+    <message>
+        <source>certificate unreadable: see the staff</source>
+        <translation>сертификат оқылмайды: банк қызметкеріне жүгініңіз</translation>
+    </message>
+</context>
+<context>
+    <name>TokenScreen</name>
+    <message>
+        <source>Your token</source>
+        <translation>Сіздің токеніңіз</translation>
+    </message>
+    <message>
+        <source>%1, serial number %2</source>
+        <translation>%1, сериялық нөмірі %2</translation>
+    </message>
+    <message>
+        <source>A key set on this token needs your attention. See its status below.</source>
+        <translation>Бұл токендегі кілттер жиынтығы назарыңызды қажет етеді. Төмендегі мәртебені қараңыз.</translation>
+    </message>
+    <message>
+        <source>Select a subscriber</source>
+        <translation>Абонентті таңдаңыз</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Абонент</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Сәйкестендіргіш</translation>
+    </message>
+    <message>
+        <source>Cryptography</source>
+        <translation>Криптография</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Мәртебе</translation>
+    </message>
+    <message>
+        <source>Signature parameters</source>
+        <translation>Қолтаңба параметрлері</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Профиль атауы</translation>
+    </message>
+    <message>
+        <source>Key type</source>
+        <translation>Кілт түрі</translation>
+    </message>
+    <message>
+        <source>Start of the validity period</source>
+        <translation>Пайдалану мерзімінің басталу күні</translation>
+    </message>
+    <message>
+        <source>End of the validity period</source>
+        <translation>Пайдалану мерзімінің аяқталу күні</translation>
+    </message>
+    <message>
+        <source>Remove your token when you are done.</source>
+        <translation>Аяқтаған соң токенді алыңыз.</translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message>
+        <source>Key renewal kiosk</source>
+        <translation>Кілттерді жаңарту киоскісі</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>Жоғары контраст</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,255 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>
+        <translation>На этом киоске не установлено программное обеспечение токена. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The token software on this kiosk does not work. Please ask the staff for help.</source>
+        <translation>Программное обеспечение токена на этом киоске не работает. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>No token found. Please insert your token.</source>
+        <translation>Токен не найден. Вставьте ваш токен.</translation>
+    </message>
+    <message>
+        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
+        <translation>Токен извлечён. На нём ничего не изменилось. Вставьте его снова, чтобы продолжить.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Неверный ПИН-код.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked after too many wrong attempts. Please see the staff.</source>
+        <translation>ПИН-код заблокирован после слишком многих неверных попыток. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The PIN has a wrong length or contains invalid characters.</source>
+        <translation>ПИН-код неверной длины или содержит недопустимые символы.</translation>
+    </message>
+    <message>
+        <source>The PIN has expired and must be changed. Please see the staff.</source>
+        <translation>Срок действия ПИН-кода истёк, его нужно сменить. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>Please enter the PIN first.</source>
+        <translation>Сначала введите ПИН-код.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key. Your current key still works.</source>
+        <translation>Токен не смог создать новый ключ. Ваш текущий ключ по-прежнему действует.</translation>
+    </message>
+    <message>
+        <source>The key was not found on the token.</source>
+        <translation>Ключ не найден на токене.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data. Your current key still works.</source>
+        <translation>Токен не смог сохранить данные. Ваш текущий ключ по-прежнему действует.</translation>
+    </message>
+    <message>
+        <source>The token is write-protected.</source>
+        <translation>Токен защищён от записи.</translation>
+    </message>
+    <message>
+        <source>The token reported an error. Please try again or see the staff.</source>
+        <translation>Токен сообщил об ошибке. Попробуйте ещё раз или обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The token holds no certificate. An initial key generation is needed: please see the staff.</source>
+        <translation>На токене нет сертификата. Необходима начальная генерация ключей: обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>A certificate on the token cannot be read. Please see the staff.</source>
+        <translation>Сертификат на токене не читается. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The card reader service is not available. The kiosk will recover by itself.</source>
+        <translation>Служба считывателя недоступна. Киоск восстановит работу самостоятельно.</translation>
+    </message>
+    <message>
+        <source>This device is not a supported token. Please remove it and insert your token.</source>
+        <translation>Это устройство не является поддерживаемым токеном. Извлеките его и вставьте ваш токен.</translation>
+    </message>
+    <message>
+        <source>More than one token is inserted. Please leave only one.</source>
+        <translation>Вставлено больше одного токена. Оставьте только один.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Please see the staff.</source>
+        <translation>Что-то пошло не так. Обратитесь к сотруднику банка.</translation>
+    </message>
+</context>
+<context>
+    <name>InsertTokenScreen</name>
+    <message>
+        <source>The token was removed.</source>
+        <translation>Токен извлечён.</translation>
+    </message>
+    <message>
+        <source>Insert your token</source>
+        <translation>Вставьте ваш токен</translation>
+    </message>
+    <message>
+        <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
+        <translation>Здесь вы можете перегенерировать ключи подписи для системы дистанционного банковского обслуживания и получить новый сертификат. Вставьте USB-токен с вашими ключами.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>KeyKiosk</source>
+        <translation>KeyKiosk</translation>
+    </message>
+</context>
+<context>
+    <name>MessageScreen</name>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Код ошибки: %1</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>Temporarily out of service</source>
+        <translation>Временно не работает</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Код ошибки: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingTokenScreen</name>
+    <message>
+        <source>Reading your token…</source>
+        <translation>Читаем ваш токен…</translation>
+    </message>
+    <message>
+        <source>Please do not remove it.</source>
+        <translation>Пожалуйста, не извлекайте его.</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>initial generation needed</source>
+        <translation>необходима начальная генерация</translation>
+    </message>
+    <message>
+        <source>in operation</source>
+        <translation>в эксплуатации</translation>
+    </message>
+    <message>
+        <source>primary regeneration needed</source>
+        <translation>необходима первичная регенерация</translation>
+    </message>
+    <message>
+        <source>planned regeneration needed</source>
+        <translation>необходима плановая регенерация</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>принят банком</translation>
+    </message>
+    <message>
+        <source>new certificate received</source>
+        <translation>получен новый сертификат</translation>
+    </message>
+    <message>
+        <source>registration refused</source>
+        <translation>получен отказ в регистрации</translation>
+    </message>
+    <message>
+        <source>expired: see the staff</source>
+        <translation>срок действия истёк: обратитесь к сотруднику банка</translation>
+    </message>
+    <message>
+        <source>not yet valid: see the staff</source>
+        <translation>срок действия ещё не начался: обратитесь к сотруднику банка</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>рабочий</translation>
+    </message>
+    <message>
+        <source>certificate unreadable: see the staff</source>
+        <translation>сертификат не читается: обратитесь к сотруднику банка</translation>
+    </message>
+</context>
+<context>
+    <name>TokenScreen</name>
+    <message>
+        <source>Your token</source>
+        <translation>Ваш токен</translation>
+    </message>
+    <message>
+        <source>%1, serial number %2</source>
+        <translation>%1, серийный номер %2</translation>
+    </message>
+    <message>
+        <source>A key set on this token needs your attention. See its status below.</source>
+        <translation>Комплект ключей на этом токене требует вашего внимания. Смотрите статус ниже.</translation>
+    </message>
+    <message>
+        <source>Select a subscriber</source>
+        <translation>Выберите абонента</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Абонент</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Идентификатор</translation>
+    </message>
+    <message>
+        <source>Cryptography</source>
+        <translation>Криптография</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Signature parameters</source>
+        <translation>Параметры подписи</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>Наименование профиля</translation>
+    </message>
+    <message>
+        <source>Key type</source>
+        <translation>Тип ключа</translation>
+    </message>
+    <message>
+        <source>Start of the validity period</source>
+        <translation>Дата начала срока эксплуатации</translation>
+    </message>
+    <message>
+        <source>End of the validity period</source>
+        <translation>Дата окончания срока эксплуатации</translation>
+    </message>
+    <message>
+        <source>Remove your token when you are done.</source>
+        <translation>Когда закончите, извлеките токен.</translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message>
+        <source>Key renewal kiosk</source>
+        <translation>Киоск перегенерации ключей</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>Высокий контраст</translation>
+    </message>
+</context>
+</TS>

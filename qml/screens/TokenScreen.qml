@@ -1,0 +1,203 @@
+import QtQuick 2.15
+import QtQuick.Layouts 1.15
+import KeyKiosk 1.0
+import "../components"
+
+// The token's key sets, as the seeds' "Выберите абонента для регенерации" table, and the
+// selected one's "Параметры подписи".
+Item {
+    id: screen
+    readonly property var selected: Kiosk.profiles.count > 0 ? Kiosk.profiles.get(Kiosk.selectedProfile) : ({})
+    // Column widths come from the table, not from the row layouts, so the layouts never loop.
+    function columnWidth(share) { return (table.width - 32 - 36) * share }
+    // Re-read the selected row when the model or the language changes.
+    Connections {
+        target: Kiosk
+        function onTokenChanged() { screen.selectedChanged() }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.margin
+        spacing: 16
+
+        RowLayout {
+            Layout.fillWidth: true
+            Text {
+                objectName: "title"
+                text: qsTr("Your token")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.titleSize
+                font.bold: true
+                color: Theme.text
+            }
+            Item { Layout.fillWidth: true }
+            Text {
+                objectName: "tokenIdentity"
+                text: qsTr("%1, serial number %2").arg(Kiosk.tokenLabel).arg(Kiosk.tokenSerial)
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+                color: Theme.mutedText
+            }
+        }
+
+        Rectangle {
+            objectName: "criticalBanner"
+            visible: Kiosk.profiles.hasCritical
+            Layout.fillWidth: true
+            implicitHeight: bannerText.implicitHeight + 24
+            radius: 8
+            color: Theme.criticalBackground
+            border.color: Theme.critical
+            border.width: 2
+            Text {
+                id: bannerText
+                anchors.verticalCenter: parent.verticalCenter
+                x: 16
+                width: parent.width - 32
+                wrapMode: Text.WordWrap
+                text: qsTr("A key set on this token needs your attention. See its status below.")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.bodySize
+                font.bold: true
+                color: Theme.critical
+            }
+        }
+
+        Text {
+            text: qsTr("Select a subscriber")
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.bodySize
+            color: Theme.text
+        }
+
+        // Table header
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: 44
+            color: Theme.contrast ? "#000000" : "#e9edf2"
+            border.color: Theme.border
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 16
+                anchors.rightMargin: 16
+                spacing: 12
+                Repeater {
+                    model: [
+                        { title: qsTr("Subscriber"), width: 0.32 },
+                        { title: qsTr("Identifier"), width: 0.16 },
+                        { title: qsTr("Cryptography"), width: 0.14 },
+                        { title: qsTr("Status"), width: 0.38 }
+                    ]
+                    Text {
+                        Layout.preferredWidth: screen.columnWidth(modelData.width)
+                        text: modelData.title
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.smallSize
+                        font.bold: true
+                        color: Theme.text
+                    }
+                }
+            }
+        }
+        ListView {
+            id: table
+            objectName: "profileTable"
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.min(contentHeight, 3 * (Theme.touchTarget + 8))
+            clip: true
+            interactive: contentHeight > height
+            model: Kiosk.profiles
+            delegate: Rectangle {
+                width: table.width
+                height: Theme.touchTarget + 8
+                color: index === Kiosk.selectedProfile ? Theme.selection : Theme.surface
+                border.color: index === Kiosk.selectedProfile ? Theme.accent : Theme.border
+                border.width: index === Kiosk.selectedProfile ? 2 : 1
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: 16
+                    anchors.rightMargin: 16
+                    spacing: 12
+                    Text {
+                        Layout.preferredWidth: screen.columnWidth(0.32)
+                        text: model.owner
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                    }
+                    Text {
+                        Layout.preferredWidth: screen.columnWidth(0.16)
+                        text: model.identifier
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                    }
+                    Text {
+                        Layout.preferredWidth: screen.columnWidth(0.14)
+                        text: model.cryptography
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                    }
+                    Item {
+                        Layout.preferredWidth: screen.columnWidth(0.38)
+                        Layout.fillHeight: true
+                        StatusBadge {
+                            anchors.verticalCenter: parent.verticalCenter
+                            text: model.statusText
+                            critical: model.critical
+                        }
+                    }
+                }
+                MouseArea {
+                    anchors.fill: parent
+                    onClicked: Kiosk.selectedProfile = index
+                }
+            }
+        }
+
+        Rectangle {
+            objectName: "parameters"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            radius: 8
+            color: Theme.surface
+            border.color: Theme.border
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: 20
+                spacing: 6
+                Text {
+                    text: qsTr("Signature parameters")
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.bodySize
+                    font.bold: true
+                    color: Theme.text
+                }
+                ParameterRow { name: qsTr("Profile name"); value: screen.selected.profileName || "" }
+                ParameterRow { name: qsTr("Identifier"); value: screen.selected.identifier || "" }
+                ParameterRow { name: qsTr("Cryptography"); value: screen.selected.cryptography || "" }
+                ParameterRow { name: qsTr("Key type"); value: screen.selected.keyType || "" }
+                ParameterRow { name: qsTr("Start of the validity period"); value: screen.selected.validFrom || "" }
+                ParameterRow { name: qsTr("End of the validity period"); value: screen.selected.validTo || "" }
+                Text {
+                    visible: (screen.selected.errorText || "") !== ""
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    text: screen.selected.errorText || ""
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.smallSize
+                    color: Theme.critical
+                }
+                Item { Layout.fillHeight: true }
+            }
+        }
+        Text {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Remove your token when you are done.")
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.smallSize
+            color: Theme.mutedText
+        }
+    }
+}
