@@ -1,0 +1,123 @@
+// The kiosk's screen logic without QML, over a real SoftHSM2 token and the token thread.
+#include "harness.h"
+
+#include "controllers/kioskcontroller.h"
+#include "controllers/languagecontroller.h"
+#include "keykiosk/token/tokenservice.h"
+
+#include <QtTest>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+std::optional<TokenInfo> firstToken()
+{
+    auto module = Pkcs11Module::load(softhsmModule());
+    if (!module)
+        return std::nullopt;
+    auto tokens = module.value()->tokens();
+    return tokens && !tokens->isEmpty() ? std::optional<TokenInfo>(tokens->first()) : std::nullopt;
+}
+} // namespace
+
+class TestKioskController : public QObject
+{
+    Q_OBJECT
+private slots:
+    void readyTokenShowsItsProfiles()
+    {
+        TokenOptions options;
+        options.daysLeft = 20;
+        TestToken token(options);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        auto info = firstToken();
+        QVERIFY(info);
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        QCOMPARE(kiosk.screen(), KioskScreen::InsertToken);
+
+        kiosk.onPresence(PresenceState::TokenReady, info, {});
+        QCOMPARE(kiosk.screen(), KioskScreen::ReadingToken); // the read runs on the token thread
+        QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(kiosk.tokenSerial(), token.serial());
+        QCOMPARE(kiosk.profiles()->rowCount(), 1);
+        const QVariantMap row = kiosk.profiles()->get(0);
+        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::PlannedRegenerationNeeded);
+        QCOMPARE(row.value(QStringLiteral("profileName")).toString(), QStringLiteral("Иванов Иван Иванович"));
+        QCOMPARE(row.value(QStringLiteral("cryptography")).toString(), QStringLiteral("ECDSA P-256"));
+        QVERIFY(row.value(QStringLiteral("validTo")).toString().contains(QRegularExpression(QStringLiteral("^\\d\\d\\.\\d\\d\\.\\d{4}$"))));
+        QVERIFY(kiosk.profiles()->hasCritical());
+
+        kiosk.onPresence(PresenceState::TokenGone, std::nullopt, {});
+        QCOMPARE(kiosk.screen(), KioskScreen::InsertToken);
+        QVERIFY(kiosk.tokenWasRemoved());
+        QCOMPARE(kiosk.profiles()->rowCount(), 0);
+        QVERIFY(kiosk.tokenSerial().isEmpty());
+    }
+
+    void aReadThatFinishesAfterRemovalIsDropped()
+    {
+        TestToken token;
+        auto info = firstToken();
+        QVERIFY(info);
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        kiosk.onPresence(PresenceState::TokenReady, info, {});
+        kiosk.onPresence(PresenceState::NoToken, std::nullopt, {});
+        QTest::qWait(300);
+        QCOMPARE(kiosk.screen(), KioskScreen::InsertToken);
+        QCOMPARE(kiosk.profiles()->rowCount(), 0);
+    }
+
+    void problemsHaveAScreenAndAnErrorId_data()
+    {
+        QTest::addColumn<PresenceState>("state");
+        QTest::addColumn<Error>("error");
+        QTest::addColumn<KioskScreen>("screen");
+        QTest::addColumn<QString>("errorId");
+        QTest::newRow("pcscd down") << PresenceState::ServiceUnavailable << Error() << KioskScreen::OutOfService << "KK-301";
+        QTest::newRow("USB stick") << PresenceState::ForeignDevice << Error() << KioskScreen::Message << "KK-302";
+        QTest::newRow("two tokens") << PresenceState::SeveralTokens << Error() << KioskScreen::Message << "KK-303";
+        QTest::newRow("no module") << PresenceState::TokenError << Error(ErrorCode::ModuleNotFound, QStringLiteral("x"))
+                                   << KioskScreen::Message << "KK-101";
+        QTest::newRow("broken module") << PresenceState::TokenError << Error(ErrorCode::ModuleBroken, QStringLiteral("x"))
+                                       << KioskScreen::Message << "KK-102";
+    }
+    void problemsHaveAScreenAndAnErrorId()
+    {
+        QFETCH(PresenceState, state);
+        QFETCH(Error, error);
+        QFETCH(KioskScreen, screen);
+        QFETCH(QString, errorId);
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        kiosk.onPresence(state, std::nullopt, error);
+        QCOMPARE(kiosk.screen(), screen);
+        QCOMPARE(kiosk.errorId(), errorId);
+        QVERIFY(!kiosk.message().isEmpty());
+    }
+
+    void messagesFollowTheLanguage()
+    {
+        LanguageController language;
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        QSignalSpy changed(&kiosk, &KioskController::screenChanged);
+        connect(&language, &LanguageController::languageChanged, &kiosk, &KioskController::retranslate);
+        kiosk.onPresence(PresenceState::ForeignDevice, std::nullopt, {});
+        QVERIFY(language.setLanguage(QStringLiteral("ru")));
+        QCOMPARE(kiosk.message(), QStringLiteral("Это устройство не является поддерживаемым токеном. Извлеките его и вставьте ваш токен."));
+        const int before = changed.count();
+        QVERIFY(language.setLanguage(QStringLiteral("kk")));
+        QVERIFY(changed.count() > before);
+        QVERIFY(kiosk.message().contains(QStringLiteral("токен емес")));
+        QVERIFY(language.setLanguage(QStringLiteral("en")));
+        QCOMPARE(kiosk.message(), QStringLiteral("This device is not a supported token. Please remove it and insert your token."));
+        QVERIFY(!language.setLanguage(QStringLiteral("de")));
+        QCOMPARE(language.language(), QStringLiteral("en"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKioskController)
+#include "tst_kioskcontroller.moc"
