@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Prints KeyKiosk's measured figures against the budgets in DESIGN.md.
+# Benchmarks report; they never pass or fail on time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${KK_BUILD_DIR:-$root/build-bench}
+"$root/packaging/deps.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j2 --target keykiosk kk-bench-token >/dev/null
+echo "== token layer and presence ($(nproc) cores, $(date -u +%F))"
+"$build/bench/kk-bench-token" --rounds "${KK_BENCH_ROUNDS:-20}"
+echo
+echo "== kiosk"
+"$root/bench/kiosk_startup.sh" "$build" "${KK_BENCH_ROUNDS:-10}"
