@@ -14,6 +14,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QProcess>
+#include <QRandomGenerator>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -48,6 +50,10 @@ void row(const char *what, const Stats &s, const char *budget)
 }
 
 double ms(const QElapsedTimer &t) { return double(t.nsecsElapsed()) / 1e6; }
+
+// pcscd polls vpcd every 400 ms, so an insert's latency depends on where in that period it
+// lands. Both sides insert at a random phase, or the comparison measures the phase.
+void randomPhase() { QThread::msleep(QRandomGenerator::global()->bounded(400)); }
 
 bool waitFor(const std::function<bool()> &done, int timeoutMs)
 {
@@ -130,6 +136,7 @@ int main(int argc, char **argv)
         waitFor([&] { return presence.state() == PresenceState::NoToken; }, 5000);
         for (int i = 0; i < std::max(3, rounds / 2); ++i) {
             VirtualCard card;
+            randomPhase();
             t.start();
             card.insert(pcscd.port());
             if (waitFor([&] { return presence.state() == PresenceState::TokenReady; }, 5000))
@@ -147,6 +154,7 @@ int main(int argc, char **argv)
         QByteArray seen;
         waitFor([&] { seen += scanner.readAll(); return seen.contains("Card removed"); }, 3000);
         VirtualCard card;
+        randomPhase();
         QElapsedTimer t;
         t.start();
         card.insert(pcscd.port());

@@ -8,7 +8,9 @@
 # screenshot of every screen it passes through.
 #
 # Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
-#              KK_DEMO_LANGUAGE (ru, kk or en; default ru).
+#              KK_DEMO_LANGUAGE (ru, kk or en; default ru),
+#              KK_DEMO_TOKEN_ARGS (more tests/harness/make-token.sh options, e.g. "--days-left -3"
+#              for an expired certificate or "--no-cert" for a token that needs initial generation).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +38,7 @@ mkdir -p "$demo/screens" "$demo/pcscd-conf" /run/pcscd
 
 echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
 "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
-  --days-left 20 --testpki "$harness/kk-testpki" >/dev/null
+  --days-left 20 --testpki "$harness/kk-testpki" ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
 # shellcheck disable=SC1091
 source "$demo/token/token.env"
 

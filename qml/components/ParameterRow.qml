@@ -5,10 +5,11 @@ import KeyKiosk 1.0
 RowLayout {
     property alias name: nameText.text
     property alias value: valueText.text
+    visible: value !== "" // a token without a certificate has no parameters to show
     spacing: 16
     Text {
         id: nameText
-        Layout.preferredWidth: 300
+        Layout.preferredWidth: 400 // long enough for the Kazakh labels on one line
         wrapMode: Text.WordWrap
         font.family: Theme.fontFamily
         font.pixelSize: Theme.smallSize

@@ -5,6 +5,8 @@ import KeyKiosk 1.0
 Rectangle {
     property string text
     property bool critical: false
+    property real maximumWidth: 10000
+    width: Math.min(implicitWidth, maximumWidth)
     implicitWidth: label.implicitWidth + 24
     implicitHeight: label.implicitHeight + 12
     radius: height / 2
@@ -14,6 +16,8 @@ Rectangle {
     Text {
         id: label
         anchors.centerIn: parent
+        width: Math.min(implicitWidth, parent.maximumWidth - 24)
+        elide: Text.ElideRight
         text: parent.text
         font.family: Theme.fontFamily
         font.pixelSize: Theme.smallSize

@@ -122,19 +122,19 @@ Item {
                     spacing: 12
                     Text {
                         Layout.preferredWidth: screen.columnWidth(0.32)
-                        text: model.owner
+                        text: model.owner || "—"
                         elide: Text.ElideRight
                         font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
                     }
                     Text {
                         Layout.preferredWidth: screen.columnWidth(0.16)
-                        text: model.identifier
+                        text: model.identifier || "—"
                         elide: Text.ElideRight
                         font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
                     }
                     Text {
                         Layout.preferredWidth: screen.columnWidth(0.14)
-                        text: model.cryptography
+                        text: model.cryptography || "—"
                         elide: Text.ElideRight
                         font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
                     }
@@ -143,6 +143,7 @@ Item {
                         Layout.fillHeight: true
                         StatusBadge {
                             anchors.verticalCenter: parent.verticalCenter
+                            maximumWidth: parent.width
                             text: model.statusText
                             critical: model.critical
                         }
@@ -173,6 +174,7 @@ Item {
                     font.bold: true
                     color: Theme.text
                 }
+                ParameterRow { name: qsTr("Status"); value: screen.selected.statusText || "" }
                 ParameterRow { name: qsTr("Profile name"); value: screen.selected.profileName || "" }
                 ParameterRow { name: qsTr("Identifier"); value: screen.selected.identifier || "" }
                 ParameterRow { name: qsTr("Cryptography"); value: screen.selected.cryptography || "" }

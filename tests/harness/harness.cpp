@@ -3,6 +3,8 @@
 
 #include "harness.h"
 
+#include "keykiosk/token/pkcs11module.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -83,6 +85,31 @@ QString TestToken::lockingModule() const
     qputenv("KK_SHIM_STATE", QFile::encodeName(m_dir.path() + QStringLiteral("/pin-failures")));
     qputenv("KK_SHIM_TARGET", QFile::encodeName(softhsmModule()));
     return harnessPath("pinshim");
+}
+
+bool TestToken::writeUnparseableCertificate(const QByteArray &id)
+{
+    auto module = kk::Pkcs11Module::load(softhsmModule());
+    if (!module)
+        return false;
+    auto tokens = module.value()->tokens();
+    if (!tokens || tokens->isEmpty())
+        return false;
+    auto session = module.value()->openSession(tokens->first().slotId, true);
+    if (!session || session.value()->login(kk::SecureBuffer::fromText(m_options.pin.toStdString())).error)
+        return false;
+    CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE type = CKC_X_509;
+    CK_BBOOL yes = CK_TRUE;
+    QByteArray value("\x30\x82\x01\x00garbage", 12), subject = QByteArray::fromHex("3000"), objectId = id;
+    CK_ATTRIBUTE object[] = {{CKA_CLASS, &cls, sizeof cls},
+                             {CKA_CERTIFICATE_TYPE, &type, sizeof type},
+                             {CKA_TOKEN, &yes, sizeof yes},
+                             {CKA_SUBJECT, subject.data(), CK_ULONG(subject.size())},
+                             {CKA_ID, objectId.data(), CK_ULONG(objectId.size())},
+                             {CKA_VALUE, value.data(), CK_ULONG(value.size())}};
+    CK_OBJECT_HANDLE handle = 0;
+    return module.value()->functions()->C_CreateObject(session.value()->handle(), object, 6, &handle) == CKR_OK;
 }
 
 // ---------------------------------------------------------------------------------------

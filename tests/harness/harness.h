@@ -46,6 +46,9 @@ public:
     QString caCertificatePath() const { return m_dir.path() + QStringLiteral("/ca/ca.cert.pem"); }
     // The PIN-retry shim module over this token (see pinpolicy-shim.c).
     QString lockingModule() const;
+    // Writes a certificate object whose value is not DER, raw through PKCS#11: every tool
+    // (and KeyKiosk's own storeCertificate) refuses to store one, but a token may hold one.
+    bool writeUnparseableCertificate(const QByteArray &id = QByteArray::fromHex("02"));
 
 private:
     bool make(const TokenOptions &options);

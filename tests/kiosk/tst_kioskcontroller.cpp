@@ -56,6 +56,39 @@ private slots:
         QVERIFY(kiosk.tokenSerial().isEmpty());
     }
 
+    void tokenWithoutCertificateNeedsInitialGeneration()
+    {
+        TokenOptions options;
+        options.withCertificate = false;
+        TestToken token(options);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        kiosk.onPresence(PresenceState::TokenReady, firstToken(), {});
+        QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(kiosk.profiles()->rowCount(), 1);
+        const QVariantMap row = kiosk.profiles()->get(0);
+        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::InitialGenerationNeeded);
+        QCOMPARE(row.value(QStringLiteral("errorText")).toString(), clientMessage(ErrorCode::NoCertificate));
+        QVERIFY(kiosk.profiles()->hasCritical());
+    }
+
+    void unreadableCertificateIsShownNotHidden()
+    {
+        TestToken token; // a good certificate (id 01) ...
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        QVERIFY(token.writeUnparseableCertificate()); // ... and a broken one (id 02)
+        TokenService tokens(softhsmModule());
+        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        kiosk.onPresence(PresenceState::TokenReady, firstToken(), {});
+        QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(kiosk.profiles()->rowCount(), 2);
+        QCOMPARE(kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::InOperation);
+        QCOMPARE(kiosk.profiles()->get(1).value(QStringLiteral("errorText")).toString(),
+                 clientMessage(ErrorCode::CertificateUnparseable));
+        QVERIFY(kiosk.profiles()->get(1).value(QStringLiteral("critical")).toBool());
+    }
+
     void aReadThatFinishesAfterRemovalIsDropped()
     {
         TestToken token;

@@ -312,25 +312,9 @@ private slots:
             options.withCertificate = false;
             TestToken token(options);
             QVERIFY2(token.isValid(), qPrintable(token.error()));
+            QVERIFY(token.writeUnparseableCertificate(kPremadeId));
             auto module = loadModule();
-            auto session = module->openSession(module->tokens()->first().slotId, true);
-            QVERIFY(!(*session)->login(SecureBuffer::fromText("123456")).error);
-            // A certificate object whose value is not DER: written raw, since every tool
-            // (and our storeCertificate) refuses to store one.
-            CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
-            CK_CERTIFICATE_TYPE type = CKC_X_509;
-            CK_BBOOL yes = CK_TRUE;
-            QByteArray value("\x30\x82\x01\x00garbage", 12);
-            QByteArray id = kPremadeId;
-            QByteArray subject = QByteArray::fromHex("3000");
-            CK_ATTRIBUTE object[] = {{CKA_CLASS, &cls, sizeof cls},
-                                     {CKA_SUBJECT, subject.data(), CK_ULONG(subject.size())},
-                                     {CKA_CERTIFICATE_TYPE, &type, sizeof type},
-                                     {CKA_TOKEN, &yes, sizeof yes},
-                                     {CKA_ID, id.data(), CK_ULONG(id.size())},
-                                     {CKA_VALUE, value.data(), CK_ULONG(value.size())}};
-            CK_OBJECT_HANDLE handle = 0;
-            QCOMPARE(module->functions()->C_CreateObject((*session)->handle(), object, 6, &handle), CKR_OK);
+            auto session = module->openSession(module->tokens()->first().slotId, false);
             auto rows = deriveProfiles((*session)->keyEntries().value(), QDateTime::currentDateTimeUtc(), {});
             QCOMPARE(rows.size(), 1);
             QCOMPARE(rows.first().error.code, ErrorCode::CertificateUnparseable);
