@@ -46,14 +46,21 @@ Stats stats(std::vector<double> samples)
 
 void row(const char *what, const Stats &s, const char *budget)
 {
-    std::printf("| %-44s | %8.2f ms | %8.2f ms | %4d | %-28s |\n", what, s.median, s.p90, s.n, budget);
+    std::printf("| %-44s | %8.2f ms | %8.2f ms | %4d | %-28s |\n", what, s.median, s.p90, s.n,
+                budget);
 }
 
-double ms(const QElapsedTimer &t) { return double(t.nsecsElapsed()) / 1e6; }
+double ms(const QElapsedTimer &t)
+{
+    return double(t.nsecsElapsed()) / 1e6;
+}
 
 // pcscd polls vpcd every 400 ms, so an insert's latency depends on where in that period it
 // lands. Both sides insert at a random phase, or the comparison measures the phase.
-void randomPhase() { QThread::msleep(QRandomGenerator::global()->bounded(400)); }
+void randomPhase()
+{
+    QThread::msleep(QRandomGenerator::global()->bounded(400));
+}
 
 bool waitFor(const std::function<bool()> &done, int timeoutMs)
 {
@@ -79,9 +86,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "cannot create a SoftHSM token: %s\n", qPrintable(token.error()));
         return 1;
     }
-    std::printf("| %-44s | %11s | %11s | %4s | %-28s |\n", "what", "median", "p90", "n", "budget (DESIGN.md)");
-    std::printf("|%s|%s|%s|%s|%s|\n", QByteArray(46, '-').constData(), QByteArray(13, '-').constData(),
-                QByteArray(13, '-').constData(), QByteArray(6, '-').constData(), QByteArray(30, '-').constData());
+    std::printf("| %-44s | %11s | %11s | %4s | %-28s |\n", "what", "median", "p90", "n",
+                "budget (DESIGN.md)");
+    std::printf("|%s|%s|%s|%s|%s|\n", QByteArray(46, '-').constData(),
+                QByteArray(13, '-').constData(), QByteArray(13, '-').constData(),
+                QByteArray(6, '-').constData(), QByteArray(30, '-').constData());
 
     const SecureBuffer pin = SecureBuffer::fromText("123456");
     {
@@ -116,7 +125,8 @@ int main(int argc, char **argv)
         }
         row("on-token keygen, EC P-256 (SoftHSM2)", stats(ec), "part of keygen+kur <= 40 ms");
         row("on-token keygen, RSA-2048 (SoftHSM2)", stats(rsa), "(option, not budgeted)");
-        row("EVP_PKEY via libp11 + one ECDSA signature", stats(sign), "part of keygen+kur <= 40 ms");
+        row("EVP_PKEY via libp11 + one ECDSA signature", stats(sign),
+            "part of keygen+kur <= 40 ms");
     }
 
     // Insert -> TokenReady through the whole presence chain, against pcsc_scan's own latency.
@@ -149,17 +159,28 @@ int main(int argc, char **argv)
         QProcess scanner;
         scanner.setProcessChannelMode(QProcess::MergedChannels);
         // Line-buffered, or pcsc_scan's output sits in a pipe buffer until it exits.
-        scanner.start(QStringLiteral("stdbuf"), {QStringLiteral("-oL"), QStringLiteral("pcsc_scan"), QStringLiteral("-n")});
+        scanner.start(QStringLiteral("stdbuf"),
+                      {QStringLiteral("-oL"), QStringLiteral("pcsc_scan"), QStringLiteral("-n")});
         scanner.waitForStarted();
         QByteArray seen;
-        waitFor([&] { seen += scanner.readAll(); return seen.contains("Card removed"); }, 3000);
+        waitFor(
+            [&] {
+                seen += scanner.readAll();
+                return seen.contains("Card removed");
+            },
+            3000);
         VirtualCard card;
         randomPhase();
         QElapsedTimer t;
         t.start();
         card.insert(pcscd.port());
         seen.clear();
-        if (waitFor([&] { seen += scanner.readAll(); return seen.contains("Card inserted"); }, 5000))
+        if (waitFor(
+                [&] {
+                    seen += scanner.readAll();
+                    return seen.contains("Card inserted");
+                },
+                5000))
             scan.push_back(ms(t));
         card.remove();
         scanner.kill();
@@ -168,9 +189,12 @@ int main(int argc, char **argv)
     }
     const Stats oursStats = stats(ours), scanStats = stats(scan);
     row("pcsc_scan: card insert -> reported", scanStats, "reference");
-    const QByteArray budget = QByteArray("<= ") + QByteArray::number(scanStats.median + 50, 'f', 0) + " ms (pcsc_scan + 50)";
+    const QByteArray budget = QByteArray("<= ") +
+                              QByteArray::number(scanStats.median + 50, 'f', 0) +
+                              " ms (pcsc_scan + 50)";
     row("KeyKiosk PcscMonitor: card insert -> event", stats(event), budget.constData());
     row("KeyKiosk: card insert -> token ready (slot)", oursStats, budget.constData());
-    std::printf("\nvpcd is polled by pcscd every 400 ms, so both sides carry that polling delay.\n");
+    std::printf(
+        "\nvpcd is polled by pcscd every 400 ms, so both sides carry that polling delay.\n");
     return 0;
 }

@@ -17,18 +17,24 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
     }
     QSettings ini(path, QSettings::IniFormat);
     if (ini.status() != QSettings::NoError && error)
-        *error = QStringLiteral("configuration file %1 is malformed; using defaults where unreadable").arg(path);
+        *error =
+            QStringLiteral("configuration file %1 is malformed; using defaults where unreadable")
+                .arg(path);
     settings.modulePath = ini.value(QStringLiteral("token/module"), settings.modulePath).toString();
     settings.language = ini.value(QStringLiteral("kiosk/language"), settings.language).toString();
-    settings.fullscreen = ini.value(QStringLiteral("kiosk/fullscreen"), settings.fullscreen).toBool();
-    settings.highContrast = ini.value(QStringLiteral("kiosk/highContrast"), settings.highContrast).toBool();
+    settings.fullscreen =
+        ini.value(QStringLiteral("kiosk/fullscreen"), settings.fullscreen).toBool();
+    settings.highContrast =
+        ini.value(QStringLiteral("kiosk/highContrast"), settings.highContrast).toBool();
     settings.usbTokenList = ini.value(QStringLiteral("presence/usbTokenList")).toString();
     bool ok = false;
     const int window = ini.value(QStringLiteral("status/renewalWindowDays")).toInt(&ok);
     if (ok && window >= 0)
         settings.statusPolicy.renewalWindowDays = window;
     settings.statusPolicy.initialIssuePolicyOid =
-        ini.value(QStringLiteral("status/initialIssuePolicyOid"), settings.statusPolicy.initialIssuePolicyOid).toString();
+        ini.value(QStringLiteral("status/initialIssuePolicyOid"),
+                  settings.statusPolicy.initialIssuePolicyOid)
+            .toString();
     return settings;
 }
 

@@ -10,11 +10,11 @@ namespace kk {
 struct KioskSettings
 {
     QString modulePath = QStringLiteral(KEYKIOSK_P11KIT_PROXY); // [token] module
-    QString language = QStringLiteral("ru");                     // [kiosk] language: ru, kk, en
-    bool fullscreen = true;                                      // [kiosk] fullscreen
-    bool highContrast = false;                                   // [kiosk] highContrast
-    QString usbTokenList;                                        // [presence] usbTokenList (TSV)
-    StatusPolicy statusPolicy;                                   // [status] renewalWindowDays, initialIssuePolicyOid
+    QString language = QStringLiteral("ru");                    // [kiosk] language: ru, kk, en
+    bool fullscreen = true;                                     // [kiosk] fullscreen
+    bool highContrast = false;                                  // [kiosk] highContrast
+    QString usbTokenList;                                       // [presence] usbTokenList (TSV)
+    StatusPolicy statusPolicy; // [status] renewalWindowDays, initialIssuePolicyOid
 
     static KioskSettings load(const QString &path, QString *error = nullptr);
 };

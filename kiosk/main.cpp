@@ -48,19 +48,30 @@ int main(int argc, char *argv[])
     std::signal(SIGPIPE, SIG_IGN);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("KeyKiosk: renew the signing keys on your token"));
+    parser.setApplicationDescription(
+        QStringLiteral("KeyKiosk: renew the signing keys on your token"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("Configuration file (INI)."), QStringLiteral("file"));
-    const QCommandLineOption moduleOption(QStringLiteral("module"), QStringLiteral("PKCS#11 module, overrides [token] module."), QStringLiteral("path"));
-    const QCommandLineOption languageOption(QStringLiteral("language"), QStringLiteral("ru, kk or en."), QStringLiteral("code"));
-    const QCommandLineOption windowedOption(QStringLiteral("windowed"), QStringLiteral("Not fullscreen (development)."));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot-dir"), QStringLiteral("Save a PNG of every screen here."), QStringLiteral("dir"));
-    parser.addOptions({configOption, moduleOption, languageOption, windowedOption, screenshotOption});
+    const QCommandLineOption configOption(QStringLiteral("config"),
+                                          QStringLiteral("Configuration file (INI)."),
+                                          QStringLiteral("file"));
+    const QCommandLineOption moduleOption(
+        QStringLiteral("module"), QStringLiteral("PKCS#11 module, overrides [token] module."),
+        QStringLiteral("path"));
+    const QCommandLineOption languageOption(
+        QStringLiteral("language"), QStringLiteral("ru, kk or en."), QStringLiteral("code"));
+    const QCommandLineOption windowedOption(QStringLiteral("windowed"),
+                                            QStringLiteral("Not fullscreen (development)."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot-dir"),
+                                              QStringLiteral("Save a PNG of every screen here."),
+                                              QStringLiteral("dir"));
+    parser.addOptions(
+        {configOption, moduleOption, languageOption, windowedOption, screenshotOption});
     parser.process(app);
 
     QString settingsError;
-    kk::KioskSettings settings = kk::KioskSettings::load(parser.value(configOption), &settingsError);
+    kk::KioskSettings settings =
+        kk::KioskSettings::load(parser.value(configOption), &settingsError);
     if (!settingsError.isEmpty())
         qCWarning(lcKiosk) << settingsError;
     if (parser.isSet(moduleOption))
@@ -94,7 +105,8 @@ int main(int argc, char *argv[])
     kk::KioskController kiosk(&tokens, &presence, settings.statusPolicy);
     kk::LanguageController language;
     kk::Appearance appearance(settings.highContrast, settings.fullscreen);
-    QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk, &kk::KioskController::retranslate);
+    QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
+                     &kk::KioskController::retranslate);
 
     QQmlApplicationEngine engine;
     language.setEngine(&engine);
@@ -122,7 +134,8 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<kk::Screenshotter> screenshots;
     if (parser.isSet(screenshotOption))
-        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, parser.value(screenshotOption));
+        screenshots =
+            std::make_unique<kk::Screenshotter>(window, &kiosk, parser.value(screenshotOption));
 
     const int rc = app.exec();
     pcsc.stop();

@@ -6,7 +6,10 @@
 
 #include <QQmlEngine>
 
-static void initQmlResources() { Q_INIT_RESOURCE(qml); }
+static void initQmlResources()
+{
+    Q_INIT_RESOURCE(qml);
+}
 
 namespace kk {
 
@@ -14,8 +17,10 @@ void registerKioskTypes(const KioskObjects &objects)
 {
     initQmlResources();
     const char *uri = "KeyKiosk";
-    qmlRegisterUncreatableMetaObject(kk::staticMetaObject, uri, 1, 0, "KK", QStringLiteral("enums only"));
-    qmlRegisterUncreatableType<ProfileModel>(uri, 1, 0, "ProfileModel", QStringLiteral("owned by Kiosk"));
+    qmlRegisterUncreatableMetaObject(kk::staticMetaObject, uri, 1, 0, "KK",
+                                     QStringLiteral("enums only"));
+    qmlRegisterUncreatableType<ProfileModel>(uri, 1, 0, "ProfileModel",
+                                             QStringLiteral("owned by Kiosk"));
     qmlRegisterSingletonInstance(uri, 1, 0, "Kiosk", objects.kiosk);
     qmlRegisterSingletonInstance(uri, 1, 0, "Language", objects.language);
     qmlRegisterSingletonInstance(uri, 1, 0, "Appearance", objects.appearance);

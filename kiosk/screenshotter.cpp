@@ -10,7 +10,8 @@
 
 namespace kk {
 
-Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory, QObject *parent)
+Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory,
+                             QObject *parent)
     : QObject(parent), m_window(window), m_kiosk(kiosk), m_directory(directory)
 {
     m_directory.mkpath(QStringLiteral("."));
@@ -24,10 +25,12 @@ Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const
 
 void Screenshotter::capture()
 {
-    QString name = QString::fromLatin1(QMetaEnum::fromType<KioskScreen>().valueToKey(int(m_kiosk->screen())));
+    QString name =
+        QString::fromLatin1(QMetaEnum::fromType<KioskScreen>().valueToKey(int(m_kiosk->screen())));
     if (m_kiosk->tokenWasRemoved())
         name += QStringLiteral("-after-removal");
-    const QString path = m_directory.filePath(QStringLiteral("%1-%2.png").arg(++m_count, 2, 10, QLatin1Char('0')).arg(name));
+    const QString path = m_directory.filePath(
+        QStringLiteral("%1-%2.png").arg(++m_count, 2, 10, QLatin1Char('0')).arg(name));
     const QImage image = m_window->grabWindow();
     if (image.isNull() || !image.save(path)) {
         qCWarning(lcKiosk) << "screenshot failed:" << path;

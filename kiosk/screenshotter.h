@@ -13,7 +13,8 @@ class Screenshotter : public QObject
 {
     Q_OBJECT
 public:
-    Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory, QObject *parent = nullptr);
+    Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory,
+                  QObject *parent = nullptr);
 
 private:
     void capture();

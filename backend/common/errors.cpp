@@ -15,35 +15,56 @@ struct CatalogueEntry
 // QT_TRANSLATE_NOOP lets lupdate collect the texts into the .ts files.
 const CatalogueEntry kCatalogue[] = {
     {ErrorCode::ModuleNotFound,
-     QT_TRANSLATE_NOOP("Errors", "The token software is not installed on this kiosk. Please ask the staff for help.")},
+     QT_TRANSLATE_NOOP(
+         "Errors",
+         "The token software is not installed on this kiosk. Please ask the staff for help.")},
     {ErrorCode::ModuleBroken,
-     QT_TRANSLATE_NOOP("Errors", "The token software on this kiosk does not work. Please ask the staff for help.")},
-    {ErrorCode::NoTokenPresent, QT_TRANSLATE_NOOP("Errors", "No token found. Please insert your token.")},
+     QT_TRANSLATE_NOOP(
+         "Errors",
+         "The token software on this kiosk does not work. Please ask the staff for help.")},
+    {ErrorCode::NoTokenPresent,
+     QT_TRANSLATE_NOOP("Errors", "No token found. Please insert your token.")},
     {ErrorCode::TokenRemoved,
-     QT_TRANSLATE_NOOP("Errors", "The token was removed. Nothing was changed on it. Insert it again to continue.")},
+     QT_TRANSLATE_NOOP(
+         "Errors",
+         "The token was removed. Nothing was changed on it. Insert it again to continue.")},
     {ErrorCode::PinIncorrect, QT_TRANSLATE_NOOP("Errors", "Wrong PIN.")},
     {ErrorCode::PinLocked,
-     QT_TRANSLATE_NOOP("Errors", "The PIN is locked after too many wrong attempts. Please see the staff.")},
-    {ErrorCode::PinInvalid, QT_TRANSLATE_NOOP("Errors", "The PIN has a wrong length or contains invalid characters.")},
-    {ErrorCode::PinExpired, QT_TRANSLATE_NOOP("Errors", "The PIN has expired and must be changed. Please see the staff.")},
+     QT_TRANSLATE_NOOP("Errors",
+                       "The PIN is locked after too many wrong attempts. Please see the staff.")},
+    {ErrorCode::PinInvalid,
+     QT_TRANSLATE_NOOP("Errors", "The PIN has a wrong length or contains invalid characters.")},
+    {ErrorCode::PinExpired,
+     QT_TRANSLATE_NOOP("Errors", "The PIN has expired and must be changed. Please see the staff.")},
     {ErrorCode::NotLoggedIn, QT_TRANSLATE_NOOP("Errors", "Please enter the PIN first.")},
     {ErrorCode::KeyGenerationFailed,
-     QT_TRANSLATE_NOOP("Errors", "The token could not generate a new key. Your current key still works.")},
+     QT_TRANSLATE_NOOP("Errors",
+                       "The token could not generate a new key. Your current key still works.")},
     {ErrorCode::ObjectNotFound, QT_TRANSLATE_NOOP("Errors", "The key was not found on the token.")},
     {ErrorCode::TokenWriteFailed,
-     QT_TRANSLATE_NOOP("Errors", "The token could not store the data. Your current key still works.")},
+     QT_TRANSLATE_NOOP("Errors",
+                       "The token could not store the data. Your current key still works.")},
     {ErrorCode::TokenReadOnly, QT_TRANSLATE_NOOP("Errors", "The token is write-protected.")},
-    {ErrorCode::TokenFailure, QT_TRANSLATE_NOOP("Errors", "The token reported an error. Please try again or see the staff.")},
+    {ErrorCode::TokenFailure,
+     QT_TRANSLATE_NOOP("Errors",
+                       "The token reported an error. Please try again or see the staff.")},
     {ErrorCode::NoCertificate,
-     QT_TRANSLATE_NOOP("Errors", "The token holds no certificate. An initial key generation is needed: please see the staff.")},
+     QT_TRANSLATE_NOOP("Errors", "The token holds no certificate. An initial key generation is "
+                                 "needed: please see the staff.")},
     {ErrorCode::CertificateUnparseable,
-     QT_TRANSLATE_NOOP("Errors", "A certificate on the token cannot be read. Please see the staff.")},
+     QT_TRANSLATE_NOOP("Errors",
+                       "A certificate on the token cannot be read. Please see the staff.")},
     {ErrorCode::PcscUnavailable,
-     QT_TRANSLATE_NOOP("Errors", "The card reader service is not available. The kiosk will recover by itself.")},
+     QT_TRANSLATE_NOOP(
+         "Errors", "The card reader service is not available. The kiosk will recover by itself.")},
     {ErrorCode::UnsupportedDevice,
-     QT_TRANSLATE_NOOP("Errors", "This device is not a supported token. Please remove it and insert your token.")},
-    {ErrorCode::MultipleTokens, QT_TRANSLATE_NOOP("Errors", "More than one token is inserted. Please leave only one.")},
-    {ErrorCode::Internal, QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
+     QT_TRANSLATE_NOOP(
+         "Errors",
+         "This device is not a supported token. Please remove it and insert your token.")},
+    {ErrorCode::MultipleTokens,
+     QT_TRANSLATE_NOOP("Errors", "More than one token is inserted. Please leave only one.")},
+    {ErrorCode::Internal,
+     QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
 };
 } // namespace
 
@@ -72,8 +93,8 @@ QList<ErrorCode> allErrorCodes()
 QString Error::logText() const
 {
     return QStringLiteral("%1 %2: %3")
-        .arg(errorId(code), QString::fromLatin1(QMetaEnum::fromType<ErrorCode>().valueToKey(int(code))),
-             detail);
+        .arg(errorId(code),
+             QString::fromLatin1(QMetaEnum::fromType<ErrorCode>().valueToKey(int(code))), detail);
 }
 
 } // namespace kk

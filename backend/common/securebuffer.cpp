@@ -14,7 +14,10 @@ SecureBuffer::SecureBuffer(std::size_t capacity)
     OPENSSL_cleanse(m_data.get(), m_capacity + 1);
 }
 
-SecureBuffer::~SecureBuffer() { release(); }
+SecureBuffer::~SecureBuffer()
+{
+    release();
+}
 
 SecureBuffer::SecureBuffer(SecureBuffer &&other) noexcept
     : m_data(std::move(other.m_data)), m_capacity(other.m_capacity), m_size(other.m_size),

@@ -35,7 +35,9 @@ QString objectText(const ASN1_OBJECT *object)
 
 QDateTime asn1Time(const ASN1_TIME *time)
 {
-    struct tm parts{};
+    struct tm parts
+    {
+    };
     if (!ASN1_TIME_to_tm(time, &parts))
         return {};
     return QDateTime(QDate(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday),
@@ -49,8 +51,8 @@ const struct
     const char *oid;
     const char *name;
 } kIdentifierOids[] = {
-    {"1.2.643.3.131.1.1", "INN"},    {"1.2.643.100.4", "INNLE"}, {"1.2.643.100.1", "OGRN"},
-    {"1.2.643.100.5", "OGRNIP"},     {"1.2.643.100.3", "SNILS"}, {"0.9.2342.19200300.100.1.1", "UID"},
+    {"1.2.643.3.131.1.1", "INN"}, {"1.2.643.100.4", "INNLE"}, {"1.2.643.100.1", "OGRN"},
+    {"1.2.643.100.5", "OGRNIP"},  {"1.2.643.100.3", "SNILS"}, {"0.9.2342.19200300.100.1.1", "UID"},
 };
 
 QString cryptographyText(EVP_PKEY *key)
@@ -148,21 +150,25 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
     profile.validFrom = asn1Time(X509_get0_notBefore(cert.get()));
     profile.validTo = asn1Time(X509_get0_notAfter(cert.get()));
     if (!profile.validFrom.isValid() || !profile.validTo.isValid())
-        return Error(ErrorCode::CertificateUnparseable, QStringLiteral("certificate validity cannot be read"));
+        return Error(ErrorCode::CertificateUnparseable,
+                     QStringLiteral("certificate validity cannot be read"));
 
     EVP_PKEY *key = X509_get0_pubkey(cert.get());
     if (!key)
-        return Error(ErrorCode::CertificateUnparseable, QStringLiteral("certificate public key cannot be decoded"));
+        return Error(ErrorCode::CertificateUnparseable,
+                     QStringLiteral("certificate public key cannot be decoded"));
     profile.cryptography = cryptographyText(key);
     profile.keyTypeText = QCoreApplication::translate("Statuses", "working");
 
     if (const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(cert.get()))
-        profile.subjectKeyId = QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(ski)), ASN1_STRING_length(ski));
+        profile.subjectKeyId = QByteArray(
+            reinterpret_cast<const char *>(ASN1_STRING_get0_data(ski)), ASN1_STRING_length(ski));
 
     int critical = 0;
     using Policies = STACK_OF(POLICYINFO);
     std::unique_ptr<Policies, OpenSslDeleter<Policies, CERTIFICATEPOLICIES_free>> policies(
-        static_cast<Policies *>(X509_get_ext_d2i(cert.get(), NID_certificate_policies, &critical, nullptr)));
+        static_cast<Policies *>(
+            X509_get_ext_d2i(cert.get(), NID_certificate_policies, &critical, nullptr)));
     for (int i = 0; policies && i < sk_POLICYINFO_num(policies.get()); ++i)
         profile.policyOids << objectText(sk_POLICYINFO_value(policies.get(), i)->policyid);
 
@@ -176,7 +182,8 @@ int daysLeft(const CertificateProfile &profile, const QDateTime &now)
     return int(now.secsTo(profile.validTo) / 86400);
 }
 
-ProfileStatus deriveStatus(const CertificateProfile &profile, const QDateTime &now, const StatusPolicy &policy)
+ProfileStatus deriveStatus(const CertificateProfile &profile, const QDateTime &now,
+                           const StatusPolicy &policy)
 {
     if (now >= profile.validTo)
         return ProfileStatus::Expired;
@@ -202,8 +209,9 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
         auto parsed = parseCertificate(entry.certificateDer, entry.certificateLabel);
         if (!parsed) {
             row.error = parsed.error();
-            row.error.detail += QStringLiteral(" (object id %1, label '%2')")
-                                    .arg(QString::fromLatin1(entry.id.toHex()), entry.certificateLabel);
+            row.error.detail +=
+                QStringLiteral(" (object id %1, label '%2')")
+                    .arg(QString::fromLatin1(entry.id.toHex()), entry.certificateLabel);
             row.certificate.profileName = entry.certificateLabel;
             qCWarning(lcStatus) << row.error.logText();
         } else {

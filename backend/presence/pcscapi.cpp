@@ -69,7 +69,8 @@ public:
         if (rv == SCARD_S_SUCCESS) {
             for (std::size_t i = 0; i < states.size(); ++i) {
                 states[i].eventState = raw[i].dwEventState;
-                states[i].atr = QByteArray(reinterpret_cast<const char *>(raw[i].rgbAtr), int(raw[i].cbAtr));
+                states[i].atr =
+                    QByteArray(reinterpret_cast<const char *>(raw[i].rgbAtr), int(raw[i].cbAtr));
             }
         }
         return rv;
@@ -90,6 +91,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<PcscApi> createSystemPcscApi() { return std::make_unique<SystemPcscApi>(); }
+std::unique_ptr<PcscApi> createSystemPcscApi()
+{
+    return std::make_unique<SystemPcscApi>();
+}
 
 } // namespace kk

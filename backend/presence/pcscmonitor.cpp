@@ -27,12 +27,21 @@ bool isServiceLoss(long rv)
     }
 }
 
-QString pcscText(long rv) { return QString::fromLatin1(pcsc_stringify_error(rv)); }
+QString pcscText(long rv)
+{
+    return QString::fromLatin1(pcsc_stringify_error(rv));
+}
 } // namespace
 
-PcscMonitor::PcscMonitor(std::unique_ptr<PcscApi> api, QObject *parent) : QObject(parent), m_api(std::move(api)) {}
+PcscMonitor::PcscMonitor(std::unique_ptr<PcscApi> api, QObject *parent)
+    : QObject(parent), m_api(std::move(api))
+{
+}
 
-PcscMonitor::~PcscMonitor() { stop(); }
+PcscMonitor::~PcscMonitor()
+{
+    stop();
+}
 
 void PcscMonitor::start()
 {
@@ -54,7 +63,10 @@ void PcscMonitor::stop()
     m_thread.reset();
 }
 
-bool PcscMonitor::isRunning() const { return m_thread && m_thread->isRunning(); }
+bool PcscMonitor::isRunning() const
+{
+    return m_thread && m_thread->isRunning();
+}
 
 void PcscMonitor::setAvailable(bool available)
 {
@@ -168,8 +180,11 @@ void PcscMonitor::run()
                 continue;
             m_cardPresent.insert(state.reader, present);
             if (present) {
-                qCInfo(lcPcsc) << "card inserted in" << state.reader << "ATR" << state.atr.toHex(':');
-                post([this, reader = state.reader, atr = state.atr] { emit cardInserted(reader, atr); });
+                qCInfo(lcPcsc) << "card inserted in" << state.reader << "ATR"
+                               << state.atr.toHex(':');
+                post([this, reader = state.reader, atr = state.atr] {
+                    emit cardInserted(reader, atr);
+                });
             } else {
                 qCInfo(lcPcsc) << "card removed from" << state.reader;
                 post([this, reader = state.reader] { emit cardRemoved(reader); });

@@ -47,7 +47,10 @@ void PresenceModel::usbAdded(const UsbDevice &device)
         m_removedSinceReady = false;
 }
 
-void PresenceModel::usbRemoved(const UsbDevice &device) { m_usb.remove(device.syspath); }
+void PresenceModel::usbRemoved(const UsbDevice &device)
+{
+    m_usb.remove(device.syspath);
+}
 
 void PresenceModel::tokenResolved(const QString &reader, const TokenInfo &token)
 {
@@ -79,8 +82,9 @@ PresenceState PresenceModel::state() const
         if (m_resolved.contains(reader))
             return PresenceState::TokenReady;
         if (m_failed.contains(reader))
-            return m_failed.value(reader).code == ErrorCode::UnsupportedDevice ? PresenceState::ForeignDevice
-                                                                                : PresenceState::TokenError;
+            return m_failed.value(reader).code == ErrorCode::UnsupportedDevice
+                       ? PresenceState::ForeignDevice
+                       : PresenceState::TokenError;
         return PresenceState::TokenArriving;
     }
     if (usbTokens == 1)
@@ -99,7 +103,8 @@ std::optional<TokenInfo> PresenceModel::token() const
 
 std::optional<QString> PresenceModel::readerToResolve() const
 {
-    if (m_cards.size() != 1 || m_resolved.contains(m_cards.first()) || m_failed.contains(m_cards.first()))
+    if (m_cards.size() != 1 || m_resolved.contains(m_cards.first()) ||
+        m_failed.contains(m_cards.first()))
         return std::nullopt;
     return m_cards.first();
 }
@@ -135,7 +140,8 @@ std::optional<TokenInfo> matchSlot(const QString &reader, const QVector<TokenInf
 // ---------------------------------------------------------------------------------------
 // TokenPresence
 
-TokenPresence::TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonitor *udev, QObject *parent)
+TokenPresence::TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonitor *udev,
+                             QObject *parent)
     : QObject(parent), m_tokens(tokens)
 {
     qRegisterMetaType<kk::TokenInfo>();
@@ -223,11 +229,12 @@ void TokenPresence::resolve(const QString &reader, int attempt)
             if (m_model.readerToResolve() != reader)
                 return; // the card left, or another took its place, meanwhile
             if (!listing) {
-                qCWarning(lcPresence) << "cannot list tokens for" << reader << listing.error().logText();
+                qCWarning(lcPresence)
+                    << "cannot list tokens for" << reader << listing.error().logText();
                 m_model.resolutionFailed(reader, listing.error());
             } else if (auto token = matchSlot(reader, listing.value())) {
-                qCInfo(lcPresence) << "card in" << reader << "is token" << token->label << "serial" << token->serial
-                                   << "in slot" << token->slotId;
+                qCInfo(lcPresence) << "card in" << reader << "is token" << token->label << "serial"
+                                   << token->serial << "in slot" << token->slotId;
                 m_model.tokenResolved(reader, *token);
             } else if (attempt < m_resolveAttempts) {
                 m_resolving.insert(reader);
@@ -238,9 +245,12 @@ void TokenPresence::resolve(const QString &reader, int attempt)
                 });
                 return;
             } else {
-                m_model.resolutionFailed(reader, Error(ErrorCode::UnsupportedDevice,
-                                                       QStringLiteral("no PKCS#11 token for the card in '%1' (%2 tokens seen)")
-                                                           .arg(reader).arg(listing->size())));
+                m_model.resolutionFailed(
+                    reader,
+                    Error(ErrorCode::UnsupportedDevice,
+                          QStringLiteral("no PKCS#11 token for the card in '%1' (%2 tokens seen)")
+                              .arg(reader)
+                              .arg(listing->size())));
             }
             update();
         });

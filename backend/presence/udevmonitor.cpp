@@ -19,9 +19,18 @@ QString udevProperty(udev_device *device, const char *name)
 }
 } // namespace
 
-void UdevMonitor::UdevDeleter::operator()(udev *u) const { udev_unref(u); }
-void UdevMonitor::UdevDeleter::operator()(udev_monitor *m) const { udev_monitor_unref(m); }
-void UdevMonitor::UdevDeleter::operator()(udev_device *d) const { udev_device_unref(d); }
+void UdevMonitor::UdevDeleter::operator()(udev *u) const
+{
+    udev_unref(u);
+}
+void UdevMonitor::UdevDeleter::operator()(udev_monitor *m) const
+{
+    udev_monitor_unref(m);
+}
+void UdevMonitor::UdevDeleter::operator()(udev_device *d) const
+{
+    udev_device_unref(d);
+}
 
 UdevMonitor::UdevMonitor(UsbDeviceCatalog catalog, QObject *parent)
     : QObject(parent), m_tracker(std::move(catalog))
@@ -43,7 +52,8 @@ Error UdevMonitor::start()
     udev_monitor_filter_add_match_subsystem_devtype(m_monitor.get(), "usb", nullptr);
     if (udev_monitor_enable_receiving(m_monitor.get()) < 0)
         return Error(ErrorCode::Internal, QStringLiteral("udev monitor cannot receive"));
-    m_notifier = std::make_unique<QSocketNotifier>(udev_monitor_get_fd(m_monitor.get()), QSocketNotifier::Read);
+    m_notifier = std::make_unique<QSocketNotifier>(udev_monitor_get_fd(m_monitor.get()),
+                                                   QSocketNotifier::Read);
     connect(m_notifier.get(), &QSocketNotifier::activated, this, &UdevMonitor::onReadable);
 
     std::unique_ptr<udev_enumerate, EnumerateDeleter> enumerate(udev_enumerate_new(m_udev.get()));
@@ -64,7 +74,8 @@ void UdevMonitor::onReadable()
 {
     // Drain everything queued: one notification may stand for several events.
     while (true) {
-        std::unique_ptr<udev_device, UdevDeleter> device(udev_monitor_receive_device(m_monitor.get()));
+        std::unique_ptr<udev_device, UdevDeleter> device(
+            udev_monitor_receive_device(m_monitor.get()));
         if (!device)
             break;
         process(device.get(), udev_device_get_action(device.get()));
@@ -79,12 +90,15 @@ void UdevMonitor::process(udev_device *device, const char *action)
     event.syspath = QString::fromUtf8(udev_device_get_syspath(device));
     event.product = udevProperty(device, "PRODUCT");
     event.interface = udevProperty(device, "INTERFACE");
-    qCDebug(lcUdev) << event.action << event.devtype << event.syspath << event.product << event.interface;
+    qCDebug(lcUdev) << event.action << event.devtype << event.syspath << event.product
+                    << event.interface;
     auto change = m_tracker.handle(event);
     if (!change)
         return;
-    qCInfo(lcUdev) << (change->added ? "added" : "removed") << change->device.kind << change->device.name
-                   << QStringLiteral("%1:%2").arg(change->device.vendorId, 4, 16, QLatin1Char('0'))
+    qCInfo(lcUdev) << (change->added ? "added" : "removed") << change->device.kind
+                   << change->device.name
+                   << QStringLiteral("%1:%2")
+                          .arg(change->device.vendorId, 4, 16, QLatin1Char('0'))
                           .arg(change->device.productId, 4, 16, QLatin1Char('0'));
     if (change->added)
         emit deviceAdded(change->device);

@@ -1,14 +1,19 @@
 #include "keykiosk/presence/usbdevices.h"
 
 #include <QFile>
-#include <QTextStream>
 
-static void initPresenceResources() { Q_INIT_RESOURCE(presence); }
+static void initPresenceResources()
+{
+    Q_INIT_RESOURCE(presence);
+}
 
 namespace kk {
 
 namespace {
-quint32 key(quint16 vid, quint16 pid) { return (quint32(vid) << 16) | pid; }
+quint32 key(quint16 vid, quint16 pid)
+{
+    return (quint32(vid) << 16) | pid;
+}
 
 int interfaceClass(const QString &interface)
 {
@@ -26,12 +31,15 @@ UsbDeviceKind kindOfInterfaceClass(int cls)
     case 0x07: // printer
     case 0x09: // hub
         return UsbDeviceKind::Peripheral;
-    default:   // mass storage (0x08), phones, cameras, vendor-specific
+    default: // mass storage (0x08), phones, cameras, vendor-specific
         return UsbDeviceKind::NotAToken;
     }
 }
 
-QString parentPath(const QString &syspath) { return syspath.section(QLatin1Char('/'), 0, -2); }
+QString parentPath(const QString &syspath)
+{
+    return syspath.section(QLatin1Char('/'), 0, -2);
+}
 } // namespace
 
 UsbDeviceCatalog UsbDeviceCatalog::builtIn()
@@ -45,7 +53,8 @@ Expected<UsbDeviceCatalog> UsbDeviceCatalog::fromFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return Error(ErrorCode::Internal, QStringLiteral("cannot read token list %1: %2").arg(path, file.errorString()));
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("cannot read token list %1: %2").arg(path, file.errorString()));
     return fromText(QString::fromUtf8(file.readAll()));
 }
 
@@ -120,7 +129,9 @@ std::optional<UsbChange> UsbDeviceTracker::handle(const UsbEvent &event)
     }
 
     // A device with several interfaces takes the most significant kind.
-    auto rank = [](UsbDeviceKind k) { return k == UsbDeviceKind::Token ? 2 : k == UsbDeviceKind::NotAToken ? 1 : 0; };
+    auto rank = [](UsbDeviceKind k) {
+        return k == UsbDeviceKind::Token ? 2 : k == UsbDeviceKind::NotAToken ? 1 : 0;
+    };
     if (record.reported && rank(kind) <= rank(record.device.kind))
         return std::nullopt;
     record.device.kind = kind;

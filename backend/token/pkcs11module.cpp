@@ -2,8 +2,8 @@
 
 #include "keykiosk/logging.h"
 
-#include <QMetaEnum>
 #include "keykiosk/opensslptr.h"
+#include <QMetaEnum>
 
 #include <QFileInfo>
 #include <QHash>
@@ -185,7 +185,8 @@ ErrorCode errorCodeFromCkr(CK_RV rv)
 
 Error pkcs11Error(const char *call, CK_RV rv)
 {
-    return Error(errorCodeFromCkr(rv), QStringLiteral("%1 returned %2").arg(QLatin1String(call), ckrName(rv)));
+    return Error(errorCodeFromCkr(rv),
+                 QStringLiteral("%1 returned %2").arg(QLatin1String(call), ckrName(rv)));
 }
 
 PinState pinStateFromFlags(unsigned long flags)
@@ -206,7 +207,8 @@ PinState pinStateFromFlags(unsigned long flags)
 QByteArray subjectKeyIdentifier(const QByteArray &spkiDer)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(spkiDer.constData());
-    std::unique_ptr<X509_PUBKEY, X509PubkeyDeleter> pub(d2i_X509_PUBKEY(nullptr, &p, spkiDer.size()));
+    std::unique_ptr<X509_PUBKEY, X509PubkeyDeleter> pub(
+        d2i_X509_PUBKEY(nullptr, &p, spkiDer.size()));
     const unsigned char *bits = nullptr;
     int bitsLength = 0;
     if (!pub || !X509_PUBKEY_get0_param(nullptr, &bits, &bitsLength, nullptr, pub.get()))
@@ -228,22 +230,27 @@ void Pkcs11Module::LibraryCloser::operator()(void *handle) const
 Expected<std::unique_ptr<Pkcs11Module>> Pkcs11Module::load(const QString &path)
 {
     if (path.isEmpty() || !QFileInfo::exists(path))
-        return Error(ErrorCode::ModuleNotFound, QStringLiteral("PKCS#11 module not found: '%1'").arg(path));
+        return Error(ErrorCode::ModuleNotFound,
+                     QStringLiteral("PKCS#11 module not found: '%1'").arg(path));
 
     std::unique_ptr<Pkcs11Module> module(new Pkcs11Module);
     module->m_path = path;
     module->m_library.reset(dlopen(QFile::encodeName(path).constData(), RTLD_NOW | RTLD_LOCAL));
     if (!module->m_library)
-        return Error(ErrorCode::ModuleBroken,
-                     QStringLiteral("dlopen('%1') failed: %2").arg(path, QString::fromLocal8Bit(dlerror())));
+        return Error(
+            ErrorCode::ModuleBroken,
+            QStringLiteral("dlopen('%1') failed: %2").arg(path, QString::fromLocal8Bit(dlerror())));
 
     auto getFunctionList =
         reinterpret_cast<CK_C_GetFunctionList>(dlsym(module->m_library.get(), "C_GetFunctionList"));
     if (!getFunctionList)
-        return Error(ErrorCode::ModuleBroken, QStringLiteral("'%1' has no C_GetFunctionList").arg(path));
+        return Error(ErrorCode::ModuleBroken,
+                     QStringLiteral("'%1' has no C_GetFunctionList").arg(path));
     CK_RV rv = getFunctionList(&module->m_functions);
     if (rv != CKR_OK || !module->m_functions)
-        return Error(ErrorCode::ModuleBroken, QStringLiteral("C_GetFunctionList of '%1' returned %2").arg(path, ckrName(rv)));
+        return Error(
+            ErrorCode::ModuleBroken,
+            QStringLiteral("C_GetFunctionList of '%1' returned %2").arg(path, ckrName(rv)));
 
     CK_C_INITIALIZE_ARGS args{};
     args.flags = CKF_OS_LOCKING_OK;
@@ -252,7 +259,8 @@ Expected<std::unique_ptr<Pkcs11Module>> Pkcs11Module::load(const QString &path)
         // libp11 in this process initialized it first; whoever initialized finalizes.
         module->m_finalizeOnDestruction = false;
     } else if (rv != CKR_OK) {
-        return Error(ErrorCode::ModuleBroken, QStringLiteral("C_Initialize of '%1' returned %2").arg(path, ckrName(rv)));
+        return Error(ErrorCode::ModuleBroken,
+                     QStringLiteral("C_Initialize of '%1' returned %2").arg(path, ckrName(rv)));
     } else {
         module->m_finalizeOnDestruction = true;
     }
@@ -288,7 +296,8 @@ Expected<QVector<TokenInfo>> Pkcs11Module::tokens() const
     for (CK_SLOT_ID slot : slotIds) {
         auto info = tokenInfo(slot);
         if (info.ok() && !(info->flags & CKF_TOKEN_INITIALIZED))
-            qCDebug(lcToken) << "skipping uninitialized token in slot" << slot; // e.g. SoftHSM's spare slot
+            qCDebug(lcToken) << "skipping uninitialized token in slot"
+                             << slot; // e.g. SoftHSM's spare slot
         else if (info.ok())
             result << info.value();
         else
@@ -324,7 +333,8 @@ Expected<TokenInfo> Pkcs11Module::tokenInfo(CK_SLOT_ID slot) const
     return info;
 }
 
-Expected<std::unique_ptr<TokenSession>> Pkcs11Module::openSession(CK_SLOT_ID slot, bool readWrite) const
+Expected<std::unique_ptr<TokenSession>> Pkcs11Module::openSession(CK_SLOT_ID slot,
+                                                                  bool readWrite) const
 {
     CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
     CK_FLAGS flags = CKF_SERIAL_SESSION | (readWrite ? CKF_RW_SESSION : 0);
@@ -362,9 +372,11 @@ LoginOutcome TokenSession::login(const SecureBuffer &pin)
     if (m_functions->C_GetTokenInfo(m_slot, &info) == CKR_OK) {
         outcome.pinState = pinStateFromFlags(info.flags);
         if (outcome.error) // staff see the token's flags next to the failure; never the PIN
-            outcome.error.detail += QStringLiteral("; PIN state now %1 (flags 0x%2)")
-                                        .arg(QString::fromLatin1(QMetaEnum::fromType<PinState>().valueToKey(int(outcome.pinState))))
-                                        .arg(qulonglong(info.flags), 0, 16);
+            outcome.error.detail +=
+                QStringLiteral("; PIN state now %1 (flags 0x%2)")
+                    .arg(QString::fromLatin1(
+                        QMetaEnum::fromType<PinState>().valueToKey(int(outcome.pinState))))
+                    .arg(qulonglong(info.flags), 0, 16);
     }
     if (outcome.pinState == PinState::Locked && outcome.error.code == ErrorCode::PinIncorrect)
         outcome.error.code = ErrorCode::PinLocked; // that wrong PIN was the last try
@@ -379,7 +391,8 @@ void TokenSession::logout()
     }
 }
 
-Expected<QVector<CK_OBJECT_HANDLE>> TokenSession::findObjects(CK_OBJECT_CLASS cls, const QByteArray *id)
+Expected<QVector<CK_OBJECT_HANDLE>> TokenSession::findObjects(CK_OBJECT_CLASS cls,
+                                                              const QByteArray *id)
 {
     Template query;
     query.add(CKA_CLASS, &cls, sizeof cls);
@@ -413,7 +426,8 @@ Expected<QByteArray> TokenSession::attribute(CK_OBJECT_HANDLE object, CK_ATTRIBU
     if (rv != CKR_OK)
         return pkcs11Error("C_GetAttributeValue", rv);
     if (attr.ulValueLen == CK_UNAVAILABLE_INFORMATION)
-        return Error(ErrorCode::TokenFailure, QStringLiteral("attribute 0x%1 unavailable").arg(type, 0, 16));
+        return Error(ErrorCode::TokenFailure,
+                     QStringLiteral("attribute 0x%1 unavailable").arg(type, 0, 16));
     QByteArray value(int(attr.ulValueLen), Qt::Uninitialized);
     attr.pValue = value.data();
     rv = m_functions->C_GetAttributeValue(m_handle, object, &attr, 1);
@@ -467,7 +481,8 @@ Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE obje
 {
     auto keyType = attribute(object, CKA_KEY_TYPE);
     if (!keyType || keyType->size() != int(sizeof(CK_KEY_TYPE)))
-        return Error(ErrorCode::TokenFailure, QStringLiteral("public key has no readable CKA_KEY_TYPE"));
+        return Error(ErrorCode::TokenFailure,
+                     QStringLiteral("public key has no readable CKA_KEY_TYPE"));
     const CK_KEY_TYPE type = *reinterpret_cast<const CK_KEY_TYPE *>(keyType->constData());
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> builder(OSSL_PARAM_BLD_new());
     EvpPkeyPtr key;
@@ -475,39 +490,52 @@ Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE obje
         auto params = attribute(object, CKA_EC_PARAMS);
         auto point = attribute(object, CKA_EC_POINT);
         if (!params || !point)
-            return Error(ErrorCode::TokenFailure, QStringLiteral("EC public key lacks CKA_EC_PARAMS/CKA_EC_POINT"));
+            return Error(ErrorCode::TokenFailure,
+                         QStringLiteral("EC public key lacks CKA_EC_PARAMS/CKA_EC_POINT"));
         const auto *p = reinterpret_cast<const unsigned char *>(params->constData());
-        std::unique_ptr<ASN1_OBJECT, Asn1ObjectDeleter> curve(d2i_ASN1_OBJECT(nullptr, &p, params->size()));
+        std::unique_ptr<ASN1_OBJECT, Asn1ObjectDeleter> curve(
+            d2i_ASN1_OBJECT(nullptr, &p, params->size()));
         const int nid = curve ? OBJ_obj2nid(curve.get()) : NID_undef;
         // CKA_EC_POINT is a DER OCTET STRING around the point (PKCS#11 2.40); some
         // tokens hand out the raw point, so accept both.
         QByteArray rawPoint = point.value();
         const auto *q = reinterpret_cast<const unsigned char *>(point->constData());
-        std::unique_ptr<ASN1_OCTET_STRING, Asn1OctetDeleter> octets(d2i_ASN1_OCTET_STRING(nullptr, &q, point->size()));
-        if (octets && q == reinterpret_cast<const unsigned char *>(point->constData()) + point->size())
-            rawPoint = QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(octets.get())),
-                                  ASN1_STRING_length(octets.get()));
+        std::unique_ptr<ASN1_OCTET_STRING, Asn1OctetDeleter> octets(
+            d2i_ASN1_OCTET_STRING(nullptr, &q, point->size()));
+        if (octets &&
+            q == reinterpret_cast<const unsigned char *>(point->constData()) + point->size())
+            rawPoint =
+                QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(octets.get())),
+                           ASN1_STRING_length(octets.get()));
         if (nid == NID_undef)
             return Error(ErrorCode::TokenFailure, QStringLiteral("unknown EC curve on token"));
-        OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, OBJ_nid2sn(nid), 0);
-        OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, rawPoint.constData(),
-                                         std::size_t(rawPoint.size()));
+        OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, OBJ_nid2sn(nid),
+                                        0);
+        OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
+                                         rawPoint.constData(), std::size_t(rawPoint.size()));
         key = evpFromParams("EC", builder.get());
     } else if (type == CKK_RSA) {
         auto modulus = attribute(object, CKA_MODULUS);
         auto exponent = attribute(object, CKA_PUBLIC_EXPONENT);
         if (!modulus || !exponent)
-            return Error(ErrorCode::TokenFailure, QStringLiteral("RSA public key lacks modulus/exponent"));
-        std::unique_ptr<BIGNUM, BnDeleter> n(BN_bin2bn(reinterpret_cast<const unsigned char *>(modulus->constData()), modulus->size(), nullptr));
-        std::unique_ptr<BIGNUM, BnDeleter> e(BN_bin2bn(reinterpret_cast<const unsigned char *>(exponent->constData()), exponent->size(), nullptr));
+            return Error(ErrorCode::TokenFailure,
+                         QStringLiteral("RSA public key lacks modulus/exponent"));
+        std::unique_ptr<BIGNUM, BnDeleter> n(
+            BN_bin2bn(reinterpret_cast<const unsigned char *>(modulus->constData()),
+                      modulus->size(), nullptr));
+        std::unique_ptr<BIGNUM, BnDeleter> e(
+            BN_bin2bn(reinterpret_cast<const unsigned char *>(exponent->constData()),
+                      exponent->size(), nullptr));
         OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
         OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
         key = evpFromParams("RSA", builder.get());
     } else {
-        return Error(ErrorCode::TokenFailure, QStringLiteral("unsupported key type 0x%1").arg(type, 0, 16));
+        return Error(ErrorCode::TokenFailure,
+                     QStringLiteral("unsupported key type 0x%1").arg(type, 0, 16));
     }
     if (!key)
-        return Error(ErrorCode::TokenFailure, QStringLiteral("public key on token could not be decoded"));
+        return Error(ErrorCode::TokenFailure,
+                     QStringLiteral("public key on token could not be decoded"));
     return spkiFromEvp(key.get());
 }
 
@@ -517,7 +545,9 @@ Expected<QByteArray> TokenSession::publicKeySpki(const QByteArray &id)
     if (!objects)
         return objects.error();
     if (objects->isEmpty())
-        return Error(ErrorCode::ObjectNotFound, QStringLiteral("no public key with id %1").arg(QString::fromLatin1(id.toHex())));
+        return Error(
+            ErrorCode::ObjectNotFound,
+            QStringLiteral("no public key with id %1").arg(QString::fromLatin1(id.toHex())));
     return spkiFromPublicKeyObject(objects->first());
 }
 
@@ -532,7 +562,8 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     static const CK_BYTE rsaExponent[] = {0x01, 0x00, 0x01};
     const CK_ULONG rsaBits = 2048;
 
-    CK_MECHANISM mechanism{algorithm == KeyAlgorithm::EcP256 ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN,
+    CK_MECHANISM mechanism{algorithm == KeyAlgorithm::EcP256 ? CKM_EC_KEY_PAIR_GEN
+                                                             : CKM_RSA_PKCS_KEY_PAIR_GEN,
                            nullptr, 0};
     Template pub;
     pub.addBool(CKA_TOKEN, true);
@@ -562,8 +593,8 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     priv.addBytes(CKA_LABEL, labelUtf8);
 
     CK_OBJECT_HANDLE publicKey = CK_INVALID_HANDLE, privateKey = CK_INVALID_HANDLE;
-    CK_RV rv = m_functions->C_GenerateKeyPair(m_handle, &mechanism, pub.data(), pub.size(), priv.data(),
-                                              priv.size(), &publicKey, &privateKey);
+    CK_RV rv = m_functions->C_GenerateKeyPair(m_handle, &mechanism, pub.data(), pub.size(),
+                                              priv.data(), priv.size(), &publicKey, &privateKey);
     if (rv != CKR_OK) {
         Error error = pkcs11Error("C_GenerateKeyPair", rv);
         if (error.code == ErrorCode::TokenFailure)
@@ -586,9 +617,11 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     key.id = subjectKeyIdentifier(key.publicKeySpki);
     Template idTemplate;
     idTemplate.addBytes(CKA_ID, key.id);
-    rv = m_functions->C_SetAttributeValue(m_handle, publicKey, idTemplate.data(), idTemplate.size());
+    rv =
+        m_functions->C_SetAttributeValue(m_handle, publicKey, idTemplate.data(), idTemplate.size());
     if (rv == CKR_OK)
-        rv = m_functions->C_SetAttributeValue(m_handle, privateKey, idTemplate.data(), idTemplate.size());
+        rv = m_functions->C_SetAttributeValue(m_handle, privateKey, idTemplate.data(),
+                                              idTemplate.size());
     if (rv != CKR_OK) {
         destroyBoth();
         Error error = pkcs11Error("C_SetAttributeValue(CKA_ID)", rv);
@@ -619,16 +652,19 @@ SeedOutcome TokenSession::seedRandom(const unsigned char *seed, std::size_t leng
     }
 }
 
-Error TokenSession::storeCertificate(const QByteArray &der, const QByteArray &id, const QString &label)
+Error TokenSession::storeCertificate(const QByteArray &der, const QByteArray &id,
+                                     const QString &label)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
     X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
     if (!cert)
-        return Error(ErrorCode::CertificateUnparseable, QStringLiteral("certificate to store is not valid DER"));
+        return Error(ErrorCode::CertificateUnparseable,
+                     QStringLiteral("certificate to store is not valid DER"));
     auto toDer = [](auto *object, auto i2d) {
         unsigned char *out = nullptr;
         const int length = i2d(object, &out);
-        QByteArray bytes = length > 0 ? QByteArray(reinterpret_cast<const char *>(out), length) : QByteArray();
+        QByteArray bytes =
+            length > 0 ? QByteArray(reinterpret_cast<const char *>(out), length) : QByteArray();
         OPENSSL_free(out);
         return bytes;
     };
@@ -668,7 +704,9 @@ Expected<KeyProtection> TokenSession::privateKeyProtection(const QByteArray &id)
     if (!objects)
         return objects.error();
     if (objects->isEmpty())
-        return Error(ErrorCode::ObjectNotFound, QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
+        return Error(
+            ErrorCode::ObjectNotFound,
+            QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
     const CK_OBJECT_HANDLE key = objects->first();
     KeyProtection protection;
     auto flag = [&](CK_ATTRIBUTE_TYPE type, bool &out) {

@@ -34,13 +34,15 @@ TokenKeyStore::~TokenKeyStore() = default;
 Expected<std::unique_ptr<TokenKeyStore>> TokenKeyStore::open(const QString &modulePath)
 {
     if (!QFileInfo::exists(modulePath))
-        return Error(ErrorCode::ModuleNotFound, QStringLiteral("PKCS#11 module not found: '%1'").arg(modulePath));
+        return Error(ErrorCode::ModuleNotFound,
+                     QStringLiteral("PKCS#11 module not found: '%1'").arg(modulePath));
     auto priv = std::make_unique<Private>();
     priv->ctx = PKCS11_CTX_new();
     if (!priv->ctx)
         return Error(ErrorCode::Internal, QStringLiteral("PKCS11_CTX_new failed"));
     if (PKCS11_CTX_load(priv->ctx, QFile::encodeName(modulePath).constData()) != 0)
-        return Error(ErrorCode::ModuleBroken, QStringLiteral("libp11 could not load '%1'").arg(modulePath));
+        return Error(ErrorCode::ModuleBroken,
+                     QStringLiteral("libp11 could not load '%1'").arg(modulePath));
     priv->loaded = true;
     return std::unique_ptr<TokenKeyStore>(new TokenKeyStore(std::move(priv)));
 }
@@ -64,7 +66,8 @@ Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const
     auto findSlot = [this, &tokenSerial]() -> PKCS11_SLOT * {
         for (unsigned int i = 0; i < d->slotCount; ++i) {
             PKCS11_SLOT *candidate = &d->slotList[i];
-            if (candidate->token && QString::fromUtf8(candidate->token->serialnr).trimmed() == tokenSerial)
+            if (candidate->token &&
+                QString::fromUtf8(candidate->token->serialnr).trimmed() == tokenSerial)
                 return candidate;
         }
         return nullptr;
@@ -72,11 +75,13 @@ Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const
     PKCS11_SLOT *slot = findSlot();
     if (!slot) {
         if (PKCS11_enumerate_slots(d->ctx, &d->slotList, &d->slotCount) != 0)
-            return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating slots failed"));
+            return Error(ErrorCode::TokenFailure,
+                         QStringLiteral("libp11: enumerating slots failed"));
         slot = findSlot();
     }
     if (!slot)
-        return Error(ErrorCode::TokenRemoved, QStringLiteral("no token with serial %1").arg(tokenSerial));
+        return Error(ErrorCode::TokenRemoved,
+                     QStringLiteral("no token with serial %1").arg(tokenSerial));
 
     int loggedIn = 0;
     if (PKCS11_is_logged_in(slot, 0, &loggedIn) != 0 || !loggedIn) {
@@ -90,14 +95,17 @@ Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const
         return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: enumerating keys failed"));
     for (unsigned int i = 0; i < keyCount; ++i) {
         PKCS11_KEY *key = &keys[i];
-        if (!key->isPrivate || QByteArray(reinterpret_cast<const char *>(key->id), int(key->id_len)) != id)
+        if (!key->isPrivate ||
+            QByteArray(reinterpret_cast<const char *>(key->id), int(key->id_len)) != id)
             continue;
         EvpPkeyPtr evp(PKCS11_get_private_key(key));
         if (!evp)
-            return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: no EVP_PKEY for key %1").arg(QString::fromLatin1(id.toHex())));
+            return Error(ErrorCode::TokenFailure, QStringLiteral("libp11: no EVP_PKEY for key %1")
+                                                      .arg(QString::fromLatin1(id.toHex())));
         return evp;
     }
-    return Error(ErrorCode::ObjectNotFound, QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
+    return Error(ErrorCode::ObjectNotFound,
+                 QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
 }
 
 } // namespace kk

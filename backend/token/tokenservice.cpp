@@ -62,7 +62,8 @@ TokenService::TokenService(const QString &modulePath, QObject *parent)
 TokenService::~TokenService()
 {
     // The module is unloaded on the worker thread that used it, then the thread stops.
-    QMetaObject::invokeMethod(m_anchor.get(), [this] { m_context.reset(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor.get(), [this] { m_context.reset(); }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     m_anchor.reset(); // its thread has finished, so it may be deleted from here

@@ -7,7 +7,8 @@
 namespace kk {
 Q_NAMESPACE
 
-enum class ErrorCode {
+enum class ErrorCode
+{
     None = 0,
     // token layer
     ModuleNotFound = 101,
@@ -37,7 +38,8 @@ enum class ErrorCode {
 Q_ENUM_NS(ErrorCode)
 
 // The token's PIN flags, as a state the UI can phrase ("2 tries left", "last try", ...).
-enum class PinState {
+enum class PinState
+{
     Ok,             // no failed attempts reported
     CountLow,       // CKF_USER_PIN_COUNT_LOW: at least one wrong PIN since the last success
     FinalTry,       // CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks the token
@@ -47,13 +49,23 @@ enum class PinState {
 };
 Q_ENUM_NS(PinState)
 
-enum class KeyAlgorithm { EcP256, Rsa2048 };
+enum class KeyAlgorithm
+{
+    EcP256,
+    Rsa2048
+};
 Q_ENUM_NS(KeyAlgorithm)
 
-enum class SeedOutcome { Seeded, NotSupported, Failed };
+enum class SeedOutcome
+{
+    Seeded,
+    NotSupported,
+    Failed
+};
 Q_ENUM_NS(SeedOutcome)
 
-enum class ProfileStatus {
+enum class ProfileStatus
+{
     InitialGenerationNeeded,   // необходима начальная генерация
     InOperation,               // в эксплуатации
     PrimaryRegenerationNeeded, // необходима первичная регенерация
@@ -66,28 +78,31 @@ enum class ProfileStatus {
 };
 Q_ENUM_NS(ProfileStatus)
 
-enum class UsbDeviceKind {
+enum class UsbDeviceKind
+{
     Token,      // a known token, or any smart-card class device
     NotAToken,  // mass storage and everything else a client might plug in by mistake
     Peripheral, // hubs, HID (the touch screen), printers: the kiosk's own hardware
 };
 Q_ENUM_NS(UsbDeviceKind)
 
-enum class PresenceState {
+enum class PresenceState
+{
     Starting,           // nothing heard from PC/SC yet
     ServiceUnavailable, // pcscd is not reachable
     NoToken,
-    TokenArriving,      // seen on USB or in a reader; its PKCS#11 slot is being found
-    TokenReady,         // mapped to a slot: token() is valid
+    TokenArriving, // seen on USB or in a reader; its PKCS#11 slot is being found
+    TokenReady,    // mapped to a slot: token() is valid
     SeveralTokens,
-    ForeignDevice,      // a USB stick, a bank card: something that is not a token
-    TokenGone,          // the ready token went away (until something new arrives)
-    TokenError,         // a card is present but the token layer failed (see error())
+    ForeignDevice, // a USB stick, a bank card: something that is not a token
+    TokenGone,     // the ready token went away (until something new arrives)
+    TokenError,    // a card is present but the token layer failed (see error())
 };
 Q_ENUM_NS(PresenceState)
 
 // Which screen the kiosk shows; QML switches on this, never on strings.
-enum class KioskScreen {
+enum class KioskScreen
+{
     InsertToken,   // attract / "insert your token" (also after removal)
     ReadingToken,  // a token arrived; reading its profiles
     TokenProfiles, // the seeds' profile table with "Параметры подписи"

@@ -3,12 +3,11 @@
 // quote it, support looks it up); the client sees a translated message, and the technical
 // detail goes only to the log.
 
-#include <QObject>
 #include "keykiosk/enums.h"
+#include <QObject>
 #include <QString>
 
 namespace kk {
-
 
 // Stable id, e.g. "KK-105". Never changes once shipped.
 QString errorId(ErrorCode code);

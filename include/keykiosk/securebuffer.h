@@ -24,9 +24,9 @@ public:
     // For tests and the staff CLI; the caller wipes its own copy of the text.
     static SecureBuffer fromText(std::string_view text);
 
-    bool append(char c);    // false when full
+    bool append(char c); // false when full
     void removeLast();
-    void clear();           // wipes
+    void clear(); // wipes
 
     std::size_t size() const { return m_size; }
     std::size_t capacity() const { return m_capacity; }

@@ -6,19 +6,27 @@
 
 namespace kk {
 
-KioskController::KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy, QObject *parent)
+KioskController::KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
+                                 QObject *parent)
     : QObject(parent), m_tokens(tokens), m_policy(std::move(policy))
 {
     if (presence) {
-        connect(presence, &TokenPresence::stateChanged, this, [this, presence](PresenceState state) {
-            onPresence(state, presence->token(), presence->error());
-        });
+        connect(presence, &TokenPresence::stateChanged, this,
+                [this, presence](PresenceState state) {
+                    onPresence(state, presence->token(), presence->error());
+                });
     }
 }
 
-QString KioskController::message() const { return clientMessage(m_code); }
+QString KioskController::message() const
+{
+    return clientMessage(m_code);
+}
 
-QString KioskController::errorId() const { return m_code == ErrorCode::None ? QString() : kk::errorId(m_code); }
+QString KioskController::errorId() const
+{
+    return m_code == ErrorCode::None ? QString() : kk::errorId(m_code);
+}
 
 void KioskController::setSelectedProfile(int row)
 {
@@ -41,11 +49,13 @@ void KioskController::show(KioskScreen screen, ErrorCode code)
         return;
     m_screen = screen;
     m_code = code;
-    qCInfo(lcKiosk) << "screen" << screen << (code == ErrorCode::None ? QString() : kk::errorId(code));
+    qCInfo(lcKiosk) << "screen" << screen
+                    << (code == ErrorCode::None ? QString() : kk::errorId(code));
     emit screenChanged();
 }
 
-void KioskController::onPresence(PresenceState state, const std::optional<TokenInfo> &token, const Error &error)
+void KioskController::onPresence(PresenceState state, const std::optional<TokenInfo> &token,
+                                 const Error &error)
 {
     if (state != PresenceState::TokenReady && m_token) {
         m_token.reset();
@@ -79,7 +89,8 @@ void KioskController::onPresence(PresenceState state, const std::optional<TokenI
         break;
     case PresenceState::TokenError:
         qCWarning(lcKiosk) << error.logText();
-        show(KioskScreen::Message, error.code == ErrorCode::None ? ErrorCode::Internal : error.code);
+        show(KioskScreen::Message,
+             error.code == ErrorCode::None ? ErrorCode::Internal : error.code);
         break;
     }
 }
@@ -113,7 +124,8 @@ void KioskController::readToken(const TokenInfo &token)
                 show(KioskScreen::Message, entries.error().code);
                 return;
             }
-            m_profiles.setProfiles(deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy));
+            m_profiles.setProfiles(
+                deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy));
             m_selectedProfile = 0;
             emit selectedProfileChanged();
             show(KioskScreen::TokenProfiles);

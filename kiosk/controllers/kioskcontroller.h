@@ -2,9 +2,9 @@
 // Which screen to show, from token presence, and the token's profile table. Plain logic:
 // tested without QML (tests/kiosk), exposed to QML as a singleton instance.
 
+#include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enums.h"
 #include "keykiosk/errors.h"
-#include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/token/tokentypes.h"
 #include "models/profilemodel.h"
 
@@ -27,9 +27,11 @@ class KioskController : public QObject
     Q_PROPERTY(QString tokenLabel READ tokenLabel NOTIFY tokenChanged)
     Q_PROPERTY(QString tokenSerial READ tokenSerial NOTIFY tokenChanged)
     Q_PROPERTY(kk::ProfileModel *profiles READ profiles CONSTANT)
-    Q_PROPERTY(int selectedProfile READ selectedProfile WRITE setSelectedProfile NOTIFY selectedProfileChanged)
+    Q_PROPERTY(int selectedProfile READ selectedProfile WRITE setSelectedProfile NOTIFY
+                   selectedProfileChanged)
 public:
-    KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy, QObject *parent = nullptr);
+    KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
+                    QObject *parent = nullptr);
 
     KioskScreen screen() const { return m_screen; }
     QString message() const;

@@ -6,11 +6,17 @@
 #include <QLocale>
 #include <QQmlEngine>
 
-static void initTranslations() { Q_INIT_RESOURCE(translations); }
+static void initTranslations()
+{
+    Q_INIT_RESOURCE(translations);
+}
 
 namespace kk {
 
-LanguageController::LanguageController(QObject *parent) : QObject(parent) { initTranslations(); }
+LanguageController::LanguageController(QObject *parent) : QObject(parent)
+{
+    initTranslations();
+}
 
 LanguageController::~LanguageController()
 {

@@ -21,7 +21,10 @@ public:
     ~LanguageController() override;
 
     QString language() const { return m_language; }
-    QStringList languages() const { return {QStringLiteral("ru"), QStringLiteral("kk"), QStringLiteral("en")}; }
+    QStringList languages() const
+    {
+        return {QStringLiteral("ru"), QStringLiteral("kk"), QStringLiteral("en")};
+    }
     // Returns false (and keeps the current language) for an unknown or missing language.
     bool setLanguage(const QString &language);
     void setEngine(QQmlEngine *engine) { m_engine = engine; }

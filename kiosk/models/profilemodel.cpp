@@ -51,7 +51,9 @@ QVariant ProfileModel::data(const QModelIndex &index, int role) const
     case ProfileNameRole:
         return cert.profileName;
     case OwnerRole:
-        return cert.organization.isEmpty() ? cert.ownerName : cert.ownerName + QStringLiteral(", ") + cert.organization;
+        return cert.organization.isEmpty()
+                   ? cert.ownerName
+                   : cert.ownerName + QStringLiteral(", ") + cert.organization;
     case OrganizationRole:
         return cert.organization;
     case IdentifierRole:
@@ -67,7 +69,8 @@ QVariant ProfileModel::data(const QModelIndex &index, int role) const
     case StatusRole:
         return QVariant::fromValue(profile.status);
     case StatusTextRole:
-        return unreadable ? QCoreApplication::translate("Statuses", "certificate unreadable: see the staff")
+        return unreadable ? QCoreApplication::translate("Statuses",
+                                                        "certificate unreadable: see the staff")
                           : statusText(profile.status);
     case CriticalRole:
         return unreadable || isCritical(profile.status);
@@ -80,10 +83,18 @@ QVariant ProfileModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ProfileModel::roleNames() const
 {
-    return {{ProfileNameRole, "profileName"}, {OwnerRole, "owner"},         {OrganizationRole, "organization"},
-            {IdentifierRole, "identifier"},   {CryptographyRole, "cryptography"}, {KeyTypeRole, "keyType"},
-            {ValidFromRole, "validFrom"},     {ValidToRole, "validTo"},     {StatusRole, "status"},
-            {StatusTextRole, "statusText"},   {CriticalRole, "critical"},   {ErrorTextRole, "errorText"}};
+    return {{ProfileNameRole, "profileName"},
+            {OwnerRole, "owner"},
+            {OrganizationRole, "organization"},
+            {IdentifierRole, "identifier"},
+            {CryptographyRole, "cryptography"},
+            {KeyTypeRole, "keyType"},
+            {ValidFromRole, "validFrom"},
+            {ValidToRole, "validTo"},
+            {StatusRole, "status"},
+            {StatusTextRole, "statusText"},
+            {CriticalRole, "critical"},
+            {ErrorTextRole, "errorText"}};
 }
 
 QVariantMap ProfileModel::get(int row) const

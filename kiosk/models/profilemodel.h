@@ -13,7 +13,8 @@ class ProfileModel : public QAbstractListModel
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(bool hasCritical READ hasCritical NOTIFY countChanged)
 public:
-    enum Role {
+    enum Role
+    {
         ProfileNameRole = Qt::UserRole + 1,
         OwnerRole,
         OrganizationRole,

@@ -36,7 +36,10 @@ QString harnessPath(const char *what)
     return QStringLiteral(KK_HARNESS_SOURCE_DIR) + QLatin1Char('/') + name;
 }
 
-QString softhsmModule() { return QStringLiteral("/usr/lib/softhsm/libsofthsm2.so"); }
+QString softhsmModule()
+{
+    return QStringLiteral("/usr/lib/softhsm/libsofthsm2.so");
+}
 
 // ---------------------------------------------------------------------------------------
 
@@ -45,14 +48,19 @@ TestToken::TestToken(const TokenOptions &options) : m_options(options)
     m_valid = make(options);
 }
 
-bool TestToken::addToken(const TokenOptions &options) { return make(options); }
+bool TestToken::addToken(const TokenOptions &options)
+{
+    return make(options);
+}
 
 bool TestToken::make(const TokenOptions &options)
 {
-    QStringList args = {QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--label"), options.label,
-                        QStringLiteral("--pin"), options.pin, QStringLiteral("--days-left"),
-                        QString::number(options.daysLeft), QStringLiteral("--algo"), options.algorithm,
-                        QStringLiteral("--testpki"), harnessPath("testpki")};
+    QStringList args = {QStringLiteral("--dir"),       m_dir.path(),
+                        QStringLiteral("--label"),     options.label,
+                        QStringLiteral("--pin"),       options.pin,
+                        QStringLiteral("--days-left"), QString::number(options.daysLeft),
+                        QStringLiteral("--algo"),      options.algorithm,
+                        QStringLiteral("--testpki"),   harnessPath("testpki")};
     if (!options.withCertificate)
         args << QStringLiteral("--no-cert");
     if (!options.policyOid.isEmpty())
@@ -96,12 +104,14 @@ bool TestToken::writeUnparseableCertificate(const QByteArray &id)
     if (!tokens || tokens->isEmpty())
         return false;
     auto session = module.value()->openSession(tokens->first().slotId, true);
-    if (!session || session.value()->login(kk::SecureBuffer::fromText(m_options.pin.toStdString())).error)
+    if (!session ||
+        session.value()->login(kk::SecureBuffer::fromText(m_options.pin.toStdString())).error)
         return false;
     CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE type = CKC_X_509;
     CK_BBOOL yes = CK_TRUE;
-    QByteArray value("\x30\x82\x01\x00garbage", 12), subject = QByteArray::fromHex("3000"), objectId = id;
+    QByteArray value("\x30\x82\x01\x00garbage", 12), subject = QByteArray::fromHex("3000"),
+                                                     objectId = id;
     CK_ATTRIBUTE object[] = {{CKA_CLASS, &cls, sizeof cls},
                              {CKA_CERTIFICATE_TYPE, &type, sizeof type},
                              {CKA_TOKEN, &yes, sizeof yes},
@@ -109,7 +119,8 @@ bool TestToken::writeUnparseableCertificate(const QByteArray &id)
                              {CKA_ID, objectId.data(), CK_ULONG(objectId.size())},
                              {CKA_VALUE, value.data(), CK_ULONG(value.size())}};
     CK_OBJECT_HANDLE handle = 0;
-    return module.value()->functions()->C_CreateObject(session.value()->handle(), object, 6, &handle) == CKR_OK;
+    return module.value()->functions()->C_CreateObject(session.value()->handle(), object, 6,
+                                                       &handle) == CKR_OK;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -149,7 +160,8 @@ bool listening(quint16 port)
     addr.sin_port = htons(port);
     // vpcd accepts one card per reader, so probe with bind, not connect: a connect would
     // be taken as a card insertion.
-    const bool inUse = ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 && errno == EADDRINUSE;
+    const bool inUse =
+        ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 && errno == EADDRINUSE;
     ::close(fd);
     return inUse;
 }
@@ -157,7 +169,8 @@ bool listening(quint16 port)
 
 QString PrivatePcscd::socketPath()
 {
-    return QDir::tempPath() + QStringLiteral("/kk-pcscd-%1.comm").arg(QCoreApplication::applicationPid());
+    return QDir::tempPath() +
+           QStringLiteral("/kk-pcscd-%1.comm").arg(QCoreApplication::applicationPid());
 }
 
 PrivatePcscd::PrivatePcscd()
@@ -166,7 +179,10 @@ PrivatePcscd::PrivatePcscd()
     qputenv("PCSCLITE_CSOCK_NAME", QFile::encodeName(socketPath()));
 }
 
-PrivatePcscd::~PrivatePcscd() { stop(); }
+PrivatePcscd::~PrivatePcscd()
+{
+    stop();
+}
 
 QStringList PrivatePcscd::environment() const
 {
@@ -183,21 +199,24 @@ bool PrivatePcscd::start()
         QFile conf(m_dir.path() + QStringLiteral("/conf/vpcd"));
         if (!conf.open(QIODevice::WriteOnly))
             return false;
-        conf.write(QStringLiteral("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:%1\n"
-                                  "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID %1\n")
-                       .arg(m_port)
-                       .toUtf8());
+        conf.write(
+            QStringLiteral("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:%1\n"
+                           "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID %1\n")
+                .arg(m_port)
+                .toUtf8());
     }
     m_process = std::make_unique<QProcess>();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("LD_PRELOAD"), harnessPath("loopback-bind"));
     env.remove(QStringLiteral("UMOCKDEV_DIR"));
     m_process->setProcessEnvironment(env);
-    m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/pcscd.log"), QIODevice::Append);
+    m_process->setStandardOutputFile(m_dir.path() + QStringLiteral("/pcscd.log"),
+                                     QIODevice::Append);
     m_process->setStandardErrorFile(m_dir.path() + QStringLiteral("/pcscd.log"), QIODevice::Append);
     m_process->start(harnessPath("pcscd-launch"),
-                     {socketPath(), QStringLiteral("pcscd"), QStringLiteral("-f"), QStringLiteral("-i"),
-                      QStringLiteral("-c"), m_dir.path() + QStringLiteral("/conf")});
+                     {socketPath(), QStringLiteral("pcscd"), QStringLiteral("-f"),
+                      QStringLiteral("-i"), QStringLiteral("-c"),
+                      m_dir.path() + QStringLiteral("/conf")});
     if (!m_process->waitForStarted(5000))
         return false;
     QElapsedTimer timer;
@@ -231,7 +250,10 @@ void PrivatePcscd::kill()
     m_process->waitForFinished(2000);
 }
 
-bool PrivatePcscd::isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+bool PrivatePcscd::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
 
 QString PrivatePcscd::log() const
 {
@@ -243,7 +265,10 @@ QString PrivatePcscd::log() const
 
 VirtualCard::VirtualCard(QByteArray atr) : m_atr(std::move(atr)) {}
 
-VirtualCard::~VirtualCard() { remove(); }
+VirtualCard::~VirtualCard()
+{
+    remove();
+}
 
 bool VirtualCard::insert(quint16 port, int timeoutMs)
 {
@@ -344,7 +369,8 @@ UsbTestbed::UsbTestbed() : d(std::make_unique<Private>())
 {
     d->testbed = umockdev_testbed_new();
     GError *error = nullptr;
-    umockdev_testbed_add_from_file(d->testbed, qPrintable(harnessPath("umockdev/usb-hub.umockdev")), &error);
+    umockdev_testbed_add_from_file(d->testbed, qPrintable(harnessPath("umockdev/usb-hub.umockdev")),
+                                   &error);
     if (error) {
         qWarning("umockdev: %s", error->message);
         g_error_free(error);
@@ -353,7 +379,10 @@ UsbTestbed::UsbTestbed() : d(std::make_unique<Private>())
 
 UsbTestbed::~UsbTestbed() = default;
 
-bool UsbTestbed::isActive() const { return umockdev_in_mock_environment(); }
+bool UsbTestbed::isActive() const
+{
+    return umockdev_in_mock_environment();
+}
 
 QString UsbTestbed::plug(const QString &name)
 {
@@ -374,7 +403,8 @@ QString UsbTestbed::plug(const QString &name)
 
 void UsbTestbed::unplug(const QString &syspath)
 {
-    const QString interfacePath = syspath + QLatin1Char('/') + syspath.section(QLatin1Char('/'), -1) + QStringLiteral(":1.0");
+    const QString interfacePath =
+        syspath + QLatin1Char('/') + syspath.section(QLatin1Char('/'), -1) + QStringLiteral(":1.0");
     umockdev_testbed_uevent(d->testbed, qPrintable(interfacePath), "remove");
     umockdev_testbed_uevent(d->testbed, qPrintable(syspath), "remove");
     umockdev_testbed_remove_device(d->testbed, qPrintable(syspath));

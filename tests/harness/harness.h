@@ -86,7 +86,8 @@ private:
 class VirtualCard
 {
 public:
-    explicit VirtualCard(QByteArray atr = QByteArray::fromHex("3bdc18ff8191fe1fc38073c821136605036351000250"));
+    explicit VirtualCard(
+        QByteArray atr = QByteArray::fromHex("3bdc18ff8191fe1fc38073c821136605036351000250"));
     ~VirtualCard();
     bool insert(quint16 port, int timeoutMs = 3000);
     void remove();

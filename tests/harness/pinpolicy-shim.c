@@ -8,9 +8,9 @@
  *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3).
  */
 #include <dlfcn.h>
+#include <p11-kit/pkcs11.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <p11-kit/pkcs11.h>
 
 static CK_FUNCTION_LIST *target;
 static CK_FUNCTION_LIST shim;
@@ -45,7 +45,8 @@ static void writeFailures(int failures)
     }
 }
 
-static CK_RV shimLogin(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length)
+static CK_RV shimLogin(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
+                       CK_ULONG length)
 {
     if (user != CKU_USER)
         return target->C_Login(session, user, pin, length);
@@ -80,8 +81,10 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
     if (!target) {
         const char *path = getenv("KK_SHIM_TARGET");
-        void *library = dlopen(path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
-        CK_C_GetFunctionList get = library ? (CK_C_GetFunctionList)dlsym(library, "C_GetFunctionList") : NULL;
+        void *library =
+            dlopen(path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+        CK_C_GetFunctionList get =
+            library ? (CK_C_GetFunctionList)dlsym(library, "C_GetFunctionList") : NULL;
         if (!get || get(&target) != CKR_OK)
             return CKR_GENERAL_ERROR;
         shim = *target;

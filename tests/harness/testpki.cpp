@@ -49,7 +49,8 @@ void addExtension(X509 *cert, X509 *issuer, int nid, const char *value)
     std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION, X509_EXTENSION_free>> ext(
         X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
     if (!ext || !X509_add_ext(cert, ext.get(), -1))
-        fail(QStringLiteral("cannot add extension %1=%2").arg(QString::fromLatin1(OBJ_nid2sn(nid)), QString::fromLatin1(value)));
+        fail(QStringLiteral("cannot add extension %1=%2")
+                 .arg(QString::fromLatin1(OBJ_nid2sn(nid)), QString::fromLatin1(value)));
 }
 
 void addNameEntry(X509_NAME *name, const char *field, const QString &value)
@@ -57,8 +58,9 @@ void addNameEntry(X509_NAME *name, const char *field, const QString &value)
     if (value.isEmpty())
         return;
     const QByteArray utf8 = value.toUtf8();
-    if (!X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(utf8.constData()),
-                                    -1, -1, 0))
+    if (!X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                    reinterpret_cast<const unsigned char *>(utf8.constData()), -1,
+                                    -1, 0))
         fail(QStringLiteral("cannot add subject field %1").arg(QString::fromLatin1(field)));
 }
 
@@ -94,7 +96,8 @@ void signAndWrite(X509 *cert, EVP_PKEY *caKey, const QString &derPath, const QSt
 
 void makeCa(const QString &dir, const QString &cn)
 {
-    const QString keyPath = dir + QStringLiteral("/ca.key.pem"), certPath = dir + QStringLiteral("/ca.cert.pem");
+    const QString keyPath = dir + QStringLiteral("/ca.key.pem"),
+                  certPath = dir + QStringLiteral("/ca.cert.pem");
     if (QFile::exists(keyPath) && QFile::exists(certPath))
         return;
     QDir().mkpath(dir);
@@ -114,7 +117,8 @@ void makeCa(const QString &dir, const QString &cn)
     addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
     BioPtr bio(BIO_new_file(QFile::encodeName(keyPath).constData(), "w"));
-    if (!bio || !PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    if (!bio ||
+        !PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
         fail(QStringLiteral("cannot write %1").arg(keyPath));
     QFile::setPermissions(keyPath, QFile::ReadOwner | QFile::WriteOwner);
     signAndWrite(cert.get(), key.get(), {}, certPath);
@@ -127,11 +131,20 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("ca | issue"));
-    const QStringList valued = {QStringLiteral("dir"),  QStringLiteral("cn"),    QStringLiteral("spki"),
-                                QStringLiteral("out"),  QStringLiteral("pem-out"), QStringLiteral("o"),
-                                QStringLiteral("uid"),  QStringLiteral("inn"),   QStringLiteral("ogrn"),
-                                QStringLiteral("snils"), QStringLiteral("not-before-days"),
-                                QStringLiteral("not-after-days"), QStringLiteral("policy"), QStringLiteral("serial")};
+    const QStringList valued = {QStringLiteral("dir"),
+                                QStringLiteral("cn"),
+                                QStringLiteral("spki"),
+                                QStringLiteral("out"),
+                                QStringLiteral("pem-out"),
+                                QStringLiteral("o"),
+                                QStringLiteral("uid"),
+                                QStringLiteral("inn"),
+                                QStringLiteral("ogrn"),
+                                QStringLiteral("snils"),
+                                QStringLiteral("not-before-days"),
+                                QStringLiteral("not-after-days"),
+                                QStringLiteral("policy"),
+                                QStringLiteral("serial")};
     for (const QString &option : valued)
         parser.addOption(QCommandLineOption(option, option, QStringLiteral("value")));
     parser.addHelpOption();
@@ -144,7 +157,8 @@ int main(int argc, char **argv)
         fail(QStringLiteral("--dir is required"));
 
     if (args.first() == QLatin1String("ca")) {
-        makeCa(dir, parser.isSet(QStringLiteral("cn")) ? parser.value(QStringLiteral("cn")) : QStringLiteral("Demo Bank CA"));
+        makeCa(dir, parser.isSet(QStringLiteral("cn")) ? parser.value(QStringLiteral("cn"))
+                                                       : QStringLiteral("Demo Bank CA"));
         return 0;
     }
     if (args.first() != QLatin1String("issue"))
@@ -169,8 +183,12 @@ int main(int argc, char **argv)
     X509Ptr cert(X509_new());
     X509_set_version(cert.get(), 2);
     setRandomSerial(cert.get(), parser.value(QStringLiteral("serial")).toLongLong());
-    const long notBefore = parser.isSet(QStringLiteral("not-before-days")) ? parser.value(QStringLiteral("not-before-days")).toLong() : -1;
-    const long notAfter = parser.isSet(QStringLiteral("not-after-days")) ? parser.value(QStringLiteral("not-after-days")).toLong() : 365;
+    const long notBefore = parser.isSet(QStringLiteral("not-before-days"))
+                               ? parser.value(QStringLiteral("not-before-days")).toLong()
+                               : -1;
+    const long notAfter = parser.isSet(QStringLiteral("not-after-days"))
+                              ? parser.value(QStringLiteral("not-after-days")).toLong()
+                              : 365;
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), 86400L * notBefore);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * notAfter);
     X509_NAME *name = X509_get_subject_name(cert.get());
@@ -184,20 +202,25 @@ int main(int argc, char **argv)
     X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
     X509_set_pubkey(cert.get(), subjectKey.get());
     addExtension(cert.get(), caCert.get(), NID_basic_constraints, "critical,CA:FALSE");
-    addExtension(cert.get(), caCert.get(), NID_key_usage, "critical,digitalSignature,nonRepudiation");
+    addExtension(cert.get(), caCert.get(), NID_key_usage,
+                 "critical,digitalSignature,nonRepudiation");
     addExtension(cert.get(), caCert.get(), NID_subject_key_identifier, "hash");
     addExtension(cert.get(), caCert.get(), NID_authority_key_identifier, "keyid:always");
     if (parser.isSet(QStringLiteral("policy"))) {
         // Built by hand: the v3 config parser wants a config database for policies.
-        std::unique_ptr<CERTIFICATEPOLICIES, OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>> policies(
-            sk_POLICYINFO_new_null());
+        std::unique_ptr<CERTIFICATEPOLICIES,
+                        OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
+            policies(sk_POLICYINFO_new_null());
         POLICYINFO *info = POLICYINFO_new();
         ASN1_OBJECT_free(info->policyid);
-        info->policyid = OBJ_txt2obj(parser.value(QStringLiteral("policy")).toLatin1().constData(), 1);
+        info->policyid =
+            OBJ_txt2obj(parser.value(QStringLiteral("policy")).toLatin1().constData(), 1);
         if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info) ||
-            !X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT))
+            !X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0,
+                               X509V3_ADD_DEFAULT))
             fail(QStringLiteral("cannot add the certificate policy"));
     }
-    signAndWrite(cert.get(), caKey.get(), parser.value(QStringLiteral("out")), parser.value(QStringLiteral("pem-out")));
+    signAndWrite(cert.get(), caKey.get(), parser.value(QStringLiteral("out")),
+                 parser.value(QStringLiteral("pem-out")));
     return 0;
 }

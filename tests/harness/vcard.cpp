@@ -10,7 +10,10 @@
 
 namespace {
 volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
+void onSignal(int)
+{
+    g_stop = 1;
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -20,7 +23,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const quint16 port = quint16(QByteArray(argv[1]).toUShort());
-    kk::test::VirtualCard card = argc > 2 ? kk::test::VirtualCard(QByteArray::fromHex(argv[2])) : kk::test::VirtualCard();
+    kk::test::VirtualCard card =
+        argc > 2 ? kk::test::VirtualCard(QByteArray::fromHex(argv[2])) : kk::test::VirtualCard();
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     if (!card.insert(port)) {

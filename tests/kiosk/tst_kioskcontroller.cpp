@@ -43,10 +43,15 @@ private slots:
         QCOMPARE(kiosk.tokenSerial(), token.serial());
         QCOMPARE(kiosk.profiles()->rowCount(), 1);
         const QVariantMap row = kiosk.profiles()->get(0);
-        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::PlannedRegenerationNeeded);
-        QCOMPARE(row.value(QStringLiteral("profileName")).toString(), QStringLiteral("Иванов Иван Иванович"));
-        QCOMPARE(row.value(QStringLiteral("cryptography")).toString(), QStringLiteral("ECDSA P-256"));
-        QVERIFY(row.value(QStringLiteral("validTo")).toString().contains(QRegularExpression(QStringLiteral("^\\d\\d\\.\\d\\d\\.\\d{4}$"))));
+        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(),
+                 ProfileStatus::PlannedRegenerationNeeded);
+        QCOMPARE(row.value(QStringLiteral("profileName")).toString(),
+                 QStringLiteral("Иванов Иван Иванович"));
+        QCOMPARE(row.value(QStringLiteral("cryptography")).toString(),
+                 QStringLiteral("ECDSA P-256"));
+        QVERIFY(row.value(QStringLiteral("validTo"))
+                    .toString()
+                    .contains(QRegularExpression(QStringLiteral("^\\d\\d\\.\\d\\d\\.\\d{4}$"))));
         QVERIFY(kiosk.profiles()->hasCritical());
 
         kiosk.onPresence(PresenceState::TokenGone, std::nullopt, {});
@@ -68,8 +73,10 @@ private slots:
         QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(kiosk.profiles()->rowCount(), 1);
         const QVariantMap row = kiosk.profiles()->get(0);
-        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::InitialGenerationNeeded);
-        QCOMPARE(row.value(QStringLiteral("errorText")).toString(), clientMessage(ErrorCode::NoCertificate));
+        QCOMPARE(row.value(QStringLiteral("status")).value<ProfileStatus>(),
+                 ProfileStatus::InitialGenerationNeeded);
+        QCOMPARE(row.value(QStringLiteral("errorText")).toString(),
+                 clientMessage(ErrorCode::NoCertificate));
         QVERIFY(kiosk.profiles()->hasCritical());
     }
 
@@ -83,7 +90,8 @@ private slots:
         kiosk.onPresence(PresenceState::TokenReady, firstToken(), {});
         QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(kiosk.profiles()->rowCount(), 2);
-        QCOMPARE(kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(), ProfileStatus::InOperation);
+        QCOMPARE(kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(),
+                 ProfileStatus::InOperation);
         QCOMPARE(kiosk.profiles()->get(1).value(QStringLiteral("errorText")).toString(),
                  clientMessage(ErrorCode::CertificateUnparseable));
         QVERIFY(kiosk.profiles()->get(1).value(QStringLiteral("critical")).toBool());
@@ -109,13 +117,18 @@ private slots:
         QTest::addColumn<Error>("error");
         QTest::addColumn<KioskScreen>("screen");
         QTest::addColumn<QString>("errorId");
-        QTest::newRow("pcscd down") << PresenceState::ServiceUnavailable << Error() << KioskScreen::OutOfService << "KK-301";
-        QTest::newRow("USB stick") << PresenceState::ForeignDevice << Error() << KioskScreen::Message << "KK-302";
-        QTest::newRow("two tokens") << PresenceState::SeveralTokens << Error() << KioskScreen::Message << "KK-303";
-        QTest::newRow("no module") << PresenceState::TokenError << Error(ErrorCode::ModuleNotFound, QStringLiteral("x"))
-                                   << KioskScreen::Message << "KK-101";
-        QTest::newRow("broken module") << PresenceState::TokenError << Error(ErrorCode::ModuleBroken, QStringLiteral("x"))
-                                       << KioskScreen::Message << "KK-102";
+        QTest::newRow("pcscd down") << PresenceState::ServiceUnavailable << Error()
+                                    << KioskScreen::OutOfService << "KK-301";
+        QTest::newRow("USB stick")
+            << PresenceState::ForeignDevice << Error() << KioskScreen::Message << "KK-302";
+        QTest::newRow("two tokens")
+            << PresenceState::SeveralTokens << Error() << KioskScreen::Message << "KK-303";
+        QTest::newRow("no module")
+            << PresenceState::TokenError << Error(ErrorCode::ModuleNotFound, QStringLiteral("x"))
+            << KioskScreen::Message << "KK-101";
+        QTest::newRow("broken module")
+            << PresenceState::TokenError << Error(ErrorCode::ModuleBroken, QStringLiteral("x"))
+            << KioskScreen::Message << "KK-102";
     }
     void problemsHaveAScreenAndAnErrorId()
     {
@@ -137,16 +150,21 @@ private slots:
         TokenService tokens(softhsmModule());
         KioskController kiosk(&tokens, nullptr, StatusPolicy{});
         QSignalSpy changed(&kiosk, &KioskController::screenChanged);
-        connect(&language, &LanguageController::languageChanged, &kiosk, &KioskController::retranslate);
+        connect(&language, &LanguageController::languageChanged, &kiosk,
+                &KioskController::retranslate);
         kiosk.onPresence(PresenceState::ForeignDevice, std::nullopt, {});
         QVERIFY(language.setLanguage(QStringLiteral("ru")));
-        QCOMPARE(kiosk.message(), QStringLiteral("Это устройство не является поддерживаемым токеном. Извлеките его и вставьте ваш токен."));
+        QCOMPARE(kiosk.message(), QStringLiteral("Это устройство не является поддерживаемым "
+                                                 "токеном. Извлеките его и вставьте ваш токен."));
         const int before = changed.count();
         QVERIFY(language.setLanguage(QStringLiteral("kk")));
         QVERIFY(changed.count() > before);
         QVERIFY(kiosk.message().contains(QStringLiteral("токен емес")));
         QVERIFY(language.setLanguage(QStringLiteral("en")));
-        QCOMPARE(kiosk.message(), QStringLiteral("This device is not a supported token. Please remove it and insert your token."));
+        QCOMPARE(
+            kiosk.message(),
+            QStringLiteral(
+                "This device is not a supported token. Please remove it and insert your token."));
         QVERIFY(!language.setLanguage(QStringLiteral("de")));
         QCOMPARE(language.language(), QStringLiteral("en"));
     }

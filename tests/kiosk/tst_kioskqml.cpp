@@ -33,7 +33,9 @@ QString titleText(QObject *root)
     auto *screen = item.value<QQuickItem *>();
     auto *title = screen ? screen->findChild<QObject *>(QStringLiteral("title")) : nullptr;
     auto *message = screen ? screen->findChild<QObject *>(QStringLiteral("message")) : nullptr;
-    return title ? title->property("text").toString() : message ? message->property("text").toString() : QString();
+    return title     ? title->property("text").toString()
+           : message ? message->property("text").toString()
+                     : QString();
 }
 } // namespace
 
@@ -59,7 +61,8 @@ private slots:
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_language->setEngine(m_engine.get());
         QVERIFY(m_language->setLanguage(QStringLiteral("ru")));
-        connect(m_language.get(), &LanguageController::languageChanged, m_kiosk.get(), &KioskController::retranslate);
+        connect(m_language.get(), &LanguageController::languageChanged, m_kiosk.get(),
+                &KioskController::retranslate);
         registerKioskTypes({m_kiosk.get(), m_language.get(), m_appearance.get()});
         m_engine->load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
         QCOMPARE(m_engine->rootObjects().size(), 1);
@@ -72,15 +75,26 @@ private slots:
         QTest::addColumn<QString>("language");
         QTest::addColumn<PresenceState>("state");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("ru insert") << "ru" << PresenceState::NoToken << QStringLiteral("Вставьте ваш токен");
-        QTest::newRow("kk insert") << "kk" << PresenceState::NoToken << QStringLiteral("Токеніңізді салыңыз");
-        QTest::newRow("en insert") << "en" << PresenceState::NoToken << QStringLiteral("Insert your token");
-        QTest::newRow("ru reading") << "ru" << PresenceState::TokenArriving << QStringLiteral("Читаем ваш токен…");
-        QTest::newRow("kk reading") << "kk" << PresenceState::TokenArriving << QStringLiteral("Токеніңіз оқылуда…");
-        QTest::newRow("ru out of service") << "ru" << PresenceState::ServiceUnavailable << QStringLiteral("Временно не работает");
-        QTest::newRow("kk out of service") << "kk" << PresenceState::ServiceUnavailable << QStringLiteral("Уақытша жұмыс істемейді");
-        QTest::newRow("ru message") << "ru" << PresenceState::SeveralTokens << QStringLiteral("Вставлено больше одного токена. Оставьте только один.");
-        QTest::newRow("en message") << "en" << PresenceState::SeveralTokens << QStringLiteral("More than one token is inserted. Please leave only one.");
+        QTest::newRow("ru insert")
+            << "ru" << PresenceState::NoToken << QStringLiteral("Вставьте ваш токен");
+        QTest::newRow("kk insert")
+            << "kk" << PresenceState::NoToken << QStringLiteral("Токеніңізді салыңыз");
+        QTest::newRow("en insert")
+            << "en" << PresenceState::NoToken << QStringLiteral("Insert your token");
+        QTest::newRow("ru reading")
+            << "ru" << PresenceState::TokenArriving << QStringLiteral("Читаем ваш токен…");
+        QTest::newRow("kk reading")
+            << "kk" << PresenceState::TokenArriving << QStringLiteral("Токеніңіз оқылуда…");
+        QTest::newRow("ru out of service")
+            << "ru" << PresenceState::ServiceUnavailable << QStringLiteral("Временно не работает");
+        QTest::newRow("kk out of service") << "kk" << PresenceState::ServiceUnavailable
+                                           << QStringLiteral("Уақытша жұмыс істемейді");
+        QTest::newRow("ru message")
+            << "ru" << PresenceState::SeveralTokens
+            << QStringLiteral("Вставлено больше одного токена. Оставьте только один.");
+        QTest::newRow("en message")
+            << "en" << PresenceState::SeveralTokens
+            << QStringLiteral("More than one token is inserted. Please leave only one.");
     }
     void everyScreenLoadsInEveryLanguage()
     {
@@ -106,7 +120,8 @@ private slots:
         int buttons = 0;
         for (QQuickItem *item : items) {
             const QString name = item->objectName();
-            if (name.startsWith(QLatin1String("language-")) || name == QLatin1String("contrastToggle")) {
+            if (name.startsWith(QLatin1String("language-")) ||
+                name == QLatin1String("contrastToggle")) {
                 ++buttons;
                 QVERIFY2(item->height() >= 48 && item->width() >= 48, qPrintable(name));
             }

@@ -5,14 +5,13 @@
 #include "keykiosk/expected.h"
 #include "keykiosk/token/tokentypes.h"
 
+#include "keykiosk/enums.h"
 #include <QDateTime>
 #include <QMap>
 #include <QObject>
-#include "keykiosk/enums.h"
 #include <QStringList>
 
 namespace kk {
-
 
 // Statuses after which the client must act (the banner on the token screen).
 bool isCritical(ProfileStatus status);
@@ -30,7 +29,7 @@ struct StatusPolicy
 // The "Параметры подписи" of one certificate, plus what the status rules need.
 struct CertificateProfile
 {
-    QString profileName;  // Наименование профиля: the certificate's label on the token, else CN
+    QString profileName; // Наименование профиля: the certificate's label on the token, else CN
     QString ownerName;    // CN
     QString organization; // O
     QString identifier;   // Идентификатор: the subject UID, else the serial number
@@ -45,9 +44,11 @@ struct CertificateProfile
     QByteArray subjectKeyId;
 };
 
-Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QString &tokenLabel = {});
+Expected<CertificateProfile> parseCertificate(const QByteArray &der,
+                                              const QString &tokenLabel = {});
 
-ProfileStatus deriveStatus(const CertificateProfile &profile, const QDateTime &now, const StatusPolicy &policy);
+ProfileStatus deriveStatus(const CertificateProfile &profile, const QDateTime &now,
+                           const StatusPolicy &policy);
 int daysLeft(const CertificateProfile &profile, const QDateTime &now);
 
 // One row of the seeds' profile table, for one key entry on a token.

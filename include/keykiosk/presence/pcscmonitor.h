@@ -20,7 +20,8 @@ class PcscMonitor : public QObject
 {
     Q_OBJECT
 public:
-    explicit PcscMonitor(std::unique_ptr<PcscApi> api = createSystemPcscApi(), QObject *parent = nullptr);
+    explicit PcscMonitor(std::unique_ptr<PcscApi> api = createSystemPcscApi(),
+                         QObject *parent = nullptr);
     ~PcscMonitor() override;
 
     void start();
@@ -37,7 +38,10 @@ signals:
 
 private:
     void run();
-    template <typename F> void post(F &&deliver) { QMetaObject::invokeMethod(this, std::forward<F>(deliver), Qt::QueuedConnection); }
+    template <typename F> void post(F &&deliver)
+    {
+        QMetaObject::invokeMethod(this, std::forward<F>(deliver), Qt::QueuedConnection);
+    }
     void setAvailable(bool available);
     void loseService(long rv);
     void updateReaders(const QStringList &readers);

@@ -6,15 +6,14 @@
 #include "keykiosk/presence/usbdevices.h"
 #include "keykiosk/token/tokentypes.h"
 
+#include "keykiosk/enums.h"
 #include <QHash>
 #include <QObject>
-#include "keykiosk/enums.h"
 #include <QSet>
 
 #include <optional>
 
 namespace kk {
-
 
 class TokenService;
 class PcscMonitor;
@@ -36,7 +35,7 @@ public:
     std::optional<TokenInfo> token() const;
     // The reader whose card still needs a slot, if any.
     std::optional<QString> readerToResolve() const;
-    Error error() const; // why the card in the reader could not be used
+    Error error() const;        // why the card in the reader could not be used
     QString deviceName() const; // of the unsupported device or arriving USB token
 
 private:
@@ -61,7 +60,8 @@ class TokenPresence : public QObject
     Q_PROPERTY(QString tokenSerial READ tokenSerial NOTIFY stateChanged)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY stateChanged)
 public:
-    TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonitor *udev, QObject *parent = nullptr);
+    TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonitor *udev,
+                  QObject *parent = nullptr);
 
     PresenceState state() const { return m_state; }
     std::optional<TokenInfo> token() const { return m_model.token(); }

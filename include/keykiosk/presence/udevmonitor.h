@@ -19,7 +19,8 @@ class UdevMonitor : public QObject
 {
     Q_OBJECT
 public:
-    explicit UdevMonitor(UsbDeviceCatalog catalog = UsbDeviceCatalog::builtIn(), QObject *parent = nullptr);
+    explicit UdevMonitor(UsbDeviceCatalog catalog = UsbDeviceCatalog::builtIn(),
+                         QObject *parent = nullptr);
     ~UdevMonitor() override;
 
     // Starts listening, then reports the devices already present as added.

@@ -4,16 +4,15 @@
 
 #include "keykiosk/expected.h"
 
+#include "keykiosk/enums.h"
 #include <QHash>
 #include <QMetaType>
 #include <QObject>
-#include "keykiosk/enums.h"
 #include <QString>
 
 #include <optional>
 
 namespace kk {
-
 
 struct UsbDevice
 {
@@ -43,10 +42,10 @@ private:
 // everything is taken from PRODUCT and INTERFACE.
 struct UsbEvent
 {
-    QString action;   // "add", "remove", ...
-    QString devtype;  // "usb_device" or "usb_interface"
+    QString action;  // "add", "remove", ...
+    QString devtype; // "usb_device" or "usb_interface"
     QString syspath;
-    QString product;  // "vid/pid/bcd" in hex without leading zeros
+    QString product;   // "vid/pid/bcd" in hex without leading zeros
     QString interface; // "class/subclass/protocol" in decimal
 };
 

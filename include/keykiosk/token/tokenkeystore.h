@@ -23,7 +23,8 @@ public:
 
     // The private key with CKA_ID `id` on the token with this serial, logged in with `pin`.
     // The returned key must not outlive this store.
-    Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id, const SecureBuffer &pin);
+    Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id,
+                                    const SecureBuffer &pin);
 
     // Workflow cleanup: forgets the slots, which makes libp11 wipe its copy of the PIN and
     // close every session on them (the raw layer's too), so call it when token work is done.

@@ -51,15 +51,21 @@ public:
     // Runs `job` on the token thread; `done` gets its result on `receiver`'s thread.
     // If the receiver is gone by then, the result is dropped.
     template <typename Result>
-    void run(QObject *receiver, std::function<Result(TokenContext &)> job, std::function<void(Result)> done)
+    void run(QObject *receiver, std::function<Result(TokenContext &)> job,
+             std::function<void(Result)> done)
     {
         QPointer<QObject> guard(receiver);
         TokenContext *context = m_context.get();
-        QMetaObject::invokeMethod(m_anchor.get(), [context, guard, job = std::move(job), done = std::move(done)] {
-            auto result = std::make_shared<Result>(job(*context));
-            if (guard)
-                QMetaObject::invokeMethod(guard.data(), [result, done] { done(std::move(*result)); }, Qt::QueuedConnection);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_anchor.get(),
+            [context, guard, job = std::move(job), done = std::move(done)] {
+                auto result = std::make_shared<Result>(job(*context));
+                if (guard)
+                    QMetaObject::invokeMethod(
+                        guard.data(), [result, done] { done(std::move(*result)); },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
 
 private:

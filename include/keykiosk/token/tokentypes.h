@@ -1,17 +1,14 @@
 #pragma once
 // Plain data the token layer hands out. Nothing here holds a secret.
 
+#include "keykiosk/enums.h"
 #include <QByteArray>
 #include <QMetaType>
 #include <QObject>
-#include "keykiosk/enums.h"
 #include <QString>
 #include <QVector>
 
 namespace kk {
-
-
-
 
 PinState pinStateFromFlags(unsigned long tokenFlags);
 

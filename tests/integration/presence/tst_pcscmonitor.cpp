@@ -31,7 +31,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(available.count(), 1, 5000);
         QCOMPARE(available.first().first().toBool(), true);
         QTRY_VERIFY(!readers.isEmpty());
-        QVERIFY(readers.last().first().toStringList().contains(QStringLiteral("Virtual PCD 00 00")));
+        QVERIFY(
+            readers.last().first().toStringList().contains(QStringLiteral("Virtual PCD 00 00")));
 
         for (int round = 0; round < 2; ++round) {
             VirtualCard card(kAtr);

@@ -44,8 +44,11 @@ bool verify(const QByteArray &spki, const QByteArray &data, const QByteArray &si
     EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, spki.size()));
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     return key && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
-           EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()), std::size_t(signature.size()),
-                            reinterpret_cast<const unsigned char *>(data.constData()), std::size_t(data.size())) == 1;
+           EVP_DigestVerify(ctx.get(),
+                            reinterpret_cast<const unsigned char *>(signature.constData()),
+                            std::size_t(signature.size()),
+                            reinterpret_cast<const unsigned char *>(data.constData()),
+                            std::size_t(data.size())) == 1;
 }
 } // namespace
 
@@ -150,8 +153,10 @@ private slots:
         LoginOutcome first = (*session)->login(wrong);
         QCOMPARE(first.error.code, ErrorCode::PinIncorrect);
         QCOMPARE(first.pinState, PinState::CountLow);
-        QVERIFY2(first.error.detail.contains(QStringLiteral("CKR_PIN_INCORRECT")), qPrintable(first.error.detail));
-        QVERIFY2(first.error.detail.contains(QStringLiteral("CountLow")), qPrintable(first.error.detail));
+        QVERIFY2(first.error.detail.contains(QStringLiteral("CKR_PIN_INCORRECT")),
+                 qPrintable(first.error.detail));
+        QVERIFY2(first.error.detail.contains(QStringLiteral("CountLow")),
+                 qPrintable(first.error.detail));
         QVERIFY(!first.error.detail.contains(QStringLiteral("000000")));
 
         LoginOutcome second = (*session)->login(wrong);
@@ -188,7 +193,8 @@ private slots:
         auto module = loadModule();
         auto session = module->openSession(module->tokens()->first().slotId, false);
         LoginOutcome outcome = (*session)->login(SecureBuffer::fromText("1"));
-        QVERIFY(outcome.error.code == ErrorCode::PinIncorrect || outcome.error.code == ErrorCode::PinInvalid);
+        QVERIFY(outcome.error.code == ErrorCode::PinIncorrect ||
+                outcome.error.code == ErrorCode::PinInvalid);
     }
 
     void signsOnTheTokenThroughEvpPkey()
@@ -213,10 +219,16 @@ private slots:
             EvpMdCtxPtr ctx(EVP_MD_CTX_new());
             std::size_t length = 0;
             QCOMPARE(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->get()), 1);
-            QCOMPARE(EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char *>(data.constData()), std::size_t(data.size())), 1);
+            QCOMPARE(EVP_DigestSign(ctx.get(), nullptr, &length,
+                                    reinterpret_cast<const unsigned char *>(data.constData()),
+                                    std::size_t(data.size())),
+                     1);
             QByteArray signature(int(length), '\0');
-            QCOMPARE(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length,
-                                    reinterpret_cast<const unsigned char *>(data.constData()), std::size_t(data.size())), 1);
+            QCOMPARE(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()),
+                                    &length,
+                                    reinterpret_cast<const unsigned char *>(data.constData()),
+                                    std::size_t(data.size())),
+                     1);
             signature.resize(int(length));
             auto spki = (*session)->publicKeySpki(id);
             QVERIFY2(spki.ok(), qPrintable(spki.error().logText()));
@@ -243,10 +255,12 @@ private slots:
         QVERIFY(spki.open(QIODevice::WriteOnly));
         spki.write(key->publicKeySpki);
         spki.close();
-        const int rc = QProcess::execute(harnessPath("testpki"),
-                                         {QStringLiteral("issue"), QStringLiteral("--dir"), token.dir() + QStringLiteral("/ca"),
-                                          QStringLiteral("--spki"), spki.fileName(), QStringLiteral("--out"),
-                                          scratch.filePath(QStringLiteral("new.der")), QStringLiteral("--cn"), QStringLiteral("Renewed")});
+        const int rc = QProcess::execute(
+            harnessPath("testpki"),
+            {QStringLiteral("issue"), QStringLiteral("--dir"), token.dir() + QStringLiteral("/ca"),
+             QStringLiteral("--spki"), spki.fileName(), QStringLiteral("--out"),
+             scratch.filePath(QStringLiteral("new.der")), QStringLiteral("--cn"),
+             QStringLiteral("Renewed")});
         QCOMPARE(rc, 0);
         QFile certFile(scratch.filePath(QStringLiteral("new.der")));
         QVERIFY(certFile.open(QIODevice::ReadOnly));
@@ -264,7 +278,8 @@ private slots:
             }
         }
         QVERIFY(found);
-        QCOMPARE((*session)->storeCertificate("garbage", key->id, {}).code, ErrorCode::CertificateUnparseable);
+        QCOMPARE((*session)->storeCertificate("garbage", key->id, {}).code,
+                 ErrorCode::CertificateUnparseable);
     }
 
     void seedsTheTokenRng()
@@ -285,12 +300,14 @@ private slots:
         QTemporaryDir dir;
         QFile garbage(dir.filePath(QStringLiteral("broken.so")));
         QVERIFY(garbage.open(QIODevice::WriteOnly));
-        garbage.write("\x7f" "ELF not really");
+        garbage.write("\x7f"
+                      "ELF not really");
         garbage.close();
         auto broken = Pkcs11Module::load(garbage.fileName());
         QCOMPARE(broken.error().code, ErrorCode::ModuleBroken);
         QVERIFY(!clientMessage(broken.error().code).isEmpty());
-        QCOMPARE(TokenKeyStore::open(QStringLiteral("/nonexistent.so")).error().code, ErrorCode::ModuleNotFound);
+        QCOMPARE(TokenKeyStore::open(QStringLiteral("/nonexistent.so")).error().code,
+                 ErrorCode::ModuleNotFound);
     }
 
     void tokenWithoutOrWithBrokenCertificate()
@@ -302,7 +319,8 @@ private slots:
             QVERIFY2(token.isValid(), qPrintable(token.error()));
             auto module = loadModule();
             auto session = module->openSession(module->tokens()->first().slotId, false);
-            auto rows = deriveProfiles((*session)->keyEntries().value(), QDateTime::currentDateTimeUtc(), {});
+            auto rows = deriveProfiles((*session)->keyEntries().value(),
+                                       QDateTime::currentDateTimeUtc(), {});
             QCOMPARE(rows.size(), 1);
             QCOMPARE(rows.first().status, ProfileStatus::InitialGenerationNeeded);
             QCOMPARE(rows.first().error.code, ErrorCode::NoCertificate);
@@ -315,7 +333,8 @@ private slots:
             QVERIFY(token.writeUnparseableCertificate(kPremadeId));
             auto module = loadModule();
             auto session = module->openSession(module->tokens()->first().slotId, false);
-            auto rows = deriveProfiles((*session)->keyEntries().value(), QDateTime::currentDateTimeUtc(), {});
+            auto rows = deriveProfiles((*session)->keyEntries().value(),
+                                       QDateTime::currentDateTimeUtc(), {});
             QCOMPARE(rows.size(), 1);
             QCOMPARE(rows.first().error.code, ErrorCode::CertificateUnparseable);
         }

@@ -50,8 +50,14 @@ private slots:
         std::atomic_bool ran{false};
         {
             QObject receiver;
-            service.run<int>(&receiver, [&ran](TokenContext &) { QThread::msleep(100); ran = true; return 1; },
-                             [&called](int) { called = true; });
+            service.run<int>(
+                &receiver,
+                [&ran](TokenContext &) {
+                    QThread::msleep(100);
+                    ran = true;
+                    return 1;
+                },
+                [&called](int) { called = true; });
         }
         QTRY_VERIFY(ran);
         QTest::qWait(100);

@@ -17,7 +17,8 @@ private slots:
         QCOMPARE(allErrorCodes().size(), meta.keyCount() - 1); // all but None
         for (ErrorCode code : allErrorCodes()) {
             const QString id = errorId(code);
-            QVERIFY2(QRegularExpression(QStringLiteral("^KK-\\d{3}$")).match(id).hasMatch(), qPrintable(id));
+            QVERIFY2(QRegularExpression(QStringLiteral("^KK-\\d{3}$")).match(id).hasMatch(),
+                     qPrintable(id));
             QVERIFY2(!ids.contains(id), qPrintable(id));
             ids << id;
             const QString message = clientMessage(code);
@@ -35,7 +36,8 @@ private slots:
     {
         const Error error(ErrorCode::PinLocked, QStringLiteral("C_Login returned CKR_PIN_LOCKED"));
         QVERIFY(error.isError());
-        QCOMPARE(error.logText(), QStringLiteral("KK-106 PinLocked: C_Login returned CKR_PIN_LOCKED"));
+        QCOMPARE(error.logText(),
+                 QStringLiteral("KK-106 PinLocked: C_Login returned CKR_PIN_LOCKED"));
         QVERIFY(!Error().isError());
         QVERIFY(clientMessage(ErrorCode::None).isEmpty());
     }

@@ -27,7 +27,8 @@ QByteArray makeCertificate(const CertSpec &spec)
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * spec.notAfterDays);
     X509_NAME *name = X509_get_subject_name(cert.get());
     auto add = [name](const char *field, const char *value) {
-        X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(value), -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>(value), -1, -1, 0);
     };
     add("CN", "Петров Пётр Петрович");
     add("O", "ООО «Ромашка»");
@@ -57,7 +58,8 @@ QByteArray makeCertificate(const CertSpec &spec)
 ProfileStatus statusOf(const CertSpec &spec, const StatusPolicy &policy = {})
 {
     auto profile = parseCertificate(makeCertificate(spec));
-    return profile ? deriveStatus(*profile, QDateTime::currentDateTimeUtc(), policy) : ProfileStatus::InitialGenerationNeeded;
+    return profile ? deriveStatus(*profile, QDateTime::currentDateTimeUtc(), policy)
+                   : ProfileStatus::InitialGenerationNeeded;
 }
 
 } // namespace
@@ -75,8 +77,10 @@ private slots:
         QCOMPARE(profile->organization, QStringLiteral("ООО «Ромашка»"));
         QCOMPARE(profile->identifier, QStringLiteral("ABON-42"));
         QCOMPARE(profile->identifiers.value(QStringLiteral("INN")), QStringLiteral("7701234567"));
-        QCOMPARE(profile->identifiers.value(QStringLiteral("OGRN")), QStringLiteral("1027700000000"));
-        QCOMPARE(profile->identifiers.value(QStringLiteral("SNILS")), QStringLiteral("11223344595"));
+        QCOMPARE(profile->identifiers.value(QStringLiteral("OGRN")),
+                 QStringLiteral("1027700000000"));
+        QCOMPARE(profile->identifiers.value(QStringLiteral("SNILS")),
+                 QStringLiteral("11223344595"));
         QCOMPARE(profile->cryptography, QStringLiteral("ECDSA P-256"));
         QCOMPARE(profile->serialHex, QStringLiteral("1234ABCD"));
         const qint64 days = QDateTime::currentDateTimeUtc().daysTo(profile->validTo);

@@ -49,7 +49,8 @@ public:
                 return m->generation << 16;
             if (!m->readers.contains(s.reader))
                 return SCARD_STATE_UNKNOWN;
-            return (m->cards.value(s.reader) ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY) | (m->counters.value(s.reader) << 16);
+            return (m->cards.value(s.reader) ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY) |
+                   (m->counters.value(s.reader) << 16);
         };
         auto anyChange = [&] {
             for (const auto &s : states) {
@@ -69,7 +70,8 @@ public:
         if (!anyChange())
             return SCARD_E_TIMEOUT;
         for (auto &s : states) {
-            s.eventState = eventState(s) | (eventState(s) != s.currentState ? SCARD_STATE_CHANGED : 0);
+            s.eventState =
+                eventState(s) | (eventState(s) != s.currentState ? SCARD_STATE_CHANGED : 0);
             s.atr = m->cards.value(s.reader) ? QByteArray::fromHex("3b00") : QByteArray();
         }
         return SCARD_S_SUCCESS;
@@ -111,16 +113,27 @@ private slots:
         QTRY_COMPARE(available.count(), 1);
         QCOMPARE(available.first().first().toBool(), true);
 
-        change([](auto &s) { s.readers << QStringLiteral("USB Reader 00 00"); ++s.generation; });
+        change([](auto &s) {
+            s.readers << QStringLiteral("USB Reader 00 00");
+            ++s.generation;
+        });
         QTRY_COMPARE(readers.count(), 1);
-        QCOMPARE(readers.last().first().toStringList(), QStringList{QStringLiteral("USB Reader 00 00")});
+        QCOMPARE(readers.last().first().toStringList(),
+                 QStringList{QStringLiteral("USB Reader 00 00")});
 
-        change([](auto &s) { s.cards[QStringLiteral("USB Reader 00 00")] = true; s.counters[QStringLiteral("USB Reader 00 00")]++; });
+        change([](auto &s) {
+            s.cards[QStringLiteral("USB Reader 00 00")] = true;
+            s.counters[QStringLiteral("USB Reader 00 00")]++;
+        });
         QTRY_COMPARE(inserted.count(), 1);
         QCOMPARE(inserted.first().at(1).toByteArray(), QByteArray::fromHex("3b00"));
 
         // Unplugging the reader with the card in it reports the card removed too.
-        change([](auto &s) { s.readers.clear(); s.cards.clear(); ++s.generation; });
+        change([](auto &s) {
+            s.readers.clear();
+            s.cards.clear();
+            ++s.generation;
+        });
         QTRY_COMPARE(removed.count(), 1);
         QTRY_COMPARE(readers.count(), 2);
         QVERIFY(readers.last().first().toStringList().isEmpty());
@@ -129,7 +142,10 @@ private slots:
 
     void serviceLossAndRecovery()
     {
-        change([](auto &s) { s.readers << QStringLiteral("R"); s.cards[QStringLiteral("R")] = true; });
+        change([](auto &s) {
+            s.readers << QStringLiteral("R");
+            s.cards[QStringLiteral("R")] = true;
+        });
         PcscMonitor monitor(std::make_unique<FakePcsc>(m_pcsc));
         monitor.setRetryIntervalMs(30);
         QSignalSpy available(&monitor, &PcscMonitor::serviceAvailableChanged);

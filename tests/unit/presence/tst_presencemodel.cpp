@@ -75,7 +75,8 @@ private slots:
     {
         PresenceModel model;
         model.setServiceAvailable(true);
-        model.usbAdded(usb(QStringLiteral("/a"), UsbDeviceKind::Token, QStringLiteral("Rutoken ECP")));
+        model.usbAdded(
+            usb(QStringLiteral("/a"), UsbDeviceKind::Token, QStringLiteral("Rutoken ECP")));
         QCOMPARE(model.state(), PresenceState::TokenArriving);
         QCOMPARE(model.deviceName(), QStringLiteral("Rutoken ECP"));
         model.usbAdded(usb(QStringLiteral("/b"), UsbDeviceKind::Token));
@@ -85,7 +86,8 @@ private slots:
     {
         PresenceModel model;
         model.setServiceAvailable(true);
-        const UsbDevice stick = usb(QStringLiteral("/s"), UsbDeviceKind::NotAToken, QStringLiteral("Flash"));
+        const UsbDevice stick =
+            usb(QStringLiteral("/s"), UsbDeviceKind::NotAToken, QStringLiteral("Flash"));
         model.usbAdded(stick);
         QCOMPARE(model.state(), PresenceState::ForeignDevice);
         QCOMPARE(model.deviceName(), QStringLiteral("Flash"));
@@ -118,12 +120,15 @@ private slots:
     }
     void slotMatchingPrefersReaderNameThenSingleToken()
     {
-        const QVector<TokenInfo> byName = {token(QStringLiteral("1"), QStringLiteral("Other Reader 00 00")),
-                                           token(QStringLiteral("2"), kReader)};
+        const QVector<TokenInfo> byName = {
+            token(QStringLiteral("1"), QStringLiteral("Other Reader 00 00")),
+            token(QStringLiteral("2"), kReader)};
         QCOMPARE(matchSlot(kReader, byName)->serial, QStringLiteral("2"));
-        const QVector<TokenInfo> single = {token(QStringLiteral("9"), QStringLiteral("SoftHSM slot ID 0x1"))};
+        const QVector<TokenInfo> single = {
+            token(QStringLiteral("9"), QStringLiteral("SoftHSM slot ID 0x1"))};
         QCOMPARE(matchSlot(kReader, single)->serial, QStringLiteral("9"));
-        const QVector<TokenInfo> ambiguous = {token(QStringLiteral("1"), QStringLiteral("a")), token(QStringLiteral("2"), QStringLiteral("b"))};
+        const QVector<TokenInfo> ambiguous = {token(QStringLiteral("1"), QStringLiteral("a")),
+                                              token(QStringLiteral("2"), QStringLiteral("b"))};
         QVERIFY(!matchSlot(kReader, ambiguous));
         QVERIFY(!matchSlot(kReader, {}));
     }
