@@ -13,6 +13,7 @@ packages=(
   qml-module-qtquick-layouts qml-module-qttest
   # crypto, token, presence, storage
   libssl-dev openssl libp11-dev libp11-kit-dev p11-kit libpcsclite-dev libudev-dev libsqlite3-dev
+  libcpp-httplib-dev sqlite3 curl
   # test harness: SoftHSM2 token, private pcscd + vpcd, umockdev, Xvfb
   softhsm2 opensc pcscd pcsc-tools vsmartcard-vpcd umockdev libumockdev-dev gir1.2-umockdev-1.0
   python3 python3-gi iproute2 util-linux xvfb xauth xdotool x11-utils bc
