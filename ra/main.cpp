@@ -1,0 +1,220 @@
+// keykiosk-ra: the bank's registration authority for KeyKiosk.
+//
+//   keykiosk-ra init-demo DIR [--port N]       demo bank CA, RA certificate and ra.conf
+//   keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at /.well-known/cmp
+//   keykiosk-ra requests --config FILE [--status S]
+//   keykiosk-ra approve ID --config FILE
+//   keykiosk-ra reject ID --reason TEXT --config FILE
+//   keykiosk-ra revoke SERIAL --config FILE [--reason TEXT]
+//
+// Operator commands work on the database directly, never through the public CMP port.
+#include <httplib.h> // Debian builds it as a library with OpenSSL support (pkg-config cpp-httplib)
+
+#include "raconfig.h"
+#include "raservice.h"
+#include "store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+using namespace kk;
+using namespace kk::ra;
+
+namespace {
+
+std::atomic<httplib::Server *> g_http{nullptr};
+std::atomic<httplib::Server *> g_https{nullptr};
+std::atomic_bool g_stop{false};
+
+void onSignal(int)
+{
+    g_stop = true;
+    if (auto *s = g_http.load())
+        s->stop();
+    if (auto *s = g_https.load())
+        s->stop();
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "keykiosk-ra: %s\n", qPrintable(message));
+    return 1;
+}
+
+void configure(httplib::Server &server, RaService &service, const RaConfig &config)
+{
+    server.set_payload_max_length(std::size_t(config.maxBodyBytes)); // larger bodies get 413
+    // One request per connection: OpenSSL's client says "keep-alive", httplib wants
+    // "Keep-Alive", and a half-kept connection kills the client on certConf.
+    server.set_keep_alive_max_count(1);
+    const int threads = config.threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
+    server.Post("/.well-known/cmp", [&service](const httplib::Request &req, httplib::Response &res) {
+        if (req.get_header_value("Content-Type") != "application/pkixcmp") {
+            res.status = 415;
+            res.set_content("expected Content-Type: application/pkixcmp\n", "text/plain");
+            return;
+        }
+        const QByteArray response = service.handle(QByteArray(req.body.data(), int(req.body.size())));
+        if (response.isEmpty()) {
+            res.status = 400;
+            res.set_content("not a CMP message\n", "text/plain");
+            return;
+        }
+        res.set_header("Connection", "close");
+        res.set_content(std::string(response.constData(), std::size_t(response.size())), "application/pkixcmp");
+    });
+}
+
+int serve(const RaConfig &config)
+{
+    auto store = Store::open(config.database);
+    if (!store)
+        return fail(store.error().detail);
+    auto identity = loadIdentity(config);
+    if (!identity)
+        return fail(identity.error().detail);
+    RaService service(identity.takeValue(), config.policy, store->get());
+
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    httplib::Server http;
+    configure(http, service, config);
+    const std::string host = config.listen.toStdString();
+    const int port = config.httpPort == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, config.httpPort) ? config.httpPort : -1);
+    if (port < 0)
+        return fail(QStringLiteral("cannot listen on %1:%2").arg(config.listen).arg(config.httpPort));
+    g_http = &http;
+
+    std::unique_ptr<httplib::SSLServer> https;
+    std::thread httpsThread;
+    if (config.httpsPort != 0) {
+        https = std::make_unique<httplib::SSLServer>(config.tlsCert.toUtf8().constData(), config.tlsKey.toUtf8().constData());
+        if (!https->is_valid())
+            return fail(QStringLiteral("cannot load the TLS certificate %1").arg(config.tlsCert));
+        configure(*https, service, config);
+        const int tlsPort = config.httpsPort < 0 ? https->bind_to_any_port(host)
+                                                 : (https->bind_to_port(host, config.httpsPort) ? config.httpsPort : -1);
+        if (tlsPort < 0)
+            return fail(QStringLiteral("cannot listen on %1:%2 (HTTPS)").arg(config.listen).arg(config.httpsPort));
+        g_https = https.get();
+        std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(), tlsPort);
+        httpsThread = std::thread([&https] { https->listen_after_bind(); });
+    }
+
+    std::thread housekeeping([&service, &store] {
+        while (!g_stop) {
+            for (int i = 0; i < 50 && !g_stop; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            service.expireIdleTransactions();
+            store.value()->approveDue(QDateTime::currentDateTimeUtc());
+        }
+    });
+    std::printf("keykiosk-ra: listening on http://%s:%d/.well-known/cmp (approval %s)\n", host.c_str(), port,
+                config.policy.approval == ApprovalMode::Auto ? "auto" : "manual");
+    std::fflush(stdout);
+    http.listen_after_bind();
+    g_stop = true;
+    if (https)
+        https->stop();
+    if (httpsThread.joinable())
+        httpsThread.join();
+    housekeeping.join();
+    g_http = nullptr;
+    g_https = nullptr;
+    return 0;
+}
+
+int listRequests(Store &store, const QString &statusFilter)
+{
+    std::optional<RequestStatus> status;
+    if (!statusFilter.isEmpty()) {
+        status = statusFromName(statusFilter);
+        if (!status)
+            return fail(QStringLiteral("unknown status %1 (pending, approved, issued, confirmed, rejected, rejected-by-client)").arg(statusFilter));
+    }
+    auto records = store.list(status);
+    if (!records)
+        return fail(records.error().detail);
+    std::printf("%-6s %-9s %-19s %-16s %-18s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)", "UID", "STATUS", "ABONENT", "REASON / CERTIFICATE");
+    for (const RequestRecord &r : records.value()) {
+        std::printf("%-6lld %-9s %-19s %-16s %-18s %-40s %s\n", r.id, qPrintable(r.number),
+                    qPrintable(r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))), qPrintable(r.uid),
+                    qPrintable(statusName(r.status)), qPrintable(r.abonent),
+                    qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("keykiosk-ra"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("KeyKiosk registration authority (CMP)"));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("init-demo | serve | requests | approve | reject | revoke"));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"), QStringLiteral("file"));
+    const QCommandLineOption statusOption(QStringLiteral("status"), QStringLiteral("filter by status"), QStringLiteral("status"));
+    const QCommandLineOption reasonOption(QStringLiteral("reason"), QStringLiteral("reason text"), QStringLiteral("text"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("HTTP port for init-demo"), QStringLiteral("port"), QStringLiteral("8080"));
+    parser.addOptions({configOption, statusOption, reasonOption, portOption});
+    parser.process(app);
+    const QStringList args = parser.positionalArguments();
+    if (args.isEmpty())
+        parser.showHelp(2);
+    const QString command = args.first();
+
+    if (command == QLatin1String("init-demo")) {
+        if (args.size() < 2)
+            return fail(QStringLiteral("init-demo needs a directory"));
+        if (Error e = initDemo(args[1], parser.value(portOption).toInt()))
+            return fail(e.detail);
+        std::printf("demo RA in %s: ca.cert.pem (bank CA), ra.cert.pem (pin it on kiosks), ra.conf\n", qPrintable(args[1]));
+        return 0;
+    }
+
+    auto config = RaConfig::load(parser.value(configOption));
+    if (!config)
+        return fail(config.error().detail);
+    if (command == QLatin1String("serve"))
+        return serve(config.value());
+
+    auto store = Store::open(config->database);
+    if (!store)
+        return fail(store.error().detail);
+    if (command == QLatin1String("requests"))
+        return listRequests(*store.value(), parser.value(statusOption));
+    if (command == QLatin1String("approve") || command == QLatin1String("reject")) {
+        bool ok = false;
+        const qint64 id = args.value(1).toLongLong(&ok);
+        if (!ok)
+            return fail(QStringLiteral("%1 needs a request ID").arg(command));
+        if (command == QLatin1String("reject") && parser.value(reasonOption).trimmed().isEmpty())
+            return fail(QStringLiteral("reject needs --reason: the client is shown it"));
+        Error e = command == QLatin1String("approve") ? store.value()->approve(id) : store.value()->reject(id, parser.value(reasonOption));
+        if (e)
+            return fail(e.detail);
+        std::printf("request %lld %s\n", id, command == QLatin1String("approve") ? "approved" : "rejected");
+        return 0;
+    }
+    if (command == QLatin1String("revoke")) {
+        if (args.size() < 2)
+            return fail(QStringLiteral("revoke needs a certificate serial (hex)"));
+        if (Error e = store.value()->revoke(args[1], parser.value(reasonOption)))
+            return fail(e.detail);
+        std::printf("certificate %s revoked\n", qPrintable(args[1].toUpper()));
+        return 0;
+    }
+    return fail(QStringLiteral("unknown command %1").arg(command));
+}

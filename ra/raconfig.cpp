@@ -1,0 +1,203 @@
+#include "raconfig.h"
+
+#include "keykiosk/token/tokenkeystore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+namespace kk::ra {
+
+namespace {
+
+QString resolve(const QString &base, const QString &path)
+{
+    return path.isEmpty() || QDir::isAbsolutePath(path) ? path : QDir(base).filePath(path);
+}
+
+Expected<X509Ptr> readCert(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!cert)
+        return Error(ErrorCode::Internal, QStringLiteral("cannot read certificate %1").arg(path));
+    return cert;
+}
+
+Expected<EvpPkeyPtr> readKey(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    EvpPkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!key)
+        return Error(ErrorCode::Internal, QStringLiteral("cannot read private key %1").arg(path));
+    return key;
+}
+
+Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "w"));
+    const bool ok = bio && (cert ? PEM_write_bio_X509(bio.get(), cert)
+                                 : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr));
+    if (!ok)
+        return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(path));
+    if (!cert)
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    return {};
+}
+
+X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issuerKey, bool ca, const char *keyUsage,
+                 const char *san = nullptr)
+{
+    X509Ptr cert(X509_new());
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set_int64(X509_get_serialNumber(cert.get()), QDateTime::currentMSecsSinceEpoch());
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * (ca ? 3650 : 730));
+    X509_NAME *name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>("RU"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>("АО КБ «Демо-Банк»"), -1, -1, 0);
+    const QByteArray cnUtf8 = cn.toUtf8();
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(cnUtf8.constData()), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
+    X509_set_pubkey(cert.get(), key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer ? issuer : cert.get(), cert.get(), nullptr, nullptr, 0);
+    std::vector<std::pair<int, const char *>> extensions = {
+        {NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE"}, {NID_key_usage, keyUsage}, {NID_subject_key_identifier, "hash"}};
+    if (san)
+        extensions.push_back({NID_subject_alt_name, san});
+    for (const auto &[nid, value] : extensions) {
+        X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+        X509_add_ext(cert.get(), ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    X509_sign(cert.get(), issuerKey ? issuerKey : key, EVP_sha256());
+    return cert;
+}
+
+} // namespace
+
+Expected<RaConfig> RaConfig::load(const QString &path)
+{
+    if (!QFileInfo::exists(path))
+        return Error(ErrorCode::Internal, QStringLiteral("configuration %1 not found").arg(path));
+    const QString base = QFileInfo(path).absolutePath();
+    QSettings ini(path, QSettings::IniFormat);
+    RaConfig c;
+    c.listen = ini.value(QStringLiteral("server/listen"), c.listen).toString();
+    c.httpPort = ini.value(QStringLiteral("server/http_port"), c.httpPort).toInt();
+    c.httpsPort = ini.value(QStringLiteral("server/https_port"), c.httpsPort).toInt();
+    c.tlsCert = resolve(base, ini.value(QStringLiteral("server/tls_cert")).toString());
+    c.tlsKey = resolve(base, ini.value(QStringLiteral("server/tls_key")).toString());
+    c.maxBodyBytes = ini.value(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes).toInt();
+    c.threads = ini.value(QStringLiteral("server/threads"), c.threads).toInt();
+    c.caCert = resolve(base, ini.value(QStringLiteral("ca/cert")).toString());
+    c.caKey = resolve(base, ini.value(QStringLiteral("ca/key")).toString());
+    c.caKeyModule = ini.value(QStringLiteral("ca/key_pkcs11_module")).toString();
+    c.caKeyTokenSerial = ini.value(QStringLiteral("ca/key_token_serial")).toString();
+    c.caKeyIdHex = ini.value(QStringLiteral("ca/key_id")).toString();
+    c.caKeyPinFile = resolve(base, ini.value(QStringLiteral("ca/key_pin_file")).toString());
+    c.raCert = resolve(base, ini.value(QStringLiteral("ra/cert")).toString());
+    c.raKey = resolve(base, ini.value(QStringLiteral("ra/key")).toString());
+    c.database = resolve(base, ini.value(QStringLiteral("store/path"), QStringLiteral("ra.db")).toString());
+    const QString approval = ini.value(QStringLiteral("policy/approval"), QStringLiteral("auto")).toString();
+    if (approval != QLatin1String("auto") && approval != QLatin1String("manual"))
+        return Error(ErrorCode::Internal, QStringLiteral("policy/approval must be auto or manual, not %1").arg(approval));
+    c.policy.approval = approval == QLatin1String("manual") ? ApprovalMode::Manual : ApprovalMode::Auto;
+    c.policy.autoDelaySeconds = ini.value(QStringLiteral("policy/auto_delay_seconds"), c.policy.autoDelaySeconds).toInt();
+    c.policy.allowUnscheduled = ini.value(QStringLiteral("policy/allow_unscheduled"), c.policy.allowUnscheduled).toBool();
+    c.policy.renewalWindowDays = ini.value(QStringLiteral("policy/renewal_window_days"), c.policy.renewalWindowDays).toInt();
+    c.policy.validityDays = ini.value(QStringLiteral("policy/validity_days"), c.policy.validityDays).toInt();
+    c.policy.checkAfterSeconds = ini.value(QStringLiteral("policy/check_after_seconds"), c.policy.checkAfterSeconds).toInt();
+    c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"), c.policy.transactionIdleSeconds).toInt();
+    if (c.caCert.isEmpty() || c.raCert.isEmpty() || c.raKey.isEmpty() || (c.caKey.isEmpty() && c.caKeyModule.isEmpty()))
+        return Error(ErrorCode::Internal, QStringLiteral("ca/cert, ca/key (or ca/key_pkcs11_module), ra/cert and ra/key are required"));
+    return c;
+}
+
+namespace {
+// Keeps the HSM session alive as long as the CA key is used.
+std::unique_ptr<TokenKeyStore> g_hsm;
+} // namespace
+
+Expected<RaIdentity> loadIdentity(const RaConfig &config)
+{
+    RaIdentity id;
+    auto caCert = readCert(config.caCert);
+    auto raCert = readCert(config.raCert);
+    auto raKey = readKey(config.raKey);
+    if (!caCert)
+        return caCert.error();
+    if (!raCert)
+        return raCert.error();
+    if (!raKey)
+        return raKey.error();
+    id.caCert = caCert.takeValue();
+    id.raCert = raCert.takeValue();
+    id.raKey = raKey.takeValue();
+    if (!config.caKeyModule.isEmpty()) {
+        QFile pinFile(config.caKeyPinFile);
+        if (!pinFile.open(QIODevice::ReadOnly))
+            return Error(ErrorCode::Internal, QStringLiteral("cannot read the HSM PIN file %1").arg(config.caKeyPinFile));
+        QByteArray pinText = pinFile.readAll().trimmed();
+        SecureBuffer pin = SecureBuffer::fromText(std::string_view(pinText.constData(), std::size_t(pinText.size())));
+        pinText.fill('\0');
+        auto store = TokenKeyStore::open(config.caKeyModule);
+        if (!store)
+            return store.error();
+        g_hsm = store.takeValue();
+        auto key = g_hsm->privateKey(config.caKeyTokenSerial, QByteArray::fromHex(config.caKeyIdHex.toLatin1()), pin);
+        if (!key)
+            return key.error();
+        id.caKey = key.takeValue();
+    } else {
+        auto caKey = readKey(config.caKey);
+        if (!caKey)
+            return caKey.error();
+        id.caKey = caKey.takeValue();
+    }
+    if (X509_check_private_key(id.raCert.get(), id.raKey.get()) != 1)
+        return Error(ErrorCode::Internal, QStringLiteral("ra/key does not match ra/cert"));
+    return id;
+}
+
+Error initDemo(const QString &dir, int httpPort)
+{
+    QDir().mkpath(dir);
+    const QString base = QDir(dir).absolutePath();
+    EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256"));
+    X509Ptr caCert = makeCert(caKey.get(), QStringLiteral("Demo Bank CA"), nullptr, nullptr, true, "critical,keyCertSign,cRLSign");
+    X509Ptr raCert = makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(), caKey.get(), false, "critical,digitalSignature");
+    X509Ptr tlsCert = makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(), false,
+                               "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1");
+    for (const auto &[name, cert, key] : {std::tuple{"ca", caCert.get(), caKey.get()}, std::tuple{"ra", raCert.get(), raKey.get()},
+                                          std::tuple{"tls", tlsCert.get(), tlsKey.get()}}) {
+        if (Error e = writePem(QDir(base).filePath(QStringLiteral("%1.cert.pem").arg(QLatin1String(name))), cert, nullptr))
+            return e;
+        if (Error e = writePem(QDir(base).filePath(QStringLiteral("%1.key.pem").arg(QLatin1String(name))), nullptr, key))
+            return e;
+    }
+    QFile conf(QDir(base).filePath(QStringLiteral("ra.conf")));
+    if (!conf.open(QIODevice::WriteOnly))
+        return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(conf.fileName()));
+    conf.write(QStringLiteral("; keykiosk-ra demo configuration (paths relative to this file)\n"
+                              "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert.pem\ntls_key=tls.key.pem\n"
+                              "max_body_bytes=65536\nthreads=16\n\n"
+                              "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
+                              "; key_pkcs11_module=/usr/lib/softhsm/libsofthsm2.so\n; key_token_serial=...\n; key_id=01\n"
+                              "; key_pin_file=hsm.pin\n\n"
+                              "[ra]\ncert=ra.cert.pem\nkey=ra.key.pem\n\n"
+                              "[store]\npath=ra.db\n\n"
+                              "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled=true\nrenewal_window_days=30\n"
+                              "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n")
+                   .arg(httpPort)
+                   .toUtf8());
+    return {};
+}
+
+} // namespace kk::ra

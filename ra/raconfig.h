@@ -1,0 +1,33 @@
+#pragma once
+// keykiosk-ra's configuration file (INI) and the demo set-up (init-demo).
+
+#include "raservice.h"
+
+#include <QString>
+
+namespace kk::ra {
+
+struct RaConfig
+{
+    QString listen = QStringLiteral("127.0.0.1");
+    int httpPort = 8080;
+    int httpsPort = 0; // 0: no HTTPS
+    QString tlsCert, tlsKey;
+    int maxBodyBytes = 64 * 1024;
+    int threads = 16;
+    QString caCert, caKey;              // PEM files, or:
+    QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
+    QString raCert, raKey;
+    QString database;
+    RaPolicy policy;
+
+    static Expected<RaConfig> load(const QString &path);
+};
+
+// Loads certificates and keys (from files or the HSM) as the service needs them.
+Expected<RaIdentity> loadIdentity(const RaConfig &config);
+
+// Creates a demo bank CA, the RA's CMP certificate, a TLS certificate and ra.conf in dir.
+Error initDemo(const QString &dir, int httpPort);
+
+} // namespace kk::ra

@@ -1,0 +1,551 @@
+#include "raservice.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/cmp.h>
+#include <openssl/crmf.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+Q_LOGGING_CATEGORY(lcRa, "kk.ra", QtInfoMsg)
+
+namespace kk::ra {
+
+namespace {
+
+// Not public in OpenSSL 3.0 (RFC 4210 section 5.1.2 numbering).
+constexpr int kBodyIr = 0, kBodyCr = 2, kBodyP10cr = 4, kBodyKur = 7;
+
+struct SrvCtxDeleter
+{
+    void operator()(OSSL_CMP_SRV_CTX *c) const { OSSL_CMP_SRV_CTX_free(c); }
+};
+struct CmpCtxDeleter
+{
+    void operator()(OSSL_CMP_CTX *c) const { OSSL_CMP_CTX_free(c); }
+};
+struct CmpMsgDeleter
+{
+    void operator()(OSSL_CMP_MSG *m) const { OSSL_CMP_MSG_free(m); }
+};
+using CmpMsgPtr = std::unique_ptr<OSSL_CMP_MSG, CmpMsgDeleter>;
+
+QByteArray toDer(const OSSL_CMP_MSG *msg)
+{
+    unsigned char *der = nullptr;
+    const int length = i2d_OSSL_CMP_MSG(msg, &der);
+    QByteArray out = length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
+    OPENSSL_free(der);
+    return out;
+}
+
+QByteArray certDer(const X509 *cert)
+{
+    unsigned char *der = nullptr;
+    const int length = i2d_X509(cert, &der);
+    QByteArray out = length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
+    OPENSSL_free(der);
+    return out;
+}
+
+QString serialHex(const X509 *cert)
+{
+    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    char *hex = BN_bn2hex(bn.get());
+    QString s = QString::fromLatin1(hex);
+    OPENSSL_free(hex);
+    return s;
+}
+
+QString nameEntry(const X509_NAME *name, int nid)
+{
+    const int i = X509_NAME_get_index_by_NID(name, nid, -1);
+    if (i < 0)
+        return {};
+    unsigned char *utf8 = nullptr;
+    const int length = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    QString s = length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
+    OPENSSL_free(utf8);
+    return s;
+}
+
+// A DER element: tag, header and content bounds.
+struct Element
+{
+    int tag = 0, cls = 0;
+    const unsigned char *start = nullptr, *content = nullptr;
+    long length = 0;
+    bool constructed = false;
+    const unsigned char *end() const { return content + length; }
+};
+
+bool readElement(const unsigned char *&p, const unsigned char *limit, Element &e)
+{
+    e.start = p;
+    long length = 0;
+    int tag = 0, cls = 0;
+    const int flags = ASN1_get_object(&p, &length, &tag, &cls, limit - p);
+    if (flags & 0x80 || p + length > limit)
+        return false;
+    e.tag = tag;
+    e.cls = cls;
+    e.content = p;
+    e.length = length;
+    e.constructed = flags & V_ASN1_CONSTRUCTED;
+    p += length;
+    return true;
+}
+
+OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    return OSSL_CMP_STATUSINFO_new(pkiStatus, failBit >= 0 ? 1 << failBit : 0, utf8.isEmpty() ? nullptr : utf8.constData());
+}
+
+OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
+{
+    qCInfo(lcRa) << "rejecting:" << text;
+    return status(OSSL_CMP_PKISTATUS_rejection, failBit, text);
+}
+
+} // namespace
+
+QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
+{
+    // CertTemplate ::= SEQUENCE { ... publicKey [6] IMPLICIT SubjectPublicKeyInfo OPTIONAL ... }
+    // OpenSSL 3.0 has no getter for it (3.2 adds one), so the template is walked as DER.
+    const OSSL_CRMF_CERTTEMPLATE *tmpl = OSSL_CRMF_MSG_get0_tmpl(crm);
+    unsigned char *der = nullptr;
+    const int length = i2d_OSSL_CRMF_CERTTEMPLATE(tmpl, &der);
+    QByteArray spki;
+    if (length > 0) {
+        const unsigned char *p = der, *limit = der + length;
+        Element outer;
+        if (readElement(p, limit, outer) && outer.tag == V_ASN1_SEQUENCE) {
+            p = outer.content;
+            Element field;
+            while (p < outer.end() && readElement(p, outer.end(), field)) {
+                if (field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 6 && field.constructed) {
+                    // Re-tag as SEQUENCE: same content, universal SEQUENCE header.
+                    unsigned char header[8];
+                    unsigned char *h = header;
+                    ASN1_put_object(&h, 1, int(field.length), V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+                    spki = QByteArray(reinterpret_cast<const char *>(header), int(h - header)) +
+                           QByteArray(reinterpret_cast<const char *>(field.content), int(field.length));
+                    break;
+                }
+            }
+        }
+    }
+    OPENSSL_free(der);
+    return spki;
+}
+
+QVector<QByteArray> extraCertsDer(const QByteArray &messageDer)
+{
+    // PKIMessage ::= SEQUENCE { header, body, protection [0] OPTIONAL, extraCerts [1] OPTIONAL }
+    // extraCerts are not visible to the 3.0 server callbacks, so they are read from the DER.
+    QVector<QByteArray> certs;
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE)
+        return certs;
+    p = message.content;
+    Element field;
+    while (p < message.end() && readElement(p, message.end(), field)) {
+        if (field.cls != V_ASN1_CONTEXT_SPECIFIC || field.tag != 1)
+            continue;
+        const unsigned char *q = field.content;
+        Element sequence;
+        if (!readElement(q, field.end(), sequence))
+            break;
+        q = sequence.content;
+        Element cert;
+        while (q < sequence.end() && readElement(q, sequence.end(), cert))
+            certs << QByteArray(reinterpret_cast<const char *>(cert.start), int(cert.end() - cert.start));
+    }
+    return certs;
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct RaService::Transaction
+{
+    RaService *service = nullptr;
+    std::mutex lock;
+    std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> srv;
+    std::chrono::steady_clock::time_point lastUsed = std::chrono::steady_clock::now();
+    QByteArray originalRequest; // the ir/kur, re-processed when a poll finds it approved
+    qint64 requestId = 0;
+
+    OSSL_CMP_PKISI *certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut);
+    X509Ptr issue(const RequestRecord &request, QString *error);
+};
+
+namespace {
+
+OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int, const OSSL_CRMF_MSG *crm,
+                              const X509_REQ *, X509 **certOut, STACK_OF(X509) **chainOut, STACK_OF(X509) **caPubs)
+{
+    auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
+    *chainOut = nullptr;
+    *caPubs = nullptr;
+    return t->certRequest(req, crm, certOut);
+}
+
+int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **certReq, int64_t *checkAfter)
+{
+    auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
+    *certReq = nullptr;
+    *checkAfter = 0;
+    if (t->requestId == 0 || t->originalRequest.isEmpty())
+        return 0;
+    Store *store = t->service->store();
+    store->approveDue(QDateTime::currentDateTimeUtc());
+    auto record = store->findById(t->requestId);
+    if (!record || !record.value())
+        return 0;
+    if (record.value()->status == RequestStatus::Pending) {
+        *checkAfter = t->service->policy().checkAfterSeconds;
+        return 1;
+    }
+    // Decided: run the original request again; the cert-request callback answers it.
+    const auto *p = reinterpret_cast<const unsigned char *>(t->originalRequest.constData());
+    *certReq = d2i_OSSL_CMP_MSG(nullptr, &p, t->originalRequest.size());
+    return *certReq != nullptr;
+}
+
+int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTET_STRING *certHash,
+               const OSSL_CMP_PKISI *si)
+{
+    auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
+    auto record = t->service->store()->findById(t->requestId);
+    if (!record || !record.value() || record.value()->certDer.isEmpty())
+        return 0;
+    const QByteArray der = record.value()->certDer;
+    const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+    X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
+    // certHash uses the hash of the certificate's own signature algorithm (RFC 4210 5.3.18).
+    std::unique_ptr<ASN1_OCTET_STRING, OpenSslDeleter<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>> expected(
+        cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
+    if (!expected || !certHash || ASN1_OCTET_STRING_cmp(expected.get(), certHash) != 0) {
+        qCWarning(lcRa) << "certConf hash does not match the certificate of request" << t->requestId;
+        return 0;
+    }
+    char text[256] = {};
+    const bool accepted = !si || OSSL_CMP_snprint_PKIStatusInfo(si, text, sizeof text) == nullptr ||
+                          QByteArray(text).startsWith("PKIStatus: accepted");
+    qCInfo(lcRa) << "request" << record.value()->number << (accepted ? "confirmed by the client" : "refused by the client:") << (accepted ? "" : text);
+    return t->service->store()->markConfirmed(t->requestId, accepted, accepted ? QString() : QString::fromUtf8(text)).isError() ? 0 : 1;
+}
+
+void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *, const OSSL_CMP_PKIFREETEXT *)
+{
+    char text[256] = {};
+    if (si)
+        OSSL_CMP_snprint_PKIStatusInfo(si, text, sizeof text);
+    qCInfo(lcRa) << "client reported an error:" << text;
+}
+
+} // namespace
+
+OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut)
+{
+    *certOut = nullptr;
+    const RaPolicy &policy = service->policy();
+    const RaIdentity &identity = service->identity();
+    Store *store = service->store();
+    const int body = OSSL_CMP_MSG_get_bodytype(req);
+    if (body != kBodyKur)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("Первичная генерация ключей проводится в отделении банка (only key update is accepted here)"));
+    if (!crm)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, QStringLiteral("no certificate request"));
+
+    // 1. The old certificate named in the request must be the one that protected it.
+    const OSSL_CRMF_CERTID *oldId = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crm);
+    if (!oldId)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("kur without oldCertID"));
+    const QByteArray der = toDer(req);
+    X509Ptr oldCert;
+    for (const QByteArray &candidate : extraCertsDer(der)) {
+        const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
+        X509Ptr cert(d2i_X509(nullptr, &p, candidate.size()));
+        if (cert && X509_NAME_cmp(X509_get_issuer_name(cert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) == 0 &&
+            ASN1_INTEGER_cmp(X509_get0_serialNumber(cert.get()), OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0) {
+            oldCert = std::move(cert);
+            break;
+        }
+    }
+    if (!oldCert)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("the certificate named in oldCertID was not sent"));
+    {
+        std::unique_ptr<OSSL_CMP_CTX, CmpCtxDeleter> scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX_set1_srvCert(scratch.get(), oldCert.get());
+        if (OSSL_CMP_validate_msg(scratch.get(), req) != 1) {
+            ERR_clear_error();
+            return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
+        }
+    }
+    if (X509_verify(oldCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
+        ERR_clear_error();
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("the current certificate was not issued by this bank"));
+    }
+
+    // 2. Policy on the current certificate.
+    const QString oldSerial = serialHex(oldCert.get());
+    auto revoked = store->isRevoked(oldSerial);
+    if (!revoked)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+    if (revoked.value())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked, QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
+    if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
+                         QStringLiteral("Срок действия ключа истёк: для изготовления нового комплекта обратитесь в отделение банка "
+                                        "(certificate expired: renew at a branch)"));
+    int days = 0, seconds = 0;
+    ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(oldCert.get()));
+    if (!policy.allowUnscheduled && days > policy.renewalWindowDays)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                         QStringLiteral("Плановая регенерация ещё не требуется (renewal window not open yet)"));
+
+    // 3. The request, once per new public key.
+    const QByteArray spki = templatePublicKeySpki(crm);
+    if (spki.isEmpty())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate, QStringLiteral("no public key in the certificate template"));
+    RequestRecord draft;
+    draft.kind = QStringLiteral("kur");
+    const X509_NAME *subject = X509_get_subject_name(oldCert.get());
+    draft.uid = nameEntry(subject, NID_userId);
+    if (draft.uid.isEmpty())
+        draft.uid = oldSerial;
+    draft.abonent = nameEntry(subject, NID_commonName);
+    const QString organization = nameEntry(subject, NID_organizationName);
+    if (!organization.isEmpty())
+        draft.abonent += QStringLiteral(", ") + organization;
+    draft.oldCertSerial = oldSerial;
+    draft.newKeySpki = spki;
+    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
+    unsigned char *subjectDer = nullptr;
+    const int subjectLength = i2d_X509_NAME(subject, &subjectDer);
+    draft.subjectDer = QByteArray(reinterpret_cast<const char *>(subjectDer), subjectLength);
+    OPENSSL_free(subjectDer);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds <= 0) {
+        draft.status = RequestStatus::Approved;
+    } else {
+        draft.status = RequestStatus::Pending;
+        if (policy.approval == ApprovalMode::Auto)
+            draft.approveAfter = now.addSecs(policy.autoDelaySeconds);
+    }
+    auto created = store->createOrGet(draft);
+    if (!created)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+    store->approveDue(now);
+    auto current = store->findById(created->id);
+    if (!current || !current.value())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+    RequestRecord record = *current.value();
+    requestId = record.id;
+    originalRequest = der;
+
+    switch (record.status) {
+    case RequestStatus::Pending:
+        qCInfo(lcRa) << "request" << record.number << "for" << record.abonent << "is waiting for approval";
+        return status(OSSL_CMP_PKISTATUS_waiting, -1, QStringLiteral("Запрос %1 принят банком").arg(record.number));
+    case RequestStatus::Rejected:
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, record.reason);
+    case RequestStatus::Approved: {
+        QString error;
+        X509Ptr cert = issue(record, &error);
+        if (!cert)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_systemFailure, error);
+        if (Error e = store->markIssued(record.id, certDer(cert.get()), serialHex(cert.get()))) {
+            // Another transaction issued first (a racing retry): deliver that certificate.
+            auto again = store->findById(record.id);
+            if (!again || !again.value() || again.value()->certDer.isEmpty())
+                return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, e.detail);
+            record = *again.value();
+            break;
+        }
+        qCInfo(lcRa) << "issued certificate" << serialHex(cert.get()) << "for request" << record.number;
+        *certOut = cert.release();
+        return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
+    }
+    case RequestStatus::Issued:
+    case RequestStatus::Confirmed:
+    case RequestStatus::RejectedByClient:
+        break;
+    }
+    // Already issued: the same certificate again (a return visit, or a restarted kiosk).
+    const auto *p = reinterpret_cast<const unsigned char *>(record.certDer.constData());
+    *certOut = d2i_X509(nullptr, &p, record.certDer.size());
+    qCInfo(lcRa) << "delivering the certificate of request" << record.number << "again";
+    return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
+}
+
+X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *error)
+{
+    const RaIdentity &identity = service->identity();
+    const auto *k = reinterpret_cast<const unsigned char *>(request.newKeySpki.constData());
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &k, request.newKeySpki.size()));
+    const auto *s = reinterpret_cast<const unsigned char *>(request.subjectDer.constData());
+    std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME, X509_NAME_free>> subject(d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
+    X509Ptr cert(X509_new());
+    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> serial(BN_new());
+    BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
+    if (!key || !subject || !cert || !X509_set_version(cert.get(), 2) ||
+        !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
+        !X509_set_issuer_name(cert.get(), X509_get_subject_name(identity.caCert.get())) ||
+        !X509_set_subject_name(cert.get(), subject.get()) || !X509_set_pubkey(cert.get(), key.get()) ||
+        !X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) ||
+        !X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * service->policy().validityDays)) {
+        *error = QStringLiteral("cannot build the certificate");
+        return nullptr;
+    }
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, identity.caCert.get(), cert.get(), nullptr, nullptr, 0);
+    const std::pair<int, const char *> extensions[] = {{NID_basic_constraints, "critical,CA:FALSE"},
+                                                       {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
+                                                       {NID_subject_key_identifier, "hash"},
+                                                       {NID_authority_key_identifier, "keyid:always"}};
+    for (const auto &[nid, value] : extensions) {
+        std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION, X509_EXTENSION_free>> ext(
+            X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+        if (!ext || !X509_add_ext(cert.get(), ext.get(), -1)) {
+            *error = QStringLiteral("cannot add certificate extensions");
+            return nullptr;
+        }
+    }
+    if (X509_sign(cert.get(), identity.caKey.get(), EVP_sha256()) <= 0) {
+        ERR_clear_error();
+        *error = QStringLiteral("the CA key could not sign (HSM unavailable?)");
+        return nullptr;
+    }
+    return cert;
+}
+
+// ---------------------------------------------------------------------------------------
+
+RaService::RaService(RaIdentity identity, RaPolicy policy, Store *store)
+    : m_identity(std::move(identity)), m_policy(policy), m_store(store)
+{
+}
+
+RaService::~RaService() = default;
+
+int RaService::openTransactions() const
+{
+    std::lock_guard<std::mutex> lock(m_mapMutex);
+    return int(m_transactions.size());
+}
+
+void RaService::expireIdleTransactions()
+{
+    const auto limit = std::chrono::steady_clock::now() - std::chrono::seconds(m_policy.transactionIdleSeconds);
+    std::lock_guard<std::mutex> lock(m_mapMutex);
+    for (auto it = m_transactions.begin(); it != m_transactions.end();) {
+        if (it->second->lastUsed < limit)
+            it = m_transactions.erase(it);
+        else
+            ++it;
+    }
+}
+
+std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id, int bodyType)
+{
+    std::lock_guard<std::mutex> lock(m_mapMutex);
+    auto it = m_transactions.find(id);
+    const bool opensTransaction = bodyType == kBodyIr || bodyType == kBodyCr || bodyType == kBodyKur || bodyType == kBodyP10cr;
+    if (it != m_transactions.end())
+        return it->second;
+
+    auto t = std::make_shared<Transaction>();
+    t->service = this;
+    t->srv.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+    OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get());
+    X509_STORE *trusted = X509_STORE_new();
+    X509_STORE_add_cert(trusted, m_identity.caCert.get());
+    // Time is checked by the policy, so that an expired client gets a reason, not a bare
+    // "signature validation failed".
+    X509_VERIFY_PARAM_set_flags(X509_STORE_get0_param(trusted), X509_V_FLAG_NO_CHECK_TIME);
+    if (!OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get()) || !OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get()) ||
+        !OSSL_CMP_CTX_set0_trustedStore(cmp, trusted) ||
+        !OSSL_CMP_SRV_CTX_init(t->srv.get(), t.get(), onCertRequest, nullptr, nullptr, onError, onCertConf, onPollReq)) {
+        X509_STORE_free(trusted);
+        return nullptr;
+    }
+    OSSL_CMP_CTX_set_log_verbosity(cmp, OSSL_CMP_LOG_WARNING);
+    OSSL_CMP_SRV_CTX_set_accept_unprotected(t->srv.get(), 0);
+    OSSL_CMP_SRV_CTX_set_send_unprotected_errors(t->srv.get(), 0);
+    OSSL_CMP_SRV_CTX_set_grant_implicit_confirm(t->srv.get(), 0);
+    // Only messages that open a transaction are remembered; a stray pollReq or certConf gets
+    // an error from a throw-away context.
+    if (opensTransaction && !id.isEmpty())
+        m_transactions[id] = t;
+    return t;
+}
+
+QByteArray RaService::handle(const QByteArray &requestDer)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(requestDer.constData());
+    CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
+    if (!req || p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
+        ERR_clear_error();
+        qCInfo(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
+        return {};
+    }
+    const OSSL_CMP_PKIHEADER *header = OSSL_CMP_MSG_get0_header(req.get());
+    const ASN1_OCTET_STRING *tid = header ? OSSL_CMP_HDR_get0_transactionID(header) : nullptr;
+    const QByteArray id = tid ? QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(tid)), ASN1_STRING_length(tid))
+                              : QByteArray();
+    const int bodyType = OSSL_CMP_MSG_get_bodytype(req.get());
+
+    std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
+    if (!t)
+        return {};
+    auto replay = m_store->seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
+    std::lock_guard<std::mutex> lock(t->lock);
+    t->lastUsed = std::chrono::steady_clock::now();
+    CmpMsgPtr response;
+    if (replay && replay.value()) {
+        qCWarning(lcRa) << "replayed message refused, transaction" << id.toHex();
+        // A fresh context answers with an error bound to nothing of the original exchange.
+        std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
+        OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
+        OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());
+        OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+        OSSL_CMP_SRV_CTX_set_accept_unprotected(scratch.get(), 1);
+        // The scratch context has no callbacks, so the library answers with an error message.
+        response.reset(OSSL_CMP_SRV_process_request(scratch.get(), req.get()));
+    } else {
+        response.reset(OSSL_CMP_SRV_process_request(t->srv.get(), req.get()));
+    }
+    if (!response) {
+        unsigned long e = ERR_peek_last_error();
+        qCWarning(lcRa) << "no response:" << ERR_reason_error_string(e);
+        ERR_clear_error();
+        return {};
+    }
+    ERR_clear_error();
+    const int rspType = OSSL_CMP_MSG_get_bodytype(response.get());
+    // pkiconf or error ends the transaction (RFC 4210 5.1.2 body numbers).
+    constexpr int kBodyPkiConf = 19, kBodyError = 23;
+    if (rspType == kBodyPkiConf || rspType == kBodyError) {
+        std::lock_guard<std::mutex> mapLock(m_mapMutex);
+        auto it = m_transactions.find(id);
+        if (it != m_transactions.end() && it->second == t)
+            m_transactions.erase(it);
+    }
+    return toDer(response.get());
+}
+
+} // namespace kk::ra

@@ -1,0 +1,74 @@
+#pragma once
+// The bank's registration authority: CMP (RFC 4210 / RFC 9483) on OpenSSL's server API.
+// One OpenSSL server context per transaction (a context holds exactly one), kept in a map
+// by transactionID, each used under its own lock, and dropped when idle.
+
+#include "keykiosk/expected.h"
+#include "keykiosk/opensslptr.h"
+#include "store.h"
+
+#include <openssl/crmf.h>
+
+#include <QDateTime>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace kk::ra {
+
+enum class ApprovalMode { Auto, Manual };
+
+struct RaPolicy
+{
+    ApprovalMode approval = ApprovalMode::Auto;
+    int autoDelaySeconds = 3;
+    bool allowUnscheduled = true; // renewal before the window opens
+    int renewalWindowDays = 30;
+    int validityDays = 365;
+    int checkAfterSeconds = 2; // what pollRep tells the client
+    int transactionIdleSeconds = 300;
+};
+
+struct RaIdentity
+{
+    X509Ptr caCert;    // the bank CA: client certificates chain to it, new ones are issued by it
+    EvpPkeyPtr caKey;  // from a PEM file or an HSM (EVP_PKEY through libp11)
+    X509Ptr raCert;    // protects the RA's answers; kiosks pin it
+    EvpPkeyPtr raKey;
+};
+
+class RaService
+{
+public:
+    RaService(RaIdentity identity, RaPolicy policy, Store *store);
+    ~RaService();
+
+    // One CMP request in, one CMP response out (DER). Empty when the input is not a CMP
+    // message at all; the HTTP layer answers 400 then.
+    QByteArray handle(const QByteArray &requestDer);
+    void expireIdleTransactions();
+    int openTransactions() const;
+
+    // Used by the server callbacks.
+    struct Transaction;
+    const RaPolicy &policy() const { return m_policy; }
+    const RaIdentity &identity() const { return m_identity; }
+    Store *store() const { return m_store; }
+
+private:
+    std::shared_ptr<Transaction> transactionFor(const QByteArray &id, int bodyType);
+
+    RaIdentity m_identity;
+    RaPolicy m_policy;
+    Store *m_store;
+    mutable std::mutex m_mapMutex;
+    std::map<QByteArray, std::shared_ptr<Transaction>> m_transactions;
+};
+
+// Helpers the RA needs because OpenSSL 3.0 has no public getter for them (exposed for tests).
+QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm);
+QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
+
+} // namespace kk::ra
