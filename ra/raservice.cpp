@@ -298,22 +298,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("the current certificate was not issued by this bank"));
     }
 
-    // 2. Policy on the current certificate.
     const QString oldSerial = serialHex(oldCert.get());
-    auto revoked = store->isRevoked(oldSerial);
-    if (!revoked)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
-    if (revoked.value())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked, QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
-    if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
-                         QStringLiteral("Срок действия ключа истёк: для изготовления нового комплекта обратитесь в отделение банка "
-                                        "(certificate expired: renew at a branch)"));
-    int days = 0, seconds = 0;
-    ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(oldCert.get()));
-    if (!policy.allowUnscheduled && days > policy.renewalWindowDays)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
-                         QStringLiteral("Плановая регенерация ещё не требуется (renewal window not open yet)"));
 
     // 3. The request, once per new public key.
     const QByteArray spki = templatePublicKeySpki(crm);
@@ -337,6 +322,29 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     draft.subjectDer = QByteArray(reinterpret_cast<const char *>(subjectDer), subjectLength);
     OPENSSL_free(subjectDer);
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // A request the bank already decided is delivered even if the current certificate
+    // expired while the client was away; the policy applies to new requests.
+    auto existing = store->findByKeyHash(draft.newKeyHash);
+    if (!existing)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+    const bool decided = existing.value() && existing.value()->status != RequestStatus::Pending &&
+                         existing.value()->status != RequestStatus::Rejected;
+    auto revoked = store->isRevoked(oldSerial); // a revocation stops even a decided request
+    if (!revoked)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+    if (revoked.value())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked, QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
+    if (!decided) {
+        if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
+                             QStringLiteral("Срок действия ключа истёк: для изготовления нового комплекта обратитесь в отделение банка "
+                                            "(certificate expired: renew at a branch)"));
+        int days = 0, seconds = 0;
+        ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(oldCert.get()));
+        if (!policy.allowUnscheduled && days > policy.renewalWindowDays)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                             QStringLiteral("Плановая регенерация ещё не требуется (renewal window not open yet)"));
+    }
     if (policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds <= 0) {
         draft.status = RequestStatus::Approved;
     } else {

@@ -4,6 +4,7 @@
 #include "keykiosk/opensslptr.h"
 
 #include <QCoreApplication>
+#include <QSet>
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
@@ -201,9 +202,16 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
                                      const StatusPolicy &policy)
 {
     QVector<TokenProfile> profiles;
+    QSet<QByteArray> pendingFor; // current key ids with a renewal under way
+    for (const TokenKeyEntry &entry : entries) {
+        if (entry.certificateDer.isEmpty() && entry.label.startsWith(QLatin1String("kk-pending ")))
+            pendingFor.insert(QByteArray::fromHex(entry.label.mid(11).toLatin1()));
+    }
     for (const TokenKeyEntry &entry : entries) {
         if (entry.certificateDer.isEmpty())
             continue; // a key without a certificate is not a profile (yet)
+        if (entry.certificateLabel.startsWith(QLatin1String("archived ")))
+            continue; // replaced by a renewal; kept on the token, not shown
         TokenProfile row;
         row.entry = entry;
         auto parsed = parseCertificate(entry.certificateDer, entry.certificateLabel);
@@ -217,6 +225,9 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
         } else {
             row.certificate = parsed.value();
             row.status = deriveStatus(row.certificate, now, policy);
+            // A request was sent with a new key that has no certificate yet.
+            if (pendingFor.contains(entry.id) && row.status != ProfileStatus::Expired)
+                row.status = ProfileStatus::AcceptedByBank;
         }
         profiles << row;
     }

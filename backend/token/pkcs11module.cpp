@@ -698,6 +698,35 @@ Error TokenSession::storeCertificate(const QByteArray &der, const QByteArray &id
     return {};
 }
 
+Error TokenSession::setLabel(CK_OBJECT_CLASS cls, const QByteArray &id, const QString &label)
+{
+    auto objects = findObjects(cls, &id);
+    if (!objects)
+        return objects.error();
+    const QByteArray utf8 = label.toUtf8();
+    for (CK_OBJECT_HANDLE object : objects.value()) {
+        Template attributes;
+        attributes.addBytes(CKA_LABEL, utf8);
+        const CK_RV rv = m_functions->C_SetAttributeValue(m_handle, object, attributes.data(), attributes.size());
+        if (rv != CKR_OK)
+            return pkcs11Error("C_SetAttributeValue(CKA_LABEL)", rv);
+    }
+    return {};
+}
+
+Error TokenSession::destroyObjects(CK_OBJECT_CLASS cls, const QByteArray &id)
+{
+    auto objects = findObjects(cls, &id);
+    if (!objects)
+        return objects.error();
+    for (CK_OBJECT_HANDLE object : objects.value()) {
+        const CK_RV rv = m_functions->C_DestroyObject(m_handle, object);
+        if (rv != CKR_OK)
+            return pkcs11Error("C_DestroyObject", rv);
+    }
+    return {};
+}
+
 Expected<KeyProtection> TokenSession::privateKeyProtection(const QByteArray &id)
 {
     auto objects = findObjects(CKO_PRIVATE_KEY, &id);

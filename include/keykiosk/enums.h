@@ -32,6 +32,13 @@ enum class ErrorCode
     PcscUnavailable = 301,
     UnsupportedDevice = 302,
     MultipleTokens = 303,
+    // the bank (CMP)
+    BankUnreachable = 401,
+    BankRejected = 402,
+    CertificateExpiredSeeStaff = 403,
+    CertificateRevoked = 404,
+    BankProtocolError = 405,
+    NewCertificateInvalid = 406,
     // anything we did not foresee
     Internal = 999,
 };

@@ -78,6 +78,9 @@ public:
     SeedOutcome seedRandom(const unsigned char *seed, std::size_t length);
     Error storeCertificate(const QByteArray &der, const QByteArray &id, const QString &label);
     Expected<KeyProtection> privateKeyProtection(const QByteArray &id);
+    // Relabels / destroys every object of a class with this CKA_ID (key lifecycle).
+    Error setLabel(CK_OBJECT_CLASS cls, const QByteArray &id, const QString &label);
+    Error destroyObjects(CK_OBJECT_CLASS cls, const QByteArray &id);
     Expected<QByteArray> publicKeySpki(const QByteArray &id);
 
 private:

@@ -1,0 +1,63 @@
+#pragma once
+// One key renewal on one token, certmonger-style: the new key pair is generated on the token
+// and marked pending; the request goes to the bank signed with the current key; the new
+// certificate is written next to the new key inside certConf; only then is the old key
+// archived (relabelled) or deleted. A renewal interrupted at any point leaves the current
+// key working, and the next attempt resumes with the same pending key, which the RA
+// recognises (it is idempotent on the new public key). Runs on the token thread.
+
+#include "keykiosk/enroll/cmpclient.h"
+#include "keykiosk/token/tokenservice.h"
+
+namespace kk {
+
+enum class OldKeyPolicy { Archive, Delete };
+
+struct RenewalOptions
+{
+    KeyAlgorithm algorithm = KeyAlgorithm::EcP256;
+    OldKeyPolicy oldKeyPolicy = OldKeyPolicy::Archive;
+};
+
+// Labels that mark a key's place in the lifecycle (CKA_LABEL).
+QString pendingKeyLabel(const QByteArray &currentKeyId);
+QString archivedLabel(const QString &label, const QDate &date);
+bool isArchivedLabel(const QString &label);
+
+class TokenRenewal
+{
+public:
+    TokenRenewal(TokenContext &context, TokenInfo token, QByteArray currentKeyId, CmpEndpoint endpoint,
+                 RenewalOptions options = {});
+    ~TokenRenewal();
+
+    // Logs in, reads the current certificate, finds the pending new key or generates one
+    // (after seeding the token's RNG with `seed`, best effort), and prepares the request.
+    Error begin(const SecureBuffer &pin, const QByteArray &seed = {});
+    // Sends the request, or polls. On Issued the certificate is on the token and the old key
+    // has been archived or deleted.
+    EnrollStep step();
+
+    QByteArray newKeyId() const { return m_newKeyId; }
+    bool resumedPendingKey() const { return m_resumed; }
+
+private:
+    Error storeCertificate(const QByteArray &certDer);
+    void retireOldKey();
+
+    TokenContext &m_context;
+    TokenInfo m_token;
+    QByteArray m_currentKeyId;
+    CmpEndpoint m_endpoint;
+    RenewalOptions m_options;
+    std::unique_ptr<TokenSession> m_session;
+    X509Ptr m_currentCert;
+    QString m_currentLabel;
+    EvpPkeyPtr m_oldKey;
+    EvpPkeyPtr m_newKey;
+    QByteArray m_newKeyId;
+    bool m_resumed = false;
+    std::unique_ptr<KeyUpdate> m_update;
+};
+
+} // namespace kk
