@@ -6,6 +6,8 @@
 #include "keykiosk/token/pkcs11module.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
+#include <QRegularExpression>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -43,6 +45,81 @@ QString softhsmModule()
 
 // ---------------------------------------------------------------------------------------
 
+RaServer::RaServer(const Options &options) : m_options(options) {}
+
+RaServer::~RaServer() { stop(); }
+
+QString RaServer::url() const { return QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port); }
+
+bool RaServer::start()
+{
+    if (!QFile::exists(m_dir.path() + QStringLiteral("/ra.conf"))) {
+        if (QProcess::execute(QStringLiteral(KK_RA_PATH), {QStringLiteral("init-demo"), m_dir.path(), QStringLiteral("--port"), QStringLiteral("0")}) != 0)
+            return false;
+        QFile conf(m_dir.path() + QStringLiteral("/ra.conf"));
+        conf.open(QIODevice::ReadOnly);
+        QString text = QString::fromUtf8(conf.readAll());
+        conf.close();
+        text.replace(QStringLiteral("approval=auto"), QStringLiteral("approval=") + m_options.approval);
+        text.replace(QStringLiteral("auto_delay_seconds=3"), QStringLiteral("auto_delay_seconds=%1").arg(m_options.autoDelaySeconds));
+        text.replace(QStringLiteral("check_after_seconds=1"), QStringLiteral("check_after_seconds=%1").arg(m_options.checkAfterSeconds));
+        text.replace(QStringLiteral("allow_unscheduled=true"), QStringLiteral("allow_unscheduled=%1").arg(m_options.allowUnscheduled ? "true" : "false"));
+        if (m_options.https)
+            text.replace(QStringLiteral("https_port=0"), QStringLiteral("https_port=-1"));
+        conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        conf.write(text.toUtf8());
+    }
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->start(QStringLiteral(KK_RA_PATH), {QStringLiteral("serve"), QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
+    if (!m_process->waitForStarted(5000))
+        return false;
+    QByteArray output;
+    QElapsedTimer timer;
+    timer.start();
+    const QRegularExpression httpPattern(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
+    const QRegularExpression tlsPattern(QStringLiteral("https://127\\.0\\.0\\.1:(\\d+)/"));
+    while (timer.elapsed() < 10000 && m_process->state() == QProcess::Running) {
+        m_process->waitForReadyRead(100);
+        output += m_process->readAll();
+        const QRegularExpressionMatch http = httpPattern.match(QString::fromUtf8(output));
+        const QRegularExpressionMatch tls = tlsPattern.match(QString::fromUtf8(output));
+        if (tls.hasMatch())
+            m_tlsPort = quint16(tls.captured(1).toUInt());
+        if (http.hasMatch()) {
+            m_port = quint16(http.captured(1).toUInt());
+            return !m_options.https || m_tlsPort != 0;
+        }
+    }
+    qWarning("keykiosk-ra did not start: %s", output.constData());
+    return false;
+}
+
+void RaServer::stop()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->terminate();
+    if (!m_process->waitForFinished(5000))
+        m_process->kill();
+    m_process->waitForFinished(2000);
+}
+
+QString RaServer::cli(const QStringList &args, int *exitCode) const
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(KK_RA_PATH), args + QStringList{QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
+    process.waitForFinished(30000);
+    if (exitCode)
+        *exitCode = process.exitCode();
+    return QString::fromUtf8(process.readAll());
+}
+
+QString RaServer::log() const { return m_process ? QString::fromUtf8(m_process->readAll()) : QString(); }
+
+// ---------------------------------------------------------------------------------------
+
 TestToken::TestToken(const TokenOptions &options) : m_options(options)
 {
     m_valid = make(options);
@@ -65,6 +142,8 @@ bool TestToken::make(const TokenOptions &options)
         args << QStringLiteral("--no-cert");
     if (!options.policyOid.isEmpty())
         args << QStringLiteral("--policy") << options.policyOid;
+    if (!options.caDir.isEmpty())
+        args << QStringLiteral("--ca-dir") << options.caDir;
     QProcess process;
     process.start(harnessPath("make-token.sh"), args);
     if (!process.waitForFinished(60000) || process.exitCode() != 0) {

@@ -27,6 +27,7 @@ struct TokenOptions
     bool withCertificate = true;
     QString algorithm = QStringLiteral("ec");
     QString policyOid;
+    QString caDir; // issue the certificate from this CA (e.g. an RaServer's), not a fresh one
 };
 
 // A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it
@@ -57,6 +58,40 @@ private:
     bool m_valid = false;
     QString m_error;
     QString m_serial;
+};
+
+// keykiosk-ra on a free loopback port, with a fresh demo CA and database per instance.
+class RaServer
+{
+public:
+    struct Options
+    {
+        QString approval = QStringLiteral("auto");
+        int autoDelaySeconds = 1;
+        int checkAfterSeconds = 1;
+        bool allowUnscheduled = true;
+        bool https = false;
+    };
+    explicit RaServer(const Options &options);
+    RaServer() : RaServer(Options()) {}
+    ~RaServer();
+    bool start();
+    void stop();
+    QString dir() const { return m_dir.path(); }
+    quint16 port() const { return m_port; }
+    quint16 tlsPort() const { return m_tlsPort; }
+    QString url() const;
+    QString raCertPath() const { return m_dir.path() + QStringLiteral("/ra.cert.pem"); }
+    QString caCertPath() const { return m_dir.path() + QStringLiteral("/ca.cert.pem"); }
+    // Runs "keykiosk-ra ARGS --config ra.conf" (the operator CLI); returns its output.
+    QString cli(const QStringList &args, int *exitCode = nullptr) const;
+    QString log() const;
+
+private:
+    Options m_options;
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0, m_tlsPort = 0;
 };
 
 // pcscd on a private socket with one vpcd entry (two readers on port and port+1).

@@ -1,0 +1,366 @@
+// Key renewal end to end on the real parts: a SoftHSM2 token, keykiosk-ra over loopback
+// HTTP, OpenSSL's CMP client signing on the token through libp11.
+#include "harness.h"
+
+#include "keykiosk/enroll/profilestatus.h"
+#include "keykiosk/enroll/tokenrenewal.h"
+
+#include <QProcess>
+#include <QtTest>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+const QByteArray kCurrentId = QByteArray::fromHex("01");
+
+CmpEndpoint endpointFor(const RaServer &ra)
+{
+    auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+    return endpoint ? endpoint.value() : CmpEndpoint();
+}
+
+TokenInfo tokenWithSerial(TokenContext &context, const QString &serial)
+{
+    const auto tokens = context.module().value()->tokens();
+    for (const TokenInfo &t : tokens.value()) {
+        if (t.serial == serial)
+            return t;
+    }
+    return {};
+}
+
+QVector<TokenKeyEntry> entriesOf(TokenContext &context, const TokenInfo &token)
+{
+    auto session = context.module().value()->openSession(token.slotId, false);
+    session.value()->login(SecureBuffer::fromText("123456"));
+    return session.value()->keyEntries().value();
+}
+
+EnrollStep stepUntilDecided(TokenRenewal &renewal, int maxSteps = 15)
+{
+    EnrollStep step;
+    for (int i = 0; i < maxSteps; ++i) {
+        step = renewal.step();
+        if (step.state != EnrollState::Waiting)
+            break;
+        QThread::msleep(1000);
+    }
+    return step;
+}
+
+QString firstRequestStatus(const RaServer &ra)
+{
+    const QStringList lines = ra.cli({QStringLiteral("requests")}).split(QLatin1Char('\n'));
+    return lines.size() > 1 ? lines[1].section(QLatin1Char(' '), 0, -1, QString::SectionSkipEmpty) : QString();
+}
+} // namespace
+
+class TestEnrollment : public QObject
+{
+    Q_OBJECT
+private slots:
+    void autoApprovalInstallsTheNewCertificate()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.daysLeft = 20;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        QByteArray newId;
+        {
+            TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+            QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+            QVERIFY(!renewal.resumedPendingKey());
+            const EnrollStep first = renewal.step();
+            QCOMPARE(first.state, EnrollState::Waiting); // auto approval after a delay: polling
+            QVERIFY2(first.serverText.contains(QStringLiteral("принят банком")), qPrintable(first.serverText));
+            const EnrollStep done = stepUntilDecided(renewal);
+            QCOMPARE(done.state, EnrollState::Issued);
+            newId = renewal.newKeyId();
+        }
+        // The new certificate sits next to the new key; the old key is archived, not gone.
+        bool newFound = false, oldArchived = false;
+        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+            if (e.id == newId) {
+                newFound = !e.certificateDer.isEmpty() && e.hasPrivateKey && e.hasPublicKey;
+                auto session = context.module().value()->openSession(info.slotId, false);
+                const QByteArray spki = session.value()->publicKeySpki(newId).value();
+                const auto *p = reinterpret_cast<const unsigned char *>(e.certificateDer.constData());
+                X509Ptr cert(d2i_X509(nullptr, &p, e.certificateDer.size()));
+                unsigned char *certSpki = nullptr;
+                const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &certSpki);
+                QCOMPARE(QByteArray(reinterpret_cast<const char *>(certSpki), length), spki);
+                OPENSSL_free(certSpki);
+            }
+            if (e.id == kCurrentId)
+                oldArchived = isArchivedLabel(e.certificateLabel) && e.hasPrivateKey;
+        }
+        QVERIFY(newFound);
+        QVERIFY(oldArchived);
+        const auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        QCOMPARE(profiles.size(), 1);
+        QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
+        QVERIFY(ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("confirmed")));
+    }
+
+    void certificateIsOnTheTokenBeforeTheBankHearsAccepted()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        auto store = context.keyStore();
+        auto session = context.module().value()->openSession(info.slotId, true);
+        const SecureBuffer pin = SecureBuffer::fromText("123456");
+        QVERIFY(!session.value()->login(pin).error);
+        auto newKey = session.value()->generateKeyPair(KeyAlgorithm::EcP256, QStringLiteral("new"));
+        auto oldEvp = store.value()->privateKey(token.serial(), kCurrentId, pin);
+        auto newEvp = store.value()->privateKey(token.serial(), newKey->id, pin);
+        const QByteArray certDer = token.certificateDer();
+        const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
+        X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
+        QString statusInsideCertConf;
+        KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(), [&](const QByteArray &der) {
+            statusInsideCertConf = firstRequestStatus(ra); // what the bank knows at this moment
+            return session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
+        });
+        EnrollStep step = update.step();
+        for (int i = 0; i < 10 && step.state == EnrollState::Waiting; ++i) {
+            QThread::msleep(1000);
+            step = update.step();
+        }
+        QCOMPARE(step.state, EnrollState::Issued);
+        QVERIFY2(statusInsideCertConf.contains(QStringLiteral(" issued ")), qPrintable(statusInsideCertConf));
+        QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
+    }
+
+    void manualApprovalWithPolling()
+    {
+        RaServer::Options raOptions;
+        raOptions.approval = QStringLiteral("manual");
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        QCOMPARE(renewal.step().state, EnrollState::Waiting);
+        QThread::msleep(1100);
+        QCOMPARE(renewal.step().state, EnrollState::Waiting); // still with the operator
+        // The token alone already tells "принят банком": a pending key waits for its certificate.
+        auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        QCOMPARE(profiles.first().status, ProfileStatus::AcceptedByBank);
+        QVERIFY(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("pending")}).contains(QStringLiteral("R-000001")));
+        int rc = -1;
+        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        QCOMPARE(rc, 0);
+        QCOMPARE(stepUntilDecided(renewal).state, EnrollState::Issued);
+    }
+
+    void refusalReasonReachesTheClient()
+    {
+        RaServer::Options raOptions;
+        raOptions.approval = QStringLiteral("manual");
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        QCOMPARE(renewal.step().state, EnrollState::Waiting);
+        const QString reason = QStringLiteral("Подпись в заявлении не совпадает с карточкой образцов подписей");
+        int rc = -1;
+        ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason}, &rc);
+        QCOMPARE(rc, 0);
+        const EnrollStep step = stepUntilDecided(renewal);
+        QCOMPARE(step.state, EnrollState::Rejected);
+        QCOMPARE(step.error.code, ErrorCode::BankRejected);
+        QVERIFY2(step.serverText.contains(reason), qPrintable(step.serverText));
+        // The current key still works: its certificate is not archived.
+        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+            if (e.id == kCurrentId)
+                QVERIFY(!isArchivedLabel(e.certificateLabel));
+        }
+        // An issued request cannot be refused afterwards, and a refused one not approved.
+        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        QVERIFY(rc != 0);
+    }
+
+    void expiredCertificateIsRefusedWithTheBranchReason()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        options.daysLeft = -2;
+        TestToken token(options);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        TokenContext context(softhsmModule());
+        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        const EnrollStep step = renewal.step();
+        QCOMPARE(step.state, EnrollState::Rejected);
+        QCOMPARE(step.error.code, ErrorCode::CertificateExpiredSeeStaff);
+        QVERIFY2(step.serverText.contains(QStringLiteral("отделение")), qPrintable(step.serverText));
+        QVERIFY(ra.cli({QStringLiteral("requests")}).count(QLatin1Char('\n')) == 1); // no request was created
+    }
+
+    void revokedCertificateIsRefused()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        const QByteArray der = token.certificateDer();
+        const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+        X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
+        BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr);
+        char *hex = BN_bn2hex(bn);
+        int rc = -1;
+        ra.cli({QStringLiteral("revoke"), QString::fromLatin1(hex), QStringLiteral("--reason"), QStringLiteral("key compromise")}, &rc);
+        OPENSSL_free(hex);
+        BN_free(bn);
+        QCOMPARE(rc, 0);
+        TokenContext context(softhsmModule());
+        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        const EnrollStep step = renewal.step();
+        QCOMPARE(step.state, EnrollState::Rejected);
+        QCOMPARE(step.error.code, ErrorCode::CertificateRevoked);
+    }
+
+    void unreachableBankKeepsTheCurrentKey()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        CmpEndpoint endpoint = endpointFor(ra);
+        ra.stop();
+        endpoint.messageTimeoutSeconds = 3;
+        endpoint.totalTimeoutSeconds = 5;
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        TokenRenewal renewal(context, info, kCurrentId, endpoint);
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        const EnrollStep step = renewal.step();
+        QCOMPARE(step.state, EnrollState::Failed);
+        QCOMPARE(step.error.code, ErrorCode::BankUnreachable);
+        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+            if (e.id == kCurrentId)
+                QVERIFY(!isArchivedLabel(e.certificateLabel) && e.hasPrivateKey);
+        }
+    }
+
+    void restartedClientPicksUpTheSameCertificate()
+    {
+        RaServer::Options raOptions;
+        raOptions.approval = QStringLiteral("manual");
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        QFile pin(token.dir() + QStringLiteral("/pin"));
+        QVERIFY(pin.open(QIODevice::WriteOnly));
+        pin.write("123456\n");
+        pin.close();
+        const QStringList args = {QStringLiteral("renew"), QStringLiteral("--module"), softhsmModule(), QStringLiteral("--pin-file"),
+                                  pin.fileName(), QStringLiteral("--bank"), ra.url(), QStringLiteral("--ra-cert"), ra.raCertPath(),
+                                  QStringLiteral("--bank-ca"), ra.caCertPath()};
+        // 1. The kiosk process sends the request and waits ...
+        QProcess first;
+        first.start(QStringLiteral(KK_TOOL_PATH), args + QStringList{QStringLiteral("--wait"), QStringLiteral("120")});
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT((output += first.readAllStandardOutput()).contains("waiting:"), 20000);
+        const QByteArray newKey = output.mid(output.indexOf("generated new key ") + 18, 40);
+        // 2. ... and dies.
+        first.kill();
+        first.waitForFinished();
+        // 3. The operator approves meanwhile.
+        int rc = -1;
+        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        QCOMPARE(rc, 0);
+        // 4. A new process resumes with the same key and picks up the certificate.
+        QProcess second;
+        second.start(QStringLiteral(KK_TOOL_PATH), args + QStringList{QStringLiteral("--wait"), QStringLiteral("20")});
+        QVERIFY(second.waitForFinished(60000));
+        const QByteArray secondOutput = second.readAllStandardOutput();
+        QCOMPARE(second.exitCode(), 0);
+        QVERIFY2(secondOutput.contains("resuming with pending key " + newKey), secondOutput.constData());
+        QVERIFY(secondOutput.contains("issued"));
+        // Exactly one request and one certificate for that key at the bank ...
+        const QString requests = ra.cli({QStringLiteral("requests")});
+        QCOMPARE(requests.count(QStringLiteral("R-0")), 1);
+        QVERIFY(requests.contains(QStringLiteral("confirmed")));
+        // ... and it is the one now on the token.
+        const QString issuedSerial = requests.split(QLatin1Char('\n')).value(1).section(QLatin1Char(' '), -1, -1, QString::SectionSkipEmpty);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        bool matched = false;
+        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+            if (e.id.toHex() == newKey) {
+                auto profile = parseCertificate(e.certificateDer);
+                matched = profile && profile->serialHex == issuedSerial;
+            }
+        }
+        QVERIFY2(matched, qPrintable(requests));
+    }
+
+    void twoClientsInterleaved()
+    {
+        RaServer::Options raOptions;
+        raOptions.approval = QStringLiteral("manual");
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions a;
+        a.caDir = ra.dir();
+        a.label = QStringLiteral("Director");
+        TestToken token(a);
+        TokenOptions b = a;
+        b.label = QStringLiteral("Accountant");
+        QVERIFY(token.addToken(b));
+        TokenContext context(softhsmModule());
+        auto tokens = context.module().value()->tokens().value();
+        QCOMPARE(tokens.size(), 2);
+        TokenRenewal first(context, tokens[0], kCurrentId, endpointFor(ra));
+        TokenRenewal second(context, tokens[1], kCurrentId, endpointFor(ra));
+        QVERIFY(!first.begin(SecureBuffer::fromText("123456")));
+        QVERIFY(!second.begin(SecureBuffer::fromText("123456")));
+        QCOMPARE(first.step().state, EnrollState::Waiting);
+        QCOMPARE(second.step().state, EnrollState::Waiting);
+        ra.cli({QStringLiteral("approve"), QStringLiteral("2")});
+        ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
+        QCOMPARE(stepUntilDecided(second).state, EnrollState::Issued);
+        QCOMPARE(stepUntilDecided(first).state, EnrollState::Issued);
+        QVERIFY(first.newKeyId() != second.newKeyId());
+        for (const TokenInfo &t : tokens) {
+            const auto profiles = deriveProfiles(entriesOf(context, t), QDateTime::currentDateTimeUtc(), {});
+            QCOMPARE(profiles.size(), 1);
+            QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
+        }
+        QCOMPARE(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")}).count(QStringLiteral("R-0")), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEnrollment)
+#include "tst_enrollment.moc"
