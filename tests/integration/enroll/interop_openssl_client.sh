@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Interop: OpenSSL's own CMP client (key files) performs a kur against keykiosk-ra, with
+# polling (auto approval after a delay), over HTTP and over HTTPS.
+set -euo pipefail
+build=$1 harness=$2
+ra=$build/ra/keykiosk-ra
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+cd "$work"
+"$ra" init-demo "$work" --port 0 >/dev/null
+sed -i 's/auto_delay_seconds=3/auto_delay_seconds=1/; s/https_port=0/https_port=-1/' ra.conf
+"$ra" serve --config ra.conf >serve.log 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q "http://" serve.log && grep -q "https://" serve.log && break; sleep 0.05; done
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' serve.log)
+tls_port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' serve.log)
+
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out old.key 2>/dev/null
+openssl pkey -in old.key -pubout -outform DER -out old.pub.der
+"$build/tests/harness/kk-testpki" issue --dir "$work" --spki old.pub.der --pem-out old.pem \
+  --cn "Interop Client" --o "OpenSSL" --uid INTEROP-1 --not-after-days 20
+
+fail=0
+for transport in http https; do
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "new-$transport.key" 2>/dev/null
+  args=(-cmd kur -path .well-known/cmp -srvcert ra.cert.pem -cert old.pem -key old.key
+        -newkey "new-$transport.key" -certout "new-$transport.pem" -trusted ca.cert.pem)
+  if [[ $transport == https ]]; then
+    args+=(-server "127.0.0.1:$tls_port" -tls_used -tls_trusted ca.cert.pem)
+  else
+    args+=(-server "127.0.0.1:$port")
+  fi
+  if ! openssl cmp "${args[@]}" >"cmp-$transport.log" 2>&1; then
+    echo "FAIL: openssl cmp over $transport"; cat "cmp-$transport.log"; fail=1; continue
+  fi
+  grep -q "received ip/cp/kup after polling" "cmp-$transport.log" || { echo "FAIL: no polling over $transport"; fail=1; }
+  # The enrolled certificate carries the new key and chains to the bank CA.
+  if [[ $(openssl x509 -in "new-$transport.pem" -pubkey -noout) != $(openssl pkey -in "new-$transport.key" -pubout) ]]; then
+    echo "FAIL: $transport certificate does not carry the new key"; fail=1
+  fi
+  openssl verify -CAfile ca.cert.pem "new-$transport.pem" >/dev/null || { echo "FAIL: $transport certificate does not chain"; fail=1; }
+  echo "ok: openssl cmp kur over $transport"
+done
+confirmed=$("$ra" requests --config ra.conf --status confirmed | grep -c "R-0" || true)
+[[ $confirmed == 2 ]] || { echo "FAIL: expected 2 confirmed requests, got $confirmed"; "$ra" requests --config ra.conf; fail=1; }
+exit $fail

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Interop: KeyKiosk's CMP client (keykiosk-tool renew, keys on a SoftHSM2 token) performs a
+# kur against OpenSSL's built-in mock CMP server, with two pollReq rounds. The mock server
+# listens on all interfaces, so this runs in a private network namespace (unshare -n); it
+# serves only the path "pkix/".
+set -euo pipefail
+build=$1 harness=$2
+if [[ ${KK_IN_NETNS:-} != 1 ]]; then
+  exec unshare -n env KK_IN_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+work=$(mktemp -d)
+trap 'kill $mock 2>/dev/null || true; rm -rf "$work"' EXIT
+module=/usr/lib/softhsm/libsofthsm2.so
+"$build/ra/keykiosk-ra" init-demo "$work/bank" --port 0 >/dev/null
+"$harness/make-token.sh" --dir "$work/token" --ca-dir "$work/bank" --testpki "$build/tests/harness/kk-testpki" --days-left 20 >/dev/null
+source "$work/token/token.env"
+echo 123456 >"$work/pin"
+
+# The mock server only answers a kur for its own -rsp_cert, so the new key is made first (as a
+# pending key the client resumes) and the response certificate is issued for it in advance,
+# with the old certificate's serial, which the mock matches against oldCertID.
+pkcs11-tool --module "$module" --login --pin 123456 --keypairgen --key-type EC:prime256v1 \
+  --id 02 --label "kk-pending 01" >/dev/null 2>&1
+pkcs11-tool --module "$module" --read-object --type pubkey --id 02 --output-file "$work/new.pub.der" >/dev/null 2>&1
+old_serial=$(openssl x509 -in "$work/token/client.cert.pem" -noout -serial | cut -d= -f2)
+"$build/tests/harness/kk-testpki" issue --dir "$work/bank" --spki "$work/new.pub.der" --pem-out "$work/rsp.pem" \
+  --out "$work/rsp.der" --cn "Иванов Иван Иванович" --o "ООО «Ромашка»" --serial $((16#$old_serial))
+
+port=18080
+openssl cmp -port $port -max_msgs 10 -srv_cert "$work/bank/ra.cert.pem" -srv_key "$work/bank/ra.key.pem" \
+  -srv_trusted "$work/bank/ca.cert.pem" -rsp_cert "$work/rsp.pem" -poll_count 2 -check_after 1 >"$work/mock.log" 2>&1 &
+mock=$!
+for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.05; done
+
+if ! "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin" \
+     --bank "http://127.0.0.1:$port/pkix/" --ra-cert "$work/bank/ra.cert.pem" \
+     --bank-ca "$work/bank/ca.cert.pem" --wait 20 >"$work/client.log" 2>&1; then
+  echo "FAIL: keykiosk-tool renew against openssl cmp mock server"; cat "$work/client.log" "$work/mock.log"; exit 1
+fi
+grep -q "resuming with pending key 02" "$work/client.log" || { echo "FAIL: did not resume the pending key"; exit 1; }
+grep -q "waiting:" "$work/client.log" || { echo "FAIL: no polling round"; cat "$work/client.log"; exit 1; }
+pkcs11-tool --module "$module" --read-object --type cert --id 02 --output-file "$work/stored.der" >/dev/null 2>&1
+cmp -s "$work/stored.der" "$work/rsp.der" || { echo "FAIL: the token does not hold the mock's certificate"; exit 1; }
+"$build/kiosk/keykiosk-tool" status --module "$module" 2>/dev/null | grep -q "InOperation" || { echo "FAIL: status"; exit 1; }
+echo "ok: KeyKiosk client kur against openssl cmp mock server, certificate on the token"
