@@ -507,7 +507,7 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
     if (!req || p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
         ERR_clear_error();
-        qCInfo(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
+        qCDebug(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
         return {};
     }
     const OSSL_CMP_PKIHEADER *header = OSSL_CMP_MSG_get0_header(req.get());
