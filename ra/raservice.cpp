@@ -206,7 +206,8 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
     if (t->requestId == 0 || t->originalRequest.isEmpty())
         return 0;
     Store *store = t->service->store();
-    store->approveDue(QDateTime::currentDateTimeUtc());
+    if (t->service->policy().approval == ApprovalMode::Auto && t->service->policy().autoDelaySeconds > 0)
+        store->approveDue(QDateTime::currentDateTimeUtc());
     auto record = store->findById(t->requestId);
     if (!record || !record.value())
         return 0;
@@ -355,8 +356,10 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     auto created = store->createOrGet(draft);
     if (!created)
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
-    store->approveDue(now);
-    auto current = store->findById(created->id);
+    if (created->status == RequestStatus::Pending && policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds > 0)
+        store->approveDue(now);
+    auto current = created->status == RequestStatus::Pending ? store->findById(created->id)
+                                                             : Expected<std::optional<RequestRecord>>(std::optional<RequestRecord>(created.value()));
     if (!current || !current.value())
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
     RequestRecord record = *current.value();
@@ -467,6 +470,17 @@ void RaService::expireIdleTransactions()
     }
 }
 
+bool RaService::seenBefore(const QByteArray &messageHash)
+{
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(m_replayMutex);
+    if (m_recentMessages.size() > 200000 || (m_recentMessages.size() % 4096) == 0) {
+        for (auto it = m_recentMessages.begin(); it != m_recentMessages.end();)
+            it = now - it->second > std::chrono::hours(24) ? m_recentMessages.erase(it) : std::next(it);
+    }
+    return !m_recentMessages.emplace(messageHash, now).second;
+}
+
 std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id, int bodyType)
 {
     std::lock_guard<std::mutex> lock(m_mapMutex);
@@ -519,11 +533,11 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
     if (!t)
         return {};
-    auto replay = m_store->seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
+    const bool replayed = seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
     std::lock_guard<std::mutex> lock(t->lock);
     t->lastUsed = std::chrono::steady_clock::now();
     CmpMsgPtr response;
-    if (replay && replay.value()) {
+    if (replayed) {
         qCWarning(lcRa) << "replayed message refused, transaction" << id.toHex();
         // A fresh context answers with an error bound to nothing of the original exchange.
         std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));

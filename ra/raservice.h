@@ -59,12 +59,18 @@ public:
 
 private:
     std::shared_ptr<Transaction> transactionFor(const QByteArray &id, int bodyType);
+    bool seenBefore(const QByteArray &messageHash);
 
     RaIdentity m_identity;
     RaPolicy m_policy;
     Store *m_store;
     mutable std::mutex m_mapMutex;
     std::map<QByteArray, std::shared_ptr<Transaction>> m_transactions;
+    // Replay detection: hashes of recent messages. In memory on purpose: a replay can at
+    // most re-deliver a (public) certificate to the holder of its key, so it needs no disk
+    // write per message; the window is bounded in time and size.
+    std::mutex m_replayMutex;
+    std::map<QByteArray, std::chrono::steady_clock::time_point> m_recentMessages;
 };
 
 // Helpers the RA needs because OpenSSL 3.0 has no public getter for them (exposed for tests).

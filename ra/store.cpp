@@ -161,7 +161,6 @@ Error Store::migrate()
                 " cert BLOB, cert_serial TEXT NOT NULL DEFAULT '');"
                 "CREATE INDEX requests_status ON requests(status);"
                 "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked INTEGER NOT NULL, reason TEXT NOT NULL);"
-                "CREATE TABLE seen_messages (hash BLOB PRIMARY KEY, seen INTEGER NOT NULL);"
                 "PRAGMA user_version = 1;"
                 "COMMIT;");
 }
@@ -323,19 +322,6 @@ Expected<bool> Store::isRevoked(const QString &serialHex)
     if (rc == SQLITE_ROW || rc == SQLITE_DONE)
         return rc == SQLITE_ROW;
     return q.error("revocation lookup");
-}
-
-Expected<bool> Store::seenBefore(const QByteArray &messageHash)
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    Query prune(m_db.get(), "DELETE FROM seen_messages WHERE seen < ?");
-    prune.bind(1, now - 2 * 86400).step();
-    Query q(m_db.get(), "INSERT INTO seen_messages (hash, seen) VALUES (?, ?) ON CONFLICT(hash) DO NOTHING");
-    q.bind(1, messageHash).bind(2, now);
-    if (q.step() != SQLITE_DONE)
-        return q.error("replay check");
-    return sqlite3_changes(m_db.get()) == 0;
 }
 
 Expected<int> Store::issuedCount(const QByteArray &newKeyHash)

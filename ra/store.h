@@ -74,8 +74,6 @@ public:
     Error revoke(const QString &serialHex, const QString &reason);
     Expected<bool> isRevoked(const QString &serialHex);
 
-    // Replay detection: true if this exact message was seen before (and records it).
-    Expected<bool> seenBefore(const QByteArray &messageHash);
     // Number of certificates issued for one key (tests and audits: exactly one).
     Expected<int> issuedCount(const QByteArray &newKeyHash);
 

@@ -69,8 +69,12 @@ bool RaServer::start()
         conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
         conf.write(text.toUtf8());
     }
+    // Output goes to a file: a pipe nobody reads would fill up and block the RA's logging.
+    const QString logPath = m_dir.path() + QStringLiteral("/serve.log");
+    QFile::remove(logPath);
     m_process = std::make_unique<QProcess>();
-    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setStandardOutputFile(logPath);
+    m_process->setStandardErrorFile(logPath, QIODevice::Append);
     m_process->start(QStringLiteral(KK_RA_PATH), {QStringLiteral("serve"), QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
     if (!m_process->waitForStarted(5000))
         return false;
@@ -80,8 +84,9 @@ bool RaServer::start()
     const QRegularExpression httpPattern(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/"));
     const QRegularExpression tlsPattern(QStringLiteral("https://127\\.0\\.0\\.1:(\\d+)/"));
     while (timer.elapsed() < 10000 && m_process->state() == QProcess::Running) {
-        m_process->waitForReadyRead(100);
-        output += m_process->readAll();
+        QThread::msleep(20);
+        QFile log(logPath);
+        output = log.open(QIODevice::ReadOnly) ? log.readAll() : QByteArray();
         const QRegularExpressionMatch http = httpPattern.match(QString::fromUtf8(output));
         const QRegularExpressionMatch tls = tlsPattern.match(QString::fromUtf8(output));
         if (tls.hasMatch())
@@ -116,7 +121,11 @@ QString RaServer::cli(const QStringList &args, int *exitCode) const
     return QString::fromUtf8(process.readAll());
 }
 
-QString RaServer::log() const { return m_process ? QString::fromUtf8(m_process->readAll()) : QString(); }
+QString RaServer::log() const
+{
+    QFile log(m_dir.path() + QStringLiteral("/serve.log"));
+    return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
+}
 
 // ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,208 @@
+// kk-bench-ra: the enrollment figures against DESIGN.md's budgets.
+//   1. One complete renewal on a SoftHSM2 token over loopback HTTP: keygen, kur, kup,
+//      certConf with the certificate written to the token, pkiconf.
+//   2. keykiosk-ra throughput: N concurrent clients doing durable kur transactions
+//      (kur + certConf, approval immediate), transactions per second and p99 latency.
+// Prints figures; never passes or fails.
+//
+//   kk-bench-ra [--rounds N] [--clients N] [--seconds S]
+#include "harness.h"
+
+#include "keykiosk/enroll/tokenrenewal.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLoggingCategory>
+
+#include <openssl/cmp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
+}
+
+X509Ptr readCert(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+EvpPkeyPtr readKey(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return EvpPkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+}
+
+// A client certificate from the bank CA, for a software key (the throughput clients).
+X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
+{
+    X509Ptr cert(X509_new());
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1000 + n);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -86400);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * 20);
+    const QByteArray cn = QByteArray("Bench Client ") + QByteArray::number(n);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca));
+    X509_set_pubkey(cert.get(), key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, ca, cert.get(), nullptr, nullptr, 0);
+    X509_EXTENSION *ku = X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature");
+    X509_add_ext(cert.get(), ku, -1);
+    X509_EXTENSION_free(ku);
+    X509_sign(cert.get(), caKey, EVP_sha256());
+    return cert;
+}
+
+bool softwareKur(const RaServer &ra, X509 *raCert, X509 *oldCert, EVP_PKEY *oldKey)
+{
+    OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new(nullptr, nullptr);
+    OSSL_CMP_CTX_set1_server(ctx, "127.0.0.1");
+    OSSL_CMP_CTX_set_serverPort(ctx, ra.port());
+    OSSL_CMP_CTX_set1_serverPath(ctx, "/.well-known/cmp");
+    OSSL_CMP_CTX_set1_srvCert(ctx, raCert);
+    OSSL_CMP_CTX_set1_cert(ctx, oldCert);
+    OSSL_CMP_CTX_set1_pkey(ctx, oldKey);
+    OSSL_CMP_CTX_set1_oldCert(ctx, oldCert);
+    OSSL_CMP_CTX_set0_newPkey(ctx, 1, EVP_EC_gen("P-256"));
+    OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
+    OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_EMERG);
+    X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr);
+    const bool ok = issued != nullptr;
+    OSSL_CMP_CTX_free(ctx);
+    return ok;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    std::signal(SIGPIPE, SIG_IGN);
+    int rounds = 20, clients = 64, seconds = 10;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); i += 2) {
+        if (args[i] == QLatin1String("--rounds"))
+            rounds = args[i + 1].toInt();
+        else if (args[i] == QLatin1String("--clients"))
+            clients = args[i + 1].toInt();
+        else if (args[i] == QLatin1String("--seconds"))
+            seconds = args[i + 1].toInt();
+    }
+    QLoggingCategory::setFilterRules(QStringLiteral("kk.*.info=false"));
+
+    RaServer::Options options;
+    options.autoDelaySeconds = 0; // approval immediate: measure the protocol, not the policy
+    RaServer ra(options);
+    if (!ra.start()) {
+        std::fprintf(stderr, "cannot start keykiosk-ra\n");
+        return 1;
+    }
+
+    // 1. Complete renewal on the token.
+    TokenOptions tokenOptions;
+    tokenOptions.caDir = ra.dir();
+    TestToken token(tokenOptions);
+    if (!token.isValid())
+        return 1;
+    auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value();
+    std::vector<double> total, keygen, exchange;
+    {
+        TokenContext context(softhsmModule());
+        TokenInfo info = context.module().value()->tokens().value().first();
+        QByteArray current = QByteArray::fromHex("01");
+        for (int i = 0; i < rounds; ++i) {
+            QElapsedTimer t;
+            t.start();
+            TokenRenewal renewal(context, info, current, endpoint);
+            if (Error e = renewal.begin(SecureBuffer::fromText("123456"))) {
+                std::fprintf(stderr, "begin: %s\n", qPrintable(e.logText()));
+                return 1;
+            }
+            const double afterKeygen = double(t.nsecsElapsed()) / 1e6;
+            const EnrollStep step = renewal.step();
+            const double done = double(t.nsecsElapsed()) / 1e6;
+            if (step.state != EnrollState::Issued) {
+                std::fprintf(stderr, "round %d: %s\n", i, qPrintable(step.error.logText()));
+                return 1;
+            }
+            keygen.push_back(afterKeygen);
+            exchange.push_back(done - afterKeygen);
+            total.push_back(done);
+            current = renewal.newKeyId(); // the next round renews the key just installed
+        }
+    }
+    std::printf("| %-58s | %9s | %9s | %-26s |\n", "what", "median", "p99", "budget (DESIGN.md)");
+    std::printf("|%s|%s|%s|%s|\n", QByteArray(60, '-').constData(), QByteArray(11, '-').constData(), QByteArray(11, '-').constData(),
+                QByteArray(28, '-').constData());
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "login + keygen + libp11 keys (SoftHSM2)", percentile(keygen, 0.5),
+                percentile(keygen, 0.99), "");
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "kur + kup + certConf (cert to token) + pkiconf, loopback", percentile(exchange, 0.5),
+                percentile(exchange, 0.99), "");
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "complete renewal on the token (n rounds)", percentile(total, 0.5),
+                percentile(total, 0.99), "<= 40 ms");
+
+    // 2. Throughput with concurrent clients (software keys: the RA is measured).
+    X509Ptr ca = readCert(ra.caCertPath()), raCert = readCert(ra.raCertPath());
+    EvpPkeyPtr caKey = readKey(ra.dir() + QStringLiteral("/ca.key.pem"));
+    std::vector<EvpPkeyPtr> keys;
+    std::vector<X509Ptr> certs;
+    for (int i = 0; i < clients; ++i) {
+        keys.emplace_back(EVP_EC_gen("P-256"));
+        certs.push_back(issueClientCert(keys.back().get(), ca.get(), caKey.get(), i));
+    }
+    std::atomic_bool stop{false};
+    std::atomic_int ok{0}, failed{0};
+    std::mutex latencyMutex;
+    std::vector<double> latencies;
+    std::vector<std::thread> threads;
+    QElapsedTimer wall;
+    wall.start();
+    for (int i = 0; i < clients; ++i) {
+        threads.emplace_back([&, i] {
+            std::vector<double> mine;
+            while (!stop) {
+                QElapsedTimer t;
+                t.start();
+                (softwareKur(ra, raCert.get(), certs[std::size_t(i)].get(), keys[std::size_t(i)].get()) ? ok : failed)++;
+                mine.push_back(double(t.nsecsElapsed()) / 1e6);
+            }
+            std::lock_guard<std::mutex> lock(latencyMutex);
+            latencies.insert(latencies.end(), mine.begin(), mine.end());
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    stop = true;
+    for (auto &t : threads)
+        t.join();
+    const double elapsed = double(wall.nsecsElapsed()) / 1e9;
+    char throughput[64], budget[64];
+    std::snprintf(throughput, sizeof throughput, "%.0f tx/s", ok / elapsed);
+    std::snprintf(budget, sizeof budget, ">= 1000 tx/s, p99 <= 100 ms");
+    std::printf("| %-58s | %9s | %6.1f ms | %-26s |\n",
+                qPrintable(QStringLiteral("keykiosk-ra durable kur transactions, %1 clients").arg(clients)), throughput,
+                percentile(latencies, 0.99), budget);
+    std::printf("\n%d transactions in %.1f s (%d failed); median latency %.1f ms. Clients and RA share the %u cores.\n", ok.load(),
+                elapsed, failed.load(), percentile(latencies, 0.5), std::thread::hardware_concurrency());
+    return 0;
+}
