@@ -66,6 +66,21 @@ Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &url, const QString &
     return endpoint;
 }
 
+std::optional<ProfileStatus> statusAfter(const EnrollStep &step)
+{
+    switch (step.state) {
+    case EnrollState::Waiting:
+        return ProfileStatus::AcceptedByBank;
+    case EnrollState::Issued:
+        return ProfileStatus::NewCertificateReceived;
+    case EnrollState::Rejected:
+        return step.error.code == ErrorCode::CertificateExpiredSeeStaff ? ProfileStatus::Expired : ProfileStatus::RegistrationRefused;
+    case EnrollState::Failed:
+        break;
+    }
+    return std::nullopt;
+}
+
 void KeyUpdate::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const { OSSL_CMP_CTX_free(ctx); }
 
 KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey, CertificateSink sink)

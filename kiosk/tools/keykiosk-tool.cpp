@@ -141,6 +141,8 @@ int main(int argc, char **argv)
     waited.start();
     for (;;) {
         const EnrollStep step = renewal.step();
+        if (const auto status = statusAfter(step))
+            std::printf("status: %s (%s)\n", key(*status), qPrintable(statusText(*status)));
         switch (step.state) {
         case EnrollState::Issued:
             std::printf("issued: new certificate stored under key %s\n", renewal.newKeyId().toHex().constData());

@@ -51,7 +51,25 @@ RaServer::~RaServer() { stop(); }
 
 QString RaServer::url() const { return QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port); }
 
+void RaServer::setConfig(const QString &from, const QString &to)
+{
+    QFile conf(m_dir.path() + QStringLiteral("/ra.conf"));
+    conf.open(QIODevice::ReadOnly);
+    QString text = QString::fromUtf8(conf.readAll());
+    conf.close();
+    text.replace(from, to);
+    conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    conf.write(text.toUtf8());
+}
+
 bool RaServer::start()
+{
+    if (!prepare())
+        return false;
+    return launch();
+}
+
+bool RaServer::prepare()
 {
     if (!QFile::exists(m_dir.path() + QStringLiteral("/ra.conf"))) {
         if (QProcess::execute(QStringLiteral(KK_RA_PATH), {QStringLiteral("init-demo"), m_dir.path(), QStringLiteral("--port"), QStringLiteral("0")}) != 0)
@@ -69,6 +87,11 @@ bool RaServer::start()
         conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
         conf.write(text.toUtf8());
     }
+    return true;
+}
+
+bool RaServer::launch()
+{
     // Output goes to a file: a pipe nobody reads would fill up and block the RA's logging.
     const QString logPath = m_dir.path() + QStringLiteral("/serve.log");
     QFile::remove(logPath);

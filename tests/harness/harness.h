@@ -75,8 +75,11 @@ public:
     explicit RaServer(const Options &options);
     RaServer() : RaServer(Options()) {}
     ~RaServer();
+    bool prepare(); // init-demo and the options, without starting (start() calls it)
     bool start();
     void stop();
+    // Replaces text in ra.conf (after prepare(), before start()).
+    void setConfig(const QString &from, const QString &to);
     QString dir() const { return m_dir.path(); }
     quint16 port() const { return m_port; }
     quint16 tlsPort() const { return m_tlsPort; }
@@ -88,6 +91,7 @@ public:
     QString log() const;
 
 private:
+    bool launch();
     Options m_options;
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;

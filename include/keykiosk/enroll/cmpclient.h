@@ -5,10 +5,12 @@
 // OSSL_CMP_CTX. A caller polls step() while the bank answers "waiting", or drops the attempt
 // and comes back later with the same new key: the RA continues the earlier request.
 
+#include "keykiosk/enums.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
 
 #include <functional>
+#include <optional>
 #include <memory>
 
 typedef struct ossl_cmp_ctx_st OSSL_CMP_CTX;
@@ -40,6 +42,11 @@ struct EnrollStep
     int failInfo = 0;         // PKIFailureInfo bits of a refusal
     Error error;              // Rejected / Failed, with a catalogue code
 };
+
+// The seeds' status that a step of the exchange means for the profile: waiting is "принят
+// банком", issued is "получен новый сертификат" (already on the token), a refusal is
+// "получен отказ в регистрации"; a failure leaves the status as it was (nullopt).
+std::optional<ProfileStatus> statusAfter(const EnrollStep &step);
 
 // Called inside the certConf callback, after the certificate passed the checks: writes it to
 // the token. Only if it returns no error does the bank hear "accepted".

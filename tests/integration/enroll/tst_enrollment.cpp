@@ -145,6 +145,127 @@ private slots:
         QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
     }
 
+    void clientRefusalIsRecordedAndTheSameCertificateIsOfferedAgain()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        auto store = context.keyStore();
+        auto session = context.module().value()->openSession(info.slotId, true);
+        const SecureBuffer pin = SecureBuffer::fromText("123456");
+        QVERIFY(!session.value()->login(pin).error);
+        auto newKey = session.value()->generateKeyPair(KeyAlgorithm::EcP256, pendingKeyLabel(kCurrentId));
+        auto oldEvp = store.value()->privateKey(token.serial(), kCurrentId, pin);
+        auto newEvp = store.value()->privateKey(token.serial(), newKey->id, pin);
+        const QByteArray certDer = token.certificateDer();
+        const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
+        X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
+        QByteArray offered[2];
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            // First the token "cannot store" the certificate; the second attempt can.
+            KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(), [&](const QByteArray &der) {
+                offered[attempt] = der;
+                return attempt == 0 ? Error(ErrorCode::TokenWriteFailed, QStringLiteral("simulated: token full"))
+                                    : session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
+            });
+            EnrollStep step = update.step();
+            for (int i = 0; i < 10 && step.state == EnrollState::Waiting; ++i) {
+                QThread::msleep(1000);
+                step = update.step();
+            }
+            if (attempt == 0) {
+                QCOMPARE(step.state, EnrollState::Failed);
+                QCOMPARE(step.error.code, ErrorCode::TokenWriteFailed);
+                QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" rejected-by-client ")));
+            } else {
+                QCOMPARE(step.state, EnrollState::Issued);
+                QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
+            }
+        }
+        QVERIFY(!offered[0].isEmpty());
+        QCOMPARE(offered[1], offered[0]); // the bank issued exactly one certificate for this key
+    }
+
+    void deletePolicyRemovesTheOldKey()
+    {
+        RaServer::Options raOptions;
+        raOptions.autoDelaySeconds = 0;
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        RenewalOptions renewalOptions;
+        renewalOptions.oldKeyPolicy = OldKeyPolicy::Delete;
+        {
+            TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra), renewalOptions);
+            QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+            const EnrollStep step = renewal.step();
+            QCOMPARE(step.state, EnrollState::Issued);
+            QCOMPARE(statusAfter(step).value(), ProfileStatus::NewCertificateReceived);
+        }
+        const auto entries = entriesOf(context, info);
+        QCOMPARE(entries.size(), 1);
+        QVERIFY(entries.first().id != kCurrentId);
+    }
+
+    void caKeyOnAnHsm()
+    {
+        RaServer::Options raOptions;
+        raOptions.autoDelaySeconds = 0;
+        RaServer ra(raOptions);
+        QVERIFY(ra.prepare());
+        TokenOptions options;
+        options.caDir = ra.dir(); // the client certificate comes from the CA before its key moves
+        TestToken token(options);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        // Move the CA key into a second SoftHSM2 token, the bank's HSM, and delete the file.
+        const QString pkcs8 = ra.dir() + QStringLiteral("/ca.key.p8");
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"), {QStringLiteral("pkcs8"), QStringLiteral("-topk8"), QStringLiteral("-nocrypt"),
+                                                                QStringLiteral("-in"), ra.dir() + QStringLiteral("/ca.key.pem"),
+                                                                QStringLiteral("-out"), pkcs8}), 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"), {QStringLiteral("--init-token"), QStringLiteral("--free"), QStringLiteral("--label"),
+                                                                      QStringLiteral("Bank HSM"), QStringLiteral("--pin"), QStringLiteral("4321"),
+                                                                      QStringLiteral("--so-pin"), QStringLiteral("87654321")}), 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"), {QStringLiteral("--import"), pkcs8, QStringLiteral("--token"), QStringLiteral("Bank HSM"),
+                                                                      QStringLiteral("--label"), QStringLiteral("bank ca"), QStringLiteral("--id"),
+                                                                      QStringLiteral("ca01"), QStringLiteral("--pin"), QStringLiteral("4321")}), 0);
+        QVERIFY(QFile::remove(ra.dir() + QStringLiteral("/ca.key.pem")));
+        QVERIFY(QFile::remove(pkcs8));
+        QString hsmSerial;
+        {
+            auto module = Pkcs11Module::load(softhsmModule());
+            const auto tokens = module.value()->tokens();
+            for (const TokenInfo &t : tokens.value()) {
+                if (t.label == QLatin1String("Bank HSM"))
+                    hsmSerial = t.serial;
+            }
+        }
+        QVERIFY(!hsmSerial.isEmpty());
+        QFile pin(ra.dir() + QStringLiteral("/hsm.pin"));
+        QVERIFY(pin.open(QIODevice::WriteOnly));
+        pin.write("4321\n");
+        pin.close();
+        ra.setConfig(QStringLiteral("key=ca.key.pem"), QStringLiteral("key_pkcs11_module=%1\nkey_token_serial=%2\nkey_id=ca01\nkey_pin_file=hsm.pin")
+                                                          .arg(softhsmModule(), hsmSerial));
+        QVERIFY2(ra.start(), qPrintable(ra.log()));
+
+        TokenContext context(softhsmModule());
+        const TokenInfo info = tokenWithSerial(context, token.serial());
+        TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        QCOMPARE(renewal.step().state, EnrollState::Issued); // signed by the CA key on the HSM
+        const auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        QCOMPARE(profiles.size(), 1);
+        QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
+    }
+
     void manualApprovalWithPolling()
     {
         RaServer::Options raOptions;
@@ -158,7 +279,9 @@ private slots:
         const TokenInfo info = tokenWithSerial(context, token.serial());
         TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
-        QCOMPARE(renewal.step().state, EnrollState::Waiting);
+        const EnrollStep waiting = renewal.step();
+        QCOMPARE(waiting.state, EnrollState::Waiting);
+        QCOMPARE(statusAfter(waiting).value(), ProfileStatus::AcceptedByBank);
         QThread::msleep(1100);
         QCOMPARE(renewal.step().state, EnrollState::Waiting); // still with the operator
         // The token alone already tells "принят банком": a pending key waits for its certificate.
@@ -192,6 +315,7 @@ private slots:
         const EnrollStep step = stepUntilDecided(renewal);
         QCOMPARE(step.state, EnrollState::Rejected);
         QCOMPARE(step.error.code, ErrorCode::BankRejected);
+        QCOMPARE(statusAfter(step).value(), ProfileStatus::RegistrationRefused);
         QVERIFY2(step.serverText.contains(reason), qPrintable(step.serverText));
         // The current key still works: its certificate is not archived.
         for (const TokenKeyEntry &e : entriesOf(context, info)) {
