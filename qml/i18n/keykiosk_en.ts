@@ -83,6 +83,30 @@
         <source>Something went wrong. Please see the staff.</source>
         <translation>Something went wrong. Please see the staff.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
+        <translation>The bank cannot be reached right now. Your request is kept; please try again later.</translation>
+    </message>
+    <message>
+        <source>The bank refused the registration.</source>
+        <translation>The bank refused the registration.</translation>
+    </message>
+    <message>
+        <source>Your key has expired and cannot renew itself. Please see the staff: a new key set is made at the branch.</source>
+        <translation>Your key has expired and cannot renew itself. Please see the staff: a new key set is made at the branch.</translation>
+    </message>
+    <message>
+        <source>Your certificate has been revoked. Please see the staff.</source>
+        <translation>Your certificate has been revoked. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
+        <translation>The bank's answer could not be processed. Your current key still works. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
+        <translation>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>

@@ -83,6 +83,30 @@
         <source>Something went wrong. Please see the staff.</source>
         <translation>Бірдеңе дұрыс болмады. Банк қызметкеріне жүгініңіз.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
+        <translation>Банк қазір қолжетімсіз. Сұранысыңыз сақталды; кейінірек қайталап көріңіз.</translation>
+    </message>
+    <message>
+        <source>The bank refused the registration.</source>
+        <translation>Банк тіркеуден бас тартты.</translation>
+    </message>
+    <message>
+        <source>Your key has expired and cannot renew itself. Please see the staff: a new key set is made at the branch.</source>
+        <translation>Кілттің мерзімі өтті, оны өз бетіңізше жаңарту мүмкін емес. Қызметкерге жүгініңіз: жаңа кілттер жиынтығы бөлімшеде жасалады.</translation>
+    </message>
+    <message>
+        <source>Your certificate has been revoked. Please see the staff.</source>
+        <translation>Сертификатыңыз кері қайтарылды. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
+        <translation>Банк жауабын өңдеу мүмкін болмады. Қазіргі кілтіңіз әлі де жұмыс істейді. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
+        <translation>Банктен келген жаңа сертификат тексеруден өтпеді және орнатылмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>

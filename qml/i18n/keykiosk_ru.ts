@@ -83,6 +83,30 @@
         <source>Something went wrong. Please see the staff.</source>
         <translation>Что-то пошло не так. Обратитесь к сотруднику банка.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
+        <translation>Банк сейчас недоступен. Ваш запрос сохранён; попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>The bank refused the registration.</source>
+        <translation>Банк отказал в регистрации.</translation>
+    </message>
+    <message>
+        <source>Your key has expired and cannot renew itself. Please see the staff: a new key set is made at the branch.</source>
+        <translation>Срок действия ключа истёк, самостоятельная перегенерация невозможна. Обратитесь к сотруднику: новый комплект ключей изготавливается в отделении.</translation>
+    </message>
+    <message>
+        <source>Your certificate has been revoked. Please see the staff.</source>
+        <translation>Ваш сертификат отозван. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
+        <translation>Ответ банка не удалось обработать. Ваш текущий ключ по-прежнему действует. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
+        <translation>Новый сертификат от банка не прошёл проверку и не установлен. Ваш текущий ключ по-прежнему действует.</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>
