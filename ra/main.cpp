@@ -16,12 +16,17 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QLoggingCategory>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 using namespace kk;
 using namespace kk::ra;
@@ -39,6 +44,26 @@ void onSignal(int)
         s->stop();
     if (auto *s = g_https.load())
         s->stop();
+}
+
+// Debian's cpp-httplib is built with a listen backlog of 5: a branch's kiosks (or the
+// benchmark's 64 clients) connecting at once overflow it and then wait for SYN retransmits
+// (a second each). listen() again on the bound socket raises the backlog.
+void widenListenBacklog(int port)
+{
+    QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &entry : fds.entryList(QDir::Files | QDir::System | QDir::NoDotAndDotDot)) {
+        const int fd = entry.toInt();
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        int listening = 0;
+        socklen_t size = sizeof listening;
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 || address.ss_family != AF_INET ||
+            ntohs(reinterpret_cast<sockaddr_in *>(&address)->sin_port) != port ||
+            ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
+            continue;
+        ::listen(fd, SOMAXCONN);
+    }
 }
 
 int fail(const QString &message)
@@ -92,6 +117,7 @@ int serve(const RaConfig &config)
     const int port = config.httpPort == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, config.httpPort) ? config.httpPort : -1);
     if (port < 0)
         return fail(QStringLiteral("cannot listen on %1:%2").arg(config.listen).arg(config.httpPort));
+    widenListenBacklog(port);
     g_http = &http;
 
     std::unique_ptr<httplib::SSLServer> https;
@@ -105,6 +131,7 @@ int serve(const RaConfig &config)
                                                  : (https->bind_to_port(host, config.httpsPort) ? config.httpsPort : -1);
         if (tlsPort < 0)
             return fail(QStringLiteral("cannot listen on %1:%2 (HTTPS)").arg(config.listen).arg(config.httpsPort));
+        widenListenBacklog(tlsPort);
         g_https = https.get();
         std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(), tlsPort);
         httpsThread = std::thread([&https] { https->listen_after_bind(); });
