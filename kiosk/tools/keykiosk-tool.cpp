@@ -1,6 +1,6 @@
 // keykiosk-tool: the staff's command line for a token in the kiosk (diagnosis, tests).
 //
-//   keykiosk-tool status [--module M] [--serial S]
+//   keykiosk-tool status [--module M] [--serial S | --slot N]
 //       the token's profiles and their seed statuses
 //   keykiosk-tool renew --pin-file F --bank URL --ra-cert PEM --bank-ca PEM
 //                       [--module M] [--serial S] [--wait SECONDS] [--delete-old-key]
@@ -36,8 +36,15 @@ int fail(const QString &message, int code = 1)
 
 template <typename E> const char *key(E value) { return QMetaEnum::fromType<E>().valueToKey(int(value)); }
 
-Expected<TokenInfo> pickToken(Pkcs11Module &module, const QString &serial)
+Expected<TokenInfo> pickToken(Pkcs11Module &module, const QString &serial, const QString &slot)
 {
+    if (!slot.isEmpty()) {
+        bool ok = false;
+        const unsigned long id = slot.toULong(&ok, 0);
+        if (!ok)
+            return Error(ErrorCode::Internal, QStringLiteral("--slot takes a number"));
+        return module.tokenInfo(id);
+    }
     auto tokens = module.tokens();
     if (!tokens)
         return tokens.error();
@@ -62,6 +69,7 @@ int main(int argc, char **argv)
     const QCommandLineOption moduleOption(QStringLiteral("module"), QStringLiteral("PKCS#11 module"), QStringLiteral("path"),
                                           QStringLiteral(KEYKIOSK_P11KIT_PROXY));
     const QCommandLineOption serialOption(QStringLiteral("serial"), QStringLiteral("token serial"), QStringLiteral("serial"));
+    const QCommandLineOption slotOption(QStringLiteral("slot"), QStringLiteral("PKCS#11 slot id"), QStringLiteral("id"));
     const QCommandLineOption pinOption(QStringLiteral("pin-file"), QStringLiteral("file holding the PIN"), QStringLiteral("file"));
     const QCommandLineOption bankOption(QStringLiteral("bank"), QStringLiteral("http://host:port/.well-known/cmp"), QStringLiteral("url"));
     const QCommandLineOption raCertOption(QStringLiteral("ra-cert"), QStringLiteral("the RA certificate to pin"), QStringLiteral("pem"));
@@ -69,7 +77,7 @@ int main(int argc, char **argv)
     const QCommandLineOption waitOption(QStringLiteral("wait"), QStringLiteral("seconds to keep polling"), QStringLiteral("seconds"), QStringLiteral("0"));
     const QCommandLineOption deleteOption(QStringLiteral("delete-old-key"), QStringLiteral("delete, not archive, the old key"));
     const QCommandLineOption languageOption(QStringLiteral("language"), QStringLiteral("ru (default), kk or en"), QStringLiteral("code"), QStringLiteral("ru"));
-    parser.addOptions({moduleOption, serialOption, pinOption, bankOption, raCertOption, caOption, waitOption, deleteOption, languageOption});
+    parser.addOptions({moduleOption, serialOption, slotOption, pinOption, bankOption, raCertOption, caOption, waitOption, deleteOption, languageOption});
     parser.process(app);
     const QString command = parser.positionalArguments().value(0);
 
@@ -84,7 +92,7 @@ int main(int argc, char **argv)
     auto module = context.module();
     if (!module)
         return fail(module.error().logText());
-    auto token = pickToken(*module.value(), parser.value(serialOption));
+    auto token = pickToken(*module.value(), parser.value(serialOption), parser.value(slotOption));
     if (!token)
         return fail(token.error().logText());
     auto session = module.value()->openSession(token->slotId, false);
@@ -97,7 +105,7 @@ int main(int argc, char **argv)
     const QVector<TokenProfile> profiles = deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), StatusPolicy{});
 
     if (command == QLatin1String("status")) {
-        std::printf("token \"%s\" serial %s (%s %s), PIN %s\n", qPrintable(token->label), qPrintable(token->serial),
+        std::printf("slot %lu: token \"%s\" serial %s (%s %s), PIN %s\n", token->slotId, qPrintable(token->label), qPrintable(token->serial),
                     qPrintable(token->manufacturer), qPrintable(token->model), key(token->pinState));
         for (const TokenProfile &p : profiles) {
             std::printf("  %-28s id %-40s %-14s valid to %s  %s (%s)%s%s\n", qPrintable(p.certificate.profileName),

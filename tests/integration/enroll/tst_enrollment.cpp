@@ -266,6 +266,36 @@ private slots:
         QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
     }
 
+    void renewalRunsOnTheTokenThreadNotTheCaller()
+    {
+        RaServer::Options raOptions;
+        raOptions.autoDelaySeconds = 0;
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        TokenService service(softhsmModule());
+        const CmpEndpoint endpoint = endpointFor(ra);
+        const QString serial = token.serial();
+        QThread *jobThread = nullptr;
+        std::optional<EnrollState> outcome;
+        service.run<EnrollState>(
+            this,
+            [&jobThread, endpoint, serial](TokenContext &context) {
+                jobThread = QThread::currentThread();
+                TokenRenewal renewal(context, tokenWithSerial(context, serial), kCurrentId, endpoint);
+                if (renewal.begin(SecureBuffer::fromText("123456")))
+                    return EnrollState::Failed;
+                return renewal.step().state;
+            },
+            [&outcome](EnrollState state) { outcome = state; });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 20000); // the caller's event loop kept running
+        QCOMPARE(*outcome, EnrollState::Issued);
+        QCOMPARE(jobThread, service.workerThread());
+        QVERIFY(jobThread != QThread::currentThread());
+    }
+
     void manualApprovalWithPolling()
     {
         RaServer::Options raOptions;

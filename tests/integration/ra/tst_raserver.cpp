@@ -205,6 +205,26 @@ private slots:
         QCOMPARE(service.openTransactions(), 0);
     }
 
+    void staleTransactionsExpire()
+    {
+        QTemporaryDir db;
+        auto config = RaConfig::load(m_ra.dir() + QStringLiteral("/ra.conf"));
+        auto identity = loadIdentity(config.value());
+        auto store = Store::open(db.filePath(QStringLiteral("stale.db")));
+        RaPolicy policy = config->policy;
+        policy.approval = ApprovalMode::Manual; // the kur waits: its transaction stays open
+        policy.transactionIdleSeconds = 1;
+        RaService service(identity.takeValue(), policy, store->get());
+        const QByteArray response = service.handle(m_exchange.requests.first());
+        QVERIFY(!response.isEmpty());
+        QCOMPARE(service.openTransactions(), 1);
+        service.expireIdleTransactions();
+        QCOMPARE(service.openTransactions(), 1); // not idle yet
+        QThread::msleep(1100);
+        service.expireIdleTransactions();
+        QCOMPARE(service.openTransactions(), 0);
+    }
+
     void fuzzSmokeThenStillServing()
     {
         QTemporaryDir db;
