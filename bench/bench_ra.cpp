@@ -67,7 +67,8 @@ X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, ca, cert.get(), nullptr, nullptr, 0);
-    X509_EXTENSION *ku = X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature");
+    X509_EXTENSION *ku =
+        X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature");
     X509_add_ext(cert.get(), ku, -1);
     X509_EXTENSION_free(ku);
     X509_sign(cert.get(), caKey, EVP_sha256());
@@ -153,13 +154,16 @@ int main(int argc, char **argv)
         }
     }
     std::printf("| %-58s | %9s | %9s | %-26s |\n", "what", "median", "p99", "budget (DESIGN.md)");
-    std::printf("|%s|%s|%s|%s|\n", QByteArray(60, '-').constData(), QByteArray(11, '-').constData(), QByteArray(11, '-').constData(),
-                QByteArray(28, '-').constData());
-    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "login + keygen + libp11 keys (SoftHSM2)", percentile(keygen, 0.5),
+    std::printf("|%s|%s|%s|%s|\n", QByteArray(60, '-').constData(), QByteArray(11, '-').constData(),
+                QByteArray(11, '-').constData(), QByteArray(28, '-').constData());
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n",
+                "login + keygen + libp11 keys (SoftHSM2)", percentile(keygen, 0.5),
                 percentile(keygen, 0.99), "");
-    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "kur + kup + certConf (cert to token) + pkiconf, loopback", percentile(exchange, 0.5),
-                percentile(exchange, 0.99), "");
-    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n", "complete renewal on the token (n rounds)", percentile(total, 0.5),
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n",
+                "kur + kup + certConf (cert to token) + pkiconf, loopback",
+                percentile(exchange, 0.5), percentile(exchange, 0.99), "");
+    std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n",
+                "complete renewal on the token (n rounds)", percentile(total, 0.5),
                 percentile(total, 0.99), "<= 40 ms");
 
     // 2. Throughput with concurrent clients (software keys: the RA is measured).
@@ -184,7 +188,10 @@ int main(int argc, char **argv)
             while (!stop) {
                 QElapsedTimer t;
                 t.start();
-                (softwareKur(ra, raCert.get(), certs[std::size_t(i)].get(), keys[std::size_t(i)].get()) ? ok : failed)++;
+                (softwareKur(ra, raCert.get(), certs[std::size_t(i)].get(),
+                             keys[std::size_t(i)].get())
+                     ? ok
+                     : failed)++;
                 mine.push_back(double(t.nsecsElapsed()) / 1e6);
             }
             std::lock_guard<std::mutex> lock(latencyMutex);
@@ -199,10 +206,13 @@ int main(int argc, char **argv)
     char throughput[64], budget[64];
     std::snprintf(throughput, sizeof throughput, "%.0f tx/s", ok / elapsed);
     std::snprintf(budget, sizeof budget, ">= 1000 tx/s, p99 <= 100 ms");
-    std::printf("| %-58s | %9s | %6.1f ms | %-26s |\n",
-                qPrintable(QStringLiteral("keykiosk-ra durable kur transactions, %1 clients").arg(clients)), throughput,
-                percentile(latencies, 0.99), budget);
-    std::printf("\n%d transactions in %.1f s (%d failed); median latency %.1f ms. Clients and RA share the %u cores.\n", ok.load(),
-                elapsed, failed.load(), percentile(latencies, 0.5), std::thread::hardware_concurrency());
+    std::printf(
+        "| %-58s | %9s | %6.1f ms | %-26s |\n",
+        qPrintable(QStringLiteral("keykiosk-ra durable kur transactions, %1 clients").arg(clients)),
+        throughput, percentile(latencies, 0.99), budget);
+    std::printf("\n%d transactions in %.1f s (%d failed); median latency %.1f ms. Clients and RA "
+                "share the %u cores.\n",
+                ok.load(), elapsed, failed.load(), percentile(latencies, 0.5),
+                std::thread::hardware_concurrency());
     return 0;
 }

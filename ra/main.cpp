@@ -58,7 +58,8 @@ void widenListenBacklog(int port)
         socklen_t length = sizeof address;
         int listening = 0;
         socklen_t size = sizeof listening;
-        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 || address.ss_family != AF_INET ||
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 ||
+            address.ss_family != AF_INET ||
             ntohs(reinterpret_cast<sockaddr_in *>(&address)->sin_port) != port ||
             ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
             continue;
@@ -80,21 +81,24 @@ void configure(httplib::Server &server, RaService &service, const RaConfig &conf
     server.set_keep_alive_max_count(1);
     const int threads = config.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
-    server.Post("/.well-known/cmp", [&service](const httplib::Request &req, httplib::Response &res) {
-        if (req.get_header_value("Content-Type") != "application/pkixcmp") {
-            res.status = 415;
-            res.set_content("expected Content-Type: application/pkixcmp\n", "text/plain");
-            return;
-        }
-        const QByteArray response = service.handle(QByteArray(req.body.data(), int(req.body.size())));
-        if (response.isEmpty()) {
-            res.status = 400;
-            res.set_content("not a CMP message\n", "text/plain");
-            return;
-        }
-        res.set_header("Connection", "close");
-        res.set_content(std::string(response.constData(), std::size_t(response.size())), "application/pkixcmp");
-    });
+    server.Post(
+        "/.well-known/cmp", [&service](const httplib::Request &req, httplib::Response &res) {
+            if (req.get_header_value("Content-Type") != "application/pkixcmp") {
+                res.status = 415;
+                res.set_content("expected Content-Type: application/pkixcmp\n", "text/plain");
+                return;
+            }
+            const QByteArray response =
+                service.handle(QByteArray(req.body.data(), int(req.body.size())));
+            if (response.isEmpty()) {
+                res.status = 400;
+                res.set_content("not a CMP message\n", "text/plain");
+                return;
+            }
+            res.set_header("Connection", "close");
+            res.set_content(std::string(response.constData(), std::size_t(response.size())),
+                            "application/pkixcmp");
+        });
 }
 
 int serve(const RaConfig &config)
@@ -114,26 +118,35 @@ int serve(const RaConfig &config)
     httplib::Server http;
     configure(http, service, config);
     const std::string host = config.listen.toStdString();
-    const int port = config.httpPort == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, config.httpPort) ? config.httpPort : -1);
+    const int port = config.httpPort == 0
+                         ? http.bind_to_any_port(host)
+                         : (http.bind_to_port(host, config.httpPort) ? config.httpPort : -1);
     if (port < 0)
-        return fail(QStringLiteral("cannot listen on %1:%2").arg(config.listen).arg(config.httpPort));
+        return fail(
+            QStringLiteral("cannot listen on %1:%2").arg(config.listen).arg(config.httpPort));
     widenListenBacklog(port);
     g_http = &http;
 
     std::unique_ptr<httplib::SSLServer> https;
     std::thread httpsThread;
     if (config.httpsPort != 0) {
-        https = std::make_unique<httplib::SSLServer>(config.tlsCert.toUtf8().constData(), config.tlsKey.toUtf8().constData());
+        https = std::make_unique<httplib::SSLServer>(config.tlsCert.toUtf8().constData(),
+                                                     config.tlsKey.toUtf8().constData());
         if (!https->is_valid())
             return fail(QStringLiteral("cannot load the TLS certificate %1").arg(config.tlsCert));
         configure(*https, service, config);
-        const int tlsPort = config.httpsPort < 0 ? https->bind_to_any_port(host)
-                                                 : (https->bind_to_port(host, config.httpsPort) ? config.httpsPort : -1);
+        const int tlsPort =
+            config.httpsPort < 0
+                ? https->bind_to_any_port(host)
+                : (https->bind_to_port(host, config.httpsPort) ? config.httpsPort : -1);
         if (tlsPort < 0)
-            return fail(QStringLiteral("cannot listen on %1:%2 (HTTPS)").arg(config.listen).arg(config.httpsPort));
+            return fail(QStringLiteral("cannot listen on %1:%2 (HTTPS)")
+                            .arg(config.listen)
+                            .arg(config.httpsPort));
         widenListenBacklog(tlsPort);
         g_https = https.get();
-        std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(), tlsPort);
+        std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(),
+                    tlsPort);
         httpsThread = std::thread([&https] { https->listen_after_bind(); });
     }
 
@@ -145,7 +158,8 @@ int serve(const RaConfig &config)
             store.value()->approveDue(QDateTime::currentDateTimeUtc());
         }
     });
-    std::printf("keykiosk-ra: listening on http://%s:%d/.well-known/cmp (approval %s)\n", host.c_str(), port,
+    std::printf("keykiosk-ra: listening on http://%s:%d/.well-known/cmp (approval %s)\n",
+                host.c_str(), port,
                 config.policy.approval == ApprovalMode::Auto ? "auto" : "manual");
     std::fflush(stdout);
     http.listen_after_bind();
@@ -166,16 +180,19 @@ int listRequests(Store &store, const QString &statusFilter)
     if (!statusFilter.isEmpty()) {
         status = statusFromName(statusFilter);
         if (!status)
-            return fail(QStringLiteral("unknown status %1 (pending, approved, issued, confirmed, rejected, rejected-by-client)").arg(statusFilter));
+            return fail(QStringLiteral("unknown status %1 (pending, approved, issued, confirmed, "
+                                       "rejected, rejected-by-client)")
+                            .arg(statusFilter));
     }
     auto records = store.list(status);
     if (!records)
         return fail(records.error().detail);
-    std::printf("%-6s %-9s %-19s %-16s %-18s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)", "UID", "STATUS", "ABONENT", "REASON / CERTIFICATE");
+    std::printf("%-6s %-9s %-19s %-16s %-18s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)", "UID",
+                "STATUS", "ABONENT", "REASON / CERTIFICATE");
     for (const RequestRecord &r : records.value()) {
         std::printf("%-6lld %-9s %-19s %-16s %-18s %-40s %s\n", r.id, qPrintable(r.number),
-                    qPrintable(r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))), qPrintable(r.uid),
-                    qPrintable(statusName(r.status)), qPrintable(r.abonent),
+                    qPrintable(r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+                    qPrintable(r.uid), qPrintable(statusName(r.status)), qPrintable(r.abonent),
                     qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
     }
     return 0;
@@ -190,11 +207,18 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("KeyKiosk registration authority (CMP)"));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("init-demo | serve | requests | approve | reject | revoke"));
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"), QStringLiteral("file"));
-    const QCommandLineOption statusOption(QStringLiteral("status"), QStringLiteral("filter by status"), QStringLiteral("status"));
-    const QCommandLineOption reasonOption(QStringLiteral("reason"), QStringLiteral("reason text"), QStringLiteral("text"));
-    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("HTTP port for init-demo"), QStringLiteral("port"), QStringLiteral("8080"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("init-demo | serve | requests | approve | reject | revoke"));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"),
+                                          QStringLiteral("file"));
+    const QCommandLineOption statusOption(
+        QStringLiteral("status"), QStringLiteral("filter by status"), QStringLiteral("status"));
+    const QCommandLineOption reasonOption(QStringLiteral("reason"), QStringLiteral("reason text"),
+                                          QStringLiteral("text"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("HTTP port for init-demo"),
+                                        QStringLiteral("port"), QStringLiteral("8080"));
     parser.addOptions({configOption, statusOption, reasonOption, portOption});
     parser.process(app);
     const QStringList args = parser.positionalArguments();
@@ -207,7 +231,9 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("init-demo needs a directory"));
         if (Error e = initDemo(args[1], parser.value(portOption).toInt()))
             return fail(e.detail);
-        std::printf("demo RA in %s: ca.cert.pem (bank CA), ra.cert.pem (pin it on kiosks), ra.conf\n", qPrintable(args[1]));
+        std::printf(
+            "demo RA in %s: ca.cert.pem (bank CA), ra.cert.pem (pin it on kiosks), ra.conf\n",
+            qPrintable(args[1]));
         return 0;
     }
 
@@ -229,10 +255,13 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("%1 needs a request ID").arg(command));
         if (command == QLatin1String("reject") && parser.value(reasonOption).trimmed().isEmpty())
             return fail(QStringLiteral("reject needs --reason: the client is shown it"));
-        Error e = command == QLatin1String("approve") ? store.value()->approve(id) : store.value()->reject(id, parser.value(reasonOption));
+        Error e = command == QLatin1String("approve")
+                      ? store.value()->approve(id)
+                      : store.value()->reject(id, parser.value(reasonOption));
         if (e)
             return fail(e.detail);
-        std::printf("request %lld %s\n", id, command == QLatin1String("approve") ? "approved" : "rejected");
+        std::printf("request %lld %s\n", id,
+                    command == QLatin1String("approve") ? "approved" : "rejected");
         return 0;
     }
     if (command == QLatin1String("revoke")) {

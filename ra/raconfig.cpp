@@ -41,7 +41,8 @@ Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
 {
     BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "w"));
     const bool ok = bio && (cert ? PEM_write_bio_X509(bio.get(), cert)
-                                 : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr));
+                                 : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0,
+                                                            nullptr, nullptr));
     if (!ok)
         return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(path));
     if (!cert)
@@ -49,8 +50,8 @@ Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
     return {};
 }
 
-X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issuerKey, bool ca, const char *keyUsage,
-                 const char *san = nullptr)
+X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issuerKey, bool ca,
+                 const char *keyUsage, const char *san = nullptr)
 {
     X509Ptr cert(X509_new());
     X509_set_version(cert.get(), 2);
@@ -58,17 +59,24 @@ X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issue
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * (ca ? 3650 : 730));
     X509_NAME *name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>("RU"), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>("АО КБ «Демо-Банк»"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>("RU"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>("АО КБ «Демо-Банк»"), -1, -1,
+                               0);
     const QByteArray cnUtf8 = cn.toUtf8();
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(cnUtf8.constData()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(cnUtf8.constData()), -1, -1,
+                               0);
     X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
     X509_set_pubkey(cert.get(), key);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer ? issuer : cert.get(), cert.get(), nullptr, nullptr, 0);
     std::vector<std::pair<int, const char *>> extensions = {
-        {NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE"}, {NID_key_usage, keyUsage}, {NID_subject_key_identifier, "hash"}};
+        {NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE"},
+        {NID_key_usage, keyUsage},
+        {NID_subject_key_identifier, "hash"}};
     if (san)
         extensions.push_back({NID_subject_alt_name, san});
     for (const auto &[nid, value] : extensions) {
@@ -104,19 +112,35 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.caKeyPinFile = resolve(base, ini.value(QStringLiteral("ca/key_pin_file")).toString());
     c.raCert = resolve(base, ini.value(QStringLiteral("ra/cert")).toString());
     c.raKey = resolve(base, ini.value(QStringLiteral("ra/key")).toString());
-    c.database = resolve(base, ini.value(QStringLiteral("store/path"), QStringLiteral("ra.db")).toString());
-    const QString approval = ini.value(QStringLiteral("policy/approval"), QStringLiteral("auto")).toString();
+    c.database =
+        resolve(base, ini.value(QStringLiteral("store/path"), QStringLiteral("ra.db")).toString());
+    const QString approval =
+        ini.value(QStringLiteral("policy/approval"), QStringLiteral("auto")).toString();
     if (approval != QLatin1String("auto") && approval != QLatin1String("manual"))
-        return Error(ErrorCode::Internal, QStringLiteral("policy/approval must be auto or manual, not %1").arg(approval));
-    c.policy.approval = approval == QLatin1String("manual") ? ApprovalMode::Manual : ApprovalMode::Auto;
-    c.policy.autoDelaySeconds = ini.value(QStringLiteral("policy/auto_delay_seconds"), c.policy.autoDelaySeconds).toInt();
-    c.policy.allowUnscheduled = ini.value(QStringLiteral("policy/allow_unscheduled"), c.policy.allowUnscheduled).toBool();
-    c.policy.renewalWindowDays = ini.value(QStringLiteral("policy/renewal_window_days"), c.policy.renewalWindowDays).toInt();
-    c.policy.validityDays = ini.value(QStringLiteral("policy/validity_days"), c.policy.validityDays).toInt();
-    c.policy.checkAfterSeconds = ini.value(QStringLiteral("policy/check_after_seconds"), c.policy.checkAfterSeconds).toInt();
-    c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"), c.policy.transactionIdleSeconds).toInt();
-    if (c.caCert.isEmpty() || c.raCert.isEmpty() || c.raKey.isEmpty() || (c.caKey.isEmpty() && c.caKeyModule.isEmpty()))
-        return Error(ErrorCode::Internal, QStringLiteral("ca/cert, ca/key (or ca/key_pkcs11_module), ra/cert and ra/key are required"));
+        return Error(
+            ErrorCode::Internal,
+            QStringLiteral("policy/approval must be auto or manual, not %1").arg(approval));
+    c.policy.approval =
+        approval == QLatin1String("manual") ? ApprovalMode::Manual : ApprovalMode::Auto;
+    c.policy.autoDelaySeconds =
+        ini.value(QStringLiteral("policy/auto_delay_seconds"), c.policy.autoDelaySeconds).toInt();
+    c.policy.allowUnscheduled =
+        ini.value(QStringLiteral("policy/allow_unscheduled"), c.policy.allowUnscheduled).toBool();
+    c.policy.renewalWindowDays =
+        ini.value(QStringLiteral("policy/renewal_window_days"), c.policy.renewalWindowDays).toInt();
+    c.policy.validityDays =
+        ini.value(QStringLiteral("policy/validity_days"), c.policy.validityDays).toInt();
+    c.policy.checkAfterSeconds =
+        ini.value(QStringLiteral("policy/check_after_seconds"), c.policy.checkAfterSeconds).toInt();
+    c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"),
+                                                c.policy.transactionIdleSeconds)
+                                          .toInt();
+    if (c.caCert.isEmpty() || c.raCert.isEmpty() || c.raKey.isEmpty() ||
+        (c.caKey.isEmpty() && c.caKeyModule.isEmpty()))
+        return Error(
+            ErrorCode::Internal,
+            QStringLiteral(
+                "ca/cert, ca/key (or ca/key_pkcs11_module), ra/cert and ra/key are required"));
     return c;
 }
 
@@ -143,15 +167,19 @@ Expected<RaIdentity> loadIdentity(const RaConfig &config)
     if (!config.caKeyModule.isEmpty()) {
         QFile pinFile(config.caKeyPinFile);
         if (!pinFile.open(QIODevice::ReadOnly))
-            return Error(ErrorCode::Internal, QStringLiteral("cannot read the HSM PIN file %1").arg(config.caKeyPinFile));
+            return Error(
+                ErrorCode::Internal,
+                QStringLiteral("cannot read the HSM PIN file %1").arg(config.caKeyPinFile));
         QByteArray pinText = pinFile.readAll().trimmed();
-        SecureBuffer pin = SecureBuffer::fromText(std::string_view(pinText.constData(), std::size_t(pinText.size())));
+        SecureBuffer pin = SecureBuffer::fromText(
+            std::string_view(pinText.constData(), std::size_t(pinText.size())));
         pinText.fill('\0');
         auto store = TokenKeyStore::open(config.caKeyModule);
         if (!store)
             return store.error();
         g_hsm = store.takeValue();
-        auto key = g_hsm->privateKey(config.caKeyTokenSerial, QByteArray::fromHex(config.caKeyIdHex.toLatin1()), pin);
+        auto key = g_hsm->privateKey(config.caKeyTokenSerial,
+                                     QByteArray::fromHex(config.caKeyIdHex.toLatin1()), pin);
         if (!key)
             return key.error();
         id.caKey = key.takeValue();
@@ -171,32 +199,43 @@ Error initDemo(const QString &dir, int httpPort)
     QDir().mkpath(dir);
     const QString base = QDir(dir).absolutePath();
     EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256"));
-    X509Ptr caCert = makeCert(caKey.get(), QStringLiteral("Demo Bank CA"), nullptr, nullptr, true, "critical,keyCertSign,cRLSign");
-    X509Ptr raCert = makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(), caKey.get(), false, "critical,digitalSignature");
-    X509Ptr tlsCert = makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(), false,
-                               "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1");
-    for (const auto &[name, cert, key] : {std::tuple{"ca", caCert.get(), caKey.get()}, std::tuple{"ra", raCert.get(), raKey.get()},
-                                          std::tuple{"tls", tlsCert.get(), tlsKey.get()}}) {
-        if (Error e = writePem(QDir(base).filePath(QStringLiteral("%1.cert.pem").arg(QLatin1String(name))), cert, nullptr))
+    X509Ptr caCert = makeCert(caKey.get(), QStringLiteral("Demo Bank CA"), nullptr, nullptr, true,
+                              "critical,keyCertSign,cRLSign");
+    X509Ptr raCert = makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(),
+                              caKey.get(), false, "critical,digitalSignature");
+    X509Ptr tlsCert = makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(),
+                               false, "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1");
+    for (const auto &[name, cert, key] :
+         {std::tuple{"ca", caCert.get(), caKey.get()}, std::tuple{"ra", raCert.get(), raKey.get()},
+          std::tuple{"tls", tlsCert.get(), tlsKey.get()}}) {
+        if (Error e = writePem(
+                QDir(base).filePath(QStringLiteral("%1.cert.pem").arg(QLatin1String(name))), cert,
+                nullptr))
             return e;
-        if (Error e = writePem(QDir(base).filePath(QStringLiteral("%1.key.pem").arg(QLatin1String(name))), nullptr, key))
+        if (Error e =
+                writePem(QDir(base).filePath(QStringLiteral("%1.key.pem").arg(QLatin1String(name))),
+                         nullptr, key))
             return e;
     }
     QFile conf(QDir(base).filePath(QStringLiteral("ra.conf")));
     if (!conf.open(QIODevice::WriteOnly))
         return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(conf.fileName()));
-    conf.write(QStringLiteral("; keykiosk-ra demo configuration (paths relative to this file)\n"
-                              "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert.pem\ntls_key=tls.key.pem\n"
-                              "max_body_bytes=65536\nthreads=16\n\n"
-                              "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
-                              "; key_pkcs11_module=/usr/lib/softhsm/libsofthsm2.so\n; key_token_serial=...\n; key_id=01\n"
-                              "; key_pin_file=hsm.pin\n\n"
-                              "[ra]\ncert=ra.cert.pem\nkey=ra.key.pem\n\n"
-                              "[store]\npath=ra.db\n\n"
-                              "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled=true\nrenewal_window_days=30\n"
-                              "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n")
-                   .arg(httpPort)
-                   .toUtf8());
+    conf.write(
+        QStringLiteral("; keykiosk-ra demo configuration (paths relative to this file)\n"
+                       "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert."
+                       "pem\ntls_key=tls.key.pem\n"
+                       "max_body_bytes=65536\nthreads=16\n\n"
+                       "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
+                       "; key_pkcs11_module=/usr/lib/softhsm/libsofthsm2.so\n; "
+                       "key_token_serial=...\n; key_id=01\n"
+                       "; key_pin_file=hsm.pin\n\n"
+                       "[ra]\ncert=ra.cert.pem\nkey=ra.key.pem\n\n"
+                       "[store]\npath=ra.db\n\n"
+                       "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled="
+                       "true\nrenewal_window_days=30\n"
+                       "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n")
+            .arg(httpPort)
+            .toUtf8());
     return {};
 }
 

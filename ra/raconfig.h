@@ -15,7 +15,7 @@ struct RaConfig
     QString tlsCert, tlsKey;
     int maxBodyBytes = 64 * 1024;
     int threads = 16;
-    QString caCert, caKey;              // PEM files, or:
+    QString caCert, caKey;                                           // PEM files, or:
     QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
     QString raCert, raKey;
     QString database;

@@ -38,7 +38,8 @@ QByteArray toDer(const OSSL_CMP_MSG *msg)
 {
     unsigned char *der = nullptr;
     const int length = i2d_OSSL_CMP_MSG(msg, &der);
-    QByteArray out = length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
+    QByteArray out =
+        length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
     OPENSSL_free(der);
     return out;
 }
@@ -47,14 +48,16 @@ QByteArray certDer(const X509 *cert)
 {
     unsigned char *der = nullptr;
     const int length = i2d_X509(cert, &der);
-    QByteArray out = length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
+    QByteArray out =
+        length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
     OPENSSL_free(der);
     return out;
 }
 
 QString serialHex(const X509 *cert)
 {
-    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> bn(
+        ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
     char *hex = BN_bn2hex(bn.get());
     QString s = QString::fromLatin1(hex);
     OPENSSL_free(hex);
@@ -67,8 +70,10 @@ QString nameEntry(const X509_NAME *name, int nid)
     if (i < 0)
         return {};
     unsigned char *utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-    QString s = length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
+    const int length =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    QString s =
+        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
     OPENSSL_free(utf8);
     return s;
 }
@@ -103,7 +108,8 @@ bool readElement(const unsigned char *&p, const unsigned char *limit, Element &e
 OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    return OSSL_CMP_STATUSINFO_new(pkiStatus, failBit >= 0 ? 1 << failBit : 0, utf8.isEmpty() ? nullptr : utf8.constData());
+    return OSSL_CMP_STATUSINFO_new(pkiStatus, failBit >= 0 ? 1 << failBit : 0,
+                                   utf8.isEmpty() ? nullptr : utf8.constData());
 }
 
 OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
@@ -135,7 +141,8 @@ QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
                     unsigned char *h = header;
                     ASN1_put_object(&h, 1, int(field.length), V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
                     spki = QByteArray(reinterpret_cast<const char *>(header), int(h - header)) +
-                           QByteArray(reinterpret_cast<const char *>(field.content), int(field.length));
+                           QByteArray(reinterpret_cast<const char *>(field.content),
+                                      int(field.length));
                     break;
                 }
             }
@@ -167,7 +174,8 @@ QVector<QByteArray> extraCertsDer(const QByteArray &messageDer)
         q = sequence.content;
         Element cert;
         while (q < sequence.end() && readElement(q, sequence.end(), cert))
-            certs << QByteArray(reinterpret_cast<const char *>(cert.start), int(cert.end() - cert.start));
+            certs << QByteArray(reinterpret_cast<const char *>(cert.start),
+                                int(cert.end() - cert.start));
     }
     return certs;
 }
@@ -189,8 +197,9 @@ struct RaService::Transaction
 
 namespace {
 
-OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int, const OSSL_CRMF_MSG *crm,
-                              const X509_REQ *, X509 **certOut, STACK_OF(X509) **chainOut, STACK_OF(X509) **caPubs)
+OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int,
+                              const OSSL_CRMF_MSG *crm, const X509_REQ *, X509 **certOut,
+                              STACK_OF(X509) * *chainOut, STACK_OF(X509) * *caPubs)
 {
     auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
     *chainOut = nullptr;
@@ -198,7 +207,8 @@ OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, in
     return t->certRequest(req, crm, certOut);
 }
 
-int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **certReq, int64_t *checkAfter)
+int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **certReq,
+              int64_t *checkAfter)
 {
     auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
     *certReq = nullptr;
@@ -206,7 +216,8 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
     if (t->requestId == 0 || t->originalRequest.isEmpty())
         return 0;
     Store *store = t->service->store();
-    if (t->service->policy().approval == ApprovalMode::Auto && t->service->policy().autoDelaySeconds > 0)
+    if (t->service->policy().approval == ApprovalMode::Auto &&
+        t->service->policy().autoDelaySeconds > 0)
         store->approveDue(QDateTime::currentDateTimeUtc());
     auto record = store->findById(t->requestId);
     if (!record || !record.value())
@@ -232,20 +243,29 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
     const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
     X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
     // certHash uses the hash of the certificate's own signature algorithm (RFC 4210 5.3.18).
-    std::unique_ptr<ASN1_OCTET_STRING, OpenSslDeleter<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>> expected(
-        cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
+    std::unique_ptr<ASN1_OCTET_STRING, OpenSslDeleter<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>>
+        expected(cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
     if (!expected || !certHash || ASN1_OCTET_STRING_cmp(expected.get(), certHash) != 0) {
-        qCWarning(lcRa) << "certConf hash does not match the certificate of request" << t->requestId;
+        qCWarning(lcRa) << "certConf hash does not match the certificate of request"
+                        << t->requestId;
         return 0;
     }
     char text[256] = {};
     const bool accepted = !si || OSSL_CMP_snprint_PKIStatusInfo(si, text, sizeof text) == nullptr ||
                           QByteArray(text).startsWith("PKIStatus: accepted");
-    qCInfo(lcRa) << "request" << record.value()->number << (accepted ? "confirmed by the client" : "refused by the client:") << (accepted ? "" : text);
-    return t->service->store()->markConfirmed(t->requestId, accepted, accepted ? QString() : QString::fromUtf8(text)).isError() ? 0 : 1;
+    qCInfo(lcRa) << "request" << record.value()->number
+                 << (accepted ? "confirmed by the client" : "refused by the client:")
+                 << (accepted ? "" : text);
+    return t->service->store()
+                   ->markConfirmed(t->requestId, accepted,
+                                   accepted ? QString() : QString::fromUtf8(text))
+                   .isError()
+               ? 0
+               : 1;
 }
 
-void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *, const OSSL_CMP_PKIFREETEXT *)
+void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
+             const ASN1_INTEGER *, const OSSL_CMP_PKIFREETEXT *)
 {
     char text[256] = {};
     if (si)
@@ -255,7 +275,8 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 
 } // namespace
 
-OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut)
+OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
+                                                    const OSSL_CRMF_MSG *crm, X509 **certOut)
 {
     *certOut = nullptr;
     const RaPolicy &policy = service->policy();
@@ -264,39 +285,49 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     const int body = OSSL_CMP_MSG_get_bodytype(req);
     if (body != kBodyKur)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("Первичная генерация ключей проводится в отделении банка (only key update is accepted here)"));
+                         QStringLiteral("Первичная генерация ключей проводится в отделении банка "
+                                        "(only key update is accepted here)"));
     if (!crm)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, QStringLiteral("no certificate request"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("no certificate request"));
 
     // 1. The old certificate named in the request must be the one that protected it.
     const OSSL_CRMF_CERTID *oldId = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crm);
     if (!oldId)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("kur without oldCertID"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("kur without oldCertID"));
     const QByteArray der = toDer(req);
     X509Ptr oldCert;
     for (const QByteArray &candidate : extraCertsDer(der)) {
         const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
         X509Ptr cert(d2i_X509(nullptr, &p, candidate.size()));
-        if (cert && X509_NAME_cmp(X509_get_issuer_name(cert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) == 0 &&
-            ASN1_INTEGER_cmp(X509_get0_serialNumber(cert.get()), OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0) {
+        if (cert &&
+            X509_NAME_cmp(X509_get_issuer_name(cert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) ==
+                0 &&
+            ASN1_INTEGER_cmp(X509_get0_serialNumber(cert.get()),
+                             OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0) {
             oldCert = std::move(cert);
             break;
         }
     }
     if (!oldCert)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("the certificate named in oldCertID was not sent"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("the certificate named in oldCertID was not sent"));
     {
         std::unique_ptr<OSSL_CMP_CTX, CmpCtxDeleter> scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
         OSSL_CMP_CTX_set1_srvCert(scratch.get(), oldCert.get());
         if (OSSL_CMP_validate_msg(scratch.get(), req) != 1) {
             ERR_clear_error();
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-                             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
+            return rejection(
+                OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                QStringLiteral(
+                    "the request is not protected by the certificate named in oldCertID"));
         }
     }
     if (X509_verify(oldCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
         ERR_clear_error();
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId, QStringLiteral("the current certificate was not issued by this bank"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("the current certificate was not issued by this bank"));
     }
 
     const QString oldSerial = serialHex(oldCert.get());
@@ -304,7 +335,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     // 3. The request, once per new public key.
     const QByteArray spki = templatePublicKeySpki(crm);
     if (spki.isEmpty())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate, QStringLiteral("no public key in the certificate template"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                         QStringLiteral("no public key in the certificate template"));
     RequestRecord draft;
     draft.kind = QStringLiteral("kur");
     const X509_NAME *subject = X509_get_subject_name(oldCert.get());
@@ -327,24 +359,30 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     // expired while the client was away; the policy applies to new requests.
     auto existing = store->findByKeyHash(draft.newKeyHash);
     if (!existing)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
     const bool decided = existing.value() && existing.value()->status != RequestStatus::Pending &&
                          existing.value()->status != RequestStatus::Rejected;
     auto revoked = store->isRevoked(oldSerial); // a revocation stops even a decided request
     if (!revoked)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
     if (revoked.value())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked, QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
+                         QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
     if (!decided) {
         if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
             return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
-                             QStringLiteral("Срок действия ключа истёк: для изготовления нового комплекта обратитесь в отделение банка "
+                             QStringLiteral("Срок действия ключа истёк: для изготовления нового "
+                                            "комплекта обратитесь в отделение банка "
                                             "(certificate expired: renew at a branch)"));
         int days = 0, seconds = 0;
         ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(oldCert.get()));
         if (!policy.allowUnscheduled && days > policy.renewalWindowDays)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
-                             QStringLiteral("Плановая регенерация ещё не требуется (renewal window not open yet)"));
+            return rejection(
+                OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                QStringLiteral(
+                    "Плановая регенерация ещё не требуется (renewal window not open yet)"));
     }
     if (policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds <= 0) {
         draft.status = RequestStatus::Approved;
@@ -355,21 +393,28 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
     }
     auto created = store->createOrGet(draft);
     if (!created)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
-    if (created->status == RequestStatus::Pending && policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds > 0)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    if (created->status == RequestStatus::Pending && policy.approval == ApprovalMode::Auto &&
+        policy.autoDelaySeconds > 0)
         store->approveDue(now);
-    auto current = created->status == RequestStatus::Pending ? store->findById(created->id)
-                                                             : Expected<std::optional<RequestRecord>>(std::optional<RequestRecord>(created.value()));
+    auto current =
+        created->status == RequestStatus::Pending
+            ? store->findById(created->id)
+            : Expected<std::optional<RequestRecord>>(std::optional<RequestRecord>(created.value()));
     if (!current || !current.value())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, QStringLiteral("registration database unavailable"));
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
     RequestRecord record = *current.value();
     requestId = record.id;
     originalRequest = der;
 
     switch (record.status) {
     case RequestStatus::Pending:
-        qCInfo(lcRa) << "request" << record.number << "for" << record.abonent << "is waiting for approval";
-        return status(OSSL_CMP_PKISTATUS_waiting, -1, QStringLiteral("Запрос %1 принят банком").arg(record.number));
+        qCInfo(lcRa) << "request" << record.number << "for" << record.abonent
+                     << "is waiting for approval";
+        return status(OSSL_CMP_PKISTATUS_waiting, -1,
+                      QStringLiteral("Запрос %1 принят банком").arg(record.number));
     case RequestStatus::Rejected:
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, record.reason);
     case RequestStatus::Approved: {
@@ -385,7 +430,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req, con
             record = *again.value();
             break;
         }
-        qCInfo(lcRa) << "issued certificate" << serialHex(cert.get()) << "for request" << record.number;
+        qCInfo(lcRa) << "issued certificate" << serialHex(cert.get()) << "for request"
+                     << record.number;
         *certOut = cert.release();
         return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
     }
@@ -407,14 +453,16 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
     const auto *k = reinterpret_cast<const unsigned char *>(request.newKeySpki.constData());
     EvpPkeyPtr key(d2i_PUBKEY(nullptr, &k, request.newKeySpki.size()));
     const auto *s = reinterpret_cast<const unsigned char *>(request.subjectDer.constData());
-    std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME, X509_NAME_free>> subject(d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
+    std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME, X509_NAME_free>> subject(
+        d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
     X509Ptr cert(X509_new());
     std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> serial(BN_new());
     BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
     if (!key || !subject || !cert || !X509_set_version(cert.get(), 2) ||
         !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
         !X509_set_issuer_name(cert.get(), X509_get_subject_name(identity.caCert.get())) ||
-        !X509_set_subject_name(cert.get(), subject.get()) || !X509_set_pubkey(cert.get(), key.get()) ||
+        !X509_set_subject_name(cert.get(), subject.get()) ||
+        !X509_set_pubkey(cert.get(), key.get()) ||
         !X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) ||
         !X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * service->policy().validityDays)) {
         *error = QStringLiteral("cannot build the certificate");
@@ -423,10 +471,11 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, identity.caCert.get(), cert.get(), nullptr, nullptr, 0);
-    const std::pair<int, const char *> extensions[] = {{NID_basic_constraints, "critical,CA:FALSE"},
-                                                       {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
-                                                       {NID_subject_key_identifier, "hash"},
-                                                       {NID_authority_key_identifier, "keyid:always"}};
+    const std::pair<int, const char *> extensions[] = {
+        {NID_basic_constraints, "critical,CA:FALSE"},
+        {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
+        {NID_subject_key_identifier, "hash"},
+        {NID_authority_key_identifier, "keyid:always"}};
     for (const auto &[nid, value] : extensions) {
         std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION, X509_EXTENSION_free>> ext(
             X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
@@ -460,7 +509,8 @@ int RaService::openTransactions() const
 
 void RaService::expireIdleTransactions()
 {
-    const auto limit = std::chrono::steady_clock::now() - std::chrono::seconds(m_policy.transactionIdleSeconds);
+    const auto limit =
+        std::chrono::steady_clock::now() - std::chrono::seconds(m_policy.transactionIdleSeconds);
     std::lock_guard<std::mutex> lock(m_mapMutex);
     for (auto it = m_transactions.begin(); it != m_transactions.end();) {
         if (it->second->lastUsed < limit)
@@ -476,16 +526,19 @@ bool RaService::seenBefore(const QByteArray &messageHash)
     std::lock_guard<std::mutex> lock(m_replayMutex);
     if (m_recentMessages.size() > 200000 || (m_recentMessages.size() % 4096) == 0) {
         for (auto it = m_recentMessages.begin(); it != m_recentMessages.end();)
-            it = now - it->second > std::chrono::hours(24) ? m_recentMessages.erase(it) : std::next(it);
+            it = now - it->second > std::chrono::hours(24) ? m_recentMessages.erase(it)
+                                                           : std::next(it);
     }
     return !m_recentMessages.emplace(messageHash, now).second;
 }
 
-std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id, int bodyType)
+std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id,
+                                                                  int bodyType)
 {
     std::lock_guard<std::mutex> lock(m_mapMutex);
     auto it = m_transactions.find(id);
-    const bool opensTransaction = bodyType == kBodyIr || bodyType == kBodyCr || bodyType == kBodyKur || bodyType == kBodyP10cr;
+    const bool opensTransaction = bodyType == kBodyIr || bodyType == kBodyCr ||
+                                  bodyType == kBodyKur || bodyType == kBodyP10cr;
     if (it != m_transactions.end())
         return it->second;
 
@@ -498,9 +551,11 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     // Time is checked by the policy, so that an expired client gets a reason, not a bare
     // "signature validation failed".
     X509_VERIFY_PARAM_set_flags(X509_STORE_get0_param(trusted), X509_V_FLAG_NO_CHECK_TIME);
-    if (!OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get()) || !OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get()) ||
+    if (!OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get()) ||
+        !OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get()) ||
         !OSSL_CMP_CTX_set0_trustedStore(cmp, trusted) ||
-        !OSSL_CMP_SRV_CTX_init(t->srv.get(), t.get(), onCertRequest, nullptr, nullptr, onError, onCertConf, onPollReq)) {
+        !OSSL_CMP_SRV_CTX_init(t->srv.get(), t.get(), onCertRequest, nullptr, nullptr, onError,
+                               onCertConf, onPollReq)) {
         X509_STORE_free(trusted);
         return nullptr;
     }
@@ -519,32 +574,38 @@ QByteArray RaService::handle(const QByteArray &requestDer)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(requestDer.constData());
     CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
-    if (!req || p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
+    if (!req ||
+        p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
         ERR_clear_error();
         qCDebug(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
         return {};
     }
     const OSSL_CMP_PKIHEADER *header = OSSL_CMP_MSG_get0_header(req.get());
     const ASN1_OCTET_STRING *tid = header ? OSSL_CMP_HDR_get0_transactionID(header) : nullptr;
-    const QByteArray id = tid ? QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(tid)), ASN1_STRING_length(tid))
-                              : QByteArray();
+    const QByteArray id =
+        tid ? QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(tid)),
+                         ASN1_STRING_length(tid))
+            : QByteArray();
     const int bodyType = OSSL_CMP_MSG_get_bodytype(req.get());
 
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
     if (!t)
         return {};
-    const bool replayed = seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
+    const bool replayed =
+        seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
     std::lock_guard<std::mutex> lock(t->lock);
     t->lastUsed = std::chrono::steady_clock::now();
     CmpMsgPtr response;
     if (replayed) {
         qCWarning(lcRa) << "replayed message refused, transaction" << id.toHex();
         // A fresh context answers with an error bound to nothing of the original exchange.
-        std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+        std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> scratch(
+            OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
         OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
         OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
         OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());
-        OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+        OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                              nullptr);
         OSSL_CMP_SRV_CTX_set_accept_unprotected(scratch.get(), 1);
         // The scratch context has no callbacks, so the library answers with an error message.
         response.reset(OSSL_CMP_SRV_process_request(scratch.get(), req.get()));

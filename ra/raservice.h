@@ -18,7 +18,11 @@
 
 namespace kk::ra {
 
-enum class ApprovalMode { Auto, Manual };
+enum class ApprovalMode
+{
+    Auto,
+    Manual
+};
 
 struct RaPolicy
 {
@@ -33,9 +37,9 @@ struct RaPolicy
 
 struct RaIdentity
 {
-    X509Ptr caCert;    // the bank CA: client certificates chain to it, new ones are issued by it
-    EvpPkeyPtr caKey;  // from a PEM file or an HSM (EVP_PKEY through libp11)
-    X509Ptr raCert;    // protects the RA's answers; kiosks pin it
+    X509Ptr caCert;   // the bank CA: client certificates chain to it, new ones are issued by it
+    EvpPkeyPtr caKey; // from a PEM file or an HSM (EVP_PKEY through libp11)
+    X509Ptr raCert;   // protects the RA's answers; kiosks pin it
     EvpPkeyPtr raKey;
 };
 

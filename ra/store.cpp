@@ -16,13 +16,16 @@ struct StatementFinalizer
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-const char *const kStatusNames[] = {"pending", "approved", "issued", "confirmed", "rejected", "rejected-by-client"};
+const char *const kStatusNames[] = {"pending",   "approved", "issued",
+                                    "confirmed", "rejected", "rejected-by-client"};
 
 Error sqlError(sqlite3 *db, const char *what)
 {
     // A full disk or a locked file ends up here: the caller answers with a CMP error, and
     // nothing half-written stays behind (every change is one transaction).
-    return Error(ErrorCode::Internal, QStringLiteral("sqlite %1: %2").arg(QLatin1String(what), QString::fromUtf8(sqlite3_errmsg(db))));
+    return Error(ErrorCode::Internal,
+                 QStringLiteral("sqlite %1: %2")
+                     .arg(QLatin1String(what), QString::fromUtf8(sqlite3_errmsg(db))));
 }
 
 class Query
@@ -55,11 +58,13 @@ public:
     qint64 int64(int c) const { return sqlite3_column_int64(m_stmt.get(), c); }
     QString text(int c) const
     {
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(m_stmt.get(), c)));
+        return QString::fromUtf8(
+            reinterpret_cast<const char *>(sqlite3_column_text(m_stmt.get(), c)));
     }
     QByteArray blob(int c) const
     {
-        return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt.get(), c)), sqlite3_column_bytes(m_stmt.get(), c));
+        return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt.get(), c)),
+                          sqlite3_column_bytes(m_stmt.get(), c));
     }
     Error error(const char *what) const { return sqlError(m_db, what); }
 
@@ -69,11 +74,18 @@ private:
     int m_rc;
 };
 
-qint64 toEpoch(const QDateTime &t) { return t.isValid() ? t.toSecsSinceEpoch() : 0; }
-QDateTime fromEpoch(qint64 s) { return s ? QDateTime::fromSecsSinceEpoch(s, Qt::UTC) : QDateTime(); }
+qint64 toEpoch(const QDateTime &t)
+{
+    return t.isValid() ? t.toSecsSinceEpoch() : 0;
+}
+QDateTime fromEpoch(qint64 s)
+{
+    return s ? QDateTime::fromSecsSinceEpoch(s, Qt::UTC) : QDateTime();
+}
 
-const char kSelect[] = "SELECT id, number, created, updated, kind, uid, abonent, old_cert_serial, new_key_hash, "
-                       "new_key_spki, subject, status, reason, approve_after, cert, cert_serial FROM requests ";
+const char kSelect[] =
+    "SELECT id, number, created, updated, kind, uid, abonent, old_cert_serial, new_key_hash, "
+    "new_key_spki, subject, status, reason, approve_after, cert, cert_serial FROM requests ";
 
 RequestRecord readRecord(const Query &q)
 {
@@ -99,7 +111,10 @@ RequestRecord readRecord(const Query &q)
 
 } // namespace
 
-QString statusName(RequestStatus status) { return QString::fromLatin1(kStatusNames[int(status)]); }
+QString statusName(RequestStatus status)
+{
+    return QString::fromLatin1(kStatusNames[int(status)]);
+}
 
 std::optional<RequestStatus> statusFromName(const QString &name)
 {
@@ -110,7 +125,10 @@ std::optional<RequestStatus> statusFromName(const QString &name)
     return std::nullopt;
 }
 
-void Store::Closer::operator()(sqlite3 *db) const { sqlite3_close(db); }
+void Store::Closer::operator()(sqlite3 *db) const
+{
+    sqlite3_close(db);
+}
 
 Store::Store(sqlite3 *db) : m_db(db) {}
 Store::~Store() = default;
@@ -118,12 +136,15 @@ Store::~Store() = default;
 Expected<std::unique_ptr<Store>> Store::open(const QString &path)
 {
     sqlite3 *raw = nullptr;
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(
+        path.toUtf8().constData(), &raw,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
     std::unique_ptr<Store> store(new Store(raw));
     if (rc != SQLITE_OK)
         return sqlError(raw, "open");
     sqlite3_busy_timeout(raw, 5000); // the operator CLI writes to the same file
-    if (Error e = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
+    if (Error e = store->exec(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
         return e;
     if (Error e = store->migrate())
         return e;
@@ -147,22 +168,28 @@ Error Store::migrate()
     version.step();
     const int current = int(version.int64(0));
     if (current > kSchemaVersion)
-        return Error(ErrorCode::Internal, QStringLiteral("database schema %1 is newer than this RA (%2)").arg(current).arg(kSchemaVersion));
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("database schema %1 is newer than this RA (%2)")
+                         .arg(current)
+                         .arg(kSchemaVersion));
     if (current == kSchemaVersion)
         return {};
     // Version 0 -> 1. Later versions add steps here, each in its own transaction.
-    return exec("BEGIN IMMEDIATE;"
-                "CREATE TABLE requests ("
-                " id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL UNIQUE,"
-                " created INTEGER NOT NULL, updated INTEGER NOT NULL, kind TEXT NOT NULL,"
-                " uid TEXT NOT NULL, abonent TEXT NOT NULL, old_cert_serial TEXT NOT NULL,"
-                " new_key_hash BLOB NOT NULL UNIQUE, new_key_spki BLOB NOT NULL, subject BLOB NOT NULL,"
-                " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', approve_after INTEGER NOT NULL DEFAULT 0,"
-                " cert BLOB, cert_serial TEXT NOT NULL DEFAULT '');"
-                "CREATE INDEX requests_status ON requests(status);"
-                "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked INTEGER NOT NULL, reason TEXT NOT NULL);"
-                "PRAGMA user_version = 1;"
-                "COMMIT;");
+    return exec(
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE requests ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL UNIQUE,"
+        " created INTEGER NOT NULL, updated INTEGER NOT NULL, kind TEXT NOT NULL,"
+        " uid TEXT NOT NULL, abonent TEXT NOT NULL, old_cert_serial TEXT NOT NULL,"
+        " new_key_hash BLOB NOT NULL UNIQUE, new_key_spki BLOB NOT NULL, subject BLOB NOT NULL,"
+        " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', approve_after INTEGER NOT NULL "
+        "DEFAULT 0,"
+        " cert BLOB, cert_serial TEXT NOT NULL DEFAULT '');"
+        "CREATE INDEX requests_status ON requests(status);"
+        "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked INTEGER NOT NULL, reason TEXT "
+        "NOT NULL);"
+        "PRAGMA user_version = 1;"
+        "COMMIT;");
 }
 
 Expected<RequestRecord> Store::createOrGet(const RequestRecord &request)
@@ -172,12 +199,22 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request)
     exec("BEGIN IMMEDIATE");
     {
         // The number is derived from the row id inside the same transaction.
-        Query insert(m_db.get(), "INSERT INTO requests (number, created, updated, kind, uid, abonent, old_cert_serial, "
-                                 "new_key_hash, new_key_spki, subject, status, approve_after) "
-                                 "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(new_key_hash) DO NOTHING");
-        insert.bind(1, now).bind(2, now).bind(3, request.kind).bind(4, request.uid).bind(5, request.abonent);
-        insert.bind(6, request.oldCertSerial).bind(7, request.newKeyHash).bind(8, request.newKeySpki);
-        insert.bind(9, request.subjectDer).bind(10, statusName(request.status)).bind(11, toEpoch(request.approveAfter));
+        Query insert(
+            m_db.get(),
+            "INSERT INTO requests (number, created, updated, kind, uid, abonent, old_cert_serial, "
+            "new_key_hash, new_key_spki, subject, status, approve_after) "
+            "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(new_key_hash) DO NOTHING");
+        insert.bind(1, now)
+            .bind(2, now)
+            .bind(3, request.kind)
+            .bind(4, request.uid)
+            .bind(5, request.abonent);
+        insert.bind(6, request.oldCertSerial)
+            .bind(7, request.newKeyHash)
+            .bind(8, request.newKeySpki);
+        insert.bind(9, request.subjectDer)
+            .bind(10, statusName(request.status))
+            .bind(11, toEpoch(request.approveAfter));
         if (insert.step() != SQLITE_DONE) {
             Error e = insert.error("insert request");
             exec("ROLLBACK");
@@ -234,7 +271,9 @@ Expected<std::optional<RequestRecord>> Store::findById(qint64 id)
 Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelect) + (status ? "WHERE status = ? ORDER BY id" : "ORDER BY id")).constData());
+    Query q(m_db.get(),
+            (QByteArray(kSelect) + (status ? "WHERE status = ? ORDER BY id" : "ORDER BY id"))
+                .constData());
     if (status)
         q.bind(1, statusName(*status));
     QVector<RequestRecord> records;
@@ -247,14 +286,18 @@ Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status
 }
 
 namespace {
-Error transition(sqlite3 *db, qint64 id, const char *sql, const std::function<void(Query &)> &bind, const char *what)
+Error transition(sqlite3 *db, qint64 id, const char *sql, const std::function<void(Query &)> &bind,
+                 const char *what)
 {
     Query q(db, sql);
     bind(q);
     if (q.step() != SQLITE_DONE)
         return q.error(what);
     if (sqlite3_changes(db) != 1)
-        return Error(ErrorCode::Internal, QStringLiteral("request %1 cannot be %2 in its current status").arg(id).arg(QLatin1String(what)));
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("request %1 cannot be %2 in its current status")
+                         .arg(id)
+                         .arg(QLatin1String(what)));
     return {};
 }
 } // namespace
@@ -262,16 +305,23 @@ Error transition(sqlite3 *db, qint64 id, const char *sql, const std::function<vo
 Error Store::approve(qint64 id)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(m_db.get(), id, "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = 'pending'",
-                      [&](Query &q) { q.bind(1, QDateTime::currentSecsSinceEpoch()).bind(2, id); }, "approved");
+    return transition(
+        m_db.get(), id,
+        "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = 'pending'",
+        [&](Query &q) { q.bind(1, QDateTime::currentSecsSinceEpoch()).bind(2, id); }, "approved");
 }
 
 Error Store::reject(qint64 id, const QString &reason)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(m_db.get(), id,
-                      "UPDATE requests SET status = 'rejected', reason = ?, updated = ? WHERE id = ? AND status IN ('pending', 'approved')",
-                      [&](Query &q) { q.bind(1, reason).bind(2, QDateTime::currentSecsSinceEpoch()).bind(3, id); }, "rejected");
+    return transition(
+        m_db.get(), id,
+        "UPDATE requests SET status = 'rejected', reason = ?, updated = ? WHERE id = ? AND status "
+        "IN ('pending', 'approved')",
+        [&](Query &q) {
+            q.bind(1, reason).bind(2, QDateTime::currentSecsSinceEpoch()).bind(3, id);
+        },
+        "rejected");
 }
 
 Error Store::approveDue(const QDateTime &now)
@@ -286,29 +336,39 @@ Error Store::approveDue(const QDateTime &now)
 Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &serial)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(m_db.get(), id,
-                      "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = ? AND status = 'approved'",
-                      [&](Query &q) { q.bind(1, certDer).bind(2, serial).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id); },
-                      "issued");
+    return transition(
+        m_db.get(), id,
+        "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = "
+        "? AND status = 'approved'",
+        [&](Query &q) {
+            q.bind(1, certDer)
+                .bind(2, serial)
+                .bind(3, QDateTime::currentSecsSinceEpoch())
+                .bind(4, id);
+        },
+        "issued");
 }
 
 Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(m_db.get(), id,
-                      "UPDATE requests SET status = ?, reason = ?, updated = ? WHERE id = ? "
-                      "AND status IN ('issued', 'confirmed', 'rejected-by-client')",
-                      [&](Query &q) {
-                          q.bind(1, statusName(accepted ? RequestStatus::Confirmed : RequestStatus::RejectedByClient));
-                          q.bind(2, clientText).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id);
-                      },
-                      "confirmed");
+    return transition(
+        m_db.get(), id,
+        "UPDATE requests SET status = ?, reason = ?, updated = ? WHERE id = ? "
+        "AND status IN ('issued', 'confirmed', 'rejected-by-client')",
+        [&](Query &q) {
+            q.bind(1, statusName(accepted ? RequestStatus::Confirmed
+                                          : RequestStatus::RejectedByClient));
+            q.bind(2, clientText).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id);
+        },
+        "confirmed");
 }
 
 Error Store::revoke(const QString &serialHex, const QString &reason)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    Query q(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) VALUES (?, ?, ?) ON CONFLICT(serial) DO NOTHING");
+    Query q(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) VALUES (?, ?, ?) ON "
+                        "CONFLICT(serial) DO NOTHING");
     q.bind(1, serialHex.toUpper()).bind(2, QDateTime::currentSecsSinceEpoch()).bind(3, reason);
     return q.step() == SQLITE_DONE ? Error() : q.error("revoke");
 }
@@ -327,7 +387,8 @@ Expected<bool> Store::isRevoked(const QString &serialHex)
 Expected<int> Store::issuedCount(const QByteArray &newKeyHash)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    Query q(m_db.get(), "SELECT COUNT(*) FROM requests WHERE new_key_hash = ? AND cert IS NOT NULL");
+    Query q(m_db.get(),
+            "SELECT COUNT(*) FROM requests WHERE new_key_hash = ? AND cert IS NOT NULL");
     q.bind(1, newKeyHash);
     if (q.step() != SQLITE_ROW)
         return q.error("count");

@@ -16,7 +16,8 @@ struct sqlite3;
 
 namespace kk::ra {
 
-enum class RequestStatus {
+enum class RequestStatus
+{
     Pending,          // waiting for approval (auto after a delay, or an operator)
     Approved,         // approved, certificate not yet issued
     Issued,           // certificate issued, not yet confirmed by the client

@@ -64,15 +64,21 @@ const CatalogueEntry kCatalogue[] = {
     {ErrorCode::MultipleTokens,
      QT_TRANSLATE_NOOP("Errors", "More than one token is inserted. Please leave only one.")},
     {ErrorCode::BankUnreachable,
-     QT_TRANSLATE_NOOP("Errors", "The bank cannot be reached right now. Your request is kept; please try again later.")},
+     QT_TRANSLATE_NOOP(
+         "Errors",
+         "The bank cannot be reached right now. Your request is kept; please try again later.")},
     {ErrorCode::BankRejected, QT_TRANSLATE_NOOP("Errors", "The bank refused the registration.")},
     {ErrorCode::CertificateExpiredSeeStaff,
-     QT_TRANSLATE_NOOP("Errors", "Your key has expired and cannot renew itself. Please see the staff: a new key set is made at the branch.")},
-    {ErrorCode::CertificateRevoked, QT_TRANSLATE_NOOP("Errors", "Your certificate has been revoked. Please see the staff.")},
+     QT_TRANSLATE_NOOP("Errors", "Your key has expired and cannot renew itself. Please see the "
+                                 "staff: a new key set is made at the branch.")},
+    {ErrorCode::CertificateRevoked,
+     QT_TRANSLATE_NOOP("Errors", "Your certificate has been revoked. Please see the staff.")},
     {ErrorCode::BankProtocolError,
-     QT_TRANSLATE_NOOP("Errors", "The bank's answer could not be processed. Your current key still works. Please see the staff.")},
+     QT_TRANSLATE_NOOP("Errors", "The bank's answer could not be processed. Your current key still "
+                                 "works. Please see the staff.")},
     {ErrorCode::NewCertificateInvalid,
-     QT_TRANSLATE_NOOP("Errors", "The new certificate from the bank did not pass the checks and was not installed. Your current key still works.")},
+     QT_TRANSLATE_NOOP("Errors", "The new certificate from the bank did not pass the checks and "
+                                 "was not installed. Your current key still works.")},
     {ErrorCode::Internal,
      QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
 };

@@ -21,12 +21,15 @@ QString archivedLabel(const QString &label, const QDate &date)
     return QLatin1String(kArchivedPrefix) + date.toString(Qt::ISODate) + QLatin1Char(' ') + label;
 }
 
-bool isArchivedLabel(const QString &label) { return label.startsWith(QLatin1String(kArchivedPrefix)); }
+bool isArchivedLabel(const QString &label)
+{
+    return label.startsWith(QLatin1String(kArchivedPrefix));
+}
 
-TokenRenewal::TokenRenewal(TokenContext &context, TokenInfo token, QByteArray currentKeyId, CmpEndpoint endpoint,
-                           RenewalOptions options)
-    : m_context(context), m_token(std::move(token)), m_currentKeyId(std::move(currentKeyId)), m_endpoint(std::move(endpoint)),
-      m_options(options)
+TokenRenewal::TokenRenewal(TokenContext &context, TokenInfo token, QByteArray currentKeyId,
+                           CmpEndpoint endpoint, RenewalOptions options)
+    : m_context(context), m_token(std::move(token)), m_currentKeyId(std::move(currentKeyId)),
+      m_endpoint(std::move(endpoint)), m_options(options)
 {
 }
 
@@ -63,27 +66,33 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
     const QString pendingLabel = pendingKeyLabel(m_currentKeyId);
     for (const TokenKeyEntry &entry : entries.value()) {
         if (entry.id == m_currentKeyId && !entry.certificateDer.isEmpty()) {
-            const auto *p = reinterpret_cast<const unsigned char *>(entry.certificateDer.constData());
+            const auto *p =
+                reinterpret_cast<const unsigned char *>(entry.certificateDer.constData());
             m_currentCert.reset(d2i_X509(nullptr, &p, entry.certificateDer.size()));
             m_currentLabel = entry.certificateLabel;
         }
-        if (entry.label == pendingLabel && entry.hasPrivateKey && entry.hasPublicKey && entry.certificateDer.isEmpty()) {
+        if (entry.label == pendingLabel && entry.hasPrivateKey && entry.hasPublicKey &&
+            entry.certificateDer.isEmpty()) {
             m_newKeyId = entry.id;
             m_resumed = true;
         }
     }
     if (!m_currentCert)
-        return Error(ErrorCode::NoCertificate, QStringLiteral("no certificate with id %1 on the token").arg(QString::fromLatin1(m_currentKeyId.toHex())));
+        return Error(ErrorCode::NoCertificate,
+                     QStringLiteral("no certificate with id %1 on the token")
+                         .arg(QString::fromLatin1(m_currentKeyId.toHex())));
 
     if (!m_resumed) {
         if (!seed.isEmpty())
-            m_session->seedRandom(reinterpret_cast<const unsigned char *>(seed.constData()), std::size_t(seed.size()));
+            m_session->seedRandom(reinterpret_cast<const unsigned char *>(seed.constData()),
+                                  std::size_t(seed.size()));
         auto key = m_session->generateKeyPair(m_options.algorithm, pendingLabel);
         if (!key)
             return key.error();
         m_newKeyId = key->id;
     }
-    qCInfo(lcEnroll) << (m_resumed ? "resuming with the pending key" : "generated the new key") << m_newKeyId.toHex();
+    qCInfo(lcEnroll) << (m_resumed ? "resuming with the pending key" : "generated the new key")
+                     << m_newKeyId.toHex();
 
     auto oldKey = store.value()->privateKey(m_token.serial, m_currentKeyId, pin);
     if (!oldKey)
@@ -93,8 +102,9 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
     if (!newKey)
         return newKey.error();
     m_newKey = newKey.takeValue();
-    m_update = std::make_unique<KeyUpdate>(m_endpoint, m_currentCert.get(), m_oldKey.get(), m_newKey.get(),
-                                           [this](const QByteArray &der) { return storeCertificate(der); });
+    m_update = std::make_unique<KeyUpdate>(
+        m_endpoint, m_currentCert.get(), m_oldKey.get(), m_newKey.get(),
+        [this](const QByteArray &der) { return storeCertificate(der); });
     return {};
 }
 
@@ -116,10 +126,11 @@ void TokenRenewal::retireOldKey()
         if (m_options.oldKeyPolicy == OldKeyPolicy::Delete)
             m_session->destroyObjects(cls, m_currentKeyId);
         else
-            m_session->setLabel(cls, m_currentKeyId, archivedLabel(m_currentLabel, QDate::currentDate()));
+            m_session->setLabel(cls, m_currentKeyId,
+                                archivedLabel(m_currentLabel, QDate::currentDate()));
     }
-    qCInfo(lcEnroll) << (m_options.oldKeyPolicy == OldKeyPolicy::Delete ? "deleted" : "archived") << "the old key"
-                     << m_currentKeyId.toHex();
+    qCInfo(lcEnroll) << (m_options.oldKeyPolicy == OldKeyPolicy::Delete ? "deleted" : "archived")
+                     << "the old key" << m_currentKeyId.toHex();
 }
 
 EnrollStep TokenRenewal::step()

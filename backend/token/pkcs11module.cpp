@@ -707,7 +707,8 @@ Error TokenSession::setLabel(CK_OBJECT_CLASS cls, const QByteArray &id, const QS
     for (CK_OBJECT_HANDLE object : objects.value()) {
         Template attributes;
         attributes.addBytes(CKA_LABEL, utf8);
-        const CK_RV rv = m_functions->C_SetAttributeValue(m_handle, object, attributes.data(), attributes.size());
+        const CK_RV rv = m_functions->C_SetAttributeValue(m_handle, object, attributes.data(),
+                                                          attributes.size());
         if (rv != CKR_OK)
             return pkcs11Error("C_SetAttributeValue(CKA_LABEL)", rv);
     }

@@ -34,7 +34,10 @@ int fail(const QString &message, int code = 1)
     return code;
 }
 
-template <typename E> const char *key(E value) { return QMetaEnum::fromType<E>().valueToKey(int(value)); }
+template <typename E> const char *key(E value)
+{
+    return QMetaEnum::fromType<E>().valueToKey(int(value));
+}
 
 Expected<TokenInfo> pickToken(Pkcs11Module &module, const QString &serial, const QString &slot)
 {
@@ -52,8 +55,11 @@ Expected<TokenInfo> pickToken(Pkcs11Module &module, const QString &serial, const
         if (serial.isEmpty() ? tokens->size() == 1 : token.serial == serial)
             return token;
     }
-    return Error(ErrorCode::NoTokenPresent, serial.isEmpty() ? QStringLiteral("%1 tokens present; pick one with --serial").arg(tokens->size())
-                                                             : QStringLiteral("no token with serial %1").arg(serial));
+    return Error(
+        ErrorCode::NoTokenPresent,
+        serial.isEmpty()
+            ? QStringLiteral("%1 tokens present; pick one with --serial").arg(tokens->size())
+            : QStringLiteral("no token with serial %1").arg(serial));
 }
 
 } // namespace
@@ -66,25 +72,42 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("KeyKiosk staff tool"));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status | renew"));
-    const QCommandLineOption moduleOption(QStringLiteral("module"), QStringLiteral("PKCS#11 module"), QStringLiteral("path"),
+    const QCommandLineOption moduleOption(QStringLiteral("module"),
+                                          QStringLiteral("PKCS#11 module"), QStringLiteral("path"),
                                           QStringLiteral(KEYKIOSK_P11KIT_PROXY));
-    const QCommandLineOption serialOption(QStringLiteral("serial"), QStringLiteral("token serial"), QStringLiteral("serial"));
-    const QCommandLineOption slotOption(QStringLiteral("slot"), QStringLiteral("PKCS#11 slot id"), QStringLiteral("id"));
-    const QCommandLineOption pinOption(QStringLiteral("pin-file"), QStringLiteral("file holding the PIN"), QStringLiteral("file"));
-    const QCommandLineOption bankOption(QStringLiteral("bank"), QStringLiteral("http://host:port/.well-known/cmp"), QStringLiteral("url"));
-    const QCommandLineOption raCertOption(QStringLiteral("ra-cert"), QStringLiteral("the RA certificate to pin"), QStringLiteral("pem"));
-    const QCommandLineOption caOption(QStringLiteral("bank-ca"), QStringLiteral("the bank CA certificate"), QStringLiteral("pem"));
-    const QCommandLineOption waitOption(QStringLiteral("wait"), QStringLiteral("seconds to keep polling"), QStringLiteral("seconds"), QStringLiteral("0"));
-    const QCommandLineOption deleteOption(QStringLiteral("delete-old-key"), QStringLiteral("delete, not archive, the old key"));
-    const QCommandLineOption languageOption(QStringLiteral("language"), QStringLiteral("ru (default), kk or en"), QStringLiteral("code"), QStringLiteral("ru"));
-    parser.addOptions({moduleOption, serialOption, slotOption, pinOption, bankOption, raCertOption, caOption, waitOption, deleteOption, languageOption});
+    const QCommandLineOption serialOption(QStringLiteral("serial"), QStringLiteral("token serial"),
+                                          QStringLiteral("serial"));
+    const QCommandLineOption slotOption(QStringLiteral("slot"), QStringLiteral("PKCS#11 slot id"),
+                                        QStringLiteral("id"));
+    const QCommandLineOption pinOption(
+        QStringLiteral("pin-file"), QStringLiteral("file holding the PIN"), QStringLiteral("file"));
+    const QCommandLineOption bankOption(QStringLiteral("bank"),
+                                        QStringLiteral("http://host:port/.well-known/cmp"),
+                                        QStringLiteral("url"));
+    const QCommandLineOption raCertOption(QStringLiteral("ra-cert"),
+                                          QStringLiteral("the RA certificate to pin"),
+                                          QStringLiteral("pem"));
+    const QCommandLineOption caOption(QStringLiteral("bank-ca"),
+                                      QStringLiteral("the bank CA certificate"),
+                                      QStringLiteral("pem"));
+    const QCommandLineOption waitOption(QStringLiteral("wait"),
+                                        QStringLiteral("seconds to keep polling"),
+                                        QStringLiteral("seconds"), QStringLiteral("0"));
+    const QCommandLineOption deleteOption(QStringLiteral("delete-old-key"),
+                                          QStringLiteral("delete, not archive, the old key"));
+    const QCommandLineOption languageOption(QStringLiteral("language"),
+                                            QStringLiteral("ru (default), kk or en"),
+                                            QStringLiteral("code"), QStringLiteral("ru"));
+    parser.addOptions({moduleOption, serialOption, slotOption, pinOption, bankOption, raCertOption,
+                       caOption, waitOption, deleteOption, languageOption});
     parser.process(app);
     const QString command = parser.positionalArguments().value(0);
 
     QTranslator translator;
     if (parser.value(languageOption) != QLatin1String("en")) {
         Q_INIT_RESOURCE(translations);
-        if (translator.load(QStringLiteral(":/i18n/keykiosk_%1.qm").arg(parser.value(languageOption))))
+        if (translator.load(
+                QStringLiteral(":/i18n/keykiosk_%1.qm").arg(parser.value(languageOption))))
             QCoreApplication::installTranslator(&translator);
     }
 
@@ -102,30 +125,38 @@ int main(int argc, char **argv)
     if (!entries)
         return fail(entries.error().logText());
     session->reset();
-    const QVector<TokenProfile> profiles = deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), StatusPolicy{});
+    const QVector<TokenProfile> profiles =
+        deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), StatusPolicy{});
 
     if (command == QLatin1String("status")) {
-        std::printf("slot %lu: token \"%s\" serial %s (%s %s), PIN %s\n", token->slotId, qPrintable(token->label), qPrintable(token->serial),
-                    qPrintable(token->manufacturer), qPrintable(token->model), key(token->pinState));
+        std::printf("slot %lu: token \"%s\" serial %s (%s %s), PIN %s\n", token->slotId,
+                    qPrintable(token->label), qPrintable(token->serial),
+                    qPrintable(token->manufacturer), qPrintable(token->model),
+                    key(token->pinState));
         for (const TokenProfile &p : profiles) {
-            std::printf("  %-28s id %-40s %-14s valid to %s  %s (%s)%s%s\n", qPrintable(p.certificate.profileName),
-                        qPrintable(QString::fromLatin1(p.entry.id.toHex())), qPrintable(p.certificate.cryptography),
-                        qPrintable(p.certificate.validTo.toString(QStringLiteral("dd.MM.yyyy"))), key(p.status),
-                        qPrintable(statusText(p.status)), p.error ? "  error: " : "", p.error ? qPrintable(p.error.logText()) : "");
+            std::printf("  %-28s id %-40s %-14s valid to %s  %s (%s)%s%s\n",
+                        qPrintable(p.certificate.profileName),
+                        qPrintable(QString::fromLatin1(p.entry.id.toHex())),
+                        qPrintable(p.certificate.cryptography),
+                        qPrintable(p.certificate.validTo.toString(QStringLiteral("dd.MM.yyyy"))),
+                        key(p.status), qPrintable(statusText(p.status)), p.error ? "  error: " : "",
+                        p.error ? qPrintable(p.error.logText()) : "");
         }
         return 0;
     }
     if (command != QLatin1String("renew"))
         return fail(QStringLiteral("unknown command '%1' (status | renew)").arg(command));
 
-    auto endpoint = CmpEndpoint::fromFiles(parser.value(bankOption), parser.value(raCertOption), parser.value(caOption));
+    auto endpoint = CmpEndpoint::fromFiles(parser.value(bankOption), parser.value(raCertOption),
+                                           parser.value(caOption));
     if (!endpoint)
         return fail(endpoint.error().detail);
     QFile pinFile(parser.value(pinOption));
     if (!pinFile.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot read the PIN file"));
     QByteArray pinText = pinFile.readAll().trimmed();
-    SecureBuffer pin = SecureBuffer::fromText(std::string_view(pinText.constData(), std::size_t(pinText.size())));
+    SecureBuffer pin =
+        SecureBuffer::fromText(std::string_view(pinText.constData(), std::size_t(pinText.size())));
     pinText.fill('\0');
 
     QByteArray currentId;
@@ -136,15 +167,19 @@ int main(int argc, char **argv)
         }
     }
     if (currentId.isEmpty())
-        return fail(QStringLiteral("no certificate to renew on this token (initial generation is done by staff)"));
+        return fail(QStringLiteral(
+            "no certificate to renew on this token (initial generation is done by staff)"));
 
     RenewalOptions options;
-    options.oldKeyPolicy = parser.isSet(deleteOption) ? OldKeyPolicy::Delete : OldKeyPolicy::Archive;
+    options.oldKeyPolicy =
+        parser.isSet(deleteOption) ? OldKeyPolicy::Delete : OldKeyPolicy::Archive;
     TokenRenewal renewal(context, token.value(), currentId, endpoint.value(), options);
     if (Error e = renewal.begin(pin))
         return fail(e.logText());
     pin.clear();
-    std::printf("%s key %s\n", renewal.resumedPendingKey() ? "resuming with pending" : "generated new", renewal.newKeyId().toHex().constData());
+    std::printf("%s key %s\n",
+                renewal.resumedPendingKey() ? "resuming with pending" : "generated new",
+                renewal.newKeyId().toHex().constData());
     QElapsedTimer waited;
     waited.start();
     for (;;) {
@@ -153,7 +188,8 @@ int main(int argc, char **argv)
             std::printf("status: %s (%s)\n", key(*status), qPrintable(statusText(*status)));
         switch (step.state) {
         case EnrollState::Issued:
-            std::printf("issued: new certificate stored under key %s\n", renewal.newKeyId().toHex().constData());
+            std::printf("issued: new certificate stored under key %s\n",
+                        renewal.newKeyId().toHex().constData());
             return 0;
         case EnrollState::Rejected:
             std::printf("refused: %s\n", qPrintable(step.serverText));
@@ -161,7 +197,8 @@ int main(int argc, char **argv)
         case EnrollState::Failed:
             return fail(step.error.logText());
         case EnrollState::Waiting:
-            std::printf("waiting: %s (check again after %d s)\n", qPrintable(step.serverText), step.checkAfterSeconds);
+            std::printf("waiting: %s (check again after %d s)\n", qPrintable(step.serverText),
+                        step.checkAfterSeconds);
             std::fflush(stdout);
             if (waited.elapsed() / 1000 >= parser.value(waitOption).toInt())
                 return 3;

@@ -6,12 +6,11 @@
 #include "keykiosk/token/pkcs11module.h"
 
 #include <QCoreApplication>
-#include <QRegularExpression>
-#include <QRegularExpression>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <arpa/inet.h>
@@ -47,9 +46,15 @@ QString softhsmModule()
 
 RaServer::RaServer(const Options &options) : m_options(options) {}
 
-RaServer::~RaServer() { stop(); }
+RaServer::~RaServer()
+{
+    stop();
+}
 
-QString RaServer::url() const { return QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port); }
+QString RaServer::url() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port);
+}
 
 void RaServer::setConfig(const QString &from, const QString &to)
 {
@@ -72,16 +77,23 @@ bool RaServer::start()
 bool RaServer::prepare()
 {
     if (!QFile::exists(m_dir.path() + QStringLiteral("/ra.conf"))) {
-        if (QProcess::execute(QStringLiteral(KK_RA_PATH), {QStringLiteral("init-demo"), m_dir.path(), QStringLiteral("--port"), QStringLiteral("0")}) != 0)
+        if (QProcess::execute(QStringLiteral(KK_RA_PATH),
+                              {QStringLiteral("init-demo"), m_dir.path(), QStringLiteral("--port"),
+                               QStringLiteral("0")}) != 0)
             return false;
         QFile conf(m_dir.path() + QStringLiteral("/ra.conf"));
         conf.open(QIODevice::ReadOnly);
         QString text = QString::fromUtf8(conf.readAll());
         conf.close();
-        text.replace(QStringLiteral("approval=auto"), QStringLiteral("approval=") + m_options.approval);
-        text.replace(QStringLiteral("auto_delay_seconds=3"), QStringLiteral("auto_delay_seconds=%1").arg(m_options.autoDelaySeconds));
-        text.replace(QStringLiteral("check_after_seconds=1"), QStringLiteral("check_after_seconds=%1").arg(m_options.checkAfterSeconds));
-        text.replace(QStringLiteral("allow_unscheduled=true"), QStringLiteral("allow_unscheduled=%1").arg(m_options.allowUnscheduled ? "true" : "false"));
+        text.replace(QStringLiteral("approval=auto"),
+                     QStringLiteral("approval=") + m_options.approval);
+        text.replace(QStringLiteral("auto_delay_seconds=3"),
+                     QStringLiteral("auto_delay_seconds=%1").arg(m_options.autoDelaySeconds));
+        text.replace(QStringLiteral("check_after_seconds=1"),
+                     QStringLiteral("check_after_seconds=%1").arg(m_options.checkAfterSeconds));
+        text.replace(QStringLiteral("allow_unscheduled=true"),
+                     QStringLiteral("allow_unscheduled=%1")
+                         .arg(m_options.allowUnscheduled ? "true" : "false"));
         if (m_options.https)
             text.replace(QStringLiteral("https_port=0"), QStringLiteral("https_port=-1"));
         conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
@@ -98,7 +110,9 @@ bool RaServer::launch()
     m_process = std::make_unique<QProcess>();
     m_process->setStandardOutputFile(logPath);
     m_process->setStandardErrorFile(logPath, QIODevice::Append);
-    m_process->start(QStringLiteral(KK_RA_PATH), {QStringLiteral("serve"), QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
+    m_process->start(QStringLiteral(KK_RA_PATH),
+                     {QStringLiteral("serve"), QStringLiteral("--config"),
+                      m_dir.path() + QStringLiteral("/ra.conf")});
     if (!m_process->waitForStarted(5000))
         return false;
     QByteArray output;
@@ -137,7 +151,9 @@ QString RaServer::cli(const QStringList &args, int *exitCode) const
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(KK_RA_PATH), args + QStringList{QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
+    process.start(
+        QStringLiteral(KK_RA_PATH),
+        args + QStringList{QStringLiteral("--config"), m_dir.path() + QStringLiteral("/ra.conf")});
     process.waitForFinished(30000);
     if (exitCode)
         *exitCode = process.exitCode();

@@ -10,8 +10,8 @@
 #include "keykiosk/opensslptr.h"
 
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 
 typedef struct ossl_cmp_ctx_st OSSL_CMP_CTX;
 
@@ -22,25 +22,32 @@ struct CmpEndpoint
     QString host;
     int port = 0;
     QString path = QStringLiteral("/.well-known/cmp");
-    QByteArray raCertPem;  // pinned: answers must be protected by exactly this certificate
-    QByteArray bankCaPem;  // new certificates must chain to it
+    QByteArray raCertPem; // pinned: answers must be protected by exactly this certificate
+    QByteArray bankCaPem; // new certificates must chain to it
     int messageTimeoutSeconds = 20;
     int totalTimeoutSeconds = 120;
 
     // url: http://host:port/path
-    static Expected<CmpEndpoint> fromFiles(const QString &url, const QString &raCertPath, const QString &bankCaPath);
+    static Expected<CmpEndpoint> fromFiles(const QString &url, const QString &raCertPath,
+                                           const QString &bankCaPath);
 };
 
-enum class EnrollState { Issued, Waiting, Rejected, Failed };
+enum class EnrollState
+{
+    Issued,
+    Waiting,
+    Rejected,
+    Failed
+};
 
 struct EnrollStep
 {
     EnrollState state = EnrollState::Failed;
-    QByteArray certDer;       // Issued
+    QByteArray certDer;        // Issued
     int checkAfterSeconds = 0; // Waiting
-    QString serverText;       // what the bank said (the reason of a refusal)
-    int failInfo = 0;         // PKIFailureInfo bits of a refusal
-    Error error;              // Rejected / Failed, with a catalogue code
+    QString serverText;        // what the bank said (the reason of a refusal)
+    int failInfo = 0;          // PKIFailureInfo bits of a refusal
+    Error error;               // Rejected / Failed, with a catalogue code
 };
 
 // The seeds' status that a step of the exchange means for the profile: waiting is "принят
@@ -55,7 +62,8 @@ using CertificateSink = std::function<Error(const QByteArray &certDer)>;
 class KeyUpdate
 {
 public:
-    KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey, CertificateSink sink);
+    KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
+              CertificateSink sink);
     ~KeyUpdate();
     KeyUpdate(const KeyUpdate &) = delete;
     KeyUpdate &operator=(const KeyUpdate &) = delete;

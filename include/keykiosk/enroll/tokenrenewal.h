@@ -11,7 +11,11 @@
 
 namespace kk {
 
-enum class OldKeyPolicy { Archive, Delete };
+enum class OldKeyPolicy
+{
+    Archive,
+    Delete
+};
 
 struct RenewalOptions
 {
@@ -27,8 +31,8 @@ bool isArchivedLabel(const QString &label);
 class TokenRenewal
 {
 public:
-    TokenRenewal(TokenContext &context, TokenInfo token, QByteArray currentKeyId, CmpEndpoint endpoint,
-                 RenewalOptions options = {});
+    TokenRenewal(TokenContext &context, TokenInfo token, QByteArray currentKeyId,
+                 CmpEndpoint endpoint, RenewalOptions options = {});
     ~TokenRenewal();
 
     // Logs in, reads the current certificate, finds the pending new key or generates one

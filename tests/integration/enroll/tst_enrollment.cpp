@@ -55,7 +55,8 @@ EnrollStep stepUntilDecided(TokenRenewal &renewal, int maxSteps = 15)
 QString firstRequestStatus(const RaServer &ra)
 {
     const QStringList lines = ra.cli({QStringLiteral("requests")}).split(QLatin1Char('\n'));
-    return lines.size() > 1 ? lines[1].section(QLatin1Char(' '), 0, -1, QString::SectionSkipEmpty) : QString();
+    return lines.size() > 1 ? lines[1].section(QLatin1Char(' '), 0, -1, QString::SectionSkipEmpty)
+                            : QString();
 }
 } // namespace
 
@@ -81,7 +82,8 @@ private slots:
             QVERIFY(!renewal.resumedPendingKey());
             const EnrollStep first = renewal.step();
             QCOMPARE(first.state, EnrollState::Waiting); // auto approval after a delay: polling
-            QVERIFY2(first.serverText.contains(QStringLiteral("принят банком")), qPrintable(first.serverText));
+            QVERIFY2(first.serverText.contains(QStringLiteral("принят банком")),
+                     qPrintable(first.serverText));
             const EnrollStep done = stepUntilDecided(renewal);
             QCOMPARE(done.state, EnrollState::Issued);
             newId = renewal.newKeyId();
@@ -93,7 +95,8 @@ private slots:
                 newFound = !e.certificateDer.isEmpty() && e.hasPrivateKey && e.hasPublicKey;
                 auto session = context.module().value()->openSession(info.slotId, false);
                 const QByteArray spki = session.value()->publicKeySpki(newId).value();
-                const auto *p = reinterpret_cast<const unsigned char *>(e.certificateDer.constData());
+                const auto *p =
+                    reinterpret_cast<const unsigned char *>(e.certificateDer.constData());
                 X509Ptr cert(d2i_X509(nullptr, &p, e.certificateDer.size()));
                 unsigned char *certSpki = nullptr;
                 const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &certSpki);
@@ -105,7 +108,8 @@ private slots:
         }
         QVERIFY(newFound);
         QVERIFY(oldArchived);
-        const auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        const auto profiles =
+            deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
         QCOMPARE(profiles.size(), 1);
         QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
         QVERIFY(ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("confirmed")));
@@ -131,17 +135,20 @@ private slots:
         const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
         X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
         QString statusInsideCertConf;
-        KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(), [&](const QByteArray &der) {
-            statusInsideCertConf = firstRequestStatus(ra); // what the bank knows at this moment
-            return session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
-        });
+        KeyUpdate update(
+            endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(),
+            [&](const QByteArray &der) {
+                statusInsideCertConf = firstRequestStatus(ra); // what the bank knows at this moment
+                return session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
+            });
         EnrollStep step = update.step();
         for (int i = 0; i < 10 && step.state == EnrollState::Waiting; ++i) {
             QThread::msleep(1000);
             step = update.step();
         }
         QCOMPARE(step.state, EnrollState::Issued);
-        QVERIFY2(statusInsideCertConf.contains(QStringLiteral(" issued ")), qPrintable(statusInsideCertConf));
+        QVERIFY2(statusInsideCertConf.contains(QStringLiteral(" issued ")),
+                 qPrintable(statusInsideCertConf));
         QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
     }
 
@@ -158,7 +165,8 @@ private slots:
         auto session = context.module().value()->openSession(info.slotId, true);
         const SecureBuffer pin = SecureBuffer::fromText("123456");
         QVERIFY(!session.value()->login(pin).error);
-        auto newKey = session.value()->generateKeyPair(KeyAlgorithm::EcP256, pendingKeyLabel(kCurrentId));
+        auto newKey =
+            session.value()->generateKeyPair(KeyAlgorithm::EcP256, pendingKeyLabel(kCurrentId));
         auto oldEvp = store.value()->privateKey(token.serial(), kCurrentId, pin);
         auto newEvp = store.value()->privateKey(token.serial(), newKey->id, pin);
         const QByteArray certDer = token.certificateDer();
@@ -167,11 +175,15 @@ private slots:
         QByteArray offered[2];
         for (int attempt = 0; attempt < 2; ++attempt) {
             // First the token "cannot store" the certificate; the second attempt can.
-            KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(), [&](const QByteArray &der) {
-                offered[attempt] = der;
-                return attempt == 0 ? Error(ErrorCode::TokenWriteFailed, QStringLiteral("simulated: token full"))
-                                    : session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
-            });
+            KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(),
+                             [&](const QByteArray &der) {
+                                 offered[attempt] = der;
+                                 return attempt == 0
+                                            ? Error(ErrorCode::TokenWriteFailed,
+                                                    QStringLiteral("simulated: token full"))
+                                            : session.value()->storeCertificate(
+                                                  der, newKey->id, QStringLiteral("new"));
+                             });
             EnrollStep step = update.step();
             for (int i = 0; i < 10 && step.state == EnrollState::Waiting; ++i) {
                 QThread::msleep(1000);
@@ -227,15 +239,25 @@ private slots:
         QVERIFY2(token.isValid(), qPrintable(token.error()));
         // Move the CA key into a second SoftHSM2 token, the bank's HSM, and delete the file.
         const QString pkcs8 = ra.dir() + QStringLiteral("/ca.key.p8");
-        QCOMPARE(QProcess::execute(QStringLiteral("openssl"), {QStringLiteral("pkcs8"), QStringLiteral("-topk8"), QStringLiteral("-nocrypt"),
-                                                                QStringLiteral("-in"), ra.dir() + QStringLiteral("/ca.key.pem"),
-                                                                QStringLiteral("-out"), pkcs8}), 0);
-        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"), {QStringLiteral("--init-token"), QStringLiteral("--free"), QStringLiteral("--label"),
-                                                                      QStringLiteral("Bank HSM"), QStringLiteral("--pin"), QStringLiteral("4321"),
-                                                                      QStringLiteral("--so-pin"), QStringLiteral("87654321")}), 0);
-        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"), {QStringLiteral("--import"), pkcs8, QStringLiteral("--token"), QStringLiteral("Bank HSM"),
-                                                                      QStringLiteral("--label"), QStringLiteral("bank ca"), QStringLiteral("--id"),
-                                                                      QStringLiteral("ca01"), QStringLiteral("--pin"), QStringLiteral("4321")}), 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("openssl"),
+                                   {QStringLiteral("pkcs8"), QStringLiteral("-topk8"),
+                                    QStringLiteral("-nocrypt"), QStringLiteral("-in"),
+                                    ra.dir() + QStringLiteral("/ca.key.pem"),
+                                    QStringLiteral("-out"), pkcs8}),
+                 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"),
+                                   {QStringLiteral("--init-token"), QStringLiteral("--free"),
+                                    QStringLiteral("--label"), QStringLiteral("Bank HSM"),
+                                    QStringLiteral("--pin"), QStringLiteral("4321"),
+                                    QStringLiteral("--so-pin"), QStringLiteral("87654321")}),
+                 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("softhsm2-util"),
+                                   {QStringLiteral("--import"), pkcs8, QStringLiteral("--token"),
+                                    QStringLiteral("Bank HSM"), QStringLiteral("--label"),
+                                    QStringLiteral("bank ca"), QStringLiteral("--id"),
+                                    QStringLiteral("ca01"), QStringLiteral("--pin"),
+                                    QStringLiteral("4321")}),
+                 0);
         QVERIFY(QFile::remove(ra.dir() + QStringLiteral("/ca.key.pem")));
         QVERIFY(QFile::remove(pkcs8));
         QString hsmSerial;
@@ -252,8 +274,11 @@ private slots:
         QVERIFY(pin.open(QIODevice::WriteOnly));
         pin.write("4321\n");
         pin.close();
-        ra.setConfig(QStringLiteral("key=ca.key.pem"), QStringLiteral("key_pkcs11_module=%1\nkey_token_serial=%2\nkey_id=ca01\nkey_pin_file=hsm.pin")
-                                                          .arg(softhsmModule(), hsmSerial));
+        ra.setConfig(
+            QStringLiteral("key=ca.key.pem"),
+            QStringLiteral(
+                "key_pkcs11_module=%1\nkey_token_serial=%2\nkey_id=ca01\nkey_pin_file=hsm.pin")
+                .arg(softhsmModule(), hsmSerial));
         QVERIFY2(ra.start(), qPrintable(ra.log()));
 
         TokenContext context(softhsmModule());
@@ -261,7 +286,8 @@ private slots:
         TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         QCOMPARE(renewal.step().state, EnrollState::Issued); // signed by the CA key on the HSM
-        const auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        const auto profiles =
+            deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
         QCOMPARE(profiles.size(), 1);
         QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
     }
@@ -284,13 +310,15 @@ private slots:
             this,
             [&jobThread, endpoint, serial](TokenContext &context) {
                 jobThread = QThread::currentThread();
-                TokenRenewal renewal(context, tokenWithSerial(context, serial), kCurrentId, endpoint);
+                TokenRenewal renewal(context, tokenWithSerial(context, serial), kCurrentId,
+                                     endpoint);
                 if (renewal.begin(SecureBuffer::fromText("123456")))
                     return EnrollState::Failed;
                 return renewal.step().state;
             },
             [&outcome](EnrollState state) { outcome = state; });
-        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 20000); // the caller's event loop kept running
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(),
+                                 20000); // the caller's event loop kept running
         QCOMPARE(*outcome, EnrollState::Issued);
         QCOMPARE(jobThread, service.workerThread());
         QVERIFY(jobThread != QThread::currentThread());
@@ -315,9 +343,12 @@ private slots:
         QThread::msleep(1100);
         QCOMPARE(renewal.step().state, EnrollState::Waiting); // still with the operator
         // The token alone already tells "принят банком": a pending key waits for its certificate.
-        auto profiles = deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+        auto profiles =
+            deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
         QCOMPARE(profiles.first().status, ProfileStatus::AcceptedByBank);
-        QVERIFY(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("pending")}).contains(QStringLiteral("R-000001")));
+        QVERIFY(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"),
+                        QStringLiteral("pending")})
+                    .contains(QStringLiteral("R-000001")));
         int rc = -1;
         ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
         QCOMPARE(rc, 0);
@@ -338,9 +369,11 @@ private slots:
         TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         QCOMPARE(renewal.step().state, EnrollState::Waiting);
-        const QString reason = QStringLiteral("Подпись в заявлении не совпадает с карточкой образцов подписей");
+        const QString reason =
+            QStringLiteral("Подпись в заявлении не совпадает с карточкой образцов подписей");
         int rc = -1;
-        ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason}, &rc);
+        ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason},
+               &rc);
         QCOMPARE(rc, 0);
         const EnrollStep step = stepUntilDecided(renewal);
         QCOMPARE(step.state, EnrollState::Rejected);
@@ -367,13 +400,16 @@ private slots:
         TestToken token(options);
         QVERIFY2(token.isValid(), qPrintable(token.error()));
         TokenContext context(softhsmModule());
-        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId,
+                             endpointFor(ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Rejected);
         QCOMPARE(step.error.code, ErrorCode::CertificateExpiredSeeStaff);
-        QVERIFY2(step.serverText.contains(QStringLiteral("отделение")), qPrintable(step.serverText));
-        QVERIFY(ra.cli({QStringLiteral("requests")}).count(QLatin1Char('\n')) == 1); // no request was created
+        QVERIFY2(step.serverText.contains(QStringLiteral("отделение")),
+                 qPrintable(step.serverText));
+        QVERIFY(ra.cli({QStringLiteral("requests")}).count(QLatin1Char('\n')) ==
+                1); // no request was created
     }
 
     void revokedCertificateIsRefused()
@@ -389,12 +425,15 @@ private slots:
         BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr);
         char *hex = BN_bn2hex(bn);
         int rc = -1;
-        ra.cli({QStringLiteral("revoke"), QString::fromLatin1(hex), QStringLiteral("--reason"), QStringLiteral("key compromise")}, &rc);
+        ra.cli({QStringLiteral("revoke"), QString::fromLatin1(hex), QStringLiteral("--reason"),
+                QStringLiteral("key compromise")},
+               &rc);
         OPENSSL_free(hex);
         BN_free(bn);
         QCOMPARE(rc, 0);
         TokenContext context(softhsmModule());
-        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId,
+                             endpointFor(ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Rejected);
@@ -438,14 +477,24 @@ private slots:
         QVERIFY(pin.open(QIODevice::WriteOnly));
         pin.write("123456\n");
         pin.close();
-        const QStringList args = {QStringLiteral("renew"), QStringLiteral("--module"), softhsmModule(), QStringLiteral("--pin-file"),
-                                  pin.fileName(), QStringLiteral("--bank"), ra.url(), QStringLiteral("--ra-cert"), ra.raCertPath(),
-                                  QStringLiteral("--bank-ca"), ra.caCertPath()};
+        const QStringList args = {QStringLiteral("renew"),
+                                  QStringLiteral("--module"),
+                                  softhsmModule(),
+                                  QStringLiteral("--pin-file"),
+                                  pin.fileName(),
+                                  QStringLiteral("--bank"),
+                                  ra.url(),
+                                  QStringLiteral("--ra-cert"),
+                                  ra.raCertPath(),
+                                  QStringLiteral("--bank-ca"),
+                                  ra.caCertPath()};
         // 1. The kiosk process sends the request and waits ...
         QProcess first;
-        first.start(QStringLiteral(KK_TOOL_PATH), args + QStringList{QStringLiteral("--wait"), QStringLiteral("120")});
+        first.start(QStringLiteral(KK_TOOL_PATH),
+                    args + QStringList{QStringLiteral("--wait"), QStringLiteral("120")});
         QByteArray output;
-        QTRY_VERIFY_WITH_TIMEOUT((output += first.readAllStandardOutput()).contains("waiting:"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT((output += first.readAllStandardOutput()).contains("waiting:"),
+                                 20000);
         const QByteArray newKey = output.mid(output.indexOf("generated new key ") + 18, 40);
         // 2. ... and dies.
         first.kill();
@@ -456,18 +505,23 @@ private slots:
         QCOMPARE(rc, 0);
         // 4. A new process resumes with the same key and picks up the certificate.
         QProcess second;
-        second.start(QStringLiteral(KK_TOOL_PATH), args + QStringList{QStringLiteral("--wait"), QStringLiteral("20")});
+        second.start(QStringLiteral(KK_TOOL_PATH),
+                     args + QStringList{QStringLiteral("--wait"), QStringLiteral("20")});
         QVERIFY(second.waitForFinished(60000));
         const QByteArray secondOutput = second.readAllStandardOutput();
         QCOMPARE(second.exitCode(), 0);
-        QVERIFY2(secondOutput.contains("resuming with pending key " + newKey), secondOutput.constData());
+        QVERIFY2(secondOutput.contains("resuming with pending key " + newKey),
+                 secondOutput.constData());
         QVERIFY(secondOutput.contains("issued"));
         // Exactly one request and one certificate for that key at the bank ...
         const QString requests = ra.cli({QStringLiteral("requests")});
         QCOMPARE(requests.count(QStringLiteral("R-0")), 1);
         QVERIFY(requests.contains(QStringLiteral("confirmed")));
         // ... and it is the one now on the token.
-        const QString issuedSerial = requests.split(QLatin1Char('\n')).value(1).section(QLatin1Char(' '), -1, -1, QString::SectionSkipEmpty);
+        const QString issuedSerial =
+            requests.split(QLatin1Char('\n'))
+                .value(1)
+                .section(QLatin1Char(' '), -1, -1, QString::SectionSkipEmpty);
         TokenContext context(softhsmModule());
         const TokenInfo info = tokenWithSerial(context, token.serial());
         bool matched = false;
@@ -508,11 +562,15 @@ private slots:
         QCOMPARE(stepUntilDecided(first).state, EnrollState::Issued);
         QVERIFY(first.newKeyId() != second.newKeyId());
         for (const TokenInfo &t : tokens) {
-            const auto profiles = deriveProfiles(entriesOf(context, t), QDateTime::currentDateTimeUtc(), {});
+            const auto profiles =
+                deriveProfiles(entriesOf(context, t), QDateTime::currentDateTimeUtc(), {});
             QCOMPARE(profiles.size(), 1);
             QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
         }
-        QCOMPARE(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")}).count(QStringLiteral("R-0")), 2);
+        QCOMPARE(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"),
+                         QStringLiteral("confirmed")})
+                     .count(QStringLiteral("R-0")),
+                 2);
     }
 };
 

@@ -62,9 +62,12 @@ struct SoftClient
         pub.close();
         OPENSSL_free(spki);
         const QString pem = scratch.filePath(QStringLiteral("old.pem"));
-        if (QProcess::execute(harnessPath("testpki"), {QStringLiteral("issue"), QStringLiteral("--dir"), ra.dir(), QStringLiteral("--spki"),
-                                                        pub.fileName(), QStringLiteral("--pem-out"), pem, QStringLiteral("--cn"),
-                                                        QStringLiteral("Fuzz Client"), QStringLiteral("--not-after-days"), QStringLiteral("20")}) != 0)
+        if (QProcess::execute(harnessPath("testpki"),
+                              {QStringLiteral("issue"), QStringLiteral("--dir"), ra.dir(),
+                               QStringLiteral("--spki"), pub.fileName(),
+                               QStringLiteral("--pem-out"), pem, QStringLiteral("--cn"),
+                               QStringLiteral("Fuzz Client"), QStringLiteral("--not-after-days"),
+                               QStringLiteral("20")}) != 0)
             return false;
         oldCert = readPem(pem);
         return bool(oldCert);
@@ -149,7 +152,9 @@ private slots:
     void wrongContentTypeIs415()
     {
         httplib::Client http("127.0.0.1", m_ra.port());
-        auto res = http.Post("/.well-known/cmp", std::string(m_exchange.requests.first().constData(), std::size_t(m_exchange.requests.first().size())),
+        auto res = http.Post("/.well-known/cmp",
+                             std::string(m_exchange.requests.first().constData(),
+                                         std::size_t(m_exchange.requests.first().size())),
                              "text/plain");
         QVERIFY(res);
         QCOMPARE(res->status, 415);
@@ -158,7 +163,8 @@ private slots:
     void oversizedBodyIs413()
     {
         httplib::Client http("127.0.0.1", m_ra.port());
-        auto res = http.Post("/.well-known/cmp", std::string(100 * 1024, '\x30'), "application/pkixcmp");
+        auto res =
+            http.Post("/.well-known/cmp", std::string(100 * 1024, '\x30'), "application/pkixcmp");
         QVERIFY(res);
         QCOMPARE(res->status, 413);
     }
@@ -166,7 +172,8 @@ private slots:
     void malformedDerIs400()
     {
         httplib::Client http("127.0.0.1", m_ra.port());
-        auto res = http.Post("/.well-known/cmp", std::string("\x30\x82\xff\xff garbage"), "application/pkixcmp");
+        auto res = http.Post("/.well-known/cmp", std::string("\x30\x82\xff\xff garbage"),
+                             "application/pkixcmp");
         QVERIFY(res);
         QCOMPARE(res->status, 400);
         auto get = http.Get("/.well-known/cmp");
@@ -178,11 +185,14 @@ private slots:
     {
         httplib::Client http("127.0.0.1", m_ra.port());
         const QByteArray kur = m_exchange.requests.first();
-        auto res = http.Post("/.well-known/cmp", std::string(kur.constData(), std::size_t(kur.size())), "application/pkixcmp");
+        auto res =
+            http.Post("/.well-known/cmp", std::string(kur.constData(), std::size_t(kur.size())),
+                      "application/pkixcmp");
         QVERIFY(res);
         QCOMPARE(res->status, 200);
         QCOMPARE(bodyType(res->body), kBodyError);
-        QVERIFY(m_ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")) == 1); // no second request
+        QVERIFY(m_ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")) ==
+                1); // no second request
     }
 
     void unknownTransactionGetsACmpError()
@@ -234,20 +244,27 @@ private slots:
         RaService service(identity.takeValue(), config->policy, store->get());
         QRandomGenerator rng(20261123); // fixed: a failure is reproducible
         int answered = 0, refused = 0;
-        const int rounds = qEnvironmentVariableIntValue("KK_FUZZ_ROUNDS") > 0 ? qEnvironmentVariableIntValue("KK_FUZZ_ROUNDS") : 1500;
+        const int rounds = qEnvironmentVariableIntValue("KK_FUZZ_ROUNDS") > 0
+                               ? qEnvironmentVariableIntValue("KK_FUZZ_ROUNDS")
+                               : 1500;
         for (int i = 0; i < rounds; ++i) {
-            const QByteArray input = mutate(m_exchange.requests[i % m_exchange.requests.size()], rng);
+            const QByteArray input =
+                mutate(m_exchange.requests[i % m_exchange.requests.size()], rng);
             (service.handle(input).isEmpty() ? refused : answered)++;
         }
-        qInfo("in-process fuzz: %d mutated messages, %d answered with CMP, %d refused as not CMP", rounds, answered, refused);
+        qInfo("in-process fuzz: %d mutated messages, %d answered with CMP, %d refused as not CMP",
+              rounds, answered, refused);
         QCOMPARE(answered + refused, rounds);
         QVERIFY(refused > 0);
 
         // The same over HTTP against the running server, fewer rounds.
         httplib::Client http("127.0.0.1", m_ra.port());
         for (int i = 0; i < 150; ++i) {
-            const QByteArray input = mutate(m_exchange.requests[i % m_exchange.requests.size()], rng);
-            auto res = http.Post("/.well-known/cmp", std::string(input.constData(), std::size_t(input.size())), "application/pkixcmp");
+            const QByteArray input =
+                mutate(m_exchange.requests[i % m_exchange.requests.size()], rng);
+            auto res = http.Post("/.well-known/cmp",
+                                 std::string(input.constData(), std::size_t(input.size())),
+                                 "application/pkixcmp");
             QVERIFY2(res, "the server stopped answering");
             QVERIFY(res->status == 200 || res->status == 400);
         }
