@@ -20,44 +20,19 @@ namespace {
 // Not public in OpenSSL 3.0 (RFC 4210 section 5.1.2 numbering).
 constexpr int kBodyIr = 0, kBodyCr = 2, kBodyP10cr = 4, kBodyKur = 7;
 
-struct SrvCtxDeleter
-{
-    void operator()(OSSL_CMP_SRV_CTX *c) const { OSSL_CMP_SRV_CTX_free(c); }
-};
-struct CmpCtxDeleter
-{
-    void operator()(OSSL_CMP_CTX *c) const { OSSL_CMP_CTX_free(c); }
-};
-struct CmpMsgDeleter
-{
-    void operator()(OSSL_CMP_MSG *m) const { OSSL_CMP_MSG_free(m); }
-};
-using CmpMsgPtr = std::unique_ptr<OSSL_CMP_MSG, CmpMsgDeleter>;
-
 QByteArray toDer(const OSSL_CMP_MSG *msg)
 {
-    unsigned char *der = nullptr;
-    const int length = i2d_OSSL_CMP_MSG(msg, &der);
-    QByteArray out =
-        length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
-    OPENSSL_free(der);
-    return out;
+    return derBytes([msg](unsigned char **out) { return i2d_OSSL_CMP_MSG(msg, out); });
 }
 
 QByteArray certDer(const X509 *cert)
 {
-    unsigned char *der = nullptr;
-    const int length = i2d_X509(cert, &der);
-    QByteArray out =
-        length > 0 ? QByteArray(reinterpret_cast<const char *>(der), length) : QByteArray();
-    OPENSSL_free(der);
-    return out;
+    return derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
 }
 
 QString serialHex(const X509 *cert)
 {
-    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> bn(
-        ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
     char *hex = BN_bn2hex(bn.get());
     QString s = QString::fromLatin1(hex);
     OPENSSL_free(hex);
@@ -186,7 +161,7 @@ struct RaService::Transaction
 {
     RaService *service = nullptr;
     std::mutex lock;
-    std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> srv;
+    CmpSrvCtxPtr srv;
     std::chrono::steady_clock::time_point lastUsed = std::chrono::steady_clock::now();
     QByteArray originalRequest; // the ir/kur, re-processed when a poll finds it approved
     qint64 requestId = 0;
@@ -243,8 +218,7 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
     const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
     X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
     // certHash uses the hash of the certificate's own signature algorithm (RFC 4210 5.3.18).
-    std::unique_ptr<ASN1_OCTET_STRING, OpenSslDeleter<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>>
-        expected(cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
+    Asn1OctetStringPtr expected(cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
     if (!expected || !certHash || ASN1_OCTET_STRING_cmp(expected.get(), certHash) != 0) {
         qCWarning(lcRa) << "certConf hash does not match the certificate of request"
                         << t->requestId;
@@ -314,7 +288,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the certificate named in oldCertID was not sent"));
     {
-        std::unique_ptr<OSSL_CMP_CTX, CmpCtxDeleter> scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
+        CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
         OSSL_CMP_CTX_set1_srvCert(scratch.get(), oldCert.get());
         if (OSSL_CMP_validate_msg(scratch.get(), req) != 1) {
             ERR_clear_error();
@@ -453,10 +427,9 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
     const auto *k = reinterpret_cast<const unsigned char *>(request.newKeySpki.constData());
     EvpPkeyPtr key(d2i_PUBKEY(nullptr, &k, request.newKeySpki.size()));
     const auto *s = reinterpret_cast<const unsigned char *>(request.subjectDer.constData());
-    std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME, X509_NAME_free>> subject(
-        d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
+    X509NamePtr subject(d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
     X509Ptr cert(X509_new());
-    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> serial(BN_new());
+    BignumPtr serial(BN_new());
     BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
     if (!key || !subject || !cert || !X509_set_version(cert.get(), 2) ||
         !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
@@ -477,8 +450,7 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
         {NID_subject_key_identifier, "hash"},
         {NID_authority_key_identifier, "keyid:always"}};
     for (const auto &[nid, value] : extensions) {
-        std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION, X509_EXTENSION_free>> ext(
-            X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+        X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
         if (!ext || !X509_add_ext(cert.get(), ext.get(), -1)) {
             *error = QStringLiteral("cannot add certificate extensions");
             return nullptr;
@@ -599,8 +571,7 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     if (replayed) {
         qCWarning(lcRa) << "replayed message refused, transaction" << id.toHex();
         // A fresh context answers with an error bound to nothing of the original exchange.
-        std::unique_ptr<OSSL_CMP_SRV_CTX, SrvCtxDeleter> scratch(
-            OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+        CmpSrvCtxPtr scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
         OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
         OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
         OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());

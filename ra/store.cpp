@@ -242,11 +242,12 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request)
     return readRecord(q);
 }
 
-Expected<std::optional<RequestRecord>> Store::findByKeyHash(const QByteArray &hash)
+template <typename Key>
+Expected<std::optional<RequestRecord>> Store::findOne(const char *where, const Key &key)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelect) + "WHERE new_key_hash = ?").constData());
-    q.bind(1, hash);
+    Query q(m_db.get(), (QByteArray(kSelect) + where).constData());
+    q.bind(1, key);
     const int rc = q.step();
     if (rc == SQLITE_ROW)
         return std::optional<RequestRecord>(readRecord(q));
@@ -255,17 +256,14 @@ Expected<std::optional<RequestRecord>> Store::findByKeyHash(const QByteArray &ha
     return q.error("find request");
 }
 
+Expected<std::optional<RequestRecord>> Store::findByKeyHash(const QByteArray &hash)
+{
+    return findOne("WHERE new_key_hash = ?", hash);
+}
+
 Expected<std::optional<RequestRecord>> Store::findById(qint64 id)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelect) + "WHERE id = ?").constData());
-    q.bind(1, id);
-    const int rc = q.step();
-    if (rc == SQLITE_ROW)
-        return std::optional<RequestRecord>(readRecord(q));
-    if (rc == SQLITE_DONE)
-        return std::optional<RequestRecord>();
-    return q.error("find request");
+    return findOne("WHERE id = ?", id);
 }
 
 Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status)

@@ -80,6 +80,8 @@ public:
 
 private:
     explicit Store(sqlite3 *db);
+    template <typename Key>
+    Expected<std::optional<RequestRecord>> findOne(const char *where, const Key &key);
     Error exec(const char *sql);
     Error migrate();
 

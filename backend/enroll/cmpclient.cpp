@@ -144,10 +144,8 @@ int KeyUpdate::checkAndStore(X509 *cert, const char **text)
         return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
     }
     // 2. It chains to the bank CA, now.
-    std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>> store(
-        X509_STORE_new());
-    std::unique_ptr<X509_STORE_CTX, OpenSslDeleter<X509_STORE_CTX, X509_STORE_CTX_free>> verify(
-        X509_STORE_CTX_new());
+    X509StorePtr store(X509_STORE_new());
+    X509StoreCtxPtr verify(X509_STORE_CTX_new());
     X509_STORE_add_cert(store.get(), m_bankCa.get());
     if (!verify || X509_STORE_CTX_init(verify.get(), store.get(), cert, nullptr) != 1 ||
         X509_verify_cert(verify.get()) != 1) {
@@ -159,10 +157,8 @@ int KeyUpdate::checkAndStore(X509 *cert, const char **text)
         return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
     }
     // 3. On the token before the bank hears "accepted".
-    unsigned char *der = nullptr;
-    const int length = i2d_X509(cert, &der);
-    const QByteArray certDer(reinterpret_cast<const char *>(der), length);
-    OPENSSL_free(der);
+    const QByteArray certDer =
+        derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
     if (Error e = m_sink(certDer)) {
         m_sinkError = e;
         *text = "certificate could not be stored on the token";

@@ -141,8 +141,7 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
     X509_NAME_oneline(X509_get_issuer_name(cert.get()), issuer, sizeof issuer);
     profile.issuer = QString::fromUtf8(issuer);
 
-    std::unique_ptr<BIGNUM, OpenSslDeleter<BIGNUM, BN_free>> serial(
-        ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
+    BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
     if (serial) {
         char *hex = BN_bn2hex(serial.get());
         profile.serialHex = QString::fromLatin1(hex);

@@ -28,45 +28,14 @@ QString fixedText(const CK_UTF8CHAR *text, std::size_t length)
     return QString::fromUtf8(reinterpret_cast<const char *>(text), int(length)).trimmed();
 }
 
-struct ParamBldDeleter
-{
-    void operator()(OSSL_PARAM_BLD *p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamDeleter
-{
-    void operator()(OSSL_PARAM *p) const { OSSL_PARAM_free(p); }
-};
-struct BnDeleter
-{
-    void operator()(BIGNUM *p) const { BN_free(p); }
-};
-struct Asn1OctetDeleter
-{
-    void operator()(ASN1_OCTET_STRING *p) const { ASN1_OCTET_STRING_free(p); }
-};
-struct Asn1ObjectDeleter
-{
-    void operator()(ASN1_OBJECT *p) const { ASN1_OBJECT_free(p); }
-};
-struct X509PubkeyDeleter
-{
-    void operator()(X509_PUBKEY *p) const { X509_PUBKEY_free(p); }
-};
-
 QByteArray spkiFromEvp(EVP_PKEY *key)
 {
-    unsigned char *der = nullptr;
-    const int length = i2d_PUBKEY(key, &der);
-    if (length <= 0)
-        return {};
-    QByteArray result(reinterpret_cast<const char *>(der), length);
-    OPENSSL_free(der);
-    return result;
+    return derBytes([key](unsigned char **out) { return i2d_PUBKEY(key, out); });
 }
 
 EvpPkeyPtr evpFromParams(const char *type, OSSL_PARAM_BLD *builder)
 {
-    std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(builder));
+    ParamPtr params(OSSL_PARAM_BLD_to_param(builder));
     EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
     EVP_PKEY *key = nullptr;
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
@@ -207,8 +176,7 @@ PinState pinStateFromFlags(unsigned long flags)
 QByteArray subjectKeyIdentifier(const QByteArray &spkiDer)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(spkiDer.constData());
-    std::unique_ptr<X509_PUBKEY, X509PubkeyDeleter> pub(
-        d2i_X509_PUBKEY(nullptr, &p, spkiDer.size()));
+    X509PubkeyPtr pub(d2i_X509_PUBKEY(nullptr, &p, spkiDer.size()));
     const unsigned char *bits = nullptr;
     int bitsLength = 0;
     if (!pub || !X509_PUBKEY_get0_param(nullptr, &bits, &bitsLength, nullptr, pub.get()))
@@ -484,7 +452,7 @@ Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE obje
         return Error(ErrorCode::TokenFailure,
                      QStringLiteral("public key has no readable CKA_KEY_TYPE"));
     const CK_KEY_TYPE type = *reinterpret_cast<const CK_KEY_TYPE *>(keyType->constData());
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> builder(OSSL_PARAM_BLD_new());
+    ParamBldPtr builder(OSSL_PARAM_BLD_new());
     EvpPkeyPtr key;
     if (type == CKK_EC) {
         auto params = attribute(object, CKA_EC_PARAMS);
@@ -493,15 +461,13 @@ Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE obje
             return Error(ErrorCode::TokenFailure,
                          QStringLiteral("EC public key lacks CKA_EC_PARAMS/CKA_EC_POINT"));
         const auto *p = reinterpret_cast<const unsigned char *>(params->constData());
-        std::unique_ptr<ASN1_OBJECT, Asn1ObjectDeleter> curve(
-            d2i_ASN1_OBJECT(nullptr, &p, params->size()));
+        Asn1ObjectPtr curve(d2i_ASN1_OBJECT(nullptr, &p, params->size()));
         const int nid = curve ? OBJ_obj2nid(curve.get()) : NID_undef;
         // CKA_EC_POINT is a DER OCTET STRING around the point (PKCS#11 2.40); some
         // tokens hand out the raw point, so accept both.
         QByteArray rawPoint = point.value();
         const auto *q = reinterpret_cast<const unsigned char *>(point->constData());
-        std::unique_ptr<ASN1_OCTET_STRING, Asn1OctetDeleter> octets(
-            d2i_ASN1_OCTET_STRING(nullptr, &q, point->size()));
+        Asn1OctetStringPtr octets(d2i_ASN1_OCTET_STRING(nullptr, &q, point->size()));
         if (octets &&
             q == reinterpret_cast<const unsigned char *>(point->constData()) + point->size())
             rawPoint =
@@ -520,12 +486,10 @@ Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE obje
         if (!modulus || !exponent)
             return Error(ErrorCode::TokenFailure,
                          QStringLiteral("RSA public key lacks modulus/exponent"));
-        std::unique_ptr<BIGNUM, BnDeleter> n(
-            BN_bin2bn(reinterpret_cast<const unsigned char *>(modulus->constData()),
-                      modulus->size(), nullptr));
-        std::unique_ptr<BIGNUM, BnDeleter> e(
-            BN_bin2bn(reinterpret_cast<const unsigned char *>(exponent->constData()),
-                      exponent->size(), nullptr));
+        BignumPtr n(BN_bin2bn(reinterpret_cast<const unsigned char *>(modulus->constData()),
+                              modulus->size(), nullptr));
+        BignumPtr e(BN_bin2bn(reinterpret_cast<const unsigned char *>(exponent->constData()),
+                              exponent->size(), nullptr));
         OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
         OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
         key = evpFromParams("RSA", builder.get());
@@ -660,17 +624,13 @@ Error TokenSession::storeCertificate(const QByteArray &der, const QByteArray &id
     if (!cert)
         return Error(ErrorCode::CertificateUnparseable,
                      QStringLiteral("certificate to store is not valid DER"));
-    auto toDer = [](auto *object, auto i2d) {
-        unsigned char *out = nullptr;
-        const int length = i2d(object, &out);
-        QByteArray bytes =
-            length > 0 ? QByteArray(reinterpret_cast<const char *>(out), length) : QByteArray();
-        OPENSSL_free(out);
-        return bytes;
-    };
-    const QByteArray subject = toDer(X509_get_subject_name(cert.get()), i2d_X509_NAME);
-    const QByteArray issuer = toDer(X509_get_issuer_name(cert.get()), i2d_X509_NAME);
-    const QByteArray serial = toDer(X509_get0_serialNumber(cert.get()), i2d_ASN1_INTEGER);
+    const QByteArray subject = derBytes(
+        [&](unsigned char **out) { return i2d_X509_NAME(X509_get_subject_name(cert.get()), out); });
+    const QByteArray issuer = derBytes(
+        [&](unsigned char **out) { return i2d_X509_NAME(X509_get_issuer_name(cert.get()), out); });
+    const QByteArray serial = derBytes([&](unsigned char **out) {
+        return i2d_ASN1_INTEGER(X509_get0_serialNumber(cert.get()), out);
+    });
     const QByteArray labelUtf8 = label.toUtf8();
 
     CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
