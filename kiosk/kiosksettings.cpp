@@ -28,6 +28,9 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
         ini.value(QStringLiteral("kiosk/highContrast"), settings.highContrast).toBool();
     settings.usbTokenList = ini.value(QStringLiteral("presence/usbTokenList")).toString();
     bool ok = false;
+    const int target = ini.value(QStringLiteral("entropy/targetBits")).toInt(&ok);
+    if (ok && target > 0)
+        settings.entropyTargetBits = target;
     const int window = ini.value(QStringLiteral("status/renewalWindowDays")).toInt(&ok);
     if (ok && window >= 0)
         settings.statusPolicy.renewalWindowDays = window;

@@ -2,6 +2,7 @@
 // explicitly, exposes them to QML once (registerKioskTypes) and loads the UI.
 
 #include "controllers/appearance.h"
+#include "controllers/entropycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "kiosksettings.h"
@@ -105,6 +106,7 @@ int main(int argc, char *argv[])
     kk::KioskController kiosk(&tokens, &presence, settings.statusPolicy);
     kk::LanguageController language;
     kk::Appearance appearance(settings.highContrast, settings.fullscreen);
+    kk::EntropyController entropy(settings.entropyTargetBits);
     QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
                      &kk::KioskController::retranslate);
 
@@ -112,7 +114,7 @@ int main(int argc, char *argv[])
     language.setEngine(&engine);
     if (!language.setLanguage(settings.language))
         language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes({&kiosk, &language, &appearance});
+    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy});
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";

@@ -1,6 +1,7 @@
 #include "registration.h"
 
 #include "controllers/appearance.h"
+#include "controllers/entropycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 
@@ -24,6 +25,8 @@ void registerKioskTypes(const KioskObjects &objects)
     qmlRegisterSingletonInstance(uri, 1, 0, "Kiosk", objects.kiosk);
     qmlRegisterSingletonInstance(uri, 1, 0, "Language", objects.language);
     qmlRegisterSingletonInstance(uri, 1, 0, "Appearance", objects.appearance);
+    if (objects.entropy)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Entropy", objects.entropy);
 }
 
 } // namespace kk

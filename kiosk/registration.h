@@ -6,12 +6,14 @@ namespace kk {
 class KioskController;
 class LanguageController;
 class Appearance;
+class EntropyController;
 
 struct KioskObjects
 {
     KioskController *kiosk = nullptr;
     LanguageController *language = nullptr;
     Appearance *appearance = nullptr;
+    EntropyController *entropy = nullptr;
 };
 
 void registerKioskTypes(const KioskObjects &objects);

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>EntropyPad</name>
+    <message>
+        <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
+        <translation>Draw here with your finger until the bar is full. This makes your new key unpredictable.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>
@@ -101,7 +108,7 @@
     </message>
     <message>
         <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
-        <translation>The bank's answer could not be processed. Your current key still works. Please see the staff.</translation>
+        <translation>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</translation>
     </message>
     <message>
         <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>

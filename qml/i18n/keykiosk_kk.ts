@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="kk_KZ">
 <context>
+    <name>EntropyPad</name>
+    <message>
+        <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
+        <translation>Жолақ толғанша осы жерде саусағыңызбен сызыңыз. Осылайша жаңа кілтіңіз болжап болмайтын болады.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>

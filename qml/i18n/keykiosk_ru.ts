@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>EntropyPad</name>
+    <message>
+        <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
+        <translation>Рисуйте здесь пальцем, пока полоса не заполнится. Так ваш новый ключ станет непредсказуемым.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The token software is not installed on this kiosk. Please ask the staff for help.</source>
