@@ -4,8 +4,14 @@
  * CKF_USER_PIN_FINAL_TRY and CKF_USER_PIN_LOCKED the way tokens do. The counter lives in
  * the file KK_SHIM_STATE, so it survives a process restart like the token's own.
  *
+ * It also records C_SeedRandom and C_GenerateKeyPair calls, in order, to KK_SHIM_CALL_LOG
+ * (tests check that the token is seeded before it generates a key), and with
+ * KK_SHIM_REFUSE_SEED=1 answers C_SeedRandom with CKR_RANDOM_SEED_NOT_SUPPORTED, as many
+ * real tokens do.
+ *
  * Environment: KK_SHIM_TARGET (default /usr/lib/softhsm/libsofthsm2.so),
- *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3).
+ *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3),
+ *              KK_SHIM_CALL_LOG, KK_SHIM_REFUSE_SEED.
  */
 #include <dlfcn.h>
 #include <p11-kit/pkcs11.h>
@@ -77,6 +83,33 @@ static CK_RV shimGetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
     return CKR_OK;
 }
 
+static void logCall(const char *what, unsigned long value)
+{
+    const char *path = getenv("KK_SHIM_CALL_LOG");
+    FILE *file = path ? fopen(path, "a") : NULL;
+    if (file) {
+        fprintf(file, "%s %lu\n", what, value);
+        fclose(file);
+    }
+}
+
+static CK_RV shimSeedRandom(CK_SESSION_HANDLE session, CK_BYTE_PTR seed, CK_ULONG length)
+{
+    const char *refuse = getenv("KK_SHIM_REFUSE_SEED");
+    logCall("C_SeedRandom", length);
+    if (refuse && refuse[0] == '1')
+        return CKR_RANDOM_SEED_NOT_SUPPORTED;
+    return target->C_SeedRandom(session, seed, length);
+}
+
+static CK_RV shimGenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism, CK_ATTRIBUTE_PTR pub,
+                                 CK_ULONG pubCount, CK_ATTRIBUTE_PTR priv, CK_ULONG privCount, CK_OBJECT_HANDLE_PTR pubKey,
+                                 CK_OBJECT_HANDLE_PTR privKey)
+{
+    logCall("C_GenerateKeyPair", mechanism ? mechanism->mechanism : 0);
+    return target->C_GenerateKeyPair(session, mechanism, pub, pubCount, priv, privCount, pubKey, privKey);
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
     if (!target) {
@@ -90,6 +123,8 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
         shim = *target;
         shim.C_Login = shimLogin;
         shim.C_GetTokenInfo = shimGetTokenInfo;
+        shim.C_SeedRandom = shimSeedRandom;
+        shim.C_GenerateKeyPair = shimGenerateKeyPair;
     }
     *list = &shim;
     return CKR_OK;

@@ -4,6 +4,8 @@
 
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enroll/tokenrenewal.h"
+#include "keykiosk/entropy/entropypool.h"
+#include "touchtraces.h"
 
 #include <QProcess>
 #include <QtTest>
@@ -322,6 +324,47 @@ private slots:
         QCOMPARE(*outcome, EnrollState::Issued);
         QCOMPARE(jobThread, service.workerThread());
         QVERIFY(jobThread != QThread::currentThread());
+    }
+
+    void touchSeedReachesTheTokenBeforeKeyGeneration_data()
+    {
+        QTest::addColumn<bool>("tokenRefusesSeeds");
+        QTest::newRow("token takes the seed") << false;
+        QTest::newRow("token refuses seeds (not an error)") << true;
+    }
+    void touchSeedReachesTheTokenBeforeKeyGeneration()
+    {
+        QFETCH(bool, tokenRefusesSeeds);
+        RaServer::Options raOptions;
+        raOptions.autoDelaySeconds = 0;
+        RaServer ra(raOptions);
+        QVERIFY(ra.start());
+        TokenOptions options;
+        options.caDir = ra.dir();
+        TestToken token(options);
+        const QString callLog = token.dir() + QStringLiteral("/calls.log");
+        const QString module = token.lockingModule(); // the shim records the calls
+        qputenv("KK_SHIM_CALL_LOG", QFile::encodeName(callLog));
+        qputenv("KK_SHIM_REFUSE_SEED", tokenRefusesSeeds ? "1" : "0");
+
+        EntropyPool pool;
+        feed(pool, humanTrace(3, 11));
+        QVERIFY(pool.isComplete());
+        const QByteArray seed = pool.seed().value();
+        {
+            TokenContext context(module);
+            TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+            QVERIFY(!renewal.begin(SecureBuffer::fromText("123456"), seed));
+            QCOMPARE(renewal.step().state, EnrollState::Issued);
+        }
+        qunsetenv("KK_SHIM_CALL_LOG");
+        qunsetenv("KK_SHIM_REFUSE_SEED");
+        QFile log(callLog);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QList<QByteArray> calls = log.readAll().trimmed().split('\n');
+        QCOMPARE(calls.size(), 2);
+        QCOMPARE(calls[0], QByteArray("C_SeedRandom 32"));
+        QVERIFY(calls[1].startsWith("C_GenerateKeyPair"));
     }
 
     void manualApprovalWithPolling()
