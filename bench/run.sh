@@ -6,12 +6,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KK_BUILD_DIR:-$root/build-bench}
 "$root/packaging/deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j2 --target keykiosk kk-bench-token kk-bench-ra keykiosk-ra >/dev/null
+cmake --build "$build" -j2 --target keykiosk kk-bench-token kk-bench-ra kk-bench-entropy keykiosk-ra >/dev/null
 echo "== token layer and presence ($(nproc) cores, $(date -u +%F))"
 "$build/bench/kk-bench-token" --rounds "${KK_BENCH_ROUNDS:-20}"
 echo
 echo "== enrollment (CMP over loopback HTTP to keykiosk-ra)"
 "$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-64}" --seconds "${KK_BENCH_SECONDS:-10}"
+echo
+echo "== touch entropy"
+"$build/bench/kk-bench-entropy" "${KK_BENCH_TRACES:-50}"
 echo
 echo "== kiosk"
 "$root/bench/kiosk_startup.sh" "$build" "${KK_BENCH_ROUNDS:-10}"

@@ -1,11 +1,14 @@
 // The kiosk's screen logic without QML, over a real SoftHSM2 token and the token thread.
 #include "harness.h"
 
+#include "controllers/entropycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "keykiosk/token/tokenservice.h"
 
 #include <QtTest>
+
+#include <openssl/rand.h>
 
 using namespace kk;
 using namespace kk::test;
@@ -142,6 +145,32 @@ private slots:
         QCOMPARE(kiosk.screen(), screen);
         QCOMPARE(kiosk.errorId(), errorId);
         QVERIFY(!kiosk.message().isEmpty());
+    }
+
+    void entropyControllerCompletesOnceAndHandsOverAFreshSeed()
+    {
+        EntropyController entropy(32);
+        QSignalSpy completed(&entropy, &EntropyController::completed);
+        QSignalSpy progress(&entropy, &EntropyController::progressChanged);
+        QRandomGenerator rng(3);
+        double x = 300, y = 300;
+        for (int i = 0; i < 400 && !entropy.complete(); ++i) {
+            x += rng.bounded(21) - 10;
+            y += rng.bounded(21) - 10;
+            entropy.addPoint(x, y, 0.4, 0);
+            QThread::usleep(2000 + rng.bounded(6000)); // arrival times as a finger's
+        }
+        QVERIFY(entropy.complete());
+        QCOMPARE(entropy.progress(), 1.0);
+        QCOMPARE(completed.count(), 1);
+        QVERIFY(progress.count() > 10);
+        const int before = RAND_status();
+        auto seed = entropy.takeSeed(); // also mixed into OpenSSL's DRBG
+        QVERIFY(seed.ok());
+        QCOMPARE(seed->size(), 32);
+        QCOMPARE(RAND_status(), before);
+        QCOMPARE(entropy.creditedBits(), 0.0); // a fresh pool for the next client
+        QVERIFY(entropy.takeSeed().value() != seed.value());
     }
 
     void messagesFollowTheLanguage()
