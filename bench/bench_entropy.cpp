@@ -52,10 +52,16 @@ int main(int argc, char **argv)
     std::printf("| %-52s | %10s | %10s | %-18s |\n", "what", "median", "p90", "budget (DESIGN.md)");
     std::printf("|%s|%s|%s|%s|\n", QByteArray(54, '-').constData(), QByteArray(12, '-').constData(),
                 QByteArray(12, '-').constData(), QByteArray(20, '-').constData());
-    std::printf("| %-52s | %7.0f ns | %10s | %-18s |\n", "one touch sample (health tests, credit, SHA-512)", nsPerSample, "", "");
-    std::printf("| %-52s | %7.1f us | %10s | %-18s |\n", "seed: HKDF over getrandom() and the pool", usPerSeed, "", "");
-    std::printf("| %-52s | %8.2f s | %8.2f s | %-18s |\n", "drawing to 256 credited bits, one finger", pct(one, 0.5), pct(one, 0.9), "<= 5 s");
-    std::printf("| %-52s | %8.2f s | %8.2f s | %-18s |\n", "drawing to 256 credited bits, two fingers", pct(two, 0.5), pct(two, 0.9), "<= 5 s");
-    std::printf("\n%d model traces per row; %zu and %zu reached the target within 20 s.\n", traces, one.size(), two.size());
+    std::printf("| %-52s | %7.0f ns | %10s | %-18s |\n",
+                "one touch sample (health tests, credit, SHA-512)", nsPerSample, "", "");
+    std::printf("| %-52s | %7.1f us | %10s | %-18s |\n", "seed: HKDF over getrandom() and the pool",
+                usPerSeed, "", "");
+    std::printf("| %-52s | %8.2f s | %8.2f s | %-18s |\n",
+                "drawing to 256 credited bits, one finger", pct(one, 0.5), pct(one, 0.9), "<= 5 s");
+    std::printf("| %-52s | %8.2f s | %8.2f s | %-18s |\n",
+                "drawing to 256 credited bits, two fingers", pct(two, 0.5), pct(two, 0.9),
+                "<= 5 s");
+    std::printf("\n%d model traces per row; %zu and %zu reached the target within 20 s.\n", traces,
+                one.size(), two.size());
     return 0;
 }

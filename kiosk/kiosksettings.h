@@ -14,7 +14,7 @@ struct KioskSettings
     bool fullscreen = true;                                     // [kiosk] fullscreen
     bool highContrast = false;                                  // [kiosk] highContrast
     QString usbTokenList;                                       // [presence] usbTokenList (TSV)
-    int entropyTargetBits = 256; // [entropy] targetBits
+    int entropyTargetBits = 256;                                // [entropy] targetBits
     StatusPolicy statusPolicy; // [status] renewalWindowDays, initialIssuePolicyOid
 
     static KioskSettings load(const QString &path, QString *error = nullptr);

@@ -5,19 +5,19 @@
 #include <QtEndian>
 
 #include <cmath>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/core_names.h>
 #include <openssl/rand.h>
 #include <sys/random.h>
 
 namespace kk {
 
 namespace {
-constexpr int kRctCutoff = 21;       // SP 800-90B 4.4.1: 1 + ceil(20 / H), H = 1
-constexpr int kAptWindow = 512;      // SP 800-90B 4.4.2, non-binary
-constexpr int kAptCutoff = 410;      // for H = 1, alpha = 2^-20
+constexpr int kRctCutoff = 21;  // SP 800-90B 4.4.1: 1 + ceil(20 / H), H = 1
+constexpr int kAptWindow = 512; // SP 800-90B 4.4.2, non-binary
+constexpr int kAptCutoff = 410; // for H = 1, alpha = 2^-20
 constexpr qint64 kTimeUnitUs = 64;
 
 int noisyBits(qint64 value)
@@ -35,9 +35,15 @@ struct EntropyPool::Hasher
     Hasher() { EVP_DigestInit_ex(ctx.get(), EVP_sha512(), nullptr); }
 };
 
-EntropyPool::EntropyPool(int targetBits) : m_targetBits(targetBits), m_hash(std::make_unique<Hasher>()) {}
+EntropyPool::EntropyPool(int targetBits)
+    : m_targetBits(targetBits), m_hash(std::make_unique<Hasher>())
+{
+}
 
-EntropyPool::~EntropyPool() { reset(); }
+EntropyPool::~EntropyPool()
+{
+    reset();
+}
 
 void EntropyPool::reset()
 {
@@ -52,7 +58,8 @@ void EntropyPool::reset()
 
 double EntropyPool::creditFor(qint64 jerkX, qint64 jerkY, qint64 jerkTimeUnits)
 {
-    const double bits = std::min(2, noisyBits(jerkX)) + std::min(2, noisyBits(jerkY)) + std::min(1, noisyBits(jerkTimeUnits));
+    const double bits = std::min(2, noisyBits(jerkX)) + std::min(2, noisyBits(jerkY)) +
+                        std::min(1, noisyBits(jerkTimeUnits));
     return bits / 2.0;
 }
 
@@ -64,7 +71,8 @@ void EntropyPool::healthTest(quint8 symbol)
     if (m_rctCount > 0 && symbol == m_rctSymbol) {
         if (++m_rctCount >= kRctCutoff) {
             m_health = EntropyHealth::RepetitionCountFailure;
-            qCWarning(lcEntropy) << "touch entropy: repetition count test failed; no further credit";
+            qCWarning(lcEntropy)
+                << "touch entropy: repetition count test failed; no further credit";
         }
     } else {
         m_rctSymbol = symbol;
@@ -74,7 +82,8 @@ void EntropyPool::healthTest(quint8 symbol)
     if (m_aptIndex == 0) {
         m_aptSymbol = symbol;
         m_aptCount = 1;
-    } else if (symbol == m_aptSymbol && ++m_aptCount >= kAptCutoff && m_health == EntropyHealth::Ok) {
+    } else if (symbol == m_aptSymbol && ++m_aptCount >= kAptCutoff &&
+               m_health == EntropyHealth::Ok) {
         m_health = EntropyHealth::AdaptiveProportionFailure;
         qCWarning(lcEntropy) << "touch entropy: adaptive proportion test failed; no further credit";
     }
@@ -88,7 +97,8 @@ void EntropyPool::addSample(const TouchSample &s)
     struct Raw
     {
         qint64 x, y, t, p, id;
-    } raw{qToBigEndian(qint64(std::llround(s.x * 256))), qToBigEndian(qint64(std::llround(s.y * 256))), qToBigEndian(s.timeUs),
+    } raw{qToBigEndian(qint64(std::llround(s.x * 256))),
+          qToBigEndian(qint64(std::llround(s.y * 256))), qToBigEndian(s.timeUs),
           qToBigEndian(qint64(std::llround(s.pressure * 65536))), qToBigEndian(qint64(s.pointId))};
     EVP_DigestUpdate(m_hash->ctx.get(), &raw, sizeof raw);
 
@@ -116,7 +126,8 @@ void EntropyPool::addSample(const TouchSample &s)
     // Replays and periodic motion: the same pattern of deltas seen before.
     QByteArray pattern;
     for (int i = 1; i < 4; ++i) {
-        const qint64 d[3] = {px(i) - px(i - 1), py(i) - py(i - 1), (pt(i) - pt(i - 1)) / kTimeUnitUs};
+        const qint64 d[3] = {px(i) - px(i - 1), py(i) - py(i - 1),
+                             (pt(i) - pt(i - 1)) / kTimeUnitUs};
         pattern.append(reinterpret_cast<const char *>(d), sizeof d);
     }
     const bool seen = m_seenPatterns.contains(pattern);
@@ -152,19 +163,24 @@ Expected<QByteArray> EntropyPool::seed(int bytes) const
     QByteArray ikm(reinterpret_cast<const char *>(os), sizeof os);
     OPENSSL_cleanse(os, sizeof os);
     ikm += conditioned();
-    std::unique_ptr<EVP_KDF, void (*)(EVP_KDF *)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), EVP_KDF_free);
-    std::unique_ptr<EVP_KDF_CTX, void (*)(EVP_KDF_CTX *)> ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, EVP_KDF_CTX_free);
+    std::unique_ptr<EVP_KDF, void (*)(EVP_KDF *)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr),
+                                                      EVP_KDF_free);
+    std::unique_ptr<EVP_KDF_CTX, void (*)(EVP_KDF_CTX *)> ctx(
+        kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, EVP_KDF_CTX_free);
     static const char salt[] = "KeyKiosk touch entropy v1";
     static const char info[] = "seed";
     char digest[] = "SHA256";
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikm.data(), std::size_t(ikm.size())),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char *>(salt), sizeof salt - 1),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char *>(info), sizeof info - 1),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char *>(salt),
+                                          sizeof salt - 1),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char *>(info),
+                                          sizeof info - 1),
         OSSL_PARAM_construct_end()};
     QByteArray out(bytes, '\0');
-    const bool ok = ctx && EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), std::size_t(bytes), params) == 1;
+    const bool ok = ctx && EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char *>(out.data()),
+                                          std::size_t(bytes), params) == 1;
     OPENSSL_cleanse(ikm.data(), std::size_t(ikm.size()));
     if (!ok)
         return Error(ErrorCode::Internal, QStringLiteral("HKDF failed"));

@@ -29,7 +29,8 @@ void EntropyController::addPoint(double x, double y, double pressure, int pointI
     m_pool->addSample({x, y, m_clock.nsecsElapsed() / 1000, pressure, pointId});
     emit progressChanged();
     if (!wasComplete && m_pool->isComplete()) {
-        qCInfo(lcEntropy) << "touch entropy complete:" << m_pool->creditedBits() << "bits from" << m_pool->sampleCount() << "samples";
+        qCInfo(lcEntropy) << "touch entropy complete:" << m_pool->creditedBits() << "bits from"
+                          << m_pool->sampleCount() << "samples";
         emit completed();
     }
 }

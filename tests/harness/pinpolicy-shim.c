@@ -102,12 +102,14 @@ static CK_RV shimSeedRandom(CK_SESSION_HANDLE session, CK_BYTE_PTR seed, CK_ULON
     return target->C_SeedRandom(session, seed, length);
 }
 
-static CK_RV shimGenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism, CK_ATTRIBUTE_PTR pub,
-                                 CK_ULONG pubCount, CK_ATTRIBUTE_PTR priv, CK_ULONG privCount, CK_OBJECT_HANDLE_PTR pubKey,
+static CK_RV shimGenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
+                                 CK_ATTRIBUTE_PTR pub, CK_ULONG pubCount, CK_ATTRIBUTE_PTR priv,
+                                 CK_ULONG privCount, CK_OBJECT_HANDLE_PTR pubKey,
                                  CK_OBJECT_HANDLE_PTR privKey)
 {
     logCall("C_GenerateKeyPair", mechanism ? mechanism->mechanism : 0);
-    return target->C_GenerateKeyPair(session, mechanism, pub, pubCount, priv, privCount, pubKey, privKey);
+    return target->C_GenerateKeyPair(session, mechanism, pub, pubCount, priv, privCount, pubKey,
+                                     privKey);
 }
 
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)

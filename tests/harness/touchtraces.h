@@ -71,13 +71,17 @@ inline std::vector<TouchSample> humanTrace(double seconds, quint32 seed, int fin
         const int steps = int(duration * 120);
         for (int s = 0; s < steps && clock < end; ++s) {
             const double tau = double(s) / steps;
-            const double u = 10 * std::pow(tau, 3) - 15 * std::pow(tau, 4) + 6 * std::pow(tau, 5); // minimum jerk
+            const double u = 10 * std::pow(tau, 3) - 15 * std::pow(tau, 4) +
+                             6 * std::pow(tau, 5); // minimum jerk
             const double a = 1 - u;
             for (int finger = 0; finger < fingers; ++finger) {
                 const double ox = finger * 120.0;
-                const double x = a * a * a * p[0][0] + 3 * a * a * u * p[1][0] + 3 * a * u * u * p[2][0] + u * u * u * p[3][0] + ox;
-                const double y = a * a * a * p[0][1] + 3 * a * a * u * p[1][1] + 3 * a * u * u * p[2][1] + u * u * u * p[3][1];
-                trace.push_back({x + noise(rng), y + noise(rng), qint64(clock + jitter(rng)), 0.3 + 0.05 * uniform(rng), finger});
+                const double x = a * a * a * p[0][0] + 3 * a * a * u * p[1][0] +
+                                 3 * a * u * u * p[2][0] + u * u * u * p[3][0] + ox;
+                const double y = a * a * a * p[0][1] + 3 * a * a * u * p[1][1] +
+                                 3 * a * u * u * p[2][1] + u * u * u * p[3][1];
+                trace.push_back({x + noise(rng), y + noise(rng), qint64(clock + jitter(rng)),
+                                 0.3 + 0.05 * uniform(rng), finger});
             }
             clock += 1e6 / 120;
         }

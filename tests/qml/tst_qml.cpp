@@ -19,12 +19,14 @@ public slots:
     {
         Q_UNUSED(engine)
         m_tokens = std::make_unique<kk::TokenService>(QStringLiteral("/nonexistent.so"));
-        m_kiosk = std::make_unique<kk::KioskController>(m_tokens.get(), nullptr, kk::StatusPolicy{});
+        m_kiosk =
+            std::make_unique<kk::KioskController>(m_tokens.get(), nullptr, kk::StatusPolicy{});
         m_language = std::make_unique<kk::LanguageController>();
         m_appearance = std::make_unique<kk::Appearance>(false, false);
         m_entropy = std::make_unique<kk::EntropyController>(256);
         m_language->setLanguage(QStringLiteral("ru"));
-        kk::registerKioskTypes({m_kiosk.get(), m_language.get(), m_appearance.get(), m_entropy.get()});
+        kk::registerKioskTypes(
+            {m_kiosk.get(), m_language.get(), m_appearance.get(), m_entropy.get()});
     }
     void cleanupTestCase()
     {

@@ -42,7 +42,12 @@ struct TouchSample
     int pointId = 0;
 };
 
-enum class EntropyHealth { Ok, RepetitionCountFailure, AdaptiveProportionFailure };
+enum class EntropyHealth
+{
+    Ok,
+    RepetitionCountFailure,
+    AdaptiveProportionFailure
+};
 
 class EntropyPool
 {
@@ -73,7 +78,7 @@ public:
 private:
     struct Track
     {
-        std::deque<TouchSample> last; // up to 4 samples
+        std::deque<TouchSample> last;  // up to 4 samples
         std::deque<QByteArray> deltas; // recent delta patterns
     };
     void healthTest(quint8 symbol);

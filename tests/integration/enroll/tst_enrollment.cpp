@@ -353,7 +353,8 @@ private slots:
         const QByteArray seed = pool.seed().value();
         {
             TokenContext context(module);
-            TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId, endpointFor(ra));
+            TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId,
+                                 endpointFor(ra));
             QVERIFY(!renewal.begin(SecureBuffer::fromText("123456"), seed));
             QCOMPARE(renewal.step().state, EnrollState::Issued);
         }

@@ -93,7 +93,8 @@ private slots:
         std::vector<TouchSample> trace;
         for (int i = 0; i < 1200; ++i) {
             const bool odd = i % 24 == 23; // zero runs of 20 stay under the RCT cutoff of 21
-            trace.push_back({odd ? 307.0 + (i % 5) : 300.0, 300, i * 8333LL + (i % 3) * 700, -1, 0});
+            trace.push_back(
+                {odd ? 307.0 + (i % 5) : 300.0, 300, i * 8333LL + (i % 3) * 700, -1, 0});
         }
         feed(pool, trace);
         QCOMPARE(pool.health(), EntropyHealth::AdaptiveProportionFailure);
