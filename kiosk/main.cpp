@@ -3,6 +3,7 @@
 
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
+#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "kiosksettings.h"
@@ -107,6 +108,7 @@ int main(int argc, char *argv[])
     kk::LanguageController language;
     kk::Appearance appearance(settings.highContrast, settings.fullscreen);
     kk::EntropyController entropy(settings.entropyTargetBits);
+    kk::PinPadController pinPad;
     QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
                      &kk::KioskController::retranslate);
 
@@ -114,7 +116,7 @@ int main(int argc, char *argv[])
     language.setEngine(&engine);
     if (!language.setLanguage(settings.language))
         language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy});
+    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy, &pinPad});
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";

@@ -2,6 +2,7 @@
 
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
+#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 
@@ -27,6 +28,8 @@ void registerKioskTypes(const KioskObjects &objects)
     qmlRegisterSingletonInstance(uri, 1, 0, "Appearance", objects.appearance);
     if (objects.entropy)
         qmlRegisterSingletonInstance(uri, 1, 0, "Entropy", objects.entropy);
+    if (objects.pinPad)
+        qmlRegisterSingletonInstance(uri, 1, 0, "PinPad", objects.pinPad);
 }
 
 } // namespace kk

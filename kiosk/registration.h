@@ -7,6 +7,7 @@ class KioskController;
 class LanguageController;
 class Appearance;
 class EntropyController;
+class PinPadController;
 
 struct KioskObjects
 {
@@ -14,6 +15,7 @@ struct KioskObjects
     LanguageController *language = nullptr;
     Appearance *appearance = nullptr;
     EntropyController *entropy = nullptr;
+    PinPadController *pinPad = nullptr;
 };
 
 void registerKioskTypes(const KioskObjects &objects);

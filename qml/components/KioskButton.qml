@@ -7,12 +7,13 @@ Rectangle {
     property alias text: label.text
     property bool primary: false
     property bool checked: false
+    property bool showPress: true // the PIN pad can turn press highlights off (privacy)
     signal clicked()
 
     implicitWidth: Math.max(Theme.touchTarget * 2, label.implicitWidth + 40)
     implicitHeight: Theme.touchTarget
     radius: 8
-    color: primary || checked ? Theme.accent : Theme.surface
+    color: touch.pressed && showPress ? Theme.selection : (primary || checked ? Theme.accent : Theme.surface)
     border.color: Theme.contrast ? Theme.text : (primary || checked ? Theme.accent : Theme.border)
     border.width: Theme.contrast ? 3 : 2
     opacity: enabled ? 1.0 : 0.4
@@ -26,7 +27,9 @@ Rectangle {
         color: button.primary || button.checked ? Theme.textOnAccent : Theme.text
     }
     MouseArea {
+        id: touch
         anchors.fill: parent
+        enabled: button.enabled
         onClicked: button.clicked()
     }
 }

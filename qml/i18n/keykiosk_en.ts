@@ -156,6 +156,13 @@
     </message>
 </context>
 <context>
+    <name>PinPad</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -281,6 +288,25 @@
     <message>
         <source>High contrast</source>
         <translation>High contrast</translation>
+    </message>
+</context>
+<context>
+    <name>kk::PinPadController</name>
+    <message>
+        <source>A wrong PIN was entered before. The token allows only a few more tries.</source>
+        <translation>A wrong PIN was entered before. The token allows only a few more tries.</translation>
+    </message>
+    <message>
+        <source>Last try: one more wrong PIN locks the token.</source>
+        <translation>Last try: one more wrong PIN locks the token.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked. Please see the staff.</source>
+        <translation>The PIN is locked. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The PIN must be changed first. Please see the staff.</source>
+        <translation>The PIN must be changed first. Please see the staff.</translation>
     </message>
 </context>
 </TS>

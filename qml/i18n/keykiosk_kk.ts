@@ -156,6 +156,13 @@
     </message>
 </context>
 <context>
+    <name>PinPad</name>
+    <message>
+        <source>OK</source>
+        <translation>ОК</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -281,6 +288,25 @@
     <message>
         <source>High contrast</source>
         <translation>Жоғары контраст</translation>
+    </message>
+</context>
+<context>
+    <name>kk::PinPadController</name>
+    <message>
+        <source>A wrong PIN was entered before. The token allows only a few more tries.</source>
+        <translation>Бұған дейін қате ПИН-код енгізілген. Токен тек бірнеше әрекетке рұқсат береді.</translation>
+    </message>
+    <message>
+        <source>Last try: one more wrong PIN locks the token.</source>
+        <translation>Соңғы әрекет: тағы бір қате ПИН-код токенді бұғаттайды.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked. Please see the staff.</source>
+        <translation>ПИН-код бұғатталған. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>The PIN must be changed first. Please see the staff.</source>
+        <translation>Алдымен ПИН-кодты ауыстыру керек. Банк қызметкеріне жүгініңіз.</translation>
     </message>
 </context>
 </TS>

@@ -156,6 +156,13 @@
     </message>
 </context>
 <context>
+    <name>PinPad</name>
+    <message>
+        <source>OK</source>
+        <translation>ОК</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -281,6 +288,25 @@
     <message>
         <source>High contrast</source>
         <translation>Высокий контраст</translation>
+    </message>
+</context>
+<context>
+    <name>kk::PinPadController</name>
+    <message>
+        <source>A wrong PIN was entered before. The token allows only a few more tries.</source>
+        <translation>Ранее был введён неверный ПИН-код. Токен допускает лишь несколько попыток.</translation>
+    </message>
+    <message>
+        <source>Last try: one more wrong PIN locks the token.</source>
+        <translation>Последняя попытка: ещё один неверный ПИН-код заблокирует токен.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked. Please see the staff.</source>
+        <translation>ПИН-код заблокирован. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The PIN must be changed first. Please see the staff.</source>
+        <translation>Сначала нужно сменить ПИН-код. Обратитесь к сотруднику банка.</translation>
     </message>
 </context>
 </TS>

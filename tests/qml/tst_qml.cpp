@@ -2,6 +2,7 @@
 // registerKioskTypes() the app calls.
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
+#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "keykiosk/token/tokenservice.h"
@@ -24,12 +25,14 @@ public slots:
         m_language = std::make_unique<kk::LanguageController>();
         m_appearance = std::make_unique<kk::Appearance>(false, false);
         m_entropy = std::make_unique<kk::EntropyController>(256);
+        m_pinPad = std::make_unique<kk::PinPadController>();
         m_language->setLanguage(QStringLiteral("ru"));
         kk::registerKioskTypes(
-            {m_kiosk.get(), m_language.get(), m_appearance.get(), m_entropy.get()});
+            {m_kiosk.get(), m_language.get(), m_appearance.get(), m_entropy.get(), m_pinPad.get()});
     }
     void cleanupTestCase()
     {
+        m_pinPad.reset();
         m_entropy.reset();
         m_appearance.reset();
         m_language.reset();
@@ -43,6 +46,7 @@ private:
     std::unique_ptr<kk::LanguageController> m_language;
     std::unique_ptr<kk::Appearance> m_appearance;
     std::unique_ptr<kk::EntropyController> m_entropy;
+    std::unique_ptr<kk::PinPadController> m_pinPad;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(kiosk_qml, Setup)
