@@ -141,8 +141,15 @@ EnrollStep TokenRenewal::step()
         return failed;
     }
     EnrollStep result = m_update->step();
-    if (result.state == EnrollState::Issued)
+    if (result.state == EnrollState::Issued) {
         retireOldKey(); // only now: the new certificate is on the token next to the new key
+    } else if (result.state == EnrollState::Rejected) {
+        // A refused key will never get a certificate: drop it, so that a new request starts
+        // with a new key instead of resuming the refused one.
+        m_session->destroyObjects(CKO_PRIVATE_KEY, m_newKeyId);
+        m_session->destroyObjects(CKO_PUBLIC_KEY, m_newKeyId);
+        qCInfo(lcEnroll) << "dropped the refused key" << m_newKeyId.toHex();
+    }
     return result;
 }
 

@@ -1,0 +1,84 @@
+#pragma once
+// The client's renewal journey as an explicit state machine (AusweisApp's workflows, with
+// certmonger's lifecycle underneath). States are a typed enum for QML; every transition is
+// journalled; token work runs on the token thread; every exit path - success, refusal,
+// error, cancel, timeout, token removed - runs the same cleanup: the PIN is wiped, the
+// renewal's sessions are closed and libp11 forgets its PIN copy. A returning client (the
+// journal or the token's pending key says a request is under way) skips key generation.
+
+#include "keykiosk/enroll/tokenrenewal.h"
+#include "keykiosk/enums.h"
+#include "keykiosk/journal/journal.h"
+#include "keykiosk/token/tokenservice.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace kk {
+
+class RenewalWorkflow : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(kk::WorkflowState state READ state NOTIFY stateChanged)
+    Q_PROPERTY(kk::PinState pinState READ pinState NOTIFY stateChanged)
+    Q_PROPERTY(QString message READ message NOTIFY stateChanged)
+    Q_PROPERTY(QString errorId READ errorId NOTIFY stateChanged)
+    Q_PROPERTY(bool resuming READ resuming NOTIFY stateChanged)
+public:
+    RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint, RenewalOptions options = {},
+                    QObject *parent = nullptr);
+    ~RenewalWorkflow() override;
+
+    WorkflowState state() const { return m_state; }
+    PinState pinState() const { return m_pinState; }
+    QString message() const;
+    QString errorId() const;
+    bool resuming() const { return m_resuming; }
+    Error error() const { return m_error; }
+    QString bankText() const { return m_bankText; }
+    // How soon to poll again when the bank does not say (tests use a short one).
+    void setDefaultPollMs(int ms) { m_defaultPollMs = ms; }
+
+    void start(const TokenInfo &token, const QByteArray &currentKeyId);
+    void confirm();                       // Explaining -> EnteringPin
+    void submitPin(SecureBuffer pin);     // EnteringPin -> CheckingPin -> ...
+    void entropyReady(const QByteArray &seed); // CollectingEntropy -> GeneratingKey -> ...
+    void cancel();                        // the client, or the idle timeout
+    void tokenRemoved(const QString &serial);
+
+signals:
+    void stateChanged(kk::WorkflowState state);
+
+private:
+    void enter(WorkflowState state);
+    void fail(const Error &error);
+    void finish(WorkflowState terminal);
+    void generateAndSend(const QByteArray &seed);
+    void poll();
+    void handleStep(const EnrollStep &step);
+    void cleanup();
+    template <typename Result, typename Job, typename Done> void onToken(Job job, Done done);
+
+    TokenService *m_tokens;
+    Journal *m_journal;
+    CmpEndpoint m_endpoint;
+    RenewalOptions m_options;
+    WorkflowState m_state = WorkflowState::Idle;
+    TokenInfo m_token;
+    QByteArray m_currentKeyId;
+    QByteArray m_newKeyId;
+    std::shared_ptr<SecureBuffer> m_pin;
+    std::shared_ptr<TokenRenewal> m_renewal; // lives on the token thread between steps
+    PinState m_pinState = PinState::Ok;
+    Error m_error;
+    QString m_bankText;
+    bool m_resuming = false;
+    bool m_requestWithBank = false; // the bank answered "waiting" during this visit
+    quint64 m_generation = 0; // results of abandoned steps are dropped
+    QTimer m_pollTimer;
+    int m_defaultPollMs = 5000;
+};
+
+} // namespace kk

@@ -1,0 +1,252 @@
+// The client's renewal journey as a state machine, on the real parts (SoftHSM2 token,
+// keykiosk-ra over loopback), in the manner of AusweisApp's workflow tests.
+#include "harness.h"
+#include "touchtraces.h"
+
+#include "keykiosk/enroll/profilestatus.h"
+#include "keykiosk/workflow/renewalworkflow.h"
+
+#include <QtTest>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+const QByteArray kCurrentId = QByteArray::fromHex("01");
+
+QByteArray touchSeed()
+{
+    EntropyPool pool;
+    feed(pool, humanTrace(3, 42));
+    return pool.seed().value();
+}
+
+struct Fixture
+{
+    RaServer ra;
+    std::unique_ptr<TestToken> tokenHolder;
+    QTemporaryDir dir;
+    std::unique_ptr<Journal> journal;
+    std::unique_ptr<TokenService> tokens;
+    TokenInfo info;
+    QString module;
+
+    explicit Fixture(const RaServer::Options &raOptions) : ra(raOptions) {}
+    TestToken &token() { return *tokenHolder; }
+    bool setUp(bool lockingModule = false)
+    {
+        if (!ra.start())
+            return false;
+        TokenOptions options;
+        options.caDir = ra.dir();
+        tokenHolder = std::make_unique<TestToken>(options);
+        module = lockingModule ? token().lockingModule() : softhsmModule();
+        journal = Journal::open(dir.filePath(QStringLiteral("journal.db"))).takeValue();
+        tokens = std::make_unique<TokenService>(module);
+        auto loaded = Pkcs11Module::load(module);
+        if (!loaded)
+            return false;
+        const auto list = loaded.value()->tokens();
+        info = list.value().first();
+        return token().isValid();
+    }
+    std::unique_ptr<RenewalWorkflow> workflow()
+    {
+        auto w = std::make_unique<RenewalWorkflow>(tokens.get(), journal.get(),
+                                                   CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value());
+        w->setDefaultPollMs(300);
+        return w;
+    }
+    ProfileStatus statusOnToken()
+    {
+        auto loaded = Pkcs11Module::load(module);
+        auto session = loaded.value()->openSession(info.slotId, false);
+        const auto entries = session.value()->keyEntries();
+        return deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), {}).first().status;
+    }
+};
+
+void runToEntropy(RenewalWorkflow &w, const TokenInfo &info, const char *pin = "123456")
+{
+    w.start(info, kCurrentId);
+    QCOMPARE(w.state(), WorkflowState::Explaining);
+    w.confirm();
+    QCOMPARE(w.state(), WorkflowState::EnteringPin);
+    w.submitPin(SecureBuffer::fromText(pin));
+    QCOMPARE(w.state(), WorkflowState::CheckingPin);
+    QTRY_COMPARE(w.state(), WorkflowState::CollectingEntropy);
+}
+} // namespace
+
+class TestRenewalWorkflow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void happyPath()
+    {
+        RaServer::Options ra;
+        ra.autoDelaySeconds = 1;
+        ra.checkAfterSeconds = 1;
+        Fixture f(ra);
+        QVERIFY(f.setUp());
+        auto w = f.workflow();
+        QSignalSpy states(w.get(), &RenewalWorkflow::stateChanged);
+        runToEntropy(*w, f.info);
+        w->entropyReady(touchSeed());
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::CertificateReceived, 15000);
+        QList<WorkflowState> seen;
+        for (const auto &args : states)
+            seen << args.first().value<WorkflowState>();
+        QVERIFY(seen.contains(WorkflowState::GeneratingKey));
+        QVERIFY(seen.contains(WorkflowState::Sending));
+        QVERIFY(seen.contains(WorkflowState::WithBank)); // auto approval after a delay
+        QCOMPARE(f.statusOnToken(), ProfileStatus::InOperation);
+        QVERIFY(!f.journal->find(f.token().serial(), kCurrentId).value()); // done: nothing pending
+    }
+
+    void wrongPinThenTheRightOne()
+    {
+        RaServer::Options ra;
+        ra.autoDelaySeconds = 0;
+        Fixture f(ra);
+        QVERIFY(f.setUp(true)); // the PIN-retry shim: real tokens count wrong PINs
+        auto w = f.workflow();
+        w->start(f.info, kCurrentId);
+        w->confirm();
+        w->submitPin(SecureBuffer::fromText("000000"));
+        QTRY_COMPARE(w->state(), WorkflowState::EnteringPin); // never retried automatically
+        QCOMPARE(w->errorId(), QStringLiteral("KK-105"));
+        QCOMPARE(w->pinState(), PinState::CountLow); // the tries-left state for the pad
+        w->submitPin(SecureBuffer::fromText("123456"));
+        QTRY_COMPARE(w->state(), WorkflowState::CollectingEntropy);
+        w->entropyReady(touchSeed());
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::CertificateReceived, 15000);
+    }
+
+    void lockedTokenSendsToStaff()
+    {
+        RaServer::Options ra;
+        Fixture f(ra);
+        QVERIFY(f.setUp(true));
+        auto w = f.workflow();
+        w->start(f.info, kCurrentId);
+        w->confirm();
+        for (int i = 0; i < 3; ++i) {
+            QTRY_COMPARE(w->state(), WorkflowState::EnteringPin);
+            w->submitPin(SecureBuffer::fromText("000000"));
+        }
+        QTRY_COMPARE(w->state(), WorkflowState::Error);
+        QCOMPARE(w->errorId(), QStringLiteral("KK-106"));
+        QCOMPARE(w->pinState(), PinState::Locked);
+        // A locked token never even reaches the pad next time.
+        TokenInfo locked = f.info;
+        locked.pinState = PinState::Locked;
+        w->start(locked, kCurrentId);
+        QCOMPARE(w->state(), WorkflowState::Error);
+    }
+
+    void manualApprovalThenAReturnVisit()
+    {
+        RaServer::Options ra;
+        ra.approval = QStringLiteral("manual");
+        Fixture f(ra);
+        QVERIFY(f.setUp());
+        {
+            auto w = f.workflow();
+            runToEntropy(*w, f.info);
+            w->entropyReady(touchSeed());
+            QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
+            QVERIFY(w->message().contains(QStringLiteral("принят банком")));
+            w->cancel(); // the client leaves; the request stays with the bank
+            QCOMPARE(w->state(), WorkflowState::Cancelled);
+        } // the kiosk "restarts": a new workflow object, the same journal
+        QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->state, WorkflowState::WithBank);
+        QCOMPARE(f.statusOnToken(), ProfileStatus::AcceptedByBank);
+        f.ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
+        auto w = f.workflow();
+        w->start(f.info, kCurrentId);
+        QVERIFY(w->resuming());
+        QCOMPARE(w->state(), WorkflowState::EnteringPin); // straight to pickup
+        w->submitPin(SecureBuffer::fromText("123456"));
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::CertificateReceived, 15000);
+        QCOMPARE(f.ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
+    }
+
+    void refusalWithTheBanksReason()
+    {
+        RaServer::Options ra;
+        ra.approval = QStringLiteral("manual");
+        Fixture f(ra);
+        QVERIFY(f.setUp());
+        auto w = f.workflow();
+        runToEntropy(*w, f.info);
+        w->entropyReady(touchSeed());
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
+        const QString reason = QStringLiteral("Неверно указан ИНН организации");
+        f.ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason});
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::Refused, 15000); // polled by itself
+        QVERIFY2(w->message().contains(reason), qPrintable(w->message()));
+        // The refused key is gone from the token, so the client may start a new request.
+        QCOMPARE(f.statusOnToken(), ProfileStatus::InOperation);
+        w->start(f.info, kCurrentId);
+        QVERIFY(!w->resuming());
+        QCOMPARE(w->state(), WorkflowState::Explaining);
+    }
+
+    void tokenRemovedAtEachTokenTouchingState_data()
+    {
+        QTest::addColumn<WorkflowState>("at");
+        QTest::newRow("checking the PIN") << WorkflowState::CheckingPin;
+        QTest::newRow("generating the key") << WorkflowState::GeneratingKey;
+        QTest::newRow("sending") << WorkflowState::Sending;
+        QTest::newRow("accepted by the bank") << WorkflowState::WithBank;
+    }
+    void tokenRemovedAtEachTokenTouchingState()
+    {
+        QFETCH(WorkflowState, at);
+        RaServer::Options ra;
+        ra.approval = QStringLiteral("manual");
+        Fixture f(ra);
+        QVERIFY(f.setUp());
+        auto w = f.workflow();
+        connect(w.get(), &RenewalWorkflow::stateChanged, w.get(), [&](WorkflowState s) {
+            if (s == at)
+                w->tokenRemoved(f.token().serial());
+        });
+        w->start(f.info, kCurrentId);
+        w->confirm();
+        w->submitPin(SecureBuffer::fromText("123456"));
+        if (at != WorkflowState::CheckingPin) {
+            QTRY_COMPARE(w->state(), WorkflowState::CollectingEntropy);
+            w->entropyReady(touchSeed());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::Error, 15000);
+        QCOMPARE(w->errorId(), QStringLiteral("KK-104"));
+        QTest::qWait(300); // let abandoned token work finish: it must not change anything
+        QCOMPARE(w->state(), WorkflowState::Error);
+        // The current key still works: its certificate is the profile, not archived, and it signs.
+        const ProfileStatus status = f.statusOnToken();
+        QVERIFY(status == ProfileStatus::InOperation || status == ProfileStatus::AcceptedByBank);
+        auto store = TokenKeyStore::open(softhsmModule());
+        auto key = store.value()->privateKey(f.token().serial(), kCurrentId, SecureBuffer::fromText("123456"));
+        QVERIFY2(key.ok(), qPrintable(key.error().logText()));
+    }
+
+    void idleTimeoutCancels()
+    {
+        RaServer::Options ra;
+        Fixture f(ra);
+        QVERIFY(f.setUp());
+        auto w = f.workflow();
+        w->start(f.info, kCurrentId);
+        w->confirm();
+        QCOMPARE(w->state(), WorkflowState::EnteringPin);
+        w->cancel(); // what the kiosk's idle countdown calls
+        QCOMPARE(w->state(), WorkflowState::Cancelled);
+        w->submitPin(SecureBuffer::fromText("123456")); // too late: ignored
+        QCOMPARE(w->state(), WorkflowState::Cancelled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRenewalWorkflow)
+#include "tst_renewalworkflow.moc"
