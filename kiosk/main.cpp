@@ -3,9 +3,9 @@
 
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
-#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
+#include "controllers/pinpadcontroller.h"
 #include "kiosksettings.h"
 #include "registration.h"
 #include "screenshotter.h"

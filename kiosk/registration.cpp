@@ -2,9 +2,9 @@
 
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
-#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
+#include "controllers/pinpadcontroller.h"
 
 #include <QQmlEngine>
 

@@ -4,16 +4,20 @@
 
 namespace kk {
 
-RenewalWorkflow::RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint, RenewalOptions options,
-                                 QObject *parent)
-    : QObject(parent), m_tokens(tokens), m_journal(journal), m_endpoint(std::move(endpoint)), m_options(options)
+RenewalWorkflow::RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint,
+                                 RenewalOptions options, QObject *parent)
+    : QObject(parent), m_tokens(tokens), m_journal(journal), m_endpoint(std::move(endpoint)),
+      m_options(options)
 {
     qRegisterMetaType<kk::WorkflowState>();
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &RenewalWorkflow::poll);
 }
 
-RenewalWorkflow::~RenewalWorkflow() { cleanup(); }
+RenewalWorkflow::~RenewalWorkflow()
+{
+    cleanup();
+}
 
 QString RenewalWorkflow::message() const
 {
@@ -22,15 +26,21 @@ QString RenewalWorkflow::message() const
     return m_error ? clientMessage(m_error.code) : QString();
 }
 
-QString RenewalWorkflow::errorId() const { return m_error ? kk::errorId(m_error.code) : QString(); }
+QString RenewalWorkflow::errorId() const
+{
+    return m_error ? kk::errorId(m_error.code) : QString();
+}
 
-template <typename Result, typename Job, typename Done> void RenewalWorkflow::onToken(Job job, Done done)
+template <typename Result, typename Job, typename Done>
+void RenewalWorkflow::onToken(Job job, Done done)
 {
     const quint64 generation = m_generation;
-    m_tokens->run<Result>(this, std::function<Result(TokenContext &)>(std::move(job)), [this, generation, done](Result result) {
-        if (generation == m_generation) // not abandoned (cancel, removal) meanwhile
-            done(std::move(result));
-    });
+    m_tokens->run<Result>(this, std::function<Result(TokenContext &)>(std::move(job)),
+                          [this, generation, done](Result result) {
+                              if (generation ==
+                                  m_generation) // not abandoned (cancel, removal) meanwhile
+                                  done(std::move(result));
+                          });
 }
 
 void RenewalWorkflow::enter(WorkflowState state)
@@ -42,10 +52,12 @@ void RenewalWorkflow::enter(WorkflowState state)
     if (state == WorkflowState::WithBank)
         m_requestWithBank = true;
     // Ending this visit does not end a request the bank already holds: the journal keeps it.
-    const bool keepBankEntry = m_requestWithBank && (state == WorkflowState::Cancelled || state == WorkflowState::Error);
+    const bool keepBankEntry =
+        m_requestWithBank && (state == WorkflowState::Cancelled || state == WorkflowState::Error);
     if (m_journal && state == WorkflowState::CertificateReceived) {
         m_journal->remove(m_token.serial, m_currentKeyId); // done: nothing left to resume
-    } else if (m_journal && !m_token.serial.isEmpty() && state != WorkflowState::Idle && !keepBankEntry) {
+    } else if (m_journal && !m_token.serial.isEmpty() && state != WorkflowState::Idle &&
+               !keepBankEntry) {
         JournalEntry entry;
         entry.tokenSerial = m_token.serial;
         entry.currentKeyId = m_currentKeyId;
@@ -53,7 +65,8 @@ void RenewalWorkflow::enter(WorkflowState state)
         entry.newKeyId = m_newKeyId;
         entry.detail = m_error ? kk::errorId(m_error.code) : m_bankText;
         if (Error e = m_journal->record(entry))
-            qCWarning(lcWorkflow) << e.logText(); // the token's pending key still lets the client resume
+            qCWarning(lcWorkflow)
+                << e.logText(); // the token's pending key still lets the client resume
     }
     emit stateChanged(state);
 }
@@ -159,7 +172,8 @@ void RenewalWorkflow::generateAndSend(const QByteArray &seed)
     };
     onToken<Begun>(
         [=](TokenContext &context) -> Begun {
-            auto renewal = std::make_shared<TokenRenewal>(context, token, currentId, endpoint, options);
+            auto renewal =
+                std::make_shared<TokenRenewal>(context, token, currentId, endpoint, options);
             Error error = renewal->begin(*pin, seed);
             return Begun{renewal, error, renewal->newKeyId()};
         },
@@ -181,7 +195,8 @@ void RenewalWorkflow::poll()
     auto renewal = m_renewal;
     if (!renewal)
         return;
-    onToken<EnrollStep>([renewal](TokenContext &) { return renewal->step(); }, [this](EnrollStep step) { handleStep(step); });
+    onToken<EnrollStep>([renewal](TokenContext &) { return renewal->step(); },
+                        [this](EnrollStep step) { handleStep(step); });
 }
 
 void RenewalWorkflow::handleStep(const EnrollStep &step)
@@ -192,14 +207,16 @@ void RenewalWorkflow::handleStep(const EnrollStep &step)
         enter(WorkflowState::WithBank);
         if (m_state != WorkflowState::WithBank)
             return;
-        m_pollTimer.start(step.checkAfterSeconds > 0 ? step.checkAfterSeconds * 1000 : m_defaultPollMs);
+        m_pollTimer.start(step.checkAfterSeconds > 0 ? step.checkAfterSeconds * 1000
+                                                     : m_defaultPollMs);
         return;
     case EnrollState::Issued:
         finish(WorkflowState::CertificateReceived);
         return;
     case EnrollState::Rejected:
         m_error = step.error;
-        finish(step.error.code == ErrorCode::BankRejected ? WorkflowState::Refused : WorkflowState::Error);
+        finish(step.error.code == ErrorCode::BankRejected ? WorkflowState::Refused
+                                                          : WorkflowState::Error);
         return;
     case EnrollState::Failed:
         fail(step.error);
@@ -209,8 +226,9 @@ void RenewalWorkflow::handleStep(const EnrollStep &step)
 
 void RenewalWorkflow::cancel()
 {
-    if (m_state == WorkflowState::Idle || m_state == WorkflowState::CertificateReceived || m_state == WorkflowState::Refused ||
-        m_state == WorkflowState::Error || m_state == WorkflowState::Cancelled)
+    if (m_state == WorkflowState::Idle || m_state == WorkflowState::CertificateReceived ||
+        m_state == WorkflowState::Refused || m_state == WorkflowState::Error ||
+        m_state == WorkflowState::Cancelled)
         return;
     // A request already with the bank stays there: the journal and the pending key bring the
     // client back to it. Cancelling only ends this visit.
@@ -219,10 +237,12 @@ void RenewalWorkflow::cancel()
 
 void RenewalWorkflow::tokenRemoved(const QString &serial)
 {
-    if (serial != m_token.serial || m_state == WorkflowState::Idle || m_state == WorkflowState::CertificateReceived ||
-        m_state == WorkflowState::Refused || m_state == WorkflowState::Error || m_state == WorkflowState::Cancelled)
+    if (serial != m_token.serial || m_state == WorkflowState::Idle ||
+        m_state == WorkflowState::CertificateReceived || m_state == WorkflowState::Refused ||
+        m_state == WorkflowState::Error || m_state == WorkflowState::Cancelled)
         return;
-    fail(Error(ErrorCode::TokenRemoved, QStringLiteral("token %1 removed during %2").arg(serial).arg(int(m_state))));
+    fail(Error(ErrorCode::TokenRemoved,
+               QStringLiteral("token %1 removed during %2").arg(serial).arg(int(m_state))));
 }
 
 void RenewalWorkflow::fail(const Error &error)
@@ -248,7 +268,8 @@ void RenewalWorkflow::cleanup()
         // release its slots and wipe its PIN copy.
         auto renewal = std::move(m_renewal);
         m_tokens->run<int>(
-            this, [renewal](TokenContext &) mutable {
+            this,
+            [renewal](TokenContext &) mutable {
                 renewal.reset();
                 return 0;
             },

@@ -119,19 +119,21 @@ enum class KioskScreen
 Q_ENUM_NS(KioskScreen)
 
 // The client's renewal journey (issue 5), certmonger-style NEED_X -> X-ING -> HAVE_X.
-enum class WorkflowState {
-    Idle,            // nothing under way
-    Explaining,      // "what will happen", waiting for an explicit start
-    EnteringPin,     // the PIN pad is up
-    CheckingPin,     // logging in on the token thread
+enum class WorkflowState
+{
+    Idle,              // nothing under way
+    Explaining,        // "what will happen", waiting for an explicit start
+    EnteringPin,       // the PIN pad is up
+    CheckingPin,       // logging in on the token thread
     CollectingEntropy, // the client draws until the target is reached
-    GeneratingKey,   // seeding the token, generating the new key pair, preparing the request
-    Sending,         // the signed request is on its way to the bank
-    WithBank,        // "принят банком": the bank answered "waiting"; polled by itself
-    CertificateReceived, // the new certificate is on the token: "переведены на работу с новым комплектом"
-    Refused,         // "получен отказ в регистрации", with the bank's reason
-    Error,           // an error from the catalogue; the current key still works
-    Cancelled,       // by the client, the idle timeout, or the token leaving
+    GeneratingKey,     // seeding the token, generating the new key pair, preparing the request
+    Sending,           // the signed request is on its way to the bank
+    WithBank,          // "принят банком": the bank answered "waiting"; polled by itself
+    CertificateReceived, // the new certificate is on the token: "переведены на работу с новым
+                         // комплектом"
+    Refused,   // "получен отказ в регистрации", with the bank's reason
+    Error,     // an error from the catalogue; the current key still works
+    Cancelled, // by the client, the idle timeout, or the token leaving
 };
 Q_ENUM_NS(WorkflowState)
 

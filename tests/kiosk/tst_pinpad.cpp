@@ -11,7 +11,10 @@
 using namespace kk;
 
 namespace {
-int positionOf(const PinPadController &pad, int digit) { return pad.keyLabels().indexOf(digit); }
+int positionOf(const PinPadController &pad, int digit)
+{
+    return pad.keyLabels().indexOf(digit);
+}
 void type(PinPadController &pad, const char *digits)
 {
     for (const char *d = digits; *d; ++d)
@@ -85,7 +88,8 @@ private slots:
         QCOMPARE(pad.digitCount(), 0);
         pad.appear();
         for (Qt::Key key : {Qt::Key_1, Qt::Key_9, Qt::Key_7, Qt::Key_3}) {
-            QKeyEvent press(QEvent::KeyPress, key, Qt::NoModifier, QString(QChar('0' + key - Qt::Key_0)));
+            QKeyEvent press(QEvent::KeyPress, key, Qt::NoModifier,
+                            QString(QChar('0' + key - Qt::Key_0)));
             QCoreApplication::sendEvent(&target, &press);
         }
         QCOMPARE(pad.digitCount(), 4);

@@ -2,9 +2,9 @@
 // registerKioskTypes() the app calls.
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
-#include "controllers/pinpadcontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
+#include "controllers/pinpadcontroller.h"
 #include "keykiosk/token/tokenservice.h"
 #include "registration.h"
 

@@ -32,7 +32,8 @@ public:
     static Expected<std::unique_ptr<Journal>> open(const QString &path);
     ~Journal();
     Error record(const JournalEntry &entry); // insert or update (token serial + key id)
-    Expected<std::optional<JournalEntry>> find(const QString &tokenSerial, const QByteArray &currentKeyId);
+    Expected<std::optional<JournalEntry>> find(const QString &tokenSerial,
+                                               const QByteArray &currentKeyId);
     Error remove(const QString &tokenSerial, const QByteArray &currentKeyId);
 
 private:

@@ -27,8 +27,8 @@ class RenewalWorkflow : public QObject
     Q_PROPERTY(QString errorId READ errorId NOTIFY stateChanged)
     Q_PROPERTY(bool resuming READ resuming NOTIFY stateChanged)
 public:
-    RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint, RenewalOptions options = {},
-                    QObject *parent = nullptr);
+    RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint,
+                    RenewalOptions options = {}, QObject *parent = nullptr);
     ~RenewalWorkflow() override;
 
     WorkflowState state() const { return m_state; }
@@ -42,10 +42,10 @@ public:
     void setDefaultPollMs(int ms) { m_defaultPollMs = ms; }
 
     void start(const TokenInfo &token, const QByteArray &currentKeyId);
-    void confirm();                       // Explaining -> EnteringPin
-    void submitPin(SecureBuffer pin);     // EnteringPin -> CheckingPin -> ...
+    void confirm();                            // Explaining -> EnteringPin
+    void submitPin(SecureBuffer pin);          // EnteringPin -> CheckingPin -> ...
     void entropyReady(const QByteArray &seed); // CollectingEntropy -> GeneratingKey -> ...
-    void cancel();                        // the client, or the idle timeout
+    void cancel();                             // the client, or the idle timeout
     void tokenRemoved(const QString &serial);
 
 signals:
@@ -76,7 +76,7 @@ private:
     QString m_bankText;
     bool m_resuming = false;
     bool m_requestWithBank = false; // the bank answered "waiting" during this visit
-    quint64 m_generation = 0; // results of abandoned steps are dropped
+    quint64 m_generation = 0;       // results of abandoned steps are dropped
     QTimer m_pollTimer;
     int m_defaultPollMs = 5000;
 };

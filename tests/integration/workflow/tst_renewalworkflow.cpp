@@ -52,8 +52,9 @@ struct Fixture
     }
     std::unique_ptr<RenewalWorkflow> workflow()
     {
-        auto w = std::make_unique<RenewalWorkflow>(tokens.get(), journal.get(),
-                                                   CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value());
+        auto w = std::make_unique<RenewalWorkflow>(
+            tokens.get(), journal.get(),
+            CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value());
         w->setDefaultPollMs(300);
         return w;
     }
@@ -160,7 +161,8 @@ private slots:
             w->cancel(); // the client leaves; the request stays with the bank
             QCOMPARE(w->state(), WorkflowState::Cancelled);
         } // the kiosk "restarts": a new workflow object, the same journal
-        QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->state, WorkflowState::WithBank);
+        QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->state,
+                 WorkflowState::WithBank);
         QCOMPARE(f.statusOnToken(), ProfileStatus::AcceptedByBank);
         f.ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
         auto w = f.workflow();
@@ -183,7 +185,8 @@ private slots:
         w->entropyReady(touchSeed());
         QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
         const QString reason = QStringLiteral("Неверно указан ИНН организации");
-        f.ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason});
+        f.ra.cli(
+            {QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason});
         QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::Refused, 15000); // polled by itself
         QVERIFY2(w->message().contains(reason), qPrintable(w->message()));
         // The refused key is gone from the token, so the client may start a new request.
@@ -228,7 +231,8 @@ private slots:
         const ProfileStatus status = f.statusOnToken();
         QVERIFY(status == ProfileStatus::InOperation || status == ProfileStatus::AcceptedByBank);
         auto store = TokenKeyStore::open(softhsmModule());
-        auto key = store.value()->privateKey(f.token().serial(), kCurrentId, SecureBuffer::fromText("123456"));
+        auto key = store.value()->privateKey(f.token().serial(), kCurrentId,
+                                             SecureBuffer::fromText("123456"));
         QVERIFY2(key.ok(), qPrintable(key.error().logText()));
     }
 

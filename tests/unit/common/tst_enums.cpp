@@ -19,9 +19,11 @@ private slots:
             const QMetaEnum enumerator = meta.enumerator(e);
             for (int k = 0; k < enumerator.keyCount(); ++k) {
                 const QByteArray key = enumerator.key(k);
-                QVERIFY2(!owner.contains(key), qPrintable(QStringLiteral("%1 is in both %2 and %3")
-                                                              .arg(QString::fromLatin1(key), QString::fromLatin1(owner.value(key)),
-                                                                   QString::fromLatin1(enumerator.name()))));
+                QVERIFY2(!owner.contains(key),
+                         qPrintable(QStringLiteral("%1 is in both %2 and %3")
+                                        .arg(QString::fromLatin1(key),
+                                             QString::fromLatin1(owner.value(key)),
+                                             QString::fromLatin1(enumerator.name()))));
                 owner.insert(key, enumerator.name());
             }
         }
