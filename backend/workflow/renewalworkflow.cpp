@@ -31,16 +31,38 @@ QString RenewalWorkflow::errorId() const
     return m_error ? kk::errorId(m_error.code) : QString();
 }
 
-template <typename Result, typename Job, typename Done>
-void RenewalWorkflow::onToken(Job job, Done done)
+template <typename Result, typename Job, typename Done, typename Abandoned>
+void RenewalWorkflow::onToken(Job job, Done done, Abandoned abandoned)
 {
     const quint64 generation = m_generation;
     m_tokens->run<Result>(this, std::function<Result(TokenContext &)>(std::move(job)),
-                          [this, generation, done](Result result) {
-                              if (generation ==
-                                  m_generation) // not abandoned (cancel, removal) meanwhile
+                          [this, generation, done, abandoned](Result result) {
+                              if (generation == m_generation)
                                   done(std::move(result));
+                              else // cancelled or removed meanwhile
+                                  abandoned(std::move(result));
                           });
+}
+
+template <typename Result, typename Job, typename Done>
+void RenewalWorkflow::onToken(Job job, Done done)
+{
+    onToken<Result>(std::move(job), std::move(done), [](Result) {});
+}
+
+void RenewalWorkflow::releaseOnTokenThread(std::shared_ptr<TokenRenewal> renewal)
+{
+    // Its sessions belong to the token thread, and so does its destruction (which also makes
+    // libp11 release its slots and wipe its PIN copy).
+    if (!renewal)
+        return;
+    m_tokens->run<int>(
+        this,
+        [renewal](TokenContext &) mutable {
+            renewal.reset();
+            return 0;
+        },
+        [](int) {});
 }
 
 void RenewalWorkflow::enter(WorkflowState state)
@@ -187,7 +209,8 @@ void RenewalWorkflow::generateAndSend(const QByteArray &seed)
             enter(WorkflowState::Sending);
             if (m_state == WorkflowState::Sending)
                 poll();
-        });
+        },
+        [this](Begun abandoned) { releaseOnTokenThread(std::move(abandoned.renewal)); });
 }
 
 void RenewalWorkflow::poll()
@@ -263,18 +286,7 @@ void RenewalWorkflow::cleanup()
 {
     m_pollTimer.stop();
     m_pin.reset(); // SecureBuffer wipes itself
-    if (m_renewal) {
-        // Destroyed on the token thread that owns its sessions; that also makes libp11
-        // release its slots and wipe its PIN copy.
-        auto renewal = std::move(m_renewal);
-        m_tokens->run<int>(
-            this,
-            [renewal](TokenContext &) mutable {
-                renewal.reset();
-                return 0;
-            },
-            [](int) {});
-    }
+    releaseOnTokenThread(std::move(m_renewal));
 }
 
 } // namespace kk

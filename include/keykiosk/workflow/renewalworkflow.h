@@ -60,6 +60,9 @@ private:
     void handleStep(const EnrollStep &step);
     void cleanup();
     template <typename Result, typename Job, typename Done> void onToken(Job job, Done done);
+    template <typename Result, typename Job, typename Done, typename Abandoned>
+    void onToken(Job job, Done done, Abandoned abandoned);
+    void releaseOnTokenThread(std::shared_ptr<TokenRenewal> renewal);
 
     TokenService *m_tokens;
     Journal *m_journal;

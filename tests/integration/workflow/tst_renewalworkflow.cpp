@@ -58,12 +58,32 @@ struct Fixture
         w->setDefaultPollMs(300);
         return w;
     }
+    // Read on the token thread, like every token access: a renewal's cleanup there closes all
+    // sessions of the slot, so a read from another thread could race with it.
     ProfileStatus statusOnToken()
     {
-        auto loaded = Pkcs11Module::load(module);
-        auto session = loaded.value()->openSession(info.slotId, false);
-        const auto entries = session.value()->keyEntries();
-        return deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), {}).first().status;
+        std::optional<ProfileStatus> status;
+        QObject receiver;
+        const unsigned long slot = info.slotId;
+        tokens->run<ProfileStatus>(
+            &receiver,
+            [slot](TokenContext &context) {
+                auto session = context.module().value()->openSession(slot, false);
+                if (!session)
+                    return ProfileStatus::NotYetValid; // an impossible answer the test will notice
+                const auto entries = session.value()->keyEntries();
+                if (!entries)
+                    return ProfileStatus::NotYetValid;
+                return deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), {})
+                    .first()
+                    .status;
+            },
+            [&status](ProfileStatus s) { status = s; });
+        QElapsedTimer timer;
+        timer.start();
+        while (!status && timer.elapsed() < 10000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        return status.value_or(ProfileStatus::NotYetValid);
     }
 };
 
@@ -230,10 +250,27 @@ private slots:
         // The current key still works: its certificate is the profile, not archived, and it signs.
         const ProfileStatus status = f.statusOnToken();
         QVERIFY(status == ProfileStatus::InOperation || status == ProfileStatus::AcceptedByBank);
-        auto store = TokenKeyStore::open(softhsmModule());
-        auto key = store.value()->privateKey(f.token().serial(), kCurrentId,
-                                             SecureBuffer::fromText("123456"));
-        QVERIFY2(key.ok(), qPrintable(key.error().logText()));
+        // ... checked on the token thread, which owns the module (a second libp11 context here
+        // would finalize it when unloaded).
+        std::optional<QString> signError;
+        QObject receiver;
+        const QString serial = f.token().serial();
+        f.tokens->run<QString>(
+            &receiver,
+            [serial](TokenContext &context) {
+                QString error;
+                {
+                    auto key = context.keyStore().value()->privateKey(
+                        serial, kCurrentId, SecureBuffer::fromText("123456"));
+                    if (!key)
+                        error = key.error().logText();
+                } // the key goes before the slots it refers to
+                context.keyStore().value()->releaseSlots();
+                return error;
+            },
+            [&signError](QString e) { signError = e; });
+        QTRY_VERIFY(signError.has_value());
+        QVERIFY2(signError->isEmpty(), qPrintable(*signError));
     }
 
     void idleTimeoutCancels()
