@@ -196,7 +196,8 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    exec("BEGIN IMMEDIATE");
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e; // busy (the operator CLI is writing) or the disk is full: nothing was written
     {
         // The number is derived from the row id inside the same transaction.
         Query insert(
