@@ -50,6 +50,24 @@ void PresenceModel::usbAdded(const UsbDevice &device)
 void PresenceModel::usbRemoved(const UsbDevice &device)
 {
     m_usb.remove(device.syspath);
+    m_usbTimedOut.remove(device.syspath);
+}
+
+void PresenceModel::usbArrivalTimedOut(const QString &syspath)
+{
+    if (m_usb.contains(syspath) && m_cards.isEmpty())
+        m_usbTimedOut.insert(syspath);
+}
+
+std::optional<QString> PresenceModel::usbTokenWithoutCard() const
+{
+    if (!m_cards.isEmpty())
+        return std::nullopt;
+    for (const UsbDevice &device : m_usb) {
+        if (device.kind == UsbDeviceKind::Token && !m_usbTimedOut.contains(device.syspath))
+            return device.syspath;
+    }
+    return std::nullopt;
 }
 
 void PresenceModel::tokenResolved(const QString &reader, const TokenInfo &token)
@@ -88,7 +106,7 @@ PresenceState PresenceModel::state() const
         return PresenceState::TokenArriving;
     }
     if (usbTokens == 1)
-        return PresenceState::TokenArriving;
+        return m_usbTimedOut.isEmpty() ? PresenceState::TokenArriving : PresenceState::TokenError;
     if (usbOthers > 0)
         return PresenceState::ForeignDevice;
     return m_removedSinceReady ? PresenceState::TokenGone : PresenceState::NoToken;
@@ -111,6 +129,11 @@ std::optional<QString> PresenceModel::readerToResolve() const
 
 Error PresenceModel::error() const
 {
+    if (m_cards.isEmpty() && !m_usbTimedOut.isEmpty())
+        return Error(ErrorCode::TokenFailure,
+                     QStringLiteral("USB token %1 was never reported by the card reader service "
+                                    "(reader driver missing?)")
+                         .arg(*m_usbTimedOut.cbegin()));
     return m_cards.size() == 1 ? m_failed.value(m_cards.first()) : Error();
 }
 
@@ -145,6 +168,13 @@ TokenPresence::TokenPresence(TokenService *tokens, PcscMonitor *pcsc, UdevMonito
     : QObject(parent), m_tokens(tokens)
 {
     qRegisterMetaType<kk::TokenInfo>();
+    m_usbArrivalTimer = new QTimer(this);
+    m_usbArrivalTimer->setSingleShot(true);
+    connect(m_usbArrivalTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcPresence) << "USB token" << m_waitingUsb << "not reported by PC/SC in time";
+        m_model.usbArrivalTimedOut(m_waitingUsb);
+        update();
+    });
     if (pcsc) {
         connect(pcsc, &PcscMonitor::serviceAvailableChanged, this, [this](bool available) {
             m_model.setServiceAvailable(available);
@@ -191,6 +221,15 @@ QString TokenPresence::tokenSerial() const
 
 void TokenPresence::update()
 {
+    // A USB token that PC/SC does not report within the timeout is reported as not working.
+    const std::optional<QString> waitingUsb = m_model.usbTokenWithoutCard();
+    if (waitingUsb && !m_usbArrivalTimer->isActive()) {
+        m_waitingUsb = *waitingUsb;
+        m_usbArrivalTimer->start(m_usbArrivalTimeoutMs);
+    } else if (!waitingUsb) {
+        m_usbArrivalTimer->stop();
+    }
+
     if (auto reader = m_model.readerToResolve(); reader && !m_resolving.contains(*reader))
         resolve(*reader, 1);
 

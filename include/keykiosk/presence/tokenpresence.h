@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QSet>
 
+class QTimer;
+
 #include <optional>
 
 namespace kk {
@@ -30,8 +32,13 @@ public:
     void usbRemoved(const UsbDevice &device);
     void tokenResolved(const QString &reader, const TokenInfo &token);
     void resolutionFailed(const QString &reader, const Error &error);
+    // A USB token was plugged in but the card reader service never reported it (a missing
+    // reader driver, a token the service cannot talk to): give up waiting for it.
+    void usbArrivalTimedOut(const QString &syspath);
 
     PresenceState state() const;
+    // A USB token seen by udev but not (yet) by PC/SC, if any: the one to time out.
+    std::optional<QString> usbTokenWithoutCard() const;
     std::optional<TokenInfo> token() const;
     // The reader whose card still needs a slot, if any.
     std::optional<QString> readerToResolve() const;
@@ -40,7 +47,8 @@ public:
 
 private:
     std::optional<bool> m_serviceAvailable;
-    QStringList m_cards; // readers holding a card, in arrival order
+    QStringList m_cards;         // readers holding a card, in arrival order
+    QSet<QString> m_usbTimedOut; // USB tokens PC/SC never reported
     QHash<QString, TokenInfo> m_resolved;
     QHash<QString, Error> m_failed;
     QHash<QString, UsbDevice> m_usb;
@@ -72,6 +80,8 @@ public:
     // How often, and how far apart, to look for the slot of a new card: a real token's
     // slot can appear a moment after PC/SC reports the card.
     void setResolveRetries(int attempts, int intervalMs);
+    // How long a USB token may stay unseen by PC/SC before it is reported as not working.
+    void setUsbArrivalTimeoutMs(int ms) { m_usbArrivalTimeoutMs = ms; }
 
 signals:
     void stateChanged(kk::PresenceState state);
@@ -89,6 +99,9 @@ private:
     QSet<QString> m_resolving;
     int m_resolveAttempts = 5;
     int m_resolveIntervalMs = 300;
+    QTimer *m_usbArrivalTimer = nullptr; // child of this
+    QString m_waitingUsb;
+    int m_usbArrivalTimeoutMs = 10000;
 };
 
 } // namespace kk

@@ -82,6 +82,28 @@ private slots:
         model.usbAdded(usb(QStringLiteral("/b"), UsbDeviceKind::Token));
         QCOMPARE(model.state(), PresenceState::SeveralTokens);
     }
+    void usbTokenThatPcscNeverSeesTimesOut()
+    {
+        PresenceModel model;
+        model.setServiceAvailable(true);
+        const UsbDevice token =
+            usb(QStringLiteral("/t"), UsbDeviceKind::Token, QStringLiteral("Rutoken ECP"));
+        model.usbAdded(token);
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+        QCOMPARE(model.usbTokenWithoutCard().value_or(QString()), QStringLiteral("/t"));
+        model.usbArrivalTimedOut(QStringLiteral("/t"));
+        QCOMPARE(model.state(), PresenceState::TokenError);
+        QCOMPARE(model.error().code, ErrorCode::TokenFailure);
+        QVERIFY(model.error().detail.contains(QStringLiteral("/t")));
+        QVERIFY(!model.usbTokenWithoutCard());
+        model.usbRemoved(token); // unplugging clears it
+        QCOMPARE(model.state(), PresenceState::NoToken);
+        model.usbAdded(token);
+        model.cardInserted(kReader); // seen by PC/SC in time: no timeout applies
+        model.usbArrivalTimedOut(QStringLiteral("/t"));
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+    }
+
     void storageStickIsUnsupportedUntilRemoved()
     {
         PresenceModel model;
