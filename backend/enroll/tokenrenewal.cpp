@@ -41,8 +41,8 @@ TokenRenewal::~TokenRenewal()
     m_oldKey.reset();
     m_newKey.reset();
     m_session.reset();
-    if (auto store = m_context.keyStore())
-        store.value()->releaseSlots();
+    if (m_retainedStore)
+        m_retainedStore->release();
 }
 
 Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
@@ -94,6 +94,10 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
     qCInfo(lcEnroll) << (m_resumed ? "resuming with the pending key" : "generated the new key")
                      << m_newKeyId.toHex();
 
+    if (!m_retainedStore) {
+        m_retainedStore = store.value();
+        m_retainedStore->retain();
+    }
     auto oldKey = store.value()->privateKey(m_token.serial, m_currentKeyId, pin);
     if (!oldKey)
         return oldKey.error();

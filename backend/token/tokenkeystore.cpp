@@ -15,6 +15,7 @@ struct TokenKeyStore::Private
     bool loaded = false;
     PKCS11_SLOT *slotList = nullptr;
     unsigned int slotCount = 0;
+    int users = 0; // renewals holding keys from these slots
 
     ~Private()
     {
@@ -45,6 +46,19 @@ Expected<std::unique_ptr<TokenKeyStore>> TokenKeyStore::open(const QString &modu
                      QStringLiteral("libp11 could not load '%1'").arg(modulePath));
     priv->loaded = true;
     return std::unique_ptr<TokenKeyStore>(new TokenKeyStore(std::move(priv)));
+}
+
+void TokenKeyStore::retain()
+{
+    ++d->users;
+}
+
+void TokenKeyStore::release()
+{
+    // Another renewal (the next signer of a multi-signer session) may still hold keys that
+    // point into these slots: only the last user lets them go.
+    if (d->users > 0 && --d->users == 0)
+        releaseSlots();
 }
 
 void TokenKeyStore::releaseSlots()

@@ -62,6 +62,7 @@ private:
     QByteArray m_newKeyId;
     bool m_resumed = false;
     std::unique_ptr<KeyUpdate> m_update;
+    TokenKeyStore *m_retainedStore = nullptr; // retained while this renewal holds its keys
 };
 
 } // namespace kk

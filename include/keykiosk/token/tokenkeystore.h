@@ -26,8 +26,12 @@ public:
     Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id,
                                     const SecureBuffer &pin);
 
-    // Workflow cleanup: forgets the slots, which makes libp11 wipe its copy of the PIN and
-    // close every session on them (the raw layer's too), so call it when token work is done.
+    // Users that hold keys from this store (renewals) retain it while they do. The last one to
+    // release it releases the slots, which makes libp11 wipe its copy of the PIN and close
+    // every session on them (the raw layer's too). Keys handed out must be dropped before.
+    void retain();
+    void release();
+    // Releases the slots now (tests; a kiosk with no renewal under way).
     void releaseSlots();
 
 private:
