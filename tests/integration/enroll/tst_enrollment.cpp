@@ -60,6 +60,56 @@ QString firstRequestStatus(const RaServer &ra)
     return lines.size() > 1 ? lines[1].section(QLatin1Char(' '), 0, -1, QString::SectionSkipEmpty)
                             : QString();
 }
+
+RaServer::Options manualApproval()
+{
+    RaServer::Options options;
+    options.approval = QStringLiteral("manual");
+    return options;
+}
+
+RaServer::Options immediateApproval()
+{
+    RaServer::Options options;
+    options.autoDelaySeconds = 0;
+    return options;
+}
+
+TokenOptions tokenWithDaysLeft(int days)
+{
+    TokenOptions options;
+    options.daysLeft = days;
+    return options;
+}
+
+// One bank (keykiosk-ra), one client token certified by its CA, and the token layer on the
+// test thread. Members are destroyed in reverse: the token layer before the token and the bank.
+struct Scenario
+{
+    RaServer ra;
+    std::unique_ptr<TestToken> token;
+    std::unique_ptr<TokenContext> context;
+    TokenInfo info;
+    QString failure;
+
+    explicit Scenario(const RaServer::Options &options = {}) : ra(options) {}
+    bool start(TokenOptions options = {})
+    {
+        if (!ra.start()) {
+            failure = QStringLiteral("keykiosk-ra did not start: ") + ra.log();
+            return false;
+        }
+        options.caDir = ra.dir();
+        token = std::make_unique<TestToken>(options);
+        if (!token->isValid()) {
+            failure = token->error();
+            return false;
+        }
+        context = std::make_unique<TokenContext>(softhsmModule());
+        info = tokenWithSerial(*context, token->serial());
+        return true;
+    }
+};
 } // namespace
 
 class TestEnrollment : public QObject
@@ -68,18 +118,11 @@ class TestEnrollment : public QObject
 private slots:
     void autoApprovalInstallsTheNewCertificate()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.daysLeft = 20;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        QVERIFY2(token.isValid(), qPrintable(token.error()));
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
+        Scenario s;
+        QVERIFY2(s.start(tokenWithDaysLeft(20)), qPrintable(s.failure));
         QByteArray newId;
         {
-            TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+            TokenRenewal renewal(*s.context, s.info, kCurrentId, endpointFor(s.ra));
             QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
             QVERIFY(!renewal.resumedPendingKey());
             const EnrollStep first = renewal.step();
@@ -92,10 +135,10 @@ private slots:
         }
         // The new certificate sits next to the new key; the old key is archived, not gone.
         bool newFound = false, oldArchived = false;
-        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+        for (const TokenKeyEntry &e : entriesOf(*s.context, s.info)) {
             if (e.id == newId) {
                 newFound = !e.certificateDer.isEmpty() && e.hasPrivateKey && e.hasPublicKey;
-                auto session = context.module().value()->openSession(info.slotId, false);
+                auto session = s.context->module().value()->openSession(s.info.slotId, false);
                 const QByteArray spki = session.value()->publicKeySpki(newId).value();
                 const auto *p =
                     reinterpret_cast<const unsigned char *>(e.certificateDer.constData());
@@ -111,38 +154,34 @@ private slots:
         QVERIFY(newFound);
         QVERIFY(oldArchived);
         const auto profiles =
-            deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+            deriveProfiles(entriesOf(*s.context, s.info), QDateTime::currentDateTimeUtc(), {});
         QCOMPARE(profiles.size(), 1);
         QCOMPARE(profiles.first().status, ProfileStatus::InOperation);
-        QVERIFY(ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("confirmed")));
+        QVERIFY(s.ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("confirmed")));
     }
 
     void certificateIsOnTheTokenBeforeTheBankHearsAccepted()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
-        auto store = context.keyStore();
-        auto session = context.module().value()->openSession(info.slotId, true);
+        Scenario s;
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        auto store = s.context->keyStore();
+        auto session = s.context->module().value()->openSession(s.info.slotId, true);
         const SecureBuffer pin = SecureBuffer::fromText("123456");
         QVERIFY(!session.value()->login(pin).error);
         auto newKey = session.value()->generateKeyPair(KeyAlgorithm::EcP256, QStringLiteral("new"));
-        auto oldEvp = store.value()->privateKey(token.serial(), kCurrentId, pin);
-        auto newEvp = store.value()->privateKey(token.serial(), newKey->id, pin);
-        const QByteArray certDer = token.certificateDer();
+        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId, pin);
+        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id, pin);
+        const QByteArray certDer = s.token->certificateDer();
         const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
         X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
         QString statusInsideCertConf;
-        KeyUpdate update(
-            endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(),
-            [&](const QByteArray &der) {
-                statusInsideCertConf = firstRequestStatus(ra); // what the bank knows at this moment
-                return session.value()->storeCertificate(der, newKey->id, QStringLiteral("new"));
-            });
+        KeyUpdate update(endpointFor(s.ra), oldCert.get(), oldEvp->get(), newEvp->get(),
+                         [&](const QByteArray &der) {
+                             statusInsideCertConf =
+                                 firstRequestStatus(s.ra); // what the bank knows at this moment
+                             return session.value()->storeCertificate(der, newKey->id,
+                                                                      QStringLiteral("new"));
+                         });
         EnrollStep step = update.step();
         for (int i = 0; i < 10 && step.state == EnrollState::Waiting; ++i) {
             QThread::msleep(1000);
@@ -151,33 +190,28 @@ private slots:
         QCOMPARE(step.state, EnrollState::Issued);
         QVERIFY2(statusInsideCertConf.contains(QStringLiteral(" issued ")),
                  qPrintable(statusInsideCertConf));
-        QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
+        QVERIFY(firstRequestStatus(s.ra).contains(QStringLiteral(" confirmed ")));
     }
 
     void clientRefusalIsRecordedAndTheSameCertificateIsOfferedAgain()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
-        auto store = context.keyStore();
-        auto session = context.module().value()->openSession(info.slotId, true);
+        Scenario s;
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        auto store = s.context->keyStore();
+        auto session = s.context->module().value()->openSession(s.info.slotId, true);
         const SecureBuffer pin = SecureBuffer::fromText("123456");
         QVERIFY(!session.value()->login(pin).error);
         auto newKey =
             session.value()->generateKeyPair(KeyAlgorithm::EcP256, pendingKeyLabel(kCurrentId));
-        auto oldEvp = store.value()->privateKey(token.serial(), kCurrentId, pin);
-        auto newEvp = store.value()->privateKey(token.serial(), newKey->id, pin);
-        const QByteArray certDer = token.certificateDer();
+        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId, pin);
+        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id, pin);
+        const QByteArray certDer = s.token->certificateDer();
         const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
         X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
         QByteArray offered[2];
         for (int attempt = 0; attempt < 2; ++attempt) {
             // First the token "cannot store" the certificate; the second attempt can.
-            KeyUpdate update(endpointFor(ra), oldCert.get(), oldEvp->get(), newEvp->get(),
+            KeyUpdate update(endpointFor(s.ra), oldCert.get(), oldEvp->get(), newEvp->get(),
                              [&](const QByteArray &der) {
                                  offered[attempt] = der;
                                  return attempt == 0
@@ -194,10 +228,10 @@ private slots:
             if (attempt == 0) {
                 QCOMPARE(step.state, EnrollState::Failed);
                 QCOMPARE(step.error.code, ErrorCode::TokenWriteFailed);
-                QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" rejected-by-client ")));
+                QVERIFY(firstRequestStatus(s.ra).contains(QStringLiteral(" rejected-by-client ")));
             } else {
                 QCOMPARE(step.state, EnrollState::Issued);
-                QVERIFY(firstRequestStatus(ra).contains(QStringLiteral(" confirmed ")));
+                QVERIFY(firstRequestStatus(s.ra).contains(QStringLiteral(" confirmed ")));
             }
         }
         QVERIFY(!offered[0].isEmpty());
@@ -206,25 +240,18 @@ private slots:
 
     void deletePolicyRemovesTheOldKey()
     {
-        RaServer::Options raOptions;
-        raOptions.autoDelaySeconds = 0;
-        RaServer ra(raOptions);
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
+        Scenario s(immediateApproval());
+        QVERIFY2(s.start(), qPrintable(s.failure));
         RenewalOptions renewalOptions;
         renewalOptions.oldKeyPolicy = OldKeyPolicy::Delete;
         {
-            TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra), renewalOptions);
+            TokenRenewal renewal(*s.context, s.info, kCurrentId, endpointFor(s.ra), renewalOptions);
             QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
             const EnrollStep step = renewal.step();
             QCOMPARE(step.state, EnrollState::Issued);
             QCOMPARE(statusAfter(step).value(), ProfileStatus::NewCertificateReceived);
         }
-        const auto entries = entriesOf(context, info);
+        const auto entries = entriesOf(*s.context, s.info);
         QCOMPARE(entries.size(), 1);
         QVERIFY(entries.first().id != kCurrentId);
     }
@@ -370,16 +397,9 @@ private slots:
 
     void manualApprovalWithPolling()
     {
-        RaServer::Options raOptions;
-        raOptions.approval = QStringLiteral("manual");
-        RaServer ra(raOptions);
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
-        TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+        Scenario s(manualApproval());
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        TokenRenewal renewal(*s.context, s.info, kCurrentId, endpointFor(s.ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep waiting = renewal.step();
         QCOMPARE(waiting.state, EnrollState::Waiting);
@@ -388,36 +408,30 @@ private slots:
         QCOMPARE(renewal.step().state, EnrollState::Waiting); // still with the operator
         // The token alone already tells "принят банком": a pending key waits for its certificate.
         auto profiles =
-            deriveProfiles(entriesOf(context, info), QDateTime::currentDateTimeUtc(), {});
+            deriveProfiles(entriesOf(*s.context, s.info), QDateTime::currentDateTimeUtc(), {});
         QCOMPARE(profiles.first().status, ProfileStatus::AcceptedByBank);
-        QVERIFY(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"),
-                        QStringLiteral("pending")})
+        QVERIFY(s.ra.cli({QStringLiteral("requests"), QStringLiteral("--status"),
+                          QStringLiteral("pending")})
                     .contains(QStringLiteral("R-000001")));
         int rc = -1;
-        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        s.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
         QCOMPARE(rc, 0);
         QCOMPARE(stepUntilDecided(renewal).state, EnrollState::Issued);
     }
 
     void refusalReasonReachesTheClient()
     {
-        RaServer::Options raOptions;
-        raOptions.approval = QStringLiteral("manual");
-        RaServer ra(raOptions);
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
-        TokenRenewal renewal(context, info, kCurrentId, endpointFor(ra));
+        Scenario s(manualApproval());
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        TokenRenewal renewal(*s.context, s.info, kCurrentId, endpointFor(s.ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         QCOMPARE(renewal.step().state, EnrollState::Waiting);
         const QString reason =
             QStringLiteral("Подпись в заявлении не совпадает с карточкой образцов подписей");
         int rc = -1;
-        ra.cli({QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason},
-               &rc);
+        s.ra.cli(
+            {QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason},
+            &rc);
         QCOMPARE(rc, 0);
         const EnrollStep step = stepUntilDecided(renewal);
         QCOMPARE(step.state, EnrollState::Rejected);
@@ -425,59 +439,50 @@ private slots:
         QCOMPARE(statusAfter(step).value(), ProfileStatus::RegistrationRefused);
         QVERIFY2(step.serverText.contains(reason), qPrintable(step.serverText));
         // The current key still works: its certificate is not archived.
-        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+        for (const TokenKeyEntry &e : entriesOf(*s.context, s.info)) {
             if (e.id == kCurrentId)
                 QVERIFY(!isArchivedLabel(e.certificateLabel));
         }
         // An issued request cannot be refused afterwards, and a refused one not approved.
-        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        s.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
         QVERIFY(rc != 0);
     }
 
     void expiredCertificateIsRefusedWithTheBranchReason()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        options.daysLeft = -2;
-        TestToken token(options);
-        QVERIFY2(token.isValid(), qPrintable(token.error()));
-        TokenContext context(softhsmModule());
-        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId,
-                             endpointFor(ra));
+        Scenario s;
+        QVERIFY2(s.start(tokenWithDaysLeft(-2)), qPrintable(s.failure));
+        TokenRenewal renewal(*s.context, tokenWithSerial(*s.context, s.token->serial()), kCurrentId,
+                             endpointFor(s.ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Rejected);
         QCOMPARE(step.error.code, ErrorCode::CertificateExpiredSeeStaff);
         QVERIFY2(step.serverText.contains(QStringLiteral("отделение")),
                  qPrintable(step.serverText));
-        QVERIFY(ra.cli({QStringLiteral("requests")}).count(QLatin1Char('\n')) ==
+        QVERIFY(s.ra.cli({QStringLiteral("requests")}).count(QLatin1Char('\n')) ==
                 1); // no request was created
     }
 
     void revokedCertificateIsRefused()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        const QByteArray der = token.certificateDer();
+        Scenario s;
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        const QByteArray der = s.token->certificateDer();
         const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
         X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
         BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr);
         char *hex = BN_bn2hex(bn);
         int rc = -1;
-        ra.cli({QStringLiteral("revoke"), QString::fromLatin1(hex), QStringLiteral("--reason"),
-                QStringLiteral("key compromise")},
-               &rc);
+        s.ra.cli({QStringLiteral("revoke"), QString::fromLatin1(hex), QStringLiteral("--reason"),
+                  QStringLiteral("key compromise")},
+                 &rc);
         OPENSSL_free(hex);
         BN_free(bn);
         QCOMPARE(rc, 0);
         TokenContext context(softhsmModule());
-        TokenRenewal renewal(context, tokenWithSerial(context, token.serial()), kCurrentId,
-                             endpointFor(ra));
+        TokenRenewal renewal(*s.context, tokenWithSerial(*s.context, s.token->serial()), kCurrentId,
+                             endpointFor(s.ra));
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Rejected);
@@ -486,23 +491,18 @@ private slots:
 
     void unreachableBankKeepsTheCurrentKey()
     {
-        RaServer ra;
-        QVERIFY(ra.start());
-        TokenOptions options;
-        options.caDir = ra.dir();
-        TestToken token(options);
-        CmpEndpoint endpoint = endpointFor(ra);
-        ra.stop();
+        Scenario s;
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        CmpEndpoint endpoint = endpointFor(s.ra);
+        s.ra.stop();
         endpoint.messageTimeoutSeconds = 3;
         endpoint.totalTimeoutSeconds = 5;
-        TokenContext context(softhsmModule());
-        const TokenInfo info = tokenWithSerial(context, token.serial());
-        TokenRenewal renewal(context, info, kCurrentId, endpoint);
+        TokenRenewal renewal(*s.context, s.info, kCurrentId, endpoint);
         QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Failed);
         QCOMPARE(step.error.code, ErrorCode::BankUnreachable);
-        for (const TokenKeyEntry &e : entriesOf(context, info)) {
+        for (const TokenKeyEntry &e : entriesOf(*s.context, s.info)) {
             if (e.id == kCurrentId)
                 QVERIFY(!isArchivedLabel(e.certificateLabel) && e.hasPrivateKey);
         }
