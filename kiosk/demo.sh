@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# KeyKiosk demo: the kiosk on real parts, with no hardware.
-#   - a demo SoftHSM2 token holding a client certificate from a demo bank CA, expiring in 20 days
+# KeyKiosk demo: the whole stack on real parts, with no hardware.
+#   - a demo bank: keykiosk-ra on a loopback port, auto-approving after 3 s (init-demo)
+#   - a demo SoftHSM2 token holding a client certificate from the demo bank CA, expiring in 20 days
 #   - a private pcscd with a virtual reader (vpcd), reachable only from this machine
 #   - the kiosk itself (keykiosk), with the token "inserted" and "removed" on request
-# With a display it runs interactively: press i to insert the token, r to remove it, q to quit.
-# Without one it runs under Xvfb, inserts and removes the token by itself, and saves a
-# screenshot of every screen it passes through.
+# With a display it runs interactively: press i to insert the token, r to remove it, q to quit;
+# you renew the keys yourself (the PIN is 123456).
+# Without one it runs under Xvfb with --autopilot: a simulated client renews the keys through
+# the real UI by touches; the script inserts and removes the token, saves a screenshot of
+# every screen and prints the command that shows the new certificate on the token.
 #
 # Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
 #              KK_DEMO_LANGUAGE (ru, kk or en; default ru),
@@ -22,7 +25,7 @@ if [[ -z ${KK_DEMO_SKIP_BUILD:-} ]]; then # the e2e test runs the demo on its ow
   "$root/packaging/deps.sh"
   echo "== building"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j2 --target keykiosk kk-testpki kk-pcscd-launch kk-loopback-bind kk-vcard >/dev/null
+  cmake --build "$build" -j2 --target keykiosk keykiosk-ra kk-testpki kk-pcscd-launch kk-loopback-bind kk-vcard >/dev/null
 fi
 harness=$build/tests/harness
 
@@ -36,9 +39,24 @@ trap cleanup EXIT
 rm -rf "$demo"
 mkdir -p "$demo/screens" "$demo/pcscd-conf" /run/pcscd
 
+free_port() { # the first free TCP port from $1 on
+  local p=$1
+  while ss -ltn | grep -qE ":$p "; do p=$((p + 1)); done
+  echo "$p"
+}
+
+echo "== demo bank: keykiosk-ra (auto approval after 3 s)"
+ra_port=$(free_port 18480)
+"$build/ra/keykiosk-ra" init-demo "$demo/bank" --port "$ra_port" >/dev/null
+QT_LOGGING_RULES="kk.*.info=true" "$build/ra/keykiosk-ra" serve --config "$demo/bank/ra.conf" \
+  >"$demo/ra.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$ra_port " && break; sleep 0.05; done
+
 echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
 "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
-  --days-left 20 --testpki "$harness/kk-testpki" ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
+  --days-left 20 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+  ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
 # shellcheck disable=SC1091
 source "$demo/token/token.env"
 
@@ -66,6 +84,12 @@ language=$language
 fullscreen=true
 [status]
 renewalWindowDays=30
+[bank]
+url=http://127.0.0.1:$ra_port/.well-known/cmp
+raCert=bank/ra.cert.pem
+caCert=bank/ca.cert.pem
+[journal]
+path=journal.db
 CONF
 
 headless=0
@@ -81,8 +105,11 @@ if [[ -z ${DISPLAY:-} ]] || [[ ! -t 0 ]]; then
 fi
 
 echo "== starting the kiosk"
-QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk" --config "$demo/keykiosk.conf" \
-  --screenshot-dir "$demo/screens" >"$demo/kiosk.out" 2>"$demo/kiosk.log" &
+autopilot=()
+((headless)) && autopilot=(--autopilot)
+KK_AUTOPILOT_PIN=123456 QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk" \
+  --config "$demo/keykiosk.conf" --screenshot-dir "$demo/screens" "${autopilot[@]}" \
+  >"$demo/kiosk.out" 2>"$demo/kiosk.log" &
 kiosk=$!
 pids+=($kiosk)
 
@@ -103,7 +130,7 @@ remove() {
 }
 wait_for_screen() { # pattern, seconds
   for _ in $(seq $(($2 * 10))); do
-    ls "$demo/screens" | grep -q "$1" && return 0
+    ls "$demo/screens" | grep -q -- "$1" && return 0
     kill -0 "$kiosk" 2>/dev/null || { echo "the kiosk exited; see $demo/kiosk.log" >&2; exit 1; }
     sleep 0.1
   done
@@ -115,6 +142,8 @@ if ((headless)); then
   wait_for_screen InsertToken 20
   insert
   wait_for_screen TokenProfiles 20
+  echo "   the autopilot renews the keys through the UI"
+  wait_for_screen -Renewal-Finished 120
   remove
   wait_for_screen after-removal 20
   kill -TERM "$kiosk"
@@ -122,10 +151,17 @@ if ((headless)); then
   echo
   echo "Screenshots of every screen, in order:"
   ls -1 "$demo/screens" | sed "s|^|  $demo/screens/|"
-  echo "Kiosk log: $demo/kiosk.log"
-  echo "The demo token (SoftHSM2): SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so -O"
+  echo "Kiosk log: $demo/kiosk.log   bank log: $demo/ra.log"
+  echo
+  echo "The bank's register:"
+  "$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" | sed 's/^/  /'
+  show="SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --list-objects --type cert"
+  echo
+  echo "The certificates on the demo token (the new one, and the old one archived):"
+  echo "  $show"
+  eval "$show" 2>/dev/null | sed 's/^/    /' 
 else
-  echo "Press i to insert the token, r to remove it, q to quit."
+  echo "Press i to insert the token, r to remove it, q to quit. The token's PIN is 123456."
   while read -rsn1 key; do
     case $key in
       i) insert ;;

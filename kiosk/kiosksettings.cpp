@@ -1,5 +1,6 @@
 #include "kiosksettings.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSettings>
 
@@ -38,6 +39,29 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
         ini.value(QStringLiteral("status/initialIssuePolicyOid"),
                   settings.statusPolicy.initialIssuePolicyOid)
             .toString();
+    auto positive = [&ini](const char *key, int fallback) {
+        bool valid = false;
+        const int value = ini.value(QLatin1String(key)).toInt(&valid);
+        return valid && value > 0 ? value : fallback;
+    };
+    settings.idleSeconds = positive("kiosk/idleSeconds", settings.idleSeconds);
+    settings.countdownSeconds = positive("kiosk/countdownSeconds", settings.countdownSeconds);
+    settings.pinShuffle = ini.value(QStringLiteral("pinpad/shuffle"), settings.pinShuffle).toBool();
+    settings.pinPressFeedback =
+        ini.value(QStringLiteral("pinpad/pressFeedback"), settings.pinPressFeedback).toBool();
+    // Relative paths in [bank] and [journal] are relative to the configuration file.
+    const QDir base = QFileInfo(path).absoluteDir();
+    auto file = [&ini, &base](const char *key, const QString &fallback) {
+        const QString value = ini.value(QLatin1String(key)).toString();
+        return value.isEmpty() ? fallback : base.absoluteFilePath(value);
+    };
+    settings.bankUrl = ini.value(QStringLiteral("bank/url")).toString();
+    settings.bankRaCert = file("bank/raCert", {});
+    settings.bankCaCert = file("bank/caCert", {});
+    settings.bankMessageTimeoutSeconds =
+        positive("bank/messageTimeout", settings.bankMessageTimeoutSeconds);
+    settings.bankProbeSeconds = positive("bank/probeSeconds", settings.bankProbeSeconds);
+    settings.journalPath = file("journal/path", settings.journalPath);
     return settings;
 }
 

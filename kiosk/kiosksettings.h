@@ -16,6 +16,17 @@ struct KioskSettings
     QString usbTokenList;                                       // [presence] usbTokenList (TSV)
     int entropyTargetBits = 256;                                // [entropy] targetBits
     StatusPolicy statusPolicy; // [status] renewalWindowDays, initialIssuePolicyOid
+    int idleSeconds = 60;      // [kiosk] idleSeconds: no touch for this long starts the countdown
+    int countdownSeconds = 15; // [kiosk] countdownSeconds: then the session is wiped
+    bool pinShuffle = true;    // [pinpad] shuffle: digits in a new order each time
+    bool pinPressFeedback = true; // [pinpad] pressFeedback: highlight pressed keys
+    // [bank] url (http://host:port/.well-known/cmp), raCert (pinned), caCert, timeouts.
+    QString bankUrl;
+    QString bankRaCert;
+    QString bankCaCert;
+    int bankMessageTimeoutSeconds = 20; // [bank] messageTimeout
+    int bankProbeSeconds = 15;          // [bank] probeSeconds: how often reachability is checked
+    QString journalPath = QStringLiteral("/var/lib/keykiosk/journal.db"); // [journal] path
 
     static KioskSettings load(const QString &path, QString *error = nullptr);
 };

@@ -1,8 +1,11 @@
 // keykiosk: the kiosk app. Creates the services and controllers as plain objects, wires them
 // explicitly, exposes them to QML once (registerKioskTypes) and loads the UI.
 
+#include "autopilot.h"
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
+#include "controllers/idlewatch.h"
+#include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "controllers/pinpadcontroller.h"
@@ -10,14 +13,19 @@
 #include "registration.h"
 #include "screenshotter.h"
 
+#include "keykiosk/enroll/bankmonitor.h"
+#include "keykiosk/journal/journal.h"
 #include "keykiosk/logging.h"
 #include "keykiosk/presence/pcscmonitor.h"
 #include "keykiosk/presence/tokenpresence.h"
 #include "keykiosk/presence/udevmonitor.h"
 #include "keykiosk/token/tokenservice.h"
+#include "keykiosk/workflow/renewalworkflow.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -67,8 +75,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot-dir"),
                                               QStringLiteral("Save a PNG of every screen here."),
                                               QStringLiteral("dir"));
-    parser.addOptions(
-        {configOption, moduleOption, languageOption, windowedOption, screenshotOption});
+    const QCommandLineOption autopilotOption(
+        QStringLiteral("autopilot"),
+        QStringLiteral("Demo and tests: a simulated client drives the journey by touches "
+                       "(PIN from KK_AUTOPILOT_PIN)."));
+    parser.addOptions({configOption, moduleOption, languageOption, windowedOption, screenshotOption,
+                       autopilotOption});
     parser.process(app);
 
     QString settingsError;
@@ -109,14 +121,46 @@ int main(int argc, char *argv[])
     kk::Appearance appearance(settings.highContrast, settings.fullscreen);
     kk::EntropyController entropy(settings.entropyTargetBits);
     kk::PinPadController pinPad;
+    pinPad.setShuffle(settings.pinShuffle);
+    pinPad.setPressFeedback(settings.pinPressFeedback);
+
+    // The bank: without a valid [bank] section the kiosk can show tokens but not renew, and
+    // says "out of service" (the details are in the log for staff).
+    auto endpoint =
+        kk::CmpEndpoint::fromFiles(settings.bankUrl, settings.bankRaCert, settings.bankCaCert);
+    if (!endpoint)
+        qCCritical(lcKiosk) << "the bank is not configured:" << endpoint.error().logText();
+    kk::CmpEndpoint bankEndpoint = endpoint ? endpoint.value() : kk::CmpEndpoint{};
+    bankEndpoint.messageTimeoutSeconds = settings.bankMessageTimeoutSeconds;
+    kk::BankMonitor bank(bankEndpoint.host, bankEndpoint.port, settings.bankProbeSeconds);
+    QObject::connect(&bank, &kk::BankMonitor::reachableChanged, &kiosk,
+                     &kk::KioskController::setBankReachable);
+    if (!endpoint)
+        kiosk.setBankReachable(false);
+
+    // The journal of renewals under way. Without it a returning client still resumes from
+    // the pending key on the token, so its absence is logged, not fatal.
+    QDir().mkpath(QFileInfo(settings.journalPath).absolutePath());
+    auto journal = kk::Journal::open(settings.journalPath);
+    if (!journal)
+        qCWarning(lcKiosk) << "the renewal journal is unavailable:" << journal.error().logText();
+    kk::RenewalWorkflow workflow(&tokens, journal ? journal.value().get() : nullptr, bankEndpoint);
+    QObject::connect(&workflow, &kk::RenewalWorkflow::stateChanged, &bank, [&workflow, &bank] {
+        if (workflow.error().code == kk::ErrorCode::BankUnreachable)
+            bank.probeNow();
+    });
+    kk::IdleWatch idle(settings.idleSeconds, settings.countdownSeconds);
+    kk::JourneyController journey(&workflow, &kiosk, &pinPad, &entropy, &idle);
     QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
                      &kk::KioskController::retranslate);
+    QObject::connect(&language, &kk::LanguageController::languageChanged, &journey,
+                     &kk::JourneyController::retranslate);
 
     QQmlApplicationEngine engine;
     language.setEngine(&engine);
     if (!language.setLanguage(settings.language))
         language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy, &pinPad});
+    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle});
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";
@@ -135,11 +179,21 @@ int main(int argc, char *argv[])
     if (kk::Error error = udev.start())
         qCWarning(lcKiosk) << "USB monitoring unavailable:" << error.logText();
     pcsc.start();
+    if (endpoint)
+        bank.start();
 
     std::unique_ptr<kk::Screenshotter> screenshots;
     if (parser.isSet(screenshotOption))
-        screenshots =
-            std::make_unique<kk::Screenshotter>(window, &kiosk, parser.value(screenshotOption));
+        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, &journey,
+                                                          parser.value(screenshotOption));
+    std::unique_ptr<kk::Autopilot> autopilot;
+    if (parser.isSet(autopilotOption)) {
+        const QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
+        qunsetenv("KK_AUTOPILOT_PIN");
+        autopilot = std::make_unique<kk::Autopilot>(
+            window, &kiosk, &journey, &pinPad,
+            kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size()))));
+    }
 
     const int rc = app.exec();
     pcsc.stop();

@@ -2,6 +2,8 @@
 
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
+#include "controllers/idlewatch.h"
+#include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "controllers/pinpadcontroller.h"
@@ -30,6 +32,10 @@ void registerKioskTypes(const KioskObjects &objects)
         qmlRegisterSingletonInstance(uri, 1, 0, "Entropy", objects.entropy);
     if (objects.pinPad)
         qmlRegisterSingletonInstance(uri, 1, 0, "PinPad", objects.pinPad);
+    if (objects.journey)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Journey", objects.journey);
+    if (objects.idle)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Idle", objects.idle);
 }
 
 } // namespace kk

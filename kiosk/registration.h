@@ -8,6 +8,8 @@ class LanguageController;
 class Appearance;
 class EntropyController;
 class PinPadController;
+class JourneyController;
+class IdleWatch;
 
 struct KioskObjects
 {
@@ -16,6 +18,8 @@ struct KioskObjects
     Appearance *appearance = nullptr;
     EntropyController *entropy = nullptr;
     PinPadController *pinPad = nullptr;
+    JourneyController *journey = nullptr;
+    IdleWatch *idle = nullptr;
 };
 
 void registerKioskTypes(const KioskObjects &objects);

@@ -1,5 +1,6 @@
 #include "screenshotter.h"
 
+#include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "keykiosk/logging.h"
 
@@ -10,9 +11,9 @@
 
 namespace kk {
 
-Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory,
-                             QObject *parent)
-    : QObject(parent), m_window(window), m_kiosk(kiosk), m_directory(directory)
+Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk,
+                             JourneyController *journey, const QString &directory, QObject *parent)
+    : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_directory(directory)
 {
     m_directory.mkpath(QStringLiteral("."));
     // Let the screen settle (loader, first frame) before grabbing it.
@@ -20,6 +21,8 @@ Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk, const
     m_settle.setInterval(400);
     connect(&m_settle, &QTimer::timeout, this, &Screenshotter::capture);
     connect(kiosk, &KioskController::screenChanged, &m_settle, qOverload<>(&QTimer::start));
+    if (journey)
+        connect(journey, &JourneyController::stateChanged, &m_settle, qOverload<>(&QTimer::start));
     m_settle.start();
 }
 
@@ -27,8 +30,17 @@ void Screenshotter::capture()
 {
     QString name =
         QString::fromLatin1(QMetaEnum::fromType<KioskScreen>().valueToKey(int(m_kiosk->screen())));
+    if (m_kiosk->screen() == KioskScreen::Renewal && m_journey)
+        name += QLatin1Char('-') +
+                QString::fromLatin1(
+                    QMetaEnum::fromType<WorkflowState>().valueToKey(int(m_journey->state())));
     if (m_kiosk->tokenWasRemoved())
         name += QStringLiteral("-after-removal");
+    if (m_kiosk->sessionTimedOut())
+        name += QStringLiteral("-after-timeout");
+    if (name == m_last)
+        return;
+    m_last = name;
     const QString path = m_directory.filePath(
         QStringLiteral("%1-%2.png").arg(++m_count, 2, 10, QLatin1Char('0')).arg(name));
     const QImage image = m_window->grabWindow();

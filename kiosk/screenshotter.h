@@ -8,18 +8,21 @@ class QQuickWindow;
 
 namespace kk {
 class KioskController;
+class JourneyController;
 
 class Screenshotter : public QObject
 {
     Q_OBJECT
 public:
-    Screenshotter(QQuickWindow *window, KioskController *kiosk, const QString &directory,
-                  QObject *parent = nullptr);
+    Screenshotter(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
+                  const QString &directory, QObject *parent = nullptr);
 
 private:
     void capture();
     QQuickWindow *m_window;
     KioskController *m_kiosk;
+    JourneyController *m_journey;
+    QString m_last; // a screen is saved once, not again for each progress tick
     QDir m_directory;
     QTimer m_settle;
     int m_count = 0;

@@ -27,6 +27,7 @@ Window {
             Layout.fillHeight: true
             sourceComponent: {
                 switch (Kiosk.screen) {
+                case KK.Renewal: return window.journeyScreen(Journey.state)
                 case KK.ReadingToken: return readingScreen
                 case KK.TokenProfiles: return tokenScreen
                 case KK.Message: return messageScreen
@@ -36,7 +37,34 @@ Window {
             }
         }
     }
+    // The journey's steps, by the workflow's typed state.
+    function journeyScreen(state) {
+        switch (state) {
+        case KK.Explaining: return explainScreen
+        case KK.EnteringPin: return pinScreen
+        case KK.CollectingEntropy: return entropyScreen
+        case KK.CheckingPin:
+        case KK.GeneratingKey:
+        case KK.Sending: return workingScreen
+        case KK.WithBank: return withBankScreen
+        case KK.CertificateReceived: return receivedScreen
+        case KK.Finished: return doneScreen
+        case KK.Refused: return refusedScreen
+        default: return renewalErrorScreen // Error, Cancelled: the journey ended
+        }
+    }
+    IdleOverlay { anchors.fill: parent }
+
     Component { id: insertScreen; InsertTokenScreen {} }
+    Component { id: explainScreen; ExplainScreen {} }
+    Component { id: pinScreen; PinScreen {} }
+    Component { id: entropyScreen; EntropyScreen {} }
+    Component { id: workingScreen; WorkingScreen {} }
+    Component { id: withBankScreen; WithBankScreen {} }
+    Component { id: receivedScreen; CertificateReceivedScreen {} }
+    Component { id: doneScreen; DoneScreen {} }
+    Component { id: refusedScreen; RefusedScreen {} }
+    Component { id: renewalErrorScreen; RenewalErrorScreen {} }
     Component { id: readingScreen; ReadingTokenScreen {} }
     Component { id: tokenScreen; TokenScreen {} }
     Component { id: messageScreen; MessageScreen {} }

@@ -2,6 +2,8 @@
 
 #include "keykiosk/logging.h"
 
+#include <QRegularExpression>
+
 namespace kk {
 
 RenewalWorkflow::RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint,
@@ -76,7 +78,8 @@ void RenewalWorkflow::enter(WorkflowState state)
     // Ending this visit does not end a request the bank already holds: the journal keeps it.
     const bool keepBankEntry =
         m_requestWithBank && (state == WorkflowState::Cancelled || state == WorkflowState::Error);
-    if (m_journal && state == WorkflowState::CertificateReceived) {
+    if (m_journal &&
+        (state == WorkflowState::CertificateReceived || state == WorkflowState::Finished)) {
         m_journal->remove(m_token.serial, m_currentKeyId); // done: nothing left to resume
     } else if (m_journal && !m_token.serial.isEmpty() && state != WorkflowState::Idle &&
                !keepBankEntry) {
@@ -93,7 +96,30 @@ void RenewalWorkflow::enter(WorkflowState state)
     emit stateChanged(state);
 }
 
-void RenewalWorkflow::start(const TokenInfo &token, const QByteArray &currentKeyId)
+bool RenewalWorkflow::isActive() const
+{
+    switch (m_state) {
+    case WorkflowState::Idle:
+    case WorkflowState::CertificateReceived:
+    case WorkflowState::Refused:
+    case WorkflowState::Error:
+    case WorkflowState::Cancelled:
+    case WorkflowState::Finished:
+        return false;
+    default:
+        return true;
+    }
+}
+
+QString requestNumberIn(const QString &bankText)
+{
+    // keykiosk-ra numbers its requests R-NNNNNN and names the number in its "waiting" text.
+    static const QRegularExpression number(QStringLiteral("\\bR-\\d{6,}\\b"));
+    return number.match(bankText).captured(0);
+}
+
+void RenewalWorkflow::start(const TokenInfo &token, const QByteArray &currentKeyId,
+                            bool pendingOnToken)
 {
     cleanup();
     ++m_generation;
@@ -102,14 +128,16 @@ void RenewalWorkflow::start(const TokenInfo &token, const QByteArray &currentKey
     m_newKeyId.clear();
     m_error = {};
     m_bankText.clear();
+    m_requestNumber.clear();
     m_pinState = token.pinState;
-    m_resuming = false;
+    m_resuming = pendingOnToken;
     m_requestWithBank = false;
     if (m_journal) {
         auto entry = m_journal->find(token.serial, currentKeyId);
         if (entry && entry.value() && entry.value()->state == WorkflowState::WithBank) {
             m_resuming = true; // the request is with the bank: straight to pickup after the PIN
             m_newKeyId = entry.value()->newKeyId;
+            m_requestNumber = requestNumberIn(entry.value()->detail);
         }
     }
     m_state = WorkflowState::Idle;
@@ -224,7 +252,10 @@ void RenewalWorkflow::poll()
 
 void RenewalWorkflow::handleStep(const EnrollStep &step)
 {
-    m_bankText = step.serverText;
+    if (!step.serverText.isEmpty())
+        m_bankText = step.serverText; // a pollRep carries no text: keep the kur's
+    if (const QString number = requestNumberIn(m_bankText); !number.isEmpty())
+        m_requestNumber = number;
     switch (step.state) {
     case EnrollState::Waiting:
         enter(WorkflowState::WithBank);
@@ -247,11 +278,15 @@ void RenewalWorkflow::handleStep(const EnrollStep &step)
     }
 }
 
+void RenewalWorkflow::acknowledge()
+{
+    if (m_state == WorkflowState::CertificateReceived)
+        enter(WorkflowState::Finished);
+}
+
 void RenewalWorkflow::cancel()
 {
-    if (m_state == WorkflowState::Idle || m_state == WorkflowState::CertificateReceived ||
-        m_state == WorkflowState::Refused || m_state == WorkflowState::Error ||
-        m_state == WorkflowState::Cancelled)
+    if (!isActive())
         return;
     // A request already with the bank stays there: the journal and the pending key bring the
     // client back to it. Cancelling only ends this visit.
@@ -260,9 +295,7 @@ void RenewalWorkflow::cancel()
 
 void RenewalWorkflow::tokenRemoved(const QString &serial)
 {
-    if (serial != m_token.serial || m_state == WorkflowState::Idle ||
-        m_state == WorkflowState::CertificateReceived || m_state == WorkflowState::Refused ||
-        m_state == WorkflowState::Error || m_state == WorkflowState::Cancelled)
+    if (serial != m_token.serial || !isActive())
         return;
     fail(Error(ErrorCode::TokenRemoved,
                QStringLiteral("token %1 removed during %2").arg(serial).arg(int(m_state))));

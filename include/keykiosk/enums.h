@@ -114,7 +114,8 @@ enum class KioskScreen
     ReadingToken,  // a token arrived; reading its profiles
     TokenProfiles, // the seeds' profile table with "Параметры подписи"
     Message,       // a client-facing problem: unsupported device, two tokens, unreadable token
-    OutOfService,  // pcscd (later: the bank, the printer) unavailable; clears by itself
+    OutOfService,  // pcscd or the bank unreachable; clears by itself on recovery
+    Renewal,       // the renewal journey: which step comes from Journey.state (WorkflowState)
 };
 Q_ENUM_NS(KioskScreen)
 
@@ -134,7 +135,19 @@ enum class WorkflowState
     Refused,   // "получен отказ в регистрации", with the bank's reason
     Error,     // an error from the catalogue; the current key still works
     Cancelled, // by the client, the idle timeout, or the token leaving
+    Finished, // the client saw the new certificate: "переведены на работу с новым комплектом"
 };
 Q_ENUM_NS(WorkflowState)
+
+// What the kiosk offers for the selected profile, from its status.
+enum class RenewalAction
+{
+    NoAction,   // in operation with a fresh certificate: nothing to do here
+    Renew,      // planned, primary or (if the bank allows) unscheduled regeneration
+    PickUp,     // "принят банком": the request is with the bank; continue it
+    NewRequest, // "получен отказ": the bank's reason was shown; a new request may start
+    SeeStaff,   // expired, not yet valid, no key, or a locked PIN: only staff can help
+};
+Q_ENUM_NS(RenewalAction)
 
 } // namespace kk

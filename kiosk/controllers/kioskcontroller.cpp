@@ -54,16 +54,110 @@ void KioskController::show(KioskScreen screen, ErrorCode code)
     emit screenChanged();
 }
 
+RenewalAction actionFor(ProfileStatus status, PinState pinState)
+{
+    if (pinState == PinState::Locked)
+        return RenewalAction::SeeStaff;
+    switch (status) {
+    case ProfileStatus::InOperation:               // unscheduled: the bank's policy decides
+    case ProfileStatus::PrimaryRegenerationNeeded: // made at the office: must be replaced
+    case ProfileStatus::PlannedRegenerationNeeded:
+        return RenewalAction::Renew;
+    case ProfileStatus::AcceptedByBank:
+        return RenewalAction::PickUp;
+    case ProfileStatus::RegistrationRefused:
+        return RenewalAction::NewRequest;
+    case ProfileStatus::NewCertificateReceived:
+        return RenewalAction::NoAction;
+    case ProfileStatus::InitialGenerationNeeded: // needs a staff-authorized initial generation
+    case ProfileStatus::Expired:                 // cannot sign its own renewal
+    case ProfileStatus::NotYetValid:
+        return RenewalAction::SeeStaff;
+    }
+    return RenewalAction::NoAction;
+}
+
+std::optional<TokenProfile> KioskController::selectedTokenProfile() const
+{
+    const auto &profiles = m_profiles.profiles();
+    if (m_selectedProfile < 0 || m_selectedProfile >= profiles.size())
+        return std::nullopt;
+    return profiles[m_selectedProfile];
+}
+
+RenewalAction KioskController::selectedAction() const
+{
+    const auto profile = selectedTokenProfile();
+    if (!profile || !m_token)
+        return RenewalAction::NoAction;
+    if (profile->error)
+        return RenewalAction::SeeStaff; // an unreadable certificate
+    return actionFor(profile->status, m_token->pinState);
+}
+
+void KioskController::setJourneyActive(bool active)
+{
+    if (active == m_journeyActive)
+        return;
+    m_journeyActive = active;
+    if (active) {
+        show(KioskScreen::Renewal);
+        return;
+    }
+    applyPresence(); // the token is read again: the table shows the new statuses
+}
+
+void KioskController::setBankReachable(bool reachable)
+{
+    if (reachable == m_bankReachable)
+        return;
+    m_bankReachable = reachable;
+    if (!m_journeyActive)
+        applyPresence();
+}
+
+void KioskController::endSession()
+{
+    m_sessionTimedOut = m_token.has_value();
+    m_journeyActive = false;
+    show(KioskScreen::InsertToken);
+    emit screenChanged();
+}
+
+void KioskController::applyPresence()
+{
+    onPresence(m_presenceState, m_presenceToken, m_presenceError);
+}
+
 void KioskController::onPresence(PresenceState state, const std::optional<TokenInfo> &token,
                                  const Error &error)
 {
-    if (state != PresenceState::TokenReady && m_token) {
+    m_presenceState = state;
+    m_presenceToken = token;
+    m_presenceError = error;
+    // A token that left, or was swapped for another one (checked by serial).
+    if (m_token &&
+        (state != PresenceState::TokenReady || !token || token->serial != m_token->serial)) {
+        const QString serial = m_token->serial;
         m_token.reset();
         ++m_readGeneration;
         m_profiles.setProfiles({});
+        emit tokenLeft(serial);
         emit tokenChanged();
     }
+    if (state != PresenceState::TokenReady)
+        m_sessionTimedOut = false; // the timed-out token is out: the next one is welcome
     m_tokenWasRemoved = state == PresenceState::TokenGone;
+    if (m_journeyActive)
+        return; // the journey keeps the screen; it saw tokenLeft() if the token went
+    if (m_sessionTimedOut) {
+        show(KioskScreen::InsertToken);
+        return;
+    }
+    if (!m_bankReachable && state != PresenceState::ServiceUnavailable) {
+        show(KioskScreen::OutOfService, ErrorCode::BankUnreachable);
+        return;
+    }
     switch (state) {
     case PresenceState::Starting:
     case PresenceState::NoToken:

@@ -14,6 +14,9 @@
 
 namespace kk {
 
+// The seeds' rules for what a client may do with a profile at the kiosk.
+RenewalAction actionFor(ProfileStatus status, PinState pinState);
+
 class TokenService;
 class TokenPresence;
 
@@ -29,6 +32,10 @@ class KioskController : public QObject
     Q_PROPERTY(kk::ProfileModel *profiles READ profiles CONSTANT)
     Q_PROPERTY(int selectedProfile READ selectedProfile WRITE setSelectedProfile NOTIFY
                    selectedProfileChanged)
+    // What the kiosk offers for the selected profile (a button on the token screen).
+    Q_PROPERTY(kk::RenewalAction selectedAction READ selectedAction NOTIFY selectedProfileChanged)
+    // The last session ended by the idle timeout; the token is still in: "remove it".
+    Q_PROPERTY(bool sessionTimedOut READ sessionTimedOut NOTIFY screenChanged)
 public:
     KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
                     QObject *parent = nullptr);
@@ -42,6 +49,21 @@ public:
     ProfileModel *profiles() { return &m_profiles; }
     int selectedProfile() const { return m_selectedProfile; }
     void setSelectedProfile(int row);
+    RenewalAction selectedAction() const;
+    bool sessionTimedOut() const { return m_sessionTimedOut; }
+    std::optional<TokenInfo> token() const { return m_token; }
+    std::optional<TokenProfile> selectedTokenProfile() const;
+
+    // The renewal journey owns the screen while it runs; when it ends, the token is read again
+    // so that the table shows the statuses it left behind.
+    void setJourneyActive(bool active);
+    bool journeyActive() const { return m_journeyActive; }
+    // The bank's reachability (BankMonitor): out of service while it is down, unless a client
+    // is in the middle of a journey (the journey shows its own error).
+    void setBankReachable(bool reachable);
+    // The idle timeout: back to the attract screen; the token still inserted is ignored
+    // until it is removed.
+    void endSession();
 
     // The presence input, public so that tests can drive it without devices.
     void onPresence(PresenceState state, const std::optional<TokenInfo> &token, const Error &error);
@@ -52,10 +74,12 @@ signals:
     void screenChanged();
     void tokenChanged();
     void selectedProfileChanged();
+    void tokenLeft(const QString &serial); // before the screen changes: journeys abort first
 
 private:
     void show(KioskScreen screen, ErrorCode code = ErrorCode::None);
     void readToken(const TokenInfo &token);
+    void applyPresence();
 
     TokenService *m_tokens;
     StatusPolicy m_policy;
@@ -66,6 +90,13 @@ private:
     quint64 m_readGeneration = 0; // a read that finishes after the token left is dropped
     ProfileModel m_profiles;
     int m_selectedProfile = 0;
+    bool m_journeyActive = false;
+    bool m_bankReachable = true;
+    bool m_sessionTimedOut = false;
+    // The last presence report, re-applied when the bank comes back or a journey ends.
+    PresenceState m_presenceState = PresenceState::Starting;
+    std::optional<TokenInfo> m_presenceToken;
+    Error m_presenceError;
 };
 
 } // namespace kk

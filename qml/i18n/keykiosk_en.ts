@@ -2,10 +2,55 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CertificateReceivedScreen</name>
+    <message>
+        <source>Certificate received</source>
+        <translation>Certificate received</translation>
+    </message>
+    <message>
+        <source>The bank registered your new key. The new certificate has been written to your token.</source>
+        <translation>The bank registered your new key. The new certificate has been written to your token.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continue</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <source>You now work with your new set of keys</source>
+        <translation>You now work with your new set of keys</translation>
+    </message>
+    <message>
+        <source>Remove your token. Thank you!</source>
+        <translation>Remove your token. Thank you!</translation>
+    </message>
+    <message>
+        <source>Back to my token</source>
+        <translation>Back to my token</translation>
+    </message>
+</context>
+<context>
     <name>EntropyPad</name>
     <message>
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Draw here with your finger until the bar is full. This makes your new key unpredictable.</translation>
+    </message>
+</context>
+<context>
+    <name>EntropyScreen</name>
+    <message>
+        <source>Draw on the screen</source>
+        <translation>Draw on the screen</translation>
+    </message>
+    <message>
+        <source>Move your finger across the field until the bar is full.</source>
+        <translation>Move your finger across the field until the bar is full.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -116,6 +161,59 @@
     </message>
 </context>
 <context>
+    <name>ExplainScreen</name>
+    <message>
+        <source>Renewing your keys: what will happen</source>
+        <translation>Renewing your keys: what will happen</translation>
+    </message>
+    <message>
+        <source>You enter your token&apos;s PIN on the keypad on this screen.</source>
+        <translation>You enter your token&apos;s PIN on the keypad on this screen.</translation>
+    </message>
+    <message>
+        <source>You draw on the screen with your finger. This makes your new keys unpredictable.</source>
+        <translation>You draw on the screen with your finger. This makes your new keys unpredictable.</translation>
+    </message>
+    <message>
+        <source>A new key pair is generated on your token. Your current keys stay on it and keep working.</source>
+        <translation>A new key pair is generated on your token. Your current keys stay on it and keep working.</translation>
+    </message>
+    <message>
+        <source>The request, signed with your current key, is sent to the bank.</source>
+        <translation>The request, signed with your current key, is sent to the bank.</translation>
+    </message>
+    <message>
+        <source>When the bank registers it, the new certificate is written to your token. If the bank needs time, you may leave and come back later: your request is kept.</source>
+        <translation>When the bank registers it, the new certificate is written to your token. If the bank needs time, you may leave and come back later: your request is kept.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>Are you still there?</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message numerus="yes">
+        <source>For your security the session ends in %n second(s).</source>
+        <translation>
+            <numerusform>For your security the session ends in %n second.</numerusform>
+            <numerusform>For your security the session ends in %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continue</translation>
+    </message>
+</context>
+<context>
     <name>InsertTokenScreen</name>
     <message>
         <source>The token was removed.</source>
@@ -128,6 +226,10 @@
     <message>
         <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
         <translation>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</translation>
+    </message>
+    <message>
+        <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
+        <translation>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</translation>
     </message>
 </context>
 <context>
@@ -163,6 +265,25 @@
     </message>
 </context>
 <context>
+    <name>PinScreen</name>
+    <message>
+        <source>Enter your PIN to pick up your certificate</source>
+        <translation>Enter your PIN to pick up your certificate</translation>
+    </message>
+    <message>
+        <source>Enter your token&apos;s PIN</source>
+        <translation>Enter your token&apos;s PIN</translation>
+    </message>
+    <message>
+        <source>Cover the keypad with your hand. The keys are in a new order each time.</source>
+        <translation>Cover the keypad with your hand. The keys are in a new order each time.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -171,6 +292,48 @@
     <message>
         <source>Please do not remove it.</source>
         <translation>Please do not remove it.</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedScreen</name>
+    <message>
+        <source>The bank refused the registration</source>
+        <translation>The bank refused the registration</translation>
+    </message>
+    <message>
+        <source>Your current keys still work. You may start a new request.</source>
+        <translation>Your current keys still work. You may start a new request.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s reason:</source>
+        <translation>The bank&apos;s reason:</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>New request</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalErrorScreen</name>
+    <message>
+        <source>Please see the staff</source>
+        <translation>Please see the staff</translation>
+    </message>
+    <message>
+        <source>The renewal did not complete</source>
+        <translation>The renewal did not complete</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Error code: %1</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
     </message>
 </context>
 <context>
@@ -275,8 +438,32 @@
         <translation>End of the validity period</translation>
     </message>
     <message>
-        <source>Remove your token when you are done.</source>
-        <translation>Remove your token when you are done.</translation>
+        <source>You can renew the keys of this profile now.</source>
+        <translation>You can renew the keys of this profile now.</translation>
+    </message>
+    <message>
+        <source>Your request is with the bank. Enter your PIN to pick up the certificate.</source>
+        <translation>Your request is with the bank. Enter your PIN to pick up the certificate.</translation>
+    </message>
+    <message>
+        <source>The bank refused the last request. You can make a new one.</source>
+        <translation>The bank refused the last request. You can make a new one.</translation>
+    </message>
+    <message>
+        <source>These keys cannot be renewed at the kiosk. Please see the staff.</source>
+        <translation>These keys cannot be renewed at the kiosk. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>Nothing to do for this profile.</source>
+        <translation>Nothing to do for this profile.</translation>
+    </message>
+    <message>
+        <source>Pick up the certificate</source>
+        <translation>Pick up the certificate</translation>
+    </message>
+    <message>
+        <source>Renew the keys</source>
+        <translation>Renew the keys</translation>
     </message>
 </context>
 <context>
@@ -288,6 +475,63 @@
     <message>
         <source>High contrast</source>
         <translation>High contrast</translation>
+    </message>
+</context>
+<context>
+    <name>WithBankScreen</name>
+    <message>
+        <source>Accepted by the bank</source>
+        <translation>Accepted by the bank</translation>
+    </message>
+    <message>
+        <source>The bank is registering your new key. This screen updates by itself when the certificate is ready.</source>
+        <translation>The bank is registering your new key. This screen updates by itself when the certificate is ready.</translation>
+    </message>
+    <message>
+        <source>Request number</source>
+        <translation>Request number</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Subscriber</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Identifier</translation>
+    </message>
+    <message>
+        <source>You may leave now. Next time, insert your token at any kiosk and choose &quot;Pick up the certificate&quot;. Your current keys keep working until then.</source>
+        <translation>You may leave now. Next time, insert your token at any kiosk and choose &quot;Pick up the certificate&quot;. Your current keys keep working until then.</translation>
+    </message>
+    <message>
+        <source>I will come back later</source>
+        <translation>I will come back later</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingScreen</name>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Checking the PIN…</translation>
+    </message>
+    <message>
+        <source>Generating your new key on the token…</source>
+        <translation>Generating your new key on the token…</translation>
+    </message>
+    <message>
+        <source>Signing the request and sending it to the bank…</source>
+        <translation>Signing the request and sending it to the bank…</translation>
+    </message>
+    <message>
+        <source>Please do not remove your token.</source>
+        <translation>Please do not remove your token.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
     </message>
 </context>
 <context>

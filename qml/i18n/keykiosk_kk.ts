@@ -2,10 +2,55 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="kk_KZ">
 <context>
+    <name>CertificateReceivedScreen</name>
+    <message>
+        <source>Certificate received</source>
+        <translation>Жаңа сертификат алынды</translation>
+    </message>
+    <message>
+        <source>The bank registered your new key. The new certificate has been written to your token.</source>
+        <translation>Банк жаңа кілтіңізді тіркеді. Жаңа сертификат токеніңізге жазылды.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Жалғастыру</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <source>You now work with your new set of keys</source>
+        <translation>Сіз жаңа кілттер жиынтығымен жұмысқа ауыстырылдыңыз</translation>
+    </message>
+    <message>
+        <source>Remove your token. Thank you!</source>
+        <translation>Токенді шығарып алыңыз. Рахмет!</translation>
+    </message>
+    <message>
+        <source>Back to my token</source>
+        <translation>Токенге оралу</translation>
+    </message>
+</context>
+<context>
     <name>EntropyPad</name>
     <message>
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Жолақ толғанша осы жерде саусағыңызбен сызыңыз. Осылайша жаңа кілтіңіз болжап болмайтын болады.</translation>
+    </message>
+</context>
+<context>
+    <name>EntropyScreen</name>
+    <message>
+        <source>Draw on the screen</source>
+        <translation>Экранда сызыңыз</translation>
+    </message>
+    <message>
+        <source>Move your finger across the field until the bar is full.</source>
+        <translation>Жолақ толғанша саусағыңызды алаң бойымен жүргізіңіз.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Болдырмау</translation>
     </message>
 </context>
 <context>
@@ -116,6 +161,59 @@
     </message>
 </context>
 <context>
+    <name>ExplainScreen</name>
+    <message>
+        <source>Renewing your keys: what will happen</source>
+        <translation>Кілттерді қайта генерациялау: не болады</translation>
+    </message>
+    <message>
+        <source>You enter your token&apos;s PIN on the keypad on this screen.</source>
+        <translation>Сіз токеннің PIN-кодын осы экрандағы пернетақтада енгізесіз.</translation>
+    </message>
+    <message>
+        <source>You draw on the screen with your finger. This makes your new keys unpredictable.</source>
+        <translation>Сіз экранда саусағыңызбен сызасыз. Осылайша жаңа кілттеріңіз болжап білуге келмейтін болады.</translation>
+    </message>
+    <message>
+        <source>A new key pair is generated on your token. Your current keys stay on it and keep working.</source>
+        <translation>Токенде жаңа кілттер жұбы жасалады. Ағымдағы кілттер онда қалады және жұмыс істей береді.</translation>
+    </message>
+    <message>
+        <source>The request, signed with your current key, is sent to the bank.</source>
+        <translation>Ағымдағы кілтпен қол қойылған сұрау банкке жіберіледі.</translation>
+    </message>
+    <message>
+        <source>When the bank registers it, the new certificate is written to your token. If the bank needs time, you may leave and come back later: your request is kept.</source>
+        <translation>Банк сұрауды тіркегенде жаңа сертификат токеніңізге жазылады. Егер банкке уақыт қажет болса, кетіп, кейін қайта келуге болады: сұрауыңыз сақталады.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Болдырмау</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Бастау</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>Are you still there?</source>
+        <translation>Сіз әлі осындасыз ба?</translation>
+    </message>
+    <message numerus="yes">
+        <source>For your security the session ends in %n second(s).</source>
+        <translation>
+            <numerusform>Қауіпсіздік үшін сеанс %n секундтан кейін аяқталады.</numerusform>
+            <numerusform>Қауіпсіздік үшін сеанс %n секундтан кейін аяқталады.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Жалғастыру</translation>
+    </message>
+</context>
+<context>
     <name>InsertTokenScreen</name>
     <message>
         <source>The token was removed.</source>
@@ -128,6 +226,10 @@
     <message>
         <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
         <translation>Мұнда қашықтан банктік қызмет көрсету жүйесінің қолтаңба кілттерін жаңартып, жаңа сертификатты ала аласыз. Кілттеріңіз бар USB-токенді салыңыз.</translation>
+    </message>
+    <message>
+        <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
+        <translation>Ұзақ уақыт ештеңе болмағандықтан сеанс аяқталды. Жалғастыру үшін токенді шығарып, қайта салыңыз.</translation>
     </message>
 </context>
 <context>
@@ -163,6 +265,25 @@
     </message>
 </context>
 <context>
+    <name>PinScreen</name>
+    <message>
+        <source>Enter your PIN to pick up your certificate</source>
+        <translation>Сертификатты алу үшін PIN-кодты енгізіңіз</translation>
+    </message>
+    <message>
+        <source>Enter your token&apos;s PIN</source>
+        <translation>Токеннің PIN-кодын енгізіңіз</translation>
+    </message>
+    <message>
+        <source>Cover the keypad with your hand. The keys are in a new order each time.</source>
+        <translation>Пернетақтаны қолыңызбен жабыңыз. Сандар әр жолы жаңа ретпен орналасады.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Болдырмау</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -171,6 +292,48 @@
     <message>
         <source>Please do not remove it.</source>
         <translation>Оны алмаңыз.</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedScreen</name>
+    <message>
+        <source>The bank refused the registration</source>
+        <translation>Тіркеуден бас тартылды</translation>
+    </message>
+    <message>
+        <source>Your current keys still work. You may start a new request.</source>
+        <translation>Ағымдағы кілттеріңіз жұмыс істей береді. Жаңа сұрау жасауға болады.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s reason:</source>
+        <translation>Банк көрсеткен себеп:</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Артқа</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Жаңа сұрау</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalErrorScreen</name>
+    <message>
+        <source>Please see the staff</source>
+        <translation>Банк қызметкеріне жүгініңіз</translation>
+    </message>
+    <message>
+        <source>The renewal did not complete</source>
+        <translation>Қайта генерациялау аяқталмады</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Қате коды: %1</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Артқа</translation>
     </message>
 </context>
 <context>
@@ -275,8 +438,32 @@
         <translation>Пайдалану мерзімінің аяқталу күні</translation>
     </message>
     <message>
-        <source>Remove your token when you are done.</source>
-        <translation>Аяқтаған соң токенді алыңыз.</translation>
+        <source>You can renew the keys of this profile now.</source>
+        <translation>Бұл профильдің кілттерін қазір қайта генерациялауға болады.</translation>
+    </message>
+    <message>
+        <source>Your request is with the bank. Enter your PIN to pick up the certificate.</source>
+        <translation>Сұрауыңызды банк қабылдады. Сертификатты алу үшін PIN-кодты енгізіңіз.</translation>
+    </message>
+    <message>
+        <source>The bank refused the last request. You can make a new one.</source>
+        <translation>Банк соңғы сұраудан бас тартты. Жаңасын жасауға болады.</translation>
+    </message>
+    <message>
+        <source>These keys cannot be renewed at the kiosk. Please see the staff.</source>
+        <translation>Бұл кілттерді киоскіде қайта генерациялау мүмкін емес. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
+    <message>
+        <source>Nothing to do for this profile.</source>
+        <translation>Бұл профиль үшін әрекет қажет емес.</translation>
+    </message>
+    <message>
+        <source>Pick up the certificate</source>
+        <translation>Сертификатты алу</translation>
+    </message>
+    <message>
+        <source>Renew the keys</source>
+        <translation>Кілттерді қайта генерациялау</translation>
     </message>
 </context>
 <context>
@@ -288,6 +475,63 @@
     <message>
         <source>High contrast</source>
         <translation>Жоғары контраст</translation>
+    </message>
+</context>
+<context>
+    <name>WithBankScreen</name>
+    <message>
+        <source>Accepted by the bank</source>
+        <translation>Банк қабылдады</translation>
+    </message>
+    <message>
+        <source>The bank is registering your new key. This screen updates by itself when the certificate is ready.</source>
+        <translation>Банк жаңа кілтіңізді тіркеп жатыр. Сертификат дайын болғанда экран өзі жаңарады.</translation>
+    </message>
+    <message>
+        <source>Request number</source>
+        <translation>Сұрау нөмірі</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Абонент</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Сәйкестендіргіш</translation>
+    </message>
+    <message>
+        <source>You may leave now. Next time, insert your token at any kiosk and choose &quot;Pick up the certificate&quot;. Your current keys keep working until then.</source>
+        <translation>Енді кетуге болады. Келесі жолы токенді кез келген киоскіге салып, «Сертификатты алу» түймесін таңдаңыз. Оған дейін ағымдағы кілттер жұмыс істей береді.</translation>
+    </message>
+    <message>
+        <source>I will come back later</source>
+        <translation>Кейін қайта келемін</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingScreen</name>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>PIN-код тексерілуде…</translation>
+    </message>
+    <message>
+        <source>Generating your new key on the token…</source>
+        <translation>Токенде жаңа кілт жасалуда…</translation>
+    </message>
+    <message>
+        <source>Signing the request and sending it to the bank…</source>
+        <translation>Сұрауға қол қойылып, банкке жіберілуде…</translation>
+    </message>
+    <message>
+        <source>Please do not remove your token.</source>
+        <translation>Токенді шығармаңыз.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n секунд</numerusform>
+            <numerusform>%n секунд</numerusform>
+        </translation>
     </message>
 </context>
 <context>

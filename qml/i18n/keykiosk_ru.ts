@@ -2,10 +2,55 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>CertificateReceivedScreen</name>
+    <message>
+        <source>Certificate received</source>
+        <translation>Получен новый сертификат</translation>
+    </message>
+    <message>
+        <source>The bank registered your new key. The new certificate has been written to your token.</source>
+        <translation>Банк зарегистрировал ваш новый ключ. Новый сертификат записан на ваш токен.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Продолжить</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <source>You now work with your new set of keys</source>
+        <translation>Вы переведены на работу с новым комплектом ключей</translation>
+    </message>
+    <message>
+        <source>Remove your token. Thank you!</source>
+        <translation>Извлеките токен. Спасибо!</translation>
+    </message>
+    <message>
+        <source>Back to my token</source>
+        <translation>Вернуться к токену</translation>
+    </message>
+</context>
+<context>
     <name>EntropyPad</name>
     <message>
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Рисуйте здесь пальцем, пока полоса не заполнится. Так ваш новый ключ станет непредсказуемым.</translation>
+    </message>
+</context>
+<context>
+    <name>EntropyScreen</name>
+    <message>
+        <source>Draw on the screen</source>
+        <translation>Рисуйте на экране</translation>
+    </message>
+    <message>
+        <source>Move your finger across the field until the bar is full.</source>
+        <translation>Водите пальцем по полю, пока полоса не заполнится.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
     </message>
 </context>
 <context>
@@ -116,6 +161,60 @@
     </message>
 </context>
 <context>
+    <name>ExplainScreen</name>
+    <message>
+        <source>Renewing your keys: what will happen</source>
+        <translation>Перегенерация ключей: что будет происходить</translation>
+    </message>
+    <message>
+        <source>You enter your token&apos;s PIN on the keypad on this screen.</source>
+        <translation>Вы вводите ПИН-код токена на клавиатуре на этом экране.</translation>
+    </message>
+    <message>
+        <source>You draw on the screen with your finger. This makes your new keys unpredictable.</source>
+        <translation>Вы рисуете пальцем на экране. Так ваши новые ключи становятся непредсказуемыми.</translation>
+    </message>
+    <message>
+        <source>A new key pair is generated on your token. Your current keys stay on it and keep working.</source>
+        <translation>На токене создаётся новая ключевая пара. Текущие ключи остаются на нём и продолжают работать.</translation>
+    </message>
+    <message>
+        <source>The request, signed with your current key, is sent to the bank.</source>
+        <translation>Запрос, подписанный текущим ключом, отправляется в банк.</translation>
+    </message>
+    <message>
+        <source>When the bank registers it, the new certificate is written to your token. If the bank needs time, you may leave and come back later: your request is kept.</source>
+        <translation>Когда банк зарегистрирует запрос, новый сертификат будет записан на ваш токен. Если банку нужно время, вы можете уйти и вернуться позже: ваш запрос сохранится.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Начать</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>Are you still there?</source>
+        <translation>Вы ещё здесь?</translation>
+    </message>
+    <message numerus="yes">
+        <source>For your security the session ends in %n second(s).</source>
+        <translation>
+            <numerusform>В целях безопасности сеанс завершится через %n секунду.</numerusform>
+            <numerusform>В целях безопасности сеанс завершится через %n секунды.</numerusform>
+            <numerusform>В целях безопасности сеанс завершится через %n секунд.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Продолжить</translation>
+    </message>
+</context>
+<context>
     <name>InsertTokenScreen</name>
     <message>
         <source>The token was removed.</source>
@@ -128,6 +227,10 @@
     <message>
         <source>Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.</source>
         <translation>Здесь вы можете перегенерировать ключи подписи для системы дистанционного банковского обслуживания и получить новый сертификат. Вставьте USB-токен с вашими ключами.</translation>
+    </message>
+    <message>
+        <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
+        <translation>Сеанс завершён, потому что долгое время ничего не происходило. Извлеките токен и вставьте его снова, чтобы продолжить.</translation>
     </message>
 </context>
 <context>
@@ -163,6 +266,25 @@
     </message>
 </context>
 <context>
+    <name>PinScreen</name>
+    <message>
+        <source>Enter your PIN to pick up your certificate</source>
+        <translation>Введите ПИН-код, чтобы получить сертификат</translation>
+    </message>
+    <message>
+        <source>Enter your token&apos;s PIN</source>
+        <translation>Введите ПИН-код токена</translation>
+    </message>
+    <message>
+        <source>Cover the keypad with your hand. The keys are in a new order each time.</source>
+        <translation>Прикройте клавиатуру рукой. Цифры каждый раз расположены по-новому.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
     <name>ReadingTokenScreen</name>
     <message>
         <source>Reading your token…</source>
@@ -171,6 +293,48 @@
     <message>
         <source>Please do not remove it.</source>
         <translation>Пожалуйста, не извлекайте его.</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedScreen</name>
+    <message>
+        <source>The bank refused the registration</source>
+        <translation>Получен отказ в регистрации</translation>
+    </message>
+    <message>
+        <source>Your current keys still work. You may start a new request.</source>
+        <translation>Ваши текущие ключи продолжают работать. Вы можете создать новый запрос.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s reason:</source>
+        <translation>Причина, указанная банком:</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Новый запрос</translation>
+    </message>
+</context>
+<context>
+    <name>RenewalErrorScreen</name>
+    <message>
+        <source>Please see the staff</source>
+        <translation>Обратитесь к сотруднику банка</translation>
+    </message>
+    <message>
+        <source>The renewal did not complete</source>
+        <translation>Перегенерация не завершена</translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation>Код ошибки: %1</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
     </message>
 </context>
 <context>
@@ -275,8 +439,32 @@
         <translation>Дата окончания срока эксплуатации</translation>
     </message>
     <message>
-        <source>Remove your token when you are done.</source>
-        <translation>Когда закончите, извлеките токен.</translation>
+        <source>You can renew the keys of this profile now.</source>
+        <translation>Ключи этого профиля можно перегенерировать сейчас.</translation>
+    </message>
+    <message>
+        <source>Your request is with the bank. Enter your PIN to pick up the certificate.</source>
+        <translation>Ваш запрос принят банком. Введите ПИН-код, чтобы получить сертификат.</translation>
+    </message>
+    <message>
+        <source>The bank refused the last request. You can make a new one.</source>
+        <translation>Банк отказал в последнем запросе. Вы можете создать новый.</translation>
+    </message>
+    <message>
+        <source>These keys cannot be renewed at the kiosk. Please see the staff.</source>
+        <translation>Эти ключи нельзя перегенерировать в киоске. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>Nothing to do for this profile.</source>
+        <translation>Для этого профиля действий не требуется.</translation>
+    </message>
+    <message>
+        <source>Pick up the certificate</source>
+        <translation>Получить сертификат</translation>
+    </message>
+    <message>
+        <source>Renew the keys</source>
+        <translation>Перегенерировать ключи</translation>
     </message>
 </context>
 <context>
@@ -288,6 +476,64 @@
     <message>
         <source>High contrast</source>
         <translation>Высокий контраст</translation>
+    </message>
+</context>
+<context>
+    <name>WithBankScreen</name>
+    <message>
+        <source>Accepted by the bank</source>
+        <translation>Принят банком</translation>
+    </message>
+    <message>
+        <source>The bank is registering your new key. This screen updates by itself when the certificate is ready.</source>
+        <translation>Банк регистрирует ваш новый ключ. Экран обновится сам, когда сертификат будет готов.</translation>
+    </message>
+    <message>
+        <source>Request number</source>
+        <translation>Номер запроса</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Абонент</translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation>Идентификатор</translation>
+    </message>
+    <message>
+        <source>You may leave now. Next time, insert your token at any kiosk and choose &quot;Pick up the certificate&quot;. Your current keys keep working until then.</source>
+        <translation>Можно уйти. В следующий раз вставьте токен в любом киоске и выберите «Получить сертификат». До тех пор текущие ключи продолжают работать.</translation>
+    </message>
+    <message>
+        <source>I will come back later</source>
+        <translation>Я вернусь позже</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingScreen</name>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Проверяем ПИН-код…</translation>
+    </message>
+    <message>
+        <source>Generating your new key on the token…</source>
+        <translation>Создаём новый ключ на токене…</translation>
+    </message>
+    <message>
+        <source>Signing the request and sending it to the bank…</source>
+        <translation>Подписываем запрос и отправляем в банк…</translation>
+    </message>
+    <message>
+        <source>Please do not remove your token.</source>
+        <translation>Пожалуйста, не извлекайте токен.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n секунда</numerusform>
+            <numerusform>%n секунды</numerusform>
+            <numerusform>%n секунд</numerusform>
+        </translation>
     </message>
 </context>
 <context>

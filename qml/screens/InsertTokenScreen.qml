@@ -32,6 +32,27 @@ Item {
                 color: Theme.critical
             }
         }
+        Rectangle {
+            objectName: "timedOutNotice"
+            visible: Kiosk.sessionTimedOut
+            width: content.width
+            implicitHeight: timedOutText.implicitHeight + 24
+            radius: 8
+            color: Theme.selection
+            border.color: Theme.accent
+            border.width: 2
+            Text {
+                id: timedOutText
+                anchors.centerIn: parent
+                width: parent.width - 32
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.bodySize
+                color: Theme.text
+            }
+        }
         TokenPicture { anchors.horizontalCenter: parent.horizontalCenter }
         Text {
             objectName: "title"

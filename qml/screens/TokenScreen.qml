@@ -19,7 +19,9 @@ Item {
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.margin
-        spacing: 16
+        anchors.topMargin: 20
+        anchors.bottomMargin: 20
+        spacing: 10
 
         RowLayout {
             Layout.fillWidth: true
@@ -160,10 +162,12 @@ Item {
             objectName: "parameters"
             Layout.fillWidth: true
             Layout.fillHeight: true
+            Layout.minimumHeight: parametersColumn.implicitHeight + 40
             radius: 8
             color: Theme.surface
             border.color: Theme.border
             ColumnLayout {
+                id: parametersColumn
                 anchors.fill: parent
                 anchors.margins: 20
                 spacing: 6
@@ -193,13 +197,36 @@ Item {
                 Item { Layout.fillHeight: true }
             }
         }
-        Text {
+        // What the kiosk offers for the selected profile, by its status.
+        RowLayout {
             Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            text: qsTr("Remove your token when you are done.")
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.smallSize
-            color: Theme.mutedText
+            spacing: 24
+            Text {
+                objectName: "actionHint"
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                text: {
+                    switch (Kiosk.selectedAction) {
+                    case KK.Renew: return qsTr("You can renew the keys of this profile now.")
+                    case KK.PickUp: return qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
+                    case KK.NewRequest: return qsTr("The bank refused the last request. You can make a new one.")
+                    case KK.SeeStaff: return qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
+                    default: return qsTr("Nothing to do for this profile.")
+                    }
+                }
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+                color: Kiosk.selectedAction === KK.SeeStaff ? Theme.critical : Theme.text
+            }
+            KioskButton {
+                objectName: "actionButton"
+                visible: Kiosk.selectedAction === KK.Renew || Kiosk.selectedAction === KK.PickUp
+                         || Kiosk.selectedAction === KK.NewRequest
+                primary: true
+                text: Kiosk.selectedAction === KK.PickUp ? qsTr("Pick up the certificate")
+                                                         : qsTr("Renew the keys")
+                onClicked: Journey.begin()
+            }
         }
     }
 }

@@ -1,25 +1,57 @@
 #!/usr/bin/env bash
-# Runs ./kiosk/demo.sh headless against the already-built tree and checks what it produced:
-# a screenshot of each screen (insert, token table, insert after removal), a clean log.
+# The whole journey end to end: ./kiosk/demo.sh runs headless on the already-built tree - the
+# demo bank (keykiosk-ra), a SoftHSM2 token behind a private pcscd and virtual reader, the
+# kiosk under Xvfb driven by --autopilot through the real UI by simulated touches. Afterwards
+# this script checks, with outside tools only (pkcs11-tool, openssl), that the token holds
+# the new certificate: issued by the demo bank CA, for the token's new key, the one the
+# bank's register lists as confirmed; and that the old certificate is still there, archived.
 set -euo pipefail
 root=$1 build=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 env -u DISPLAY KK_BUILD_DIR="$build" KK_DEMO_DIR="$out/demo" KK_DEMO_SKIP_BUILD=1 \
-  "$root/kiosk/demo.sh" </dev/null >"$out/demo.log" 2>&1 || { cat "$out/demo.log"; exit 1; }
+  "$root/kiosk/demo.sh" </dev/null >"$out/demo.log" 2>&1 || { cat "$out/demo.log"; cat "$out/demo/kiosk.log" 2>/dev/null | tail -40; exit 1; }
+demo=$out/demo
 fail=0
-for screen in 01-InsertToken 02-TokenProfiles 03-InsertToken-after-removal; do
-  file="$out/demo/screens/$screen.png"
-  if [[ ! -s $file ]] || [[ $(head -c 8 "$file" | od -An -tx1 | tr -d ' \n') != 89504e470d0a1a0a ]]; then
-    echo "FAIL: missing or not a PNG: $screen"; fail=1
-  else
-    echo "ok: $screen ($(stat -c %s "$file") bytes)"
-  fi
+check() { # description, command...
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
+}
+
+# A screenshot of every step, in order.
+expected=(InsertToken TokenProfiles Renewal-Explaining Renewal-EnteringPin Renewal-CollectingEntropy
+          Renewal-WithBank Renewal-CertificateReceived Renewal-Finished InsertToken-after-removal)
+mapfile -t shots < <(ls -1 "$demo/screens" | sed -E 's/^[0-9]+-//; s/\.png$//')
+check "screens in order: ${shots[*]}" test "${shots[*]}" = "${expected[*]}"
+for file in "$demo"/screens/*.png; do
+  [[ $(head -c 8 "$file" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || { echo "FAIL: not a PNG: $file"; fail=1; }
 done
-# The kiosk must not log QML or layout warnings.
-if grep -vE '^(kk\.|QStandardPaths)' "$out/demo/kiosk.log" | grep -q .; then
-  echo "FAIL: unexpected warnings in the kiosk log:"; grep -vE '^(kk\.|QStandardPaths)' "$out/demo/kiosk.log"; fail=1
+grep -q "autopilot: typed the PIN (6 digits)" "$demo/kiosk.out" || { echo "FAIL: the PIN was not typed on the pad"; fail=1; }
+# The kiosk must not log QML or layout warnings, nor the PIN.
+if grep -vE '^(kk\.|QStandardPaths)' "$demo/kiosk.log" | grep -q .; then
+  echo "FAIL: unexpected warnings in the kiosk log:"; grep -vE '^(kk\.|QStandardPaths)' "$demo/kiosk.log"; fail=1
 fi
-grep -q "presence .* -> kk::PresenceState::TokenReady" "$out/demo/kiosk.log" || { echo "FAIL: token never ready"; fail=1; }
-grep -q "screen kk::KioskScreen::TokenProfiles" "$out/demo/kiosk.log" || { echo "FAIL: profiles never shown"; fail=1; }
+check "the PIN appears in no log" bash -c "! grep -q 123456 '$demo/kiosk.log' '$demo/ra.log'"
+
+# The token, through pkcs11-tool and openssl only.
+export SOFTHSM2_CONF=$demo/token/softhsm2.conf
+p11() { pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so "$@" 2>/dev/null; }
+listing=$(p11 --list-objects --type cert)
+new_id=$(awk '/label:/ {archived = ($0 ~ /archived/)} /ID:/ && !archived {print $2}' <<<"$listing" | head -1)
+old_id=$(awk '/label:/ {archived = ($0 ~ /archived/)} /ID:/ && archived {print $2}' <<<"$listing" | head -1)
+check "a current certificate (id $new_id) and an archived one (id $old_id)" test -n "$new_id" -a -n "$old_id" -a "$new_id" != "$old_id"
+p11 --read-object --type cert --id "$new_id" -o "$out/new.der" >/dev/null
+p11 --read-object --type pubkey --id "$new_id" -o "$out/new.pub.der" >/dev/null
+openssl x509 -inform DER -in "$out/new.der" -out "$out/new.pem"
+check "the new certificate chains to the demo bank CA" \
+  openssl verify -CAfile "$demo/bank/ca.cert.pem" "$out/new.pem"
+check "the new certificate is for the token's new key" \
+  cmp <(openssl x509 -in "$out/new.pem" -noout -pubkey | openssl pkey -pubin -outform DER) \
+      <(openssl pkey -pubin -inform DER -in "$out/new.pub.der" -outform DER)
+serial=$(openssl x509 -in "$out/new.pem" -noout -serial | cut -d= -f2)
+register=$("$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" --status confirmed)
+check "the bank's register lists serial $serial as confirmed" grep -qi "$serial" <<<"$register"
+check "the new key is on the token, never extractable" \
+  bash -c "pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --login --pin 123456 --list-objects --type privkey --id $new_id 2>/dev/null | grep -q 'never extractable'"
+echo "new certificate: serial $serial, $(openssl x509 -in "$out/new.pem" -noout -enddate)"
 exit $fail

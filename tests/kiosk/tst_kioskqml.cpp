@@ -1,11 +1,7 @@
 // The real QML, loaded through the same registerKioskTypes() as the app, on the offscreen
 // platform: every screen loads without a QML warning, shows translated text in ru/kk/en, and
 // keeps touch targets >= 48 px.
-#include "controllers/appearance.h"
-#include "controllers/kioskcontroller.h"
-#include "controllers/languagecontroller.h"
-#include "keykiosk/token/tokenservice.h"
-#include "registration.h"
+#include "kioskstack.h"
 
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -43,10 +39,10 @@ class TestKioskQml : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<TokenService> m_tokens;
-    std::unique_ptr<KioskController> m_kiosk;
-    std::unique_ptr<LanguageController> m_language;
-    std::unique_ptr<Appearance> m_appearance;
+    std::unique_ptr<KioskStack> m_stack;
+    KioskController *m_kiosk = nullptr;
+    LanguageController *m_language = nullptr;
+    Appearance *m_appearance = nullptr;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     QObject *m_root = nullptr;
 
@@ -54,16 +50,14 @@ private slots:
     void initTestCase()
     {
         g_previous = qInstallMessageHandler(collect);
-        m_tokens = std::make_unique<TokenService>(QStringLiteral("/nonexistent.so"));
-        m_kiosk = std::make_unique<KioskController>(m_tokens.get(), nullptr, StatusPolicy{});
-        m_language = std::make_unique<LanguageController>();
-        m_appearance = std::make_unique<Appearance>(false, false);
+        m_stack = std::make_unique<KioskStack>();
+        m_kiosk = &m_stack->kiosk;
+        m_language = &m_stack->language;
+        m_appearance = &m_stack->appearance;
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_language->setEngine(m_engine.get());
         QVERIFY(m_language->setLanguage(QStringLiteral("ru")));
-        connect(m_language.get(), &LanguageController::languageChanged, m_kiosk.get(),
-                &KioskController::retranslate);
-        registerKioskTypes({m_kiosk.get(), m_language.get(), m_appearance.get()});
+        registerKioskTypes(m_stack->objects());
         m_engine->load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
         QCOMPARE(m_engine->rootObjects().size(), 1);
         m_root = m_engine->rootObjects().first();
@@ -144,6 +138,7 @@ private slots:
     void cleanupTestCase()
     {
         m_engine.reset();
+        m_stack.reset();
         qInstallMessageHandler(g_previous);
     }
 };

@@ -18,6 +18,9 @@
 
 namespace kk {
 
+// The request number ("R-000042") in the bank's text, or empty.
+QString requestNumberIn(const QString &bankText);
+
 class RenewalWorkflow : public QObject
 {
     Q_OBJECT
@@ -26,6 +29,7 @@ class RenewalWorkflow : public QObject
     Q_PROPERTY(QString message READ message NOTIFY stateChanged)
     Q_PROPERTY(QString errorId READ errorId NOTIFY stateChanged)
     Q_PROPERTY(bool resuming READ resuming NOTIFY stateChanged)
+    Q_PROPERTY(QString requestNumber READ requestNumber NOTIFY stateChanged)
 public:
     RenewalWorkflow(TokenService *tokens, Journal *journal, CmpEndpoint endpoint,
                     RenewalOptions options = {}, QObject *parent = nullptr);
@@ -36,15 +40,22 @@ public:
     QString message() const;
     QString errorId() const;
     bool resuming() const { return m_resuming; }
+    // The bank's number for the request ("R-000042"), once the bank has answered; for the slip.
+    QString requestNumber() const { return m_requestNumber; }
+    QString tokenSerial() const { return m_token.serial; }
+    bool isActive() const; // between start() and a terminal state
     Error error() const { return m_error; }
     QString bankText() const { return m_bankText; }
     // How soon to poll again when the bank does not say (tests use a short one).
     void setDefaultPollMs(int ms) { m_defaultPollMs = ms; }
 
-    void start(const TokenInfo &token, const QByteArray &currentKeyId);
+    // pendingOnToken: the token carries a pending new key for this profile (a request made at
+    // another kiosk, or a lost journal): the visit resumes it, like a journal entry would.
+    void start(const TokenInfo &token, const QByteArray &currentKeyId, bool pendingOnToken = false);
     void confirm();                            // Explaining -> EnteringPin
     void submitPin(SecureBuffer pin);          // EnteringPin -> CheckingPin -> ...
     void entropyReady(const QByteArray &seed); // CollectingEntropy -> GeneratingKey -> ...
+    void acknowledge();                        // CertificateReceived -> Finished
     void cancel();                             // the client, or the idle timeout
     void tokenRemoved(const QString &serial);
 
@@ -77,6 +88,7 @@ private:
     PinState m_pinState = PinState::Ok;
     Error m_error;
     QString m_bankText;
+    QString m_requestNumber;
     bool m_resuming = false;
     bool m_requestWithBank = false; // the bank answered "waiting" during this visit
     quint64 m_generation = 0;       // results of abandoned steps are dropped

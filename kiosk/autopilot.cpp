@@ -1,0 +1,181 @@
+#include "autopilot.h"
+
+#include "controllers/journeycontroller.h"
+#include "controllers/kioskcontroller.h"
+#include "controllers/pinpadcontroller.h"
+#include "keykiosk/logging.h"
+
+#include <QCoreApplication>
+#include <QMetaEnum>
+#include <QMouseEvent>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QRandomGenerator>
+
+#include <cstdio>
+
+namespace kk {
+
+Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
+                     PinPadController *pinPad, SecureBuffer pin, QObject *parent)
+    : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_pinPad(pinPad),
+      m_pin(std::move(pin))
+{
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(1200);
+    connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
+    connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
+    connect(journey, &JourneyController::stateChanged, this, &Autopilot::schedule);
+    m_finger.setSingleShot(true);
+    connect(&m_finger, &QTimer::timeout, this, &Autopilot::drawStep);
+    say(QStringLiteral("waiting for the token"));
+}
+
+void Autopilot::say(const QString &what)
+{
+    qCInfo(lcKiosk) << "autopilot:" << what;
+    std::printf("autopilot: %s\n", qPrintable(what));
+    std::fflush(stdout);
+}
+
+void Autopilot::schedule()
+{
+    m_finger.stop();
+    m_settle.start();
+}
+
+QQuickItem *Autopilot::find(const QString &objectName) const
+{
+    // The visual tree, as a finger sees it (a Loader's item is not its QObject child).
+    QList<QQuickItem *> pending{m_window->contentItem()};
+    while (!pending.isEmpty()) {
+        QQuickItem *item = pending.takeFirst();
+        if (!item->isVisible())
+            continue;
+        if (item->objectName() == objectName && item->isEnabled() && item->width() > 0)
+            return item;
+        pending += item->childItems();
+    }
+    return nullptr;
+}
+
+void Autopilot::mouse(int type, const QPointF &scenePos, bool buttonHeld)
+{
+    const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
+    const Qt::MouseButtons buttons =
+        buttonHeld || type == QEvent::MouseButtonPress ? Qt::LeftButton : Qt::NoButton;
+    QMouseEvent event(QEvent::Type(type), scenePos, scenePos,
+                      m_window->mapToGlobal(scenePos.toPoint()), button, buttons, Qt::NoModifier);
+    QCoreApplication::sendEvent(m_window, &event);
+}
+
+bool Autopilot::tap(const QString &objectName)
+{
+    QQuickItem *item = find(objectName);
+    if (!item) {
+        say(QStringLiteral("no button %1 on this screen").arg(objectName));
+        return false;
+    }
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    mouse(QEvent::MouseButtonPress, centre, true);
+    mouse(QEvent::MouseButtonRelease, centre, false);
+    return true;
+}
+
+void Autopilot::act()
+{
+    const KioskScreen screen = m_kiosk->screen();
+    if (screen == KioskScreen::TokenProfiles && !m_started) {
+        if (tap(QStringLiteral("actionButton"))) {
+            m_started = true;
+            say(QStringLiteral("started the renewal"));
+        }
+        return;
+    }
+    if (screen != KioskScreen::Renewal)
+        return;
+    const WorkflowState state = m_journey->state();
+    switch (state) {
+    case WorkflowState::Explaining:
+        tap(QStringLiteral("startButton"));
+        return;
+    case WorkflowState::EnteringPin:
+        m_typed = 0;
+        typePin();
+        return;
+    case WorkflowState::CollectingEntropy: {
+        QQuickItem *pad = find(QStringLiteral("entropyTouchArea"));
+        if (!pad)
+            return;
+        say(QStringLiteral("drawing on the entropy pad"));
+        m_position = pad->mapToScene(QPointF(pad->width() / 2, pad->height() / 2));
+        m_velocity = {};
+        m_strokeSteps = 0;
+        mouse(QEvent::MouseButtonPress, m_position, true);
+        m_finger.start(5);
+        return;
+    }
+    case WorkflowState::CertificateReceived:
+        say(QStringLiteral("the certificate is on the token"));
+        tap(QStringLiteral("continueButton"));
+        return;
+    case WorkflowState::Finished:
+        say(QStringLiteral("journey finished"));
+        return;
+    case WorkflowState::WithBank:
+        say(QStringLiteral("the request is with the bank, waiting"));
+        return;
+    case WorkflowState::Refused:
+    case WorkflowState::Error:
+        say(QStringLiteral("journey ended in %1 %2")
+                .arg(QString::fromLatin1(
+                         QMetaEnum::fromType<WorkflowState>().valueToKey(int(state))),
+                     m_journey->errorId()));
+        return;
+    default:
+        return;
+    }
+}
+
+void Autopilot::typePin()
+{
+    if (m_journey->state() != WorkflowState::EnteringPin)
+        return;
+    if (m_typed == m_pin.size()) {
+        say(QStringLiteral("typed the PIN (%1 digits), pressing OK").arg(m_typed));
+        tap(QStringLiteral("pinSubmit"));
+        return;
+    }
+    // Find the key that shows the next digit, as a client reads the shuffled pad.
+    const int digit = m_pin.c_str()[m_typed] - '0';
+    const int position = m_pinPad->keyLabels().indexOf(digit);
+    if (position < 0 || !tap(QStringLiteral("pinKey%1").arg(position)))
+        return;
+    ++m_typed;
+    QTimer::singleShot(150 + QRandomGenerator::global()->bounded(200), this, &Autopilot::typePin);
+}
+
+void Autopilot::drawStep()
+{
+    QQuickItem *pad = find(QStringLiteral("entropyTouchArea"));
+    if (!pad || m_journey->state() != WorkflowState::CollectingEntropy) {
+        mouse(QEvent::MouseButtonRelease, m_position, false);
+        return;
+    }
+    // A wandering finger with tremor; events a few milliseconds apart, never on a fixed beat.
+    auto *random = QRandomGenerator::global();
+    const QRectF area = pad->mapRectToScene(QRectF(10, 10, pad->width() - 20, pad->height() - 50));
+    m_velocity = 0.8 * m_velocity + QPointF(random->bounded(12.0) - 6, random->bounded(12.0) - 6);
+    m_position += m_velocity + QPointF(random->bounded(4.0) - 2, random->bounded(4.0) - 2);
+    m_position.setX(qBound(area.left(), m_position.x(), area.right()));
+    m_position.setY(qBound(area.top(), m_position.y(), area.bottom()));
+    if (++m_strokeSteps % 400 == 0) { // lift the finger now and then, as people do
+        mouse(QEvent::MouseButtonRelease, m_position, false);
+        mouse(QEvent::MouseButtonPress, m_position, true);
+    } else {
+        mouse(QEvent::MouseMove, m_position, true);
+    }
+    m_finger.start(2 + random->bounded(9));
+}
+
+} // namespace kk

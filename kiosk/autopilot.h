@@ -1,0 +1,53 @@
+#pragma once
+// --autopilot: a simulated client for the headless demo and the end-to-end test. It drives
+// the real UI only through input events sent to the window - taps at the centre of the named
+// buttons, a wandering finger on the entropy pad - exactly the path a touch takes. It reads
+// what any client sees (the keypad's on-screen layout) and nothing else. The PIN comes from
+// KK_AUTOPILOT_PIN, is held in a SecureBuffer and is typed digit by digit on the pad.
+
+#include "keykiosk/securebuffer.h"
+
+#include <QObject>
+#include <QPointF>
+#include <QTimer>
+
+class QQuickItem;
+class QQuickWindow;
+
+namespace kk {
+
+class KioskController;
+class JourneyController;
+class PinPadController;
+
+class Autopilot : public QObject
+{
+    Q_OBJECT
+public:
+    Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
+              PinPadController *pinPad, SecureBuffer pin, QObject *parent = nullptr);
+
+private:
+    void schedule();
+    void act();
+    void typePin();
+    void drawStep();
+    QQuickItem *find(const QString &objectName) const;
+    bool tap(const QString &objectName);
+    void mouse(int type, const QPointF &scenePos, bool buttonHeld);
+    void say(const QString &what);
+
+    QQuickWindow *m_window;
+    KioskController *m_kiosk;
+    JourneyController *m_journey;
+    PinPadController *m_pinPad;
+    SecureBuffer m_pin;
+    QTimer m_settle; // lets the screen appear (and the screenshot be taken) before acting
+    QTimer m_finger;
+    std::size_t m_typed = 0;
+    QPointF m_position, m_velocity;
+    int m_strokeSteps = 0;
+    bool m_started = false; // one journey per run
+};
+
+} // namespace kk

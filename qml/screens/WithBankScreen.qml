@@ -1,0 +1,40 @@
+import QtQuick 2.15
+import KeyKiosk 1.0
+import "../components"
+
+// "Принят банком": the status updates by itself (the kiosk polls); the client may leave with
+// the slip.
+StepPage {
+    title: qsTr("Accepted by the bank")
+    body: qsTr("The bank is registering your new key. This screen updates by itself when the certificate is ready.")
+    Rectangle {
+        objectName: "slip"
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(parent.width, 720)
+        height: slipColumn.height + 40
+        radius: 8
+        color: Theme.surface
+        border.color: Theme.border
+        border.width: 2
+        Column {
+            id: slipColumn
+            x: 24; y: 20
+            width: parent.width - 48
+            spacing: 10
+            ParameterRow { width: parent.width; name: qsTr("Request number"); value: Journey.requestNumber || "—" }
+            ParameterRow { width: parent.width; name: qsTr("Subscriber"); value: Journey.owner || "—" }
+            ParameterRow { width: parent.width; name: qsTr("Identifier"); value: Journey.identifier || "—" }
+            Text {
+                width: parent.width
+                wrapMode: Text.WordWrap
+                text: qsTr("You may leave now. Next time, insert your token at any kiosk and choose \"Pick up the certificate\". Your current keys keep working until then.")
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.smallSize
+                color: Theme.text
+            }
+        }
+    }
+    buttons: [
+        KioskButton { objectName: "leaveButton"; text: qsTr("I will come back later"); onClicked: Journey.cancel() }
+    ]
+}

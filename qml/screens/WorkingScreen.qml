@@ -1,0 +1,30 @@
+import QtQuick 2.15
+import KeyKiosk 1.0
+import "../components"
+
+// Checking the PIN, generating the key, sending the request: progress appears after 0.5 s.
+StepPage {
+    title: {
+        switch (Journey.state) {
+        case KK.CheckingPin: return qsTr("Checking the PIN…")
+        case KK.GeneratingKey: return qsTr("Generating your new key on the token…")
+        default: return qsTr("Signing the request and sending it to the bank…")
+        }
+    }
+    body: qsTr("Please do not remove your token.")
+    Item {
+        width: parent.width
+        height: 140
+        visible: Journey.showProgress
+        Spinner { anchors.horizontalCenter: parent.horizontalCenter }
+        Text {
+            objectName: "elapsed"
+            anchors.bottom: parent.bottom
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("%n second(s)", "", Journey.elapsedSeconds)
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.smallSize
+            color: Theme.mutedText
+        }
+    }
+}

@@ -1,0 +1,216 @@
+// The journey as the kiosk runs it, below the QML: the real controllers (KioskStack, wired
+// as in main.cpp) over a SoftHSM2 token and keykiosk-ra. The PIN goes in by key positions on
+// the shuffled pad, the seed by points on the entropy pad - the same calls QML makes.
+#include "harness.h"
+#include "kioskstack.h"
+
+#include "keykiosk/enroll/bankmonitor.h"
+#include "keykiosk/journal/journal.h"
+
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QtTest>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+struct Scene
+{
+    RaServer ra;
+    std::unique_ptr<TestToken> token;
+    QTemporaryDir dir;
+    std::unique_ptr<Journal> journal;
+    std::unique_ptr<KioskStack> kiosk;
+    TokenInfo info;
+
+    Scene(int idleSeconds = 60, int countdownSeconds = 15)
+    {
+        if (!ra.start())
+            return;
+        TokenOptions options;
+        options.caDir = ra.dir();
+        options.daysLeft = 20;
+        token = std::make_unique<TestToken>(options);
+        journal = Journal::open(dir.filePath(QStringLiteral("journal.db"))).takeValue();
+        auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+        kiosk = std::make_unique<KioskStack>(softhsmModule(), endpoint.value(), journal.get(),
+                                             idleSeconds, countdownSeconds);
+        kiosk->workflow.setDefaultPollMs(300);
+        kiosk->entropy.setTargetBits(16); // the pool's own tests cover the full target
+        auto module = Pkcs11Module::load(softhsmModule());
+        info = module.value()->tokens().value().first();
+    }
+    bool valid() const { return token && token->isValid() && kiosk; }
+
+    void insert() { kiosk->kiosk.onPresence(PresenceState::TokenReady, info, {}); }
+    void typePin(const char *pin)
+    {
+        for (const char *c = pin; *c; ++c)
+            kiosk->pinPad.pressKey(kiosk->pinPad.keyLabels().indexOf(*c - '0'));
+    }
+    void draw()
+    {
+        auto *random = QRandomGenerator::global();
+        double x = 300, y = 200, vx = 0, vy = 0;
+        for (int i = 0; i < 2000 && kiosk->journey.state() == WorkflowState::CollectingEntropy;
+             ++i) {
+            vx = 0.8 * vx + random->bounded(12.0) - 6;
+            vy = 0.8 * vy + random->bounded(12.0) - 6;
+            x += vx;
+            y += vy;
+            kiosk->entropy.addPoint(x, y, 1.0, 0);
+            QThread::usleep(500 + random->bounded(3000));
+        }
+    }
+};
+} // namespace
+
+class TestJourneyController : public QObject
+{
+    Q_OBJECT
+private slots:
+    void fromTheTokenTableToTheNewKeyInOperation()
+    {
+        Scene s;
+        QVERIFY(s.valid());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::Renew);
+
+        s.kiosk->journey.begin();
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::Renewal);
+        QCOMPARE(s.kiosk->journey.state(), WorkflowState::Explaining);
+        s.kiosk->journey.confirm();
+        QCOMPARE(s.kiosk->journey.state(), WorkflowState::EnteringPin);
+        s.kiosk->pinPad.appear(); // what the pad does when it is shown
+        s.typePin("123456");
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 6);
+        s.kiosk->pinPad.submit();
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0); // the PIN left the pad for the workflow
+        QTRY_COMPARE(s.kiosk->journey.state(), WorkflowState::CollectingEntropy);
+        s.draw();
+        QTRY_COMPARE_WITH_TIMEOUT(s.kiosk->journey.state(), WorkflowState::CertificateReceived,
+                                  20000);
+        QCOMPARE(s.kiosk->journey.requestNumber(), QStringLiteral("R-000001"));
+        s.kiosk->journey.acknowledge();
+        QCOMPARE(s.kiosk->journey.state(), WorkflowState::Finished);
+        s.kiosk->journey.close();
+        // The table is read again and shows the new key in operation.
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(s.kiosk->kiosk.profiles()
+                     ->get(0)
+                     .value(QStringLiteral("status"))
+                     .value<ProfileStatus>(),
+                 ProfileStatus::InOperation);
+    }
+
+    void idleCountdownWipesTheSession()
+    {
+        Scene s(1, 2);
+        QVERIFY(s.valid());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QVERIFY(s.kiosk->idle.armed());
+        s.kiosk->journey.begin();
+        s.kiosk->journey.confirm();
+        s.kiosk->pinPad.appear();
+        s.typePin("123");
+        QSignalSpy countdown(&s.kiosk->idle, &IdleWatch::countdownChanged);
+        QTRY_VERIFY_WITH_TIMEOUT(s.kiosk->idle.countingDown(), 3000);
+        QCOMPARE(s.kiosk->idle.secondsLeft(), 2);
+        s.kiosk->idle.poke(); // a touch: the countdown stops, the session goes on
+        QVERIFY(!s.kiosk->idle.countingDown());
+        QCOMPARE(s.kiosk->journey.state(), WorkflowState::EnteringPin);
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 3);
+
+        QTRY_VERIFY_WITH_TIMEOUT(s.kiosk->kiosk.sessionTimedOut(), 6000);
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::InsertToken);
+        QCOMPARE(s.kiosk->workflow.state(), WorkflowState::Cancelled);
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0); // wiped
+        QVERIFY(!s.kiosk->idle.armed());           // nothing left to wipe on the attract screen
+        QVERIFY(countdown.count() >= 3);
+
+        // The timed-out token is ignored until it leaves; the next one is welcome.
+        s.kiosk->kiosk.onPresence(PresenceState::TokenGone, std::nullopt, {});
+        QVERIFY(!s.kiosk->kiosk.sessionTimedOut());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+    }
+
+    void aSwappedTokenAbortsTheJourney()
+    {
+        Scene s;
+        QVERIFY(s.valid());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        s.kiosk->journey.begin();
+        s.kiosk->journey.confirm();
+        s.kiosk->pinPad.appear();
+        s.typePin("1234");
+        TokenInfo other = s.info;
+        other.serial = QStringLiteral("another-token");
+        s.kiosk->kiosk.onPresence(PresenceState::TokenReady, other, {});
+        QCOMPARE(s.kiosk->workflow.state(), WorkflowState::Error);
+        QCOMPARE(s.kiosk->workflow.error().code, ErrorCode::TokenRemoved);
+        QVERIFY(!s.kiosk->kiosk.journeyActive());
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0);
+        QCOMPARE(s.kiosk->kiosk.tokenSerial(), QStringLiteral("another-token"));
+    }
+
+    void expiredOrLockedMeansSeeStaff()
+    {
+        QCOMPARE(actionFor(ProfileStatus::Expired, PinState::Ok), RenewalAction::SeeStaff);
+        QCOMPARE(actionFor(ProfileStatus::PlannedRegenerationNeeded, PinState::Locked),
+                 RenewalAction::SeeStaff);
+        QCOMPARE(actionFor(ProfileStatus::InitialGenerationNeeded, PinState::Ok),
+                 RenewalAction::SeeStaff);
+        QCOMPARE(actionFor(ProfileStatus::AcceptedByBank, PinState::CountLow),
+                 RenewalAction::PickUp);
+        QCOMPARE(actionFor(ProfileStatus::PrimaryRegenerationNeeded, PinState::Ok),
+                 RenewalAction::Renew);
+
+        // begin() refuses what the table does not offer.
+        TokenOptions options;
+        options.daysLeft = -3;
+        TestToken token(options);
+        QVERIFY(token.isValid());
+        KioskStack stack(softhsmModule());
+        auto module = Pkcs11Module::load(softhsmModule());
+        stack.kiosk.onPresence(PresenceState::TokenReady, module.value()->tokens().value().first(),
+                               {});
+        QTRY_COMPARE(stack.kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(stack.kiosk.selectedAction(), RenewalAction::SeeStaff);
+        stack.journey.begin();
+        QCOMPARE(stack.kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(stack.journey.state(), WorkflowState::Idle);
+    }
+
+    void outOfServiceWhileTheBankIsDownAndBack()
+    {
+        QTcpServer bank;
+        QVERIFY(bank.listen(QHostAddress::LocalHost));
+        const quint16 port = bank.serverPort();
+        KioskStack stack;
+        BankMonitor monitor(QStringLiteral("127.0.0.1"), port, 1);
+        QObject::connect(&monitor, &BankMonitor::reachableChanged, &stack.kiosk,
+                         &KioskController::setBankReachable);
+        stack.kiosk.onPresence(PresenceState::NoToken, std::nullopt, {});
+        monitor.start();
+        QTest::qWait(1500);
+        QVERIFY(monitor.reachable());
+        QCOMPARE(stack.kiosk.screen(), KioskScreen::InsertToken);
+
+        bank.close(); // connection refused from now on; two failed probes are needed
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor.reachable(), 5000);
+        QCOMPARE(stack.kiosk.screen(), KioskScreen::OutOfService);
+        QCOMPARE(stack.kiosk.errorId(), errorId(ErrorCode::BankUnreachable));
+
+        QVERIFY(bank.listen(QHostAddress::LocalHost, port));
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.reachable(), 5000);
+        QCOMPARE(stack.kiosk.screen(), KioskScreen::InsertToken); // cleared by itself
+    }
+};
+
+QTEST_MAIN(TestJourneyController)
+#include "tst_journeycontroller.moc"
