@@ -24,7 +24,9 @@ struct Scene
     std::unique_ptr<KioskStack> kiosk;
     TokenInfo info;
 
-    Scene(int idleSeconds = 60, int countdownSeconds = 15)
+    explicit Scene(const RaServer::Options &bank = {}, int idleSeconds = 60,
+                   int countdownSeconds = 15)
+        : ra(bank)
     {
         if (!ra.start())
             return;
@@ -44,6 +46,30 @@ struct Scene
     bool valid() const { return token && token->isValid() && kiosk; }
 
     void insert() { kiosk->kiosk.onPresence(PresenceState::TokenReady, info, {}); }
+    void remove() { kiosk->kiosk.onPresence(PresenceState::TokenGone, std::nullopt, {}); }
+    // Insert, renew up to "принят банком", leave with the slip and take the token out.
+    bool leaveWithTheSlip()
+    {
+        insert();
+        if (!QTest::qWaitFor(
+                [this] { return kiosk->kiosk.screen() == KioskScreen::TokenProfiles; }))
+            return false;
+        kiosk->journey.begin();
+        kiosk->journey.confirm();
+        kiosk->pinPad.appear();
+        typePin("123456");
+        kiosk->pinPad.submit();
+        if (!QTest::qWaitFor(
+                [this] { return kiosk->journey.state() == WorkflowState::CollectingEntropy; }))
+            return false;
+        draw();
+        if (!QTest::qWaitFor([this] { return kiosk->journey.state() == WorkflowState::WithBank; },
+                             20000))
+            return false;
+        kiosk->journey.cancel(); // "I will come back later"
+        remove();
+        return kiosk->kiosk.screen() == KioskScreen::InsertToken;
+    }
     void typePin(const char *pin)
     {
         for (const char *c = pin; *c; ++c)
@@ -107,7 +133,7 @@ private slots:
 
     void idleCountdownWipesTheSession()
     {
-        Scene s(1, 2);
+        Scene s({}, 1, 2);
         QVERIFY(s.valid());
         s.insert();
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
@@ -156,6 +182,66 @@ private slots:
         QVERIFY(!s.kiosk->kiosk.journeyActive());
         QCOMPARE(s.kiosk->pinPad.digitCount(), 0);
         QCOMPARE(s.kiosk->kiosk.tokenSerial(), QStringLiteral("another-token"));
+    }
+
+    void approvedMeanwhileGoesStraightToPickupEvenAtAnotherKiosk()
+    {
+        RaServer::Options bank;
+        bank.approval = QStringLiteral("manual");
+        Scene s(bank);
+        QVERIFY(s.valid());
+        QVERIFY(s.leaveWithTheSlip());
+        QCOMPARE(s.kiosk->journey.requestNumber(), QStringLiteral("R-000001"));
+        s.ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
+
+        // Another kiosk: a fresh stack and an empty journal; the token's pending key says it all.
+        QTemporaryDir otherDir;
+        auto otherJournal =
+            Journal::open(otherDir.filePath(QStringLiteral("journal.db"))).takeValue();
+        auto endpoint = CmpEndpoint::fromFiles(s.ra.url(), s.ra.raCertPath(), s.ra.caCertPath());
+        KioskStack other(softhsmModule(), endpoint.value(), otherJournal.get());
+        other.kiosk.onPresence(PresenceState::TokenReady, s.info, {});
+        QTRY_COMPARE(other.kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(
+            other.kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(),
+            ProfileStatus::AcceptedByBank);
+        QCOMPARE(other.kiosk.selectedAction(), RenewalAction::PickUp);
+        other.journey.begin();
+        QCOMPARE(other.journey.state(), WorkflowState::EnteringPin); // no explanation, no drawing
+        QVERIFY(other.journey.resuming());
+        other.pinPad.appear();
+        for (const char c : QByteArray("123456"))
+            other.pinPad.pressKey(other.pinPad.keyLabels().indexOf(c - '0'));
+        other.pinPad.submit();
+        QTRY_COMPARE_WITH_TIMEOUT(other.journey.state(), WorkflowState::CertificateReceived, 20000);
+        QCOMPARE(s.ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
+    }
+
+    void refusedMeanwhileShowsTheReasonThenANewRequest()
+    {
+        RaServer::Options bank;
+        bank.approval = QStringLiteral("manual");
+        Scene s(bank);
+        QVERIFY(s.valid());
+        QVERIFY(s.leaveWithTheSlip());
+        const QString reason = QStringLiteral("Неверно указан ИНН организации");
+        s.ra.cli(
+            {QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason});
+
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::PickUp);
+        s.kiosk->journey.begin();
+        s.kiosk->pinPad.appear();
+        s.typePin("123456");
+        s.kiosk->pinPad.submit();
+        QTRY_COMPARE_WITH_TIMEOUT(s.kiosk->journey.state(), WorkflowState::Refused, 20000);
+        QVERIFY2(s.kiosk->journey.bankReason().contains(reason),
+                 qPrintable(s.kiosk->journey.bankReason()));
+        s.kiosk->journey.newRequest();
+        QCOMPARE(s.kiosk->journey.state(), WorkflowState::Explaining);
+        QVERIFY(!s.kiosk->journey.resuming());
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::Renewal);
     }
 
     void expiredOrLockedMeansSeeStaff()

@@ -12,8 +12,8 @@ public slots:
     // Qt creates this object before the application, so the services are made here.
     void qmlEngineAvailable(QQmlEngine *engine)
     {
-        Q_UNUSED(engine)
         m_stack = std::make_unique<kk::KioskStack>();
+        Q_UNUSED(engine)
         m_stack->language.setLanguage(QStringLiteral("ru"));
         kk::registerKioskTypes(m_stack->objects());
     }
