@@ -15,6 +15,14 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
+// Types a PIN as a client does: finds each digit on the shuffled pad and presses that key.
+void typePin(PinPadController &pad, const char *pin)
+{
+    pad.appear(); // what the pad does when it is shown
+    for (const char *c = pin; *c; ++c)
+        pad.pressKey(pad.keyLabels().indexOf(*c - '0'));
+}
+
 struct Scene
 {
     RaServer ra;
@@ -56,7 +64,6 @@ struct Scene
             return false;
         kiosk->journey.begin();
         kiosk->journey.confirm();
-        kiosk->pinPad.appear();
         typePin("123456");
         kiosk->pinPad.submit();
         if (!QTest::qWaitFor(
@@ -70,11 +77,7 @@ struct Scene
         remove();
         return kiosk->kiosk.screen() == KioskScreen::InsertToken;
     }
-    void typePin(const char *pin)
-    {
-        for (const char *c = pin; *c; ++c)
-            kiosk->pinPad.pressKey(kiosk->pinPad.keyLabels().indexOf(*c - '0'));
-    }
+    void typePin(const char *pin) { ::typePin(kiosk->pinPad, pin); }
     void draw()
     {
         auto *random = QRandomGenerator::global();
@@ -109,7 +112,6 @@ private slots:
         QCOMPARE(s.kiosk->journey.state(), WorkflowState::Explaining);
         s.kiosk->journey.confirm();
         QCOMPARE(s.kiosk->journey.state(), WorkflowState::EnteringPin);
-        s.kiosk->pinPad.appear(); // what the pad does when it is shown
         s.typePin("123456");
         QCOMPARE(s.kiosk->pinPad.digitCount(), 6);
         s.kiosk->pinPad.submit();
@@ -140,7 +142,6 @@ private slots:
         QVERIFY(s.kiosk->idle.armed());
         s.kiosk->journey.begin();
         s.kiosk->journey.confirm();
-        s.kiosk->pinPad.appear();
         s.typePin("123");
         QSignalSpy countdown(&s.kiosk->idle, &IdleWatch::countdownChanged);
         QTRY_VERIFY_WITH_TIMEOUT(s.kiosk->idle.countingDown(), 3000);
@@ -172,7 +173,6 @@ private slots:
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         s.kiosk->journey.begin();
         s.kiosk->journey.confirm();
-        s.kiosk->pinPad.appear();
         s.typePin("1234");
         TokenInfo other = s.info;
         other.serial = QStringLiteral("another-token");
@@ -209,9 +209,7 @@ private slots:
         other.journey.begin();
         QCOMPARE(other.journey.state(), WorkflowState::EnteringPin); // no explanation, no drawing
         QVERIFY(other.journey.resuming());
-        other.pinPad.appear();
-        for (const char c : QByteArray("123456"))
-            other.pinPad.pressKey(other.pinPad.keyLabels().indexOf(c - '0'));
+        typePin(other.pinPad, "123456");
         other.pinPad.submit();
         QTRY_COMPARE_WITH_TIMEOUT(other.journey.state(), WorkflowState::CertificateReceived, 20000);
         QCOMPARE(s.ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
@@ -232,7 +230,6 @@ private slots:
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::PickUp);
         s.kiosk->journey.begin();
-        s.kiosk->pinPad.appear();
         s.typePin("123456");
         s.kiosk->pinPad.submit();
         QTRY_COMPARE_WITH_TIMEOUT(s.kiosk->journey.state(), WorkflowState::Refused, 20000);
