@@ -19,6 +19,10 @@ packages=(
   python3 python3-gi iproute2 util-linux xvfb xauth xdotool x11-utils bc
   # fonts with Cyrillic (and Kazakh) glyphs for the kiosk
   fonts-dejavu-core
+  # the acceptance act: QR code, printing through CUPS (PDF printer in tests), checks by
+  # text extraction and QR decoding
+  libqrencode-dev libcups2-dev cups cups-client cups-bsd printer-driver-cups-pdf
+  poppler-utils zbar-tools
 )
 
 missing=()

@@ -79,6 +79,17 @@ const CatalogueEntry kCatalogue[] = {
     {ErrorCode::NewCertificateInvalid,
      QT_TRANSLATE_NOOP("Errors", "The new certificate from the bank did not pass the checks and "
                                  "was not installed. Your current key still works.")},
+    {ErrorCode::PrinterMissing,
+     QT_TRANSLATE_NOOP("Errors", "This kiosk has no printer. Your act is saved: the staff can "
+                                 "print it for you, or print it again at another kiosk.")},
+    {ErrorCode::PrinterOutOfPaper,
+     QT_TRANSLATE_NOOP("Errors", "The printer is out of paper. Please ask the staff to add "
+                                 "paper, then print again.")},
+    {ErrorCode::PrinterNotReady,
+     QT_TRANSLATE_NOOP("Errors", "The printer is not ready. Please ask the staff, then print "
+                                 "again.")},
+    {ErrorCode::PrintFailed,
+     QT_TRANSLATE_NOOP("Errors", "Printing failed. Please try again or ask the staff.")},
     {ErrorCode::Internal,
      QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
 };

@@ -39,6 +39,11 @@ enum class ErrorCode
     CertificateRevoked = 404,
     BankProtocolError = 405,
     NewCertificateInvalid = 406,
+    // the kiosk's printer (the acceptance act, the slip)
+    PrinterMissing = 501,
+    PrinterOutOfPaper = 502,
+    PrinterNotReady = 503,
+    PrintFailed = 504,
     // anything we did not foresee
     Internal = 999,
 };

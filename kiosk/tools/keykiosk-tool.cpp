@@ -5,18 +5,26 @@
 //   keykiosk-tool renew --pin-file F --bank URL --ra-cert PEM --bank-ca PEM
 //                       [--module M] [--serial S] [--wait SECONDS] [--delete-old-key]
 //       renews the current key; resumes a pending request with the same new key
+//   keykiosk-tool act --out FILE.pdf [--cert FILE | --module M --serial S] [--language L]
+//                     [--bank-name N] [--support-phone P] [--support-email E] [--date YYYY-MM-DD]
+//                     [--print [--printer NAME]]
+//       the acceptance act for the token's current certificate (or a certificate file), saved
+//       as a PDF, and printed on CUPS's default printer (or NAME) with --print
 //
 // Exit codes: 0 done (status printed / certificate installed), 3 still waiting (принят
 // банком), 4 refused by the bank, 1 any other error.
 
+#include "keykiosk/act/acceptanceact.h"
+#include "keykiosk/act/actprinter.h"
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enroll/tokenrenewal.h"
 #include "keykiosk/token/tokenservice.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
+#include <QGuiApplication>
 #include <QMetaEnum>
 #include <QThread>
 #include <QTranslator>
@@ -62,11 +70,58 @@ Expected<TokenInfo> pickToken(Pkcs11Module &module, const QString &serial, const
             : QStringLiteral("no token with serial %1").arg(serial));
 }
 
+// Writes (and with --print prints) the act for one certificate.
+int makeAct(const QByteArray &certDer, const QCommandLineParser &parser)
+{
+    BankDetails bank;
+    if (parser.isSet(QStringLiteral("bank-name")))
+        bank.name = parser.value(QStringLiteral("bank-name"));
+    bank.supportPhone = parser.value(QStringLiteral("support-phone"));
+    bank.supportEmail = parser.value(QStringLiteral("support-email"));
+    QDate date = QDate::currentDate();
+    if (parser.isSet(QStringLiteral("date")))
+        date = QDate::fromString(parser.value(QStringLiteral("date")), Qt::ISODate);
+    if (!date.isValid())
+        return fail(QStringLiteral("--date takes YYYY-MM-DD"));
+    auto data = actDataFromCertificate(certDer, bank, date);
+    if (!data)
+        return fail(data.error().logText());
+    const QString out = parser.value(QStringLiteral("out"));
+    if (out.isEmpty())
+        return fail(QStringLiteral("act needs --out FILE.pdf"));
+    ActRenderer act(data.value(), parser.value(QStringLiteral("language")));
+    if (Error e = act.writePdf(out))
+        return fail(e.logText());
+    std::printf("act: %s (certificate %s, SHA-256 %s)\n", qPrintable(out),
+                qPrintable(data->certificate.serialHex), qPrintable(data->fingerprintSha256));
+    if (!parser.isSet(QStringLiteral("print")))
+        return 0;
+    ActPrinter printer(parser.value(QStringLiteral("printer")));
+    QEventLoop loop;
+    Error result;
+    QObject::connect(&printer, &ActPrinter::finished, &loop, [&](const Error &e) {
+        result = e;
+        loop.quit();
+    });
+    if (Error e = printer.print(
+            out, QStringLiteral("Acceptance act %1").arg(data->certificate.serialHex)))
+        return fail(e.logText(), 5);
+    loop.exec();
+    if (result)
+        return fail(result.logText(), 5);
+    std::printf("printed on %s\n", qPrintable(printer.status().name));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // The act is painted with fonts, which needs a GUI application; the tool never shows a
+    // window, so the offscreen platform serves on a kiosk without a display too.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("KeyKiosk staff tool"));
@@ -100,8 +155,31 @@ int main(int argc, char **argv)
                                             QStringLiteral("code"), QStringLiteral("ru"));
     parser.addOptions({moduleOption, serialOption, slotOption, pinOption, bankOption, raCertOption,
                        caOption, waitOption, deleteOption, languageOption});
+    parser.addOptions({
+        {QStringLiteral("out"), QStringLiteral("act: the PDF to write"), QStringLiteral("file")},
+        {QStringLiteral("cert"),
+         QStringLiteral("act: a certificate file (DER or PEM) instead of the token"),
+         QStringLiteral("file")},
+        {QStringLiteral("bank-name"), QStringLiteral("act: the bank's name"),
+         QStringLiteral("name")},
+        {QStringLiteral("support-phone"), QStringLiteral("act: support phone"),
+         QStringLiteral("phone")},
+        {QStringLiteral("support-email"), QStringLiteral("act: support e-mail"),
+         QStringLiteral("email")},
+        {QStringLiteral("date"), QStringLiteral("act: the act's date"),
+         QStringLiteral("YYYY-MM-DD")},
+        {QStringLiteral("print"), QStringLiteral("act: print it (CUPS)")},
+        {QStringLiteral("printer"), QStringLiteral("act: CUPS destination (default: the default)"),
+         QStringLiteral("name")},
+    });
     parser.process(app);
     const QString command = parser.positionalArguments().value(0);
+    if (command == QLatin1String("act") && parser.isSet(QStringLiteral("cert"))) {
+        QFile file(parser.value(QStringLiteral("cert")));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("cannot read %1").arg(file.fileName()));
+        return makeAct(file.readAll(), parser); // DER or PEM
+    }
 
     QTranslator translator;
     if (parser.value(languageOption) != QLatin1String("en")) {
@@ -144,8 +222,16 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    if (command == QLatin1String("act")) {
+        for (const TokenProfile &p : profiles) {
+            if (!p.entry.certificateDer.isEmpty() && !p.error &&
+                !isArchivedLabel(p.entry.certificateLabel))
+                return makeAct(p.entry.certificateDer, parser);
+        }
+        return fail(QStringLiteral("no current certificate on this token"));
+    }
     if (command != QLatin1String("renew"))
-        return fail(QStringLiteral("unknown command '%1' (status | renew)").arg(command));
+        return fail(QStringLiteral("unknown command '%1' (status | renew | act)").arg(command));
 
     auto endpoint = CmpEndpoint::fromFiles(parser.value(bankOption), parser.value(raCertOption),
                                            parser.value(caOption));

@@ -45,10 +45,6 @@
         <translation>Draw on the screen</translation>
     </message>
     <message>
-        <source>Move your finger across the field until the bar is full.</source>
-        <translation>Move your finger across the field until the bar is full.</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
@@ -158,6 +154,22 @@
     <message>
         <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
         <translation>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</translation>
+    </message>
+    <message>
+        <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
+        <translation>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper. Please ask the staff to add paper, then print again.</source>
+        <translation>The printer is out of paper. Please ask the staff to add paper, then print again.</translation>
+    </message>
+    <message>
+        <source>The printer is not ready. Please ask the staff, then print again.</source>
+        <translation>The printer is not ready. Please ask the staff, then print again.</translation>
+    </message>
+    <message>
+        <source>Printing failed. Please try again or ask the staff.</source>
+        <translation>Printing failed. Please try again or ask the staff.</translation>
     </message>
 </context>
 <context>

@@ -45,10 +45,6 @@
         <translation>Экранда сызыңыз</translation>
     </message>
     <message>
-        <source>Move your finger across the field until the bar is full.</source>
-        <translation>Жолақ толғанша саусағыңызды алаң бойымен жүргізіңіз.</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Болдырмау</translation>
     </message>
@@ -158,6 +154,22 @@
     <message>
         <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
         <translation>Банктен келген жаңа сертификат тексеруден өтпеді және орнатылмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
+    </message>
+    <message>
+        <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
+        <translation>Бұл киоскіде принтер жоқ. Актіңіз сақталды: банк қызметкері оны басып шығара алады немесе оны басқа киоскіде басып шығаруға болады.</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper. Please ask the staff to add paper, then print again.</source>
+        <translation>Принтерде қағаз таусылды. Банк қызметкерінен қағаз салуды сұраңыз, содан кейін қайта басып шығарыңыз.</translation>
+    </message>
+    <message>
+        <source>The printer is not ready. Please ask the staff, then print again.</source>
+        <translation>Принтер дайын емес. Банк қызметкеріне жүгініп, қайта басып шығарыңыз.</translation>
+    </message>
+    <message>
+        <source>Printing failed. Please try again or ask the staff.</source>
+        <translation>Басып шығару сәтсіз аяқталды. Қайталап көріңіз немесе банк қызметкеріне жүгініңіз.</translation>
     </message>
 </context>
 <context>

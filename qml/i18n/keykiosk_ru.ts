@@ -45,10 +45,6 @@
         <translation>Рисуйте на экране</translation>
     </message>
     <message>
-        <source>Move your finger across the field until the bar is full.</source>
-        <translation>Водите пальцем по полю, пока полоса не заполнится.</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
@@ -158,6 +154,22 @@
     <message>
         <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
         <translation>Новый сертификат от банка не прошёл проверку и не установлен. Ваш текущий ключ по-прежнему действует.</translation>
+    </message>
+    <message>
+        <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
+        <translation>В этом киоске нет принтера. Ваш акт сохранён: сотрудник банка может распечатать его, или вы можете распечатать его в другом киоске.</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper. Please ask the staff to add paper, then print again.</source>
+        <translation>В принтере закончилась бумага. Попросите сотрудника банка добавить бумагу и распечатайте снова.</translation>
+    </message>
+    <message>
+        <source>The printer is not ready. Please ask the staff, then print again.</source>
+        <translation>Принтер не готов. Обратитесь к сотруднику банка и распечатайте снова.</translation>
+    </message>
+    <message>
+        <source>Printing failed. Please try again or ask the staff.</source>
+        <translation>Печать не удалась. Попробуйте ещё раз или обратитесь к сотруднику банка.</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,53 @@
+#pragma once
+// Printing on the kiosk's printer through CUPS (libcups): the default destination, or a
+// named one. A PDF is CUPS's native format, and a job id lets the kiosk follow the job to
+// its end - QPrinter hands the document over and cannot say whether the paper ran out.
+// The printer's state is read first (missing, stopped, out of paper), the job is followed
+// while it prints, and a job that cannot finish is cancelled so that "print again" starts
+// clean. Everything runs on the GUI thread's event loop: libcups talks to a local socket.
+
+#include "keykiosk/errors.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace kk {
+
+struct PrinterStatus
+{
+    QString name; // the destination used; empty when there is none
+    bool ready = false;
+    ErrorCode problem = ErrorCode::None; // PrinterMissing, PrinterOutOfPaper, PrinterNotReady
+    QString detail;                      // state and reasons, for the log
+};
+
+class ActPrinter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ActPrinter(QString printerName = {}, QObject *parent = nullptr);
+    ~ActPrinter() override;
+
+    PrinterStatus status() const;
+    bool busy() const { return m_job > 0; }
+    // Sends the file; finished() follows when the job completed or failed.
+    Error print(const QString &pdfPath, const QString &title);
+    // How long a job may take before it counts as stuck (tests make it short).
+    void setJobTimeoutMs(int ms) { m_timeoutMs = ms; }
+
+signals:
+    void finished(const kk::Error &error);
+
+private:
+    void poll();
+    void done(const Error &error);
+
+    QString m_printerName;
+    QString m_jobPrinter;
+    int m_job = 0;
+    int m_timeoutMs = 60000;
+    qint64 m_started = 0;
+    QTimer m_poll;
+};
+
+} // namespace kk
