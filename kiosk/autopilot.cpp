@@ -1,5 +1,6 @@
 #include "autopilot.h"
 
+#include "controllers/actcontroller.h"
 #include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/pinpadcontroller.h"
@@ -17,15 +18,25 @@
 namespace kk {
 
 Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
-                     PinPadController *pinPad, SecureBuffer pin, QObject *parent)
+                     PinPadController *pinPad, ActController *act, SecureBuffer pin,
+                     QObject *parent)
     : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_pinPad(pinPad),
-      m_pin(std::move(pin))
+      m_act(act), m_pin(std::move(pin))
 {
     m_settle.setSingleShot(true);
     m_settle.setInterval(1200);
     connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::stateChanged, this, &Autopilot::schedule);
+    connect(act, &ActController::changed, this, [this] {
+        if (!m_actRequested || m_act->printing())
+            return;
+        m_actRequested = false;
+        say(m_act->printed() ? QStringLiteral("the act is printed (two copies)")
+                             : QStringLiteral("the act was not printed: %1").arg(m_act->errorId()));
+        // Time for the screen (and its screenshot) to show the result before the token goes.
+        QTimer::singleShot(1500, this, [this] { say(QStringLiteral("journey finished")); });
+    });
     m_finger.setSingleShot(true);
     connect(&m_finger, &QTimer::timeout, this, &Autopilot::drawStep);
     say(QStringLiteral("waiting for the token"));
@@ -120,7 +131,12 @@ void Autopilot::act()
         tap(QStringLiteral("continueButton"));
         return;
     case WorkflowState::Finished:
-        say(QStringLiteral("journey finished"));
+        // The act comes last, as in the seeds: shown on screen, then printed in two copies.
+        if (!m_actRequested && find(QStringLiteral("printActButton"))) {
+            m_actRequested = true; // before the tap: a missing printer answers at once
+            say(QStringLiteral("printing the act"));
+            tap(QStringLiteral("printActButton"));
+        }
         return;
     case WorkflowState::WithBank:
         say(QStringLiteral("the request is with the bank, waiting"));

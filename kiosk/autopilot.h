@@ -19,13 +19,15 @@ namespace kk {
 class KioskController;
 class JourneyController;
 class PinPadController;
+class ActController;
 
 class Autopilot : public QObject
 {
     Q_OBJECT
 public:
     Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
-              PinPadController *pinPad, SecureBuffer pin, QObject *parent = nullptr);
+              PinPadController *pinPad, ActController *act, SecureBuffer pin,
+              QObject *parent = nullptr);
 
 private:
     void schedule();
@@ -41,6 +43,7 @@ private:
     KioskController *m_kiosk;
     JourneyController *m_journey;
     PinPadController *m_pinPad;
+    ActController *m_act;
     SecureBuffer m_pin;
     QTimer m_settle; // lets the screen appear (and the screenshot be taken) before acting
     QTimer m_finger;
@@ -48,6 +51,7 @@ private:
     QPointF m_position, m_velocity;
     int m_strokeSteps = 0;
     bool m_started = false; // one journey per run
+    bool m_actRequested = false;
 };
 
 } // namespace kk

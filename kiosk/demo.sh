@@ -3,6 +3,8 @@
 #   - a demo bank: keykiosk-ra on a loopback port, auto-approving after 3 s (init-demo)
 #   - a demo SoftHSM2 token holding a client certificate from the demo bank CA, expiring in 20 days
 #   - a private pcscd with a virtual reader (vpcd), reachable only from this machine
+#   - a private CUPS with a PDF printer (cups-pdf) as the kiosk's printer: the acceptance act
+#     comes out as a PDF in the demo folder
 #   - the kiosk itself (keykiosk), with the token "inserted" and "removed" on request
 # With a display it runs interactively: press i to insert the token, r to remove it, q to quit;
 # you renew the keys yourself (the PIN is 123456).
@@ -30,8 +32,10 @@ fi
 harness=$build/tests/harness
 
 pids=()
+stop_cups() { :; }
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_cups
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -52,6 +56,16 @@ QT_LOGGING_RULES="kk.*.info=true" "$build/ra/keykiosk-ra" serve --config "$demo/
   >"$demo/ra.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$ra_port " && break; sleep 0.05; done
+
+echo "== kiosk printer: a private CUPS with a PDF printer"
+printer_queue=KeyKioskDemo$$
+if cups_env=$("$root/tests/harness/private-cupsd.sh" start "$demo/cups" "$printer_queue" 2>"$demo/cups-start.log"); then
+  eval "$cups_env"
+  stop_cups() { "$root/tests/harness/private-cupsd.sh" stop "$demo/cups" "$printer_queue"; }
+else
+  echo "   (no CUPS here: the kiosk will say it has no printer)"
+  stop_cups() { :; }
+fi
 
 echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
 "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
@@ -90,6 +104,11 @@ raCert=bank/ra.cert.pem
 caCert=bank/ca.cert.pem
 [journal]
 path=journal.db
+[act]
+bankName=АО «Демо Банк»
+supportPhone=+7 (800) 000-00-00
+supportEmail=support@demo-bank.example
+directory=acts
 CONF
 
 headless=0
@@ -144,6 +163,7 @@ if ((headless)); then
   wait_for_screen TokenProfiles 20
   echo "   the autopilot renews the keys through the UI"
   wait_for_screen -Renewal-Finished 120
+  for _ in $(seq 300); do grep -q "autopilot: journey finished" "$demo/kiosk.out" && break; sleep 0.1; done
   remove
   wait_for_screen after-removal 20
   kill -TERM "$kiosk"
@@ -152,6 +172,8 @@ if ((headless)); then
   echo "Screenshots of every screen, in order:"
   ls -1 "$demo/screens" | sed "s|^|  $demo/screens/|"
   echo "Kiosk log: $demo/kiosk.log   bank log: $demo/ra.log"
+  echo "The acceptance act, as saved by the kiosk: $(ls "$demo"/acts/act-*.pdf 2>/dev/null | head -1)"
+  echo "   and as the printer printed it: $(ls "$demo"/cups/out/*.pdf 2>/dev/null | head -1)"
   echo
   echo "The bank's register:"
   "$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" | sed 's/^/  /'

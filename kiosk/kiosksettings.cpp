@@ -62,6 +62,12 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
         positive("bank/messageTimeout", settings.bankMessageTimeoutSeconds);
     settings.bankProbeSeconds = positive("bank/probeSeconds", settings.bankProbeSeconds);
     settings.journalPath = file("journal/path", settings.journalPath);
+    settings.actBankName =
+        ini.value(QStringLiteral("act/bankName"), settings.actBankName).toString();
+    settings.actSupportPhone = ini.value(QStringLiteral("act/supportPhone")).toString();
+    settings.actSupportEmail = ini.value(QStringLiteral("act/supportEmail")).toString();
+    settings.actPrinter = ini.value(QStringLiteral("act/printer")).toString();
+    settings.actDirectory = file("act/directory", settings.actDirectory);
     return settings;
 }
 

@@ -26,6 +26,13 @@ struct KioskSettings
     QString bankCaCert;
     int bankMessageTimeoutSeconds = 20; // [bank] messageTimeout
     int bankProbeSeconds = 15;          // [bank] probeSeconds: how often reachability is checked
+    // [act] the bank's name and support contacts on the act, the printer (CUPS destination;
+    // empty: the default one) and where printed acts are kept for staff.
+    QString actBankName = QStringLiteral("АО «Банк»");
+    QString actSupportPhone;
+    QString actSupportEmail;
+    QString actPrinter;
+    QString actDirectory = QStringLiteral("/var/lib/keykiosk/acts");
     QString journalPath = QStringLiteral("/var/lib/keykiosk/journal.db"); // [journal] path
 
     static KioskSettings load(const QString &path, QString *error = nullptr);

@@ -2,6 +2,7 @@
 // explicitly, exposes them to QML once (registerKioskTypes) and loads the UI.
 
 #include "autopilot.h"
+#include "controllers/actcontroller.h"
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
 #include "controllers/idlewatch.h"
@@ -150,17 +151,24 @@ int main(int argc, char *argv[])
             bank.probeNow();
     });
     kk::IdleWatch idle(settings.idleSeconds, settings.countdownSeconds);
-    kk::JourneyController journey(&workflow, &kiosk, &pinPad, &entropy, &idle);
+    kk::BankDetails bankDetails{settings.actBankName, settings.actSupportPhone,
+                                settings.actSupportEmail};
+    kk::ActController act(bankDetails, settings.actDirectory, settings.actPrinter, &language);
+    QObject::connect(&kiosk, &kk::KioskController::actRequested, &act, &kk::ActController::load);
+    kk::JourneyController journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act);
     QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
                      &kk::KioskController::retranslate);
     QObject::connect(&language, &kk::LanguageController::languageChanged, &journey,
                      &kk::JourneyController::retranslate);
+    QObject::connect(&language, &kk::LanguageController::languageChanged, &act,
+                     &kk::ActController::retranslate);
 
     QQmlApplicationEngine engine;
     language.setEngine(&engine);
     if (!language.setLanguage(settings.language))
         language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes({&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle});
+    kk::registerKioskTypes(
+        {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle, &act}, &engine);
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";
@@ -184,14 +192,14 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<kk::Screenshotter> screenshots;
     if (parser.isSet(screenshotOption))
-        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, &journey,
+        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, &journey, &act,
                                                           parser.value(screenshotOption));
     std::unique_ptr<kk::Autopilot> autopilot;
     if (parser.isSet(autopilotOption)) {
         const QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
         qunsetenv("KK_AUTOPILOT_PIN");
         autopilot = std::make_unique<kk::Autopilot>(
-            window, &kiosk, &journey, &pinPad,
+            window, &kiosk, &journey, &pinPad, &act,
             kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size()))));
     }
 

@@ -1,5 +1,6 @@
 #include "registration.h"
 
+#include "controllers/actcontroller.h"
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
 #include "controllers/idlewatch.h"
@@ -17,7 +18,7 @@ static void initQmlResources()
 
 namespace kk {
 
-void registerKioskTypes(const KioskObjects &objects)
+void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine)
 {
     initQmlResources();
     const char *uri = "KeyKiosk";
@@ -36,6 +37,11 @@ void registerKioskTypes(const KioskObjects &objects)
         qmlRegisterSingletonInstance(uri, 1, 0, "Journey", objects.journey);
     if (objects.idle)
         qmlRegisterSingletonInstance(uri, 1, 0, "Idle", objects.idle);
+    if (objects.act) {
+        qmlRegisterSingletonInstance(uri, 1, 0, "Act", objects.act);
+        if (engine) // the engine owns the provider
+            engine->addImageProvider(QStringLiteral("act"), new ActImageProvider(objects.act));
+    }
 }
 
 } // namespace kk

@@ -2,6 +2,8 @@
 // The one place that exposes the kiosk's C++ objects to QML. The app and the QML tests both
 // call it, so the tests see exactly the types the kiosk uses (KDE Itinerary's pattern).
 
+class QQmlEngine;
+
 namespace kk {
 class KioskController;
 class LanguageController;
@@ -10,6 +12,7 @@ class EntropyController;
 class PinPadController;
 class JourneyController;
 class IdleWatch;
+class ActController;
 
 struct KioskObjects
 {
@@ -20,7 +23,9 @@ struct KioskObjects
     PinPadController *pinPad = nullptr;
     JourneyController *journey = nullptr;
     IdleWatch *idle = nullptr;
+    ActController *act = nullptr;
 };
 
-void registerKioskTypes(const KioskObjects &objects);
+// With an engine, also the image providers (the act's preview).
+void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine = nullptr);
 } // namespace kk

@@ -1,5 +1,6 @@
 #include "screenshotter.h"
 
+#include "controllers/actcontroller.h"
 #include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "keykiosk/logging.h"
@@ -12,8 +13,10 @@
 namespace kk {
 
 Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk,
-                             JourneyController *journey, const QString &directory, QObject *parent)
-    : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_directory(directory)
+                             JourneyController *journey, ActController *act,
+                             const QString &directory, QObject *parent)
+    : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_act(act),
+      m_directory(directory)
 {
     m_directory.mkpath(QStringLiteral("."));
     // Let the screen settle (loader, first frame) before grabbing it.
@@ -23,6 +26,8 @@ Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk,
     connect(kiosk, &KioskController::screenChanged, &m_settle, qOverload<>(&QTimer::start));
     if (journey)
         connect(journey, &JourneyController::stateChanged, &m_settle, qOverload<>(&QTimer::start));
+    if (act)
+        connect(act, &ActController::changed, &m_settle, qOverload<>(&QTimer::start));
     m_settle.start();
 }
 
@@ -34,6 +39,10 @@ void Screenshotter::capture()
         name += QLatin1Char('-') +
                 QString::fromLatin1(
                     QMetaEnum::fromType<WorkflowState>().valueToKey(int(m_journey->state())));
+    if (m_act && m_act->printed() &&
+        (m_kiosk->screen() == KioskScreen::Renewal ||
+         m_kiosk->screen() == KioskScreen::AcceptanceAct))
+        name += QStringLiteral("-act-printed");
     if (m_kiosk->tokenWasRemoved())
         name += QStringLiteral("-after-removal");
     if (m_kiosk->sessionTimedOut())

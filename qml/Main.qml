@@ -28,6 +28,7 @@ Window {
             sourceComponent: {
                 switch (Kiosk.screen) {
                 case KK.Renewal: return window.journeyScreen(Journey.state)
+                case KK.AcceptanceAct: return actScreen
                 case KK.ReadingToken: return readingScreen
                 case KK.TokenProfiles: return tokenScreen
                 case KK.Message: return messageScreen
@@ -65,6 +66,7 @@ Window {
     Component { id: doneScreen; DoneScreen {} }
     Component { id: refusedScreen; RefusedScreen {} }
     Component { id: renewalErrorScreen; RenewalErrorScreen {} }
+    Component { id: actScreen; AcceptanceActScreen {} }
     Component { id: readingScreen; ReadingTokenScreen {} }
     Component { id: tokenScreen; TokenScreen {} }
     Component { id: messageScreen; MessageScreen {} }

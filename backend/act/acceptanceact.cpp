@@ -292,17 +292,17 @@ Error ActRenderer::writePdf(const QString &path) const
 
 QImage ActRenderer::preview(int width) const
 {
-    const int height = int(width * 297.0 / 210.0);
-    QImage image(width, height, QImage::Format_RGB32);
+    // The paper layout at the image's own resolution: A4 as wide as asked.
+    const double dpi = width / (210.0 / 25.4);
+    QImage image(width, int(width * 297.0 / 210.0), QImage::Format_RGB32);
+    image.setDotsPerMeterX(int(dpi / 0.0254));
+    image.setDotsPerMeterY(int(dpi / 0.0254));
     image.fill(Qt::white);
-    // The same layout as on paper: paint at 300 dpi A4 size, scaled down.
-    const double scale = width / (180.0 / 25.4 * 300.0);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    painter.translate(15.0 / 25.4 * 300.0 * scale, 12.0 / 25.4 * 300.0 * scale);
-    painter.scale(scale, scale);
-    paintCopy(painter, QRectF(0, 0, 180.0 / 25.4 * 300.0, 273.0 / 25.4 * 300.0), 1);
+    const double mm = dpi / 25.4;
+    paintCopy(painter, QRectF(15 * mm, 12 * mm, 180 * mm, 273 * mm), 1);
     return image;
 }
 
@@ -410,6 +410,74 @@ void ActRenderer::paintCopy(QPainter &painter, const QRectF &page, int copy) con
     block(t(tx.support), 10, true, Qt::AlignLeft, false, 1);
     row(t(tx.phone), m_data.bank.supportPhone);
     row(t(tx.email), m_data.bank.supportEmail);
+}
+
+Error writeSlipPdf(const SlipData &slip, const QString &language, const QString &path)
+{
+    struct SlipTexts
+    {
+        const char *title, *number, *owner, *identifier, *date, *next;
+    };
+    static const SlipTexts ru{"Запрос принят банком",
+                              "Номер запроса",
+                              "Абонент",
+                              "Идентификатор",
+                              "Дата",
+                              "Ваши текущие ключи продолжают работать. Когда банк зарегистрирует "
+                              "ключ, вставьте токен в любом киоске и выберите «Получить "
+                              "сертификат»."};
+    static const SlipTexts kk{"Сұрауды банк қабылдады",
+                              "Сұрау нөмірі",
+                              "Абонент",
+                              "Сәйкестендіргіш",
+                              "Күні",
+                              "Ағымдағы кілттер жұмыс істей береді. Банк кілтті тіркегенде, "
+                              "токенді кез келген киоскіге салып, «Сертификатты алу» түймесін "
+                              "таңдаңыз."};
+    static const SlipTexts en{"Request accepted by the bank",
+                              "Request number",
+                              "Subscriber",
+                              "Identifier",
+                              "Date",
+                              "Your current keys keep working. When the bank has registered the "
+                              "key, insert your token at any kiosk and choose \"Pick up the "
+                              "certificate\"."};
+    const SlipTexts &tx = language == QLatin1String("kk")   ? kk
+                          : language == QLatin1String("en") ? en
+                                                            : ru;
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A6));
+    pdf.setPageMargins(QMarginsF(8, 8, 8, 8), QPageLayout::Millimeter);
+    pdf.setResolution(300);
+    pdf.setTitle(t(tx.title));
+    QPainter painter;
+    if (!painter.begin(&pdf))
+        return Error(ErrorCode::Internal, QStringLiteral("slip: cannot write %1").arg(path));
+    const QRectF page(0, 0, pdf.width(), pdf.height());
+    double y = 0;
+    auto line = [&](const QString &text, double points, bool bold) {
+        QFont font(QStringLiteral("DejaVu Sans"));
+        font.setPointSizeF(points);
+        font.setBold(bold);
+        font.setStyleStrategy(QFont::PreferNoShaping);
+        painter.setFont(font);
+        QRectF bounds;
+        painter.drawText(QRectF(0, y, page.width(), page.height()), Qt::TextWordWrap, text,
+                         &bounds);
+        y += bounds.height() + pdf.logicalDpiY() / 25.4 * 2;
+    };
+    line(slip.bank.name, 9, false);
+    line(t(tx.title), 13, true);
+    line(t(tx.number) + QStringLiteral(": ") + slip.requestNumber, 12, true);
+    line(t(tx.date) + QStringLiteral(": ") + slip.date.toString(QStringLiteral("dd.MM.yyyy")), 9,
+         false);
+    line(t(tx.owner) + QStringLiteral(": ") + slip.owner, 9, false);
+    line(t(tx.identifier) + QStringLiteral(": ") + slip.identifier, 9, false);
+    line(t(tx.next), 9, false);
+    if (!slip.bank.supportPhone.isEmpty())
+        line(slip.bank.supportPhone, 9, false);
+    painter.end();
+    return {};
 }
 
 } // namespace kk

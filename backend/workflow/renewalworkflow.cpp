@@ -129,6 +129,7 @@ void RenewalWorkflow::start(const TokenInfo &token, const QByteArray &currentKey
     m_error = {};
     m_bankText.clear();
     m_requestNumber.clear();
+    m_newCertificate.clear();
     m_pinState = token.pinState;
     m_resuming = pendingOnToken;
     m_requestWithBank = false;
@@ -265,6 +266,7 @@ void RenewalWorkflow::handleStep(const EnrollStep &step)
                                                      : m_defaultPollMs);
         return;
     case EnrollState::Issued:
+        m_newCertificate = step.certDer;
         finish(WorkflowState::CertificateReceived);
         return;
     case EnrollState::Rejected:

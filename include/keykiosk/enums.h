@@ -121,6 +121,7 @@ enum class KioskScreen
     Message,       // a client-facing problem: unsupported device, two tokens, unreadable token
     OutOfService,  // pcscd or the bank unreachable; clears by itself on recovery
     Renewal,       // the renewal journey: which step comes from Journey.state (WorkflowState)
+    AcceptanceAct, // the act of a certificate already on the token, to print it again
 };
 Q_ENUM_NS(KioskScreen)
 

@@ -1,5 +1,6 @@
 #include "journeycontroller.h"
 
+#include "actcontroller.h"
 #include "entropycontroller.h"
 #include "idlewatch.h"
 #include "kioskcontroller.h"
@@ -20,9 +21,9 @@ bool isBusy(WorkflowState state)
 
 JourneyController::JourneyController(RenewalWorkflow *workflow, KioskController *kiosk,
                                      PinPadController *pinPad, EntropyController *entropy,
-                                     IdleWatch *idle, QObject *parent)
+                                     IdleWatch *idle, ActController *act, QObject *parent)
     : QObject(parent), m_workflow(workflow), m_kiosk(kiosk), m_pinPad(pinPad), m_entropy(entropy),
-      m_idle(idle)
+      m_idle(idle), m_act(act)
 {
     connect(m_workflow, &RenewalWorkflow::stateChanged, this, &JourneyController::onWorkflowState);
     connect(m_kiosk, &KioskController::tokenLeft, this, &JourneyController::onTokenLeft);
@@ -176,6 +177,8 @@ void JourneyController::onWorkflowState(WorkflowState state)
         m_pinPad->setPinState(m_workflow->pinState());
     if (state == WorkflowState::CollectingEntropy)
         m_entropy->reset();
+    if (state == WorkflowState::CertificateReceived && m_act)
+        m_act->load(m_workflow->newCertificate()); // the act comes last, as in the seeds
     emit stateChanged();
     emit progressChanged();
     updateIdle();

@@ -18,6 +18,7 @@ class KioskController;
 class PinPadController;
 class EntropyController;
 class IdleWatch;
+class ActController;
 
 class JourneyController : public QObject
 {
@@ -35,7 +36,8 @@ class JourneyController : public QObject
     Q_PROPERTY(int elapsedSeconds READ elapsedSeconds NOTIFY progressChanged)
 public:
     JourneyController(RenewalWorkflow *workflow, KioskController *kiosk, PinPadController *pinPad,
-                      EntropyController *entropy, IdleWatch *idle, QObject *parent = nullptr);
+                      EntropyController *entropy, IdleWatch *idle, ActController *act = nullptr,
+                      QObject *parent = nullptr);
 
     WorkflowState state() const;
     QString message() const;
@@ -74,6 +76,7 @@ private:
     PinPadController *m_pinPad;
     EntropyController *m_entropy;
     IdleWatch *m_idle;
+    ActController *m_act;
     QString m_owner;
     QString m_identifier;
     QElapsedTimer m_busy; // since the token or the bank started working

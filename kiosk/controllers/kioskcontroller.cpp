@@ -95,6 +95,26 @@ RenewalAction KioskController::selectedAction() const
     return actionFor(profile->status, m_token->pinState);
 }
 
+bool KioskController::canShowAct() const
+{
+    const auto profile = selectedTokenProfile();
+    return profile && !profile->error && !profile->entry.certificateDer.isEmpty();
+}
+
+void KioskController::showAcceptanceAct()
+{
+    if (!canShowAct() || m_journeyActive)
+        return;
+    emit actRequested(selectedTokenProfile()->entry.certificateDer);
+    show(KioskScreen::AcceptanceAct);
+}
+
+void KioskController::closeAcceptanceAct()
+{
+    if (m_screen == KioskScreen::AcceptanceAct)
+        show(KioskScreen::TokenProfiles);
+}
+
 void KioskController::setJourneyActive(bool active)
 {
     if (active == m_journeyActive)

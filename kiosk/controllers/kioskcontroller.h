@@ -36,6 +36,8 @@ class KioskController : public QObject
     Q_PROPERTY(kk::RenewalAction selectedAction READ selectedAction NOTIFY selectedProfileChanged)
     // The last session ended by the idle timeout; the token is still in: "remove it".
     Q_PROPERTY(bool sessionTimedOut READ sessionTimedOut NOTIFY screenChanged)
+    // The selected profile has a readable certificate: its act can be printed again.
+    Q_PROPERTY(bool canShowAct READ canShowAct NOTIFY selectedProfileChanged)
 public:
     KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
                     QObject *parent = nullptr);
@@ -51,6 +53,10 @@ public:
     void setSelectedProfile(int row);
     RenewalAction selectedAction() const;
     bool sessionTimedOut() const { return m_sessionTimedOut; }
+    bool canShowAct() const;
+    // A later visit: the act of the selected profile's certificate, to print it again.
+    Q_INVOKABLE void showAcceptanceAct();
+    Q_INVOKABLE void closeAcceptanceAct();
     std::optional<TokenInfo> token() const { return m_token; }
     std::optional<TokenProfile> selectedTokenProfile() const;
 
@@ -75,6 +81,7 @@ signals:
     void tokenChanged();
     void selectedProfileChanged();
     void tokenLeft(const QString &serial); // before the screen changes: journeys abort first
+    void actRequested(const QByteArray &certDer);
 
 private:
     void show(KioskScreen screen, ErrorCode code = ErrorCode::None);

@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AcceptanceActScreen</name>
+    <message>
+        <source>Acceptance act</source>
+        <translation>Acceptance act</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>ActPanel</name>
+    <message>
+        <source>Print the act in two copies. Sign it, have the head of your organization sign and stamp it, and bring it to the bank.</source>
+        <translation>Print the act in two copies. Sign it, have the head of your organization sign and stamp it, and bring it to the bank.</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Print the act</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>The act has been printed. Take both copies from the printer.</source>
+        <translation>The act has been printed. Take both copies from the printer.</translation>
+    </message>
+</context>
+<context>
     <name>CertificateReceivedScreen</name>
     <message>
         <source>Certificate received</source>
@@ -23,12 +57,12 @@
         <translation>You now work with your new set of keys</translation>
     </message>
     <message>
-        <source>Remove your token. Thank you!</source>
-        <translation>Remove your token. Thank you!</translation>
-    </message>
-    <message>
         <source>Back to my token</source>
         <translation>Back to my token</translation>
+    </message>
+    <message>
+        <source>Remove your token when the act is printed. Thank you!</source>
+        <translation>Remove your token when the act is printed. Thank you!</translation>
     </message>
 </context>
 <context>
@@ -477,6 +511,10 @@
         <source>Renew the keys</source>
         <translation>Renew the keys</translation>
     </message>
+    <message>
+        <source>Print the act again</source>
+        <translation>Print the act again</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -518,6 +556,18 @@
     <message>
         <source>I will come back later</source>
         <translation>I will come back later</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>Take your slip from the printer.</source>
+        <translation>Take your slip from the printer.</translation>
+    </message>
+    <message>
+        <source>Print the slip</source>
+        <translation>Print the slip</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="kk_KZ">
 <context>
+    <name>AcceptanceActScreen</name>
+    <message>
+        <source>Acceptance act</source>
+        <translation>Ашық кілтті тану актісі</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Артқа</translation>
+    </message>
+</context>
+<context>
+    <name>ActPanel</name>
+    <message>
+        <source>Print the act in two copies. Sign it, have the head of your organization sign and stamp it, and bring it to the bank.</source>
+        <translation>Актіні екі данада басып шығарыңыз. Оған қол қойып, ұйым басшысына қол қойғызып, мөр басыңыз және банкке тапсырыңыз.</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>Қайта басып шығару</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Актіні басып шығару</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Басып шығарылуда…</translation>
+    </message>
+    <message>
+        <source>The act has been printed. Take both copies from the printer.</source>
+        <translation>Акт басып шығарылды. Екі дананы да принтерден алыңыз.</translation>
+    </message>
+</context>
+<context>
     <name>CertificateReceivedScreen</name>
     <message>
         <source>Certificate received</source>
@@ -23,12 +57,12 @@
         <translation>Сіз жаңа кілттер жиынтығымен жұмысқа ауыстырылдыңыз</translation>
     </message>
     <message>
-        <source>Remove your token. Thank you!</source>
-        <translation>Токенді шығарып алыңыз. Рахмет!</translation>
-    </message>
-    <message>
         <source>Back to my token</source>
         <translation>Токенге оралу</translation>
+    </message>
+    <message>
+        <source>Remove your token when the act is printed. Thank you!</source>
+        <translation>Акт басылып шыққан соң токенді шығарып алыңыз. Рахмет!</translation>
     </message>
 </context>
 <context>
@@ -477,6 +511,10 @@
         <source>Renew the keys</source>
         <translation>Кілттерді қайта генерациялау</translation>
     </message>
+    <message>
+        <source>Print the act again</source>
+        <translation>Актіні қайта басып шығару</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -518,6 +556,18 @@
     <message>
         <source>I will come back later</source>
         <translation>Кейін қайта келемін</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Басып шығарылуда…</translation>
+    </message>
+    <message>
+        <source>Take your slip from the printer.</source>
+        <translation>Түбіртекті принтерден алыңыз.</translation>
+    </message>
+    <message>
+        <source>Print the slip</source>
+        <translation>Түбіртекті басып шығару</translation>
     </message>
 </context>
 <context>

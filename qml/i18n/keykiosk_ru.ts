@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AcceptanceActScreen</name>
+    <message>
+        <source>Acceptance act</source>
+        <translation>Акт признания открытого ключа</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
+    </message>
+</context>
+<context>
+    <name>ActPanel</name>
+    <message>
+        <source>Print the act in two copies. Sign it, have the head of your organization sign and stamp it, and bring it to the bank.</source>
+        <translation>Распечатайте акт в двух экземплярах. Подпишите его, подпишите у руководителя организации, поставьте печать и передайте в банк.</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>Распечатать ещё раз</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Распечатать акт</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Печатаем…</translation>
+    </message>
+    <message>
+        <source>The act has been printed. Take both copies from the printer.</source>
+        <translation>Акт распечатан. Заберите оба экземпляра из принтера.</translation>
+    </message>
+</context>
+<context>
     <name>CertificateReceivedScreen</name>
     <message>
         <source>Certificate received</source>
@@ -23,12 +57,12 @@
         <translation>Вы переведены на работу с новым комплектом ключей</translation>
     </message>
     <message>
-        <source>Remove your token. Thank you!</source>
-        <translation>Извлеките токен. Спасибо!</translation>
-    </message>
-    <message>
         <source>Back to my token</source>
         <translation>Вернуться к токену</translation>
+    </message>
+    <message>
+        <source>Remove your token when the act is printed. Thank you!</source>
+        <translation>Когда акт будет распечатан, извлеките токен. Спасибо!</translation>
     </message>
 </context>
 <context>
@@ -478,6 +512,10 @@
         <source>Renew the keys</source>
         <translation>Перегенерировать ключи</translation>
     </message>
+    <message>
+        <source>Print the act again</source>
+        <translation>Распечатать акт снова</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -519,6 +557,18 @@
     <message>
         <source>I will come back later</source>
         <translation>Я вернусь позже</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Печатаем…</translation>
+    </message>
+    <message>
+        <source>Take your slip from the printer.</source>
+        <translation>Заберите квитанцию из принтера.</translation>
+    </message>
+    <message>
+        <source>Print the slip</source>
+        <translation>Распечатать квитанцию</translation>
     </message>
 </context>
 <context>

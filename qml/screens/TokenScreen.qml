@@ -219,6 +219,12 @@ Item {
                 color: Kiosk.selectedAction === KK.SeeStaff ? Theme.critical : Theme.text
             }
             KioskButton {
+                objectName: "actButton"
+                visible: Kiosk.canShowAct
+                text: qsTr("Print the act again")
+                onClicked: Kiosk.showAcceptanceAct()
+            }
+            KioskButton {
                 objectName: "actionButton"
                 visible: Kiosk.selectedAction === KK.Renew || Kiosk.selectedAction === KK.PickUp
                          || Kiosk.selectedAction === KK.NewRequest

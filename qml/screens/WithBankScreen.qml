@@ -34,7 +34,26 @@ StepPage {
             }
         }
     }
+    Text {
+        objectName: "slipStatus"
+        width: parent.width
+        horizontalAlignment: Text.AlignHCenter
+        visible: text !== ""
+        text: Act.printing ? qsTr("Printing…") : Act.slipPrinted ? qsTr("Take your slip from the printer.")
+              : Act.message !== "" ? Act.message + " (" + Act.errorId + ")" : ""
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.smallSize
+        color: Act.message !== "" && !Act.printing ? Theme.critical : Theme.ok
+    }
+    Component.onCompleted: Act.refreshPrinter()
     buttons: [
+        KioskButton {
+            objectName: "printSlipButton"
+            visible: Act.printerAvailable
+            enabled: !Act.printing
+            text: qsTr("Print the slip")
+            onClicked: Act.printSlip(Journey.requestNumber, Journey.owner, Journey.identifier)
+        },
         KioskButton { objectName: "leaveButton"; text: qsTr("I will come back later"); onClicked: Journey.cancel() }
     ]
 }

@@ -18,6 +18,17 @@ if [[ $action == stop ]]; then
 fi
 
 mkdir -p "$dir"/{etc/ppd,spool/tmp,cache,state,log,bin/backend,out}
+# CUPS runs its filters as lp: every folder above DIR must let others through, or jobs come
+# out empty while CUPS still calls them completed.
+for parent in $(dirname "$(realpath "$dir")") ; do
+  while [[ $parent != / ]]; do
+    if (( (0$(stat -c %a "$parent") & 1) == 0 )); then
+      echo "private-cupsd.sh: $parent is not reachable by lp (chmod o+x it)" >&2
+      exit 1
+    fi
+    parent=$(dirname "$parent")
+  done
+done
 chmod 755 "$dir" "$dir"/{etc,spool,cache,state,log,bin,out}
 chmod 1777 "$dir/out" "$dir/spool/tmp"
 # ServerBin: the system's filters and backends, plus a backend that runs out of paper.

@@ -8,6 +8,7 @@
 set -euo pipefail
 root=$1 build=$2
 out=$(mktemp -d)
+chmod 755 "$out" # CUPS filters run as lp and must reach the demo's private spool
 trap 'rm -rf "$out"' EXIT
 env -u DISPLAY KK_BUILD_DIR="$build" KK_DEMO_DIR="$out/demo" KK_DEMO_SKIP_BUILD=1 \
   "$root/kiosk/demo.sh" </dev/null >"$out/demo.log" 2>&1 || { cat "$out/demo.log"; cat "$out/demo/kiosk.log" 2>/dev/null | tail -40; exit 1; }
@@ -20,7 +21,8 @@ check() { # description, command...
 
 # A screenshot of every step, in order.
 expected=(InsertToken TokenProfiles Renewal-Explaining Renewal-EnteringPin Renewal-CollectingEntropy
-          Renewal-WithBank Renewal-CertificateReceived Renewal-Finished InsertToken-after-removal)
+          Renewal-WithBank Renewal-CertificateReceived Renewal-Finished Renewal-Finished-act-printed
+          InsertToken-after-removal)
 mapfile -t shots < <(ls -1 "$demo/screens" | sed -E 's/^[0-9]+-//; s/\.png$//')
 check "screens in order: ${shots[*]}" test "${shots[*]}" = "${expected[*]}"
 for file in "$demo"/screens/*.png; do
@@ -49,9 +51,23 @@ check "the new certificate is for the token's new key" \
   cmp <(openssl x509 -in "$out/new.pem" -noout -pubkey | openssl pkey -pubin -outform DER) \
       <(openssl pkey -pubin -inform DER -in "$out/new.pub.der" -outform DER)
 serial=$(openssl x509 -in "$out/new.pem" -noout -serial | cut -d= -f2)
+fingerprint=$(openssl x509 -in "$out/new.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 register=$("$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" --status confirmed)
 check "the bank's register lists serial $serial as confirmed" grep -qi "$serial" <<<"$register"
 check "the new key is on the token, never extractable" \
   bash -c "pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --login --pin 123456 --list-objects --type privkey --id $new_id 2>/dev/null | grep -q 'never extractable'"
+# The acceptance act of the new certificate: kept by the kiosk, and printed (cups-pdf).
+saved=$(ls "$demo"/acts/act-*.pdf 2>/dev/null | head -1)
+check "the kiosk saved the act ($saved)" test -s "$saved"
+if [[ -s $saved ]]; then
+  check "the saved act names serial $serial" grep -q "$serial" <(pdftotext "$saved" -)
+fi
+printed=$(ls "$demo"/cups/out/*.pdf 2>/dev/null | head -1)
+check "the printer produced the act ($printed)" test -s "$printed"
+if [[ -s $printed ]]; then
+  pdftoppm -r 150 -png -f 1 -l 1 "$printed" "$out/printed" 2>/dev/null
+  check "the printed act's QR code holds the new certificate's fingerprint" \
+    test "$(zbarimg -q --raw "$out"/printed-*.png 2>/dev/null)" = "$fingerprint"
+fi
 echo "new certificate: serial $serial, $(openssl x509 -in "$out/new.pem" -noout -enddate)"
 exit $fail

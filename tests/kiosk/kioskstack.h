@@ -2,6 +2,7 @@
 // The kiosk's objects wired as main.cpp wires them, for tests that load the real QML: the
 // token service (any module path; tests that need no token pass a missing one), the
 // controllers, a renewal workflow without a bank, the idle watch and the journey.
+#include "controllers/actcontroller.h"
 #include "controllers/appearance.h"
 #include "controllers/entropycontroller.h"
 #include "controllers/idlewatch.h"
@@ -12,6 +13,8 @@
 #include "keykiosk/token/tokenservice.h"
 #include "keykiosk/workflow/renewalworkflow.h"
 #include "registration.h"
+
+#include <QDir>
 
 #include <memory>
 
@@ -24,16 +27,20 @@ struct KioskStack
                         int countdownSeconds = 15)
         : tokens(modulePath), kiosk(&tokens, nullptr, StatusPolicy{}), appearance(false, false),
           entropy(256), workflow(&tokens, journal, std::move(endpoint)),
-          idle(idleSeconds, countdownSeconds), journey(&workflow, &kiosk, &pinPad, &entropy, &idle)
+          idle(idleSeconds, countdownSeconds),
+          act(BankDetails{}, QDir::temp().filePath(QStringLiteral("keykiosk-test-acts")), {},
+              &language),
+          journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act)
     {
         QObject::connect(&language, &LanguageController::languageChanged, &kiosk,
                          &KioskController::retranslate);
         QObject::connect(&language, &LanguageController::languageChanged, &journey,
                          &JourneyController::retranslate);
+        QObject::connect(&kiosk, &KioskController::actRequested, &act, &ActController::load);
     }
     KioskObjects objects()
     {
-        return {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle};
+        return {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle, &act};
     }
 
     TokenService tokens;
@@ -44,6 +51,7 @@ struct KioskStack
     PinPadController pinPad;
     RenewalWorkflow workflow;
     IdleWatch idle;
+    ActController act;
     JourneyController journey;
 };
 

@@ -99,6 +99,12 @@ class TestJourneyController : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase()
+    {
+        // No printer here: libcups finds no scheduler on this socket.
+        qputenv("CUPS_SERVER", "/nonexistent/cups.sock");
+    }
+
     void fromTheTokenTableToTheNewKeyInOperation()
     {
         Scene s;
@@ -121,6 +127,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(s.kiosk->journey.state(), WorkflowState::CertificateReceived,
                                   20000);
         QCOMPARE(s.kiosk->journey.requestNumber(), QStringLiteral("R-000001"));
+        QVERIFY(s.kiosk->act.ready()); // the act of the new certificate, for the last screen
         s.kiosk->journey.acknowledge();
         QCOMPARE(s.kiosk->journey.state(), WorkflowState::Finished);
         s.kiosk->journey.close();
@@ -131,6 +138,22 @@ private slots:
                      .value(QStringLiteral("status"))
                      .value<ProfileStatus>(),
                  ProfileStatus::InOperation);
+
+        // A later visit prints the act again; with no printer the client is told so, and the
+        // act is still saved where staff find it.
+        QVERIFY(s.kiosk->kiosk.canShowAct());
+        s.kiosk->act.clear();
+        s.kiosk->kiosk.showAcceptanceAct();
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::AcceptanceAct);
+        QVERIFY(s.kiosk->act.ready());
+        QVERIFY(!s.kiosk->act.preview(400).isNull());
+        s.kiosk->act.print();
+        QCOMPARE(s.kiosk->act.errorId(), QStringLiteral("KK-501"));
+        QVERIFY(!s.kiosk->act.message().isEmpty());
+        QVERIFY(!s.kiosk->act.printed());
+        QVERIFY(QFile::exists(s.kiosk->act.lastSavedPath()));
+        s.kiosk->kiosk.closeAcceptanceAct();
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
     }
 
     void idleCountdownWipesTheSession()

@@ -57,7 +57,7 @@ private slots:
         m_engine = std::make_unique<QQmlApplicationEngine>();
         m_language->setEngine(m_engine.get());
         QVERIFY(m_language->setLanguage(QStringLiteral("ru")));
-        registerKioskTypes(m_stack->objects());
+        registerKioskTypes(m_stack->objects(), m_engine.get());
         m_engine->load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
         QCOMPARE(m_engine->rootObjects().size(), 1);
         m_root = m_engine->rootObjects().first();

@@ -13,9 +13,8 @@ public slots:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         m_stack = std::make_unique<kk::KioskStack>();
-        Q_UNUSED(engine)
         m_stack->language.setLanguage(QStringLiteral("ru"));
-        kk::registerKioskTypes(m_stack->objects());
+        kk::registerKioskTypes(m_stack->objects(), engine);
     }
     void cleanupTestCase() { m_stack.reset(); }
 

@@ -28,6 +28,7 @@ TestCase {
     Component { id: refusedComponent; RefusedScreen { width: 1280; height: 720 } }
     Component { id: errorComponent; RenewalErrorScreen { width: 1280; height: 720 } }
     Component { id: overlayComponent; IdleOverlay { width: 1280; height: 720 } }
+    Component { id: actComponent; AcceptanceActScreen { width: 1280; height: 720 } }
 
     function cleanup() { Language.language = "ru" }
 
@@ -112,7 +113,7 @@ TestCase {
         verifyTouchSize(received, "continueButton")
         var done = show(doneComponent)
         compare(title(done), "Вы переведены на работу с новым комплектом ключей")
-        compare(findChild(done, "body").text, "Извлеките токен. Спасибо!")
+        compare(findChild(done, "body").text, "Когда акт будет распечатан, извлеките токен. Спасибо!")
     }
 
     function test_refusedScreenOffersANewRequest() {
@@ -120,6 +121,17 @@ TestCase {
         compare(title(screen), "Получен отказ в регистрации")
         compare(verifyTouchSize(screen, "newRequestButton").text, "Новый запрос")
         verifyTouchSize(screen, "closeButton")
+    }
+
+    function test_actScreenWithoutAnActOffersNoPrinting() {
+        var screen = show(actComponent)
+        compare(title(screen), "Акт признания открытого ключа")
+        verify(!Act.ready)
+        verify(!findChild(screen, "printActButton").enabled)
+        verifyTouchSize(screen, "closeButton")
+        var done = show(doneComponent)
+        verify(findChild(done, "actPreview") !== null)
+        compare(findChild(done, "printActButton").text, "Распечатать акт")
     }
 
     function test_errorScreen() {

@@ -65,6 +65,17 @@ private:
     QString m_language;
 };
 
+// The «принят банком» slip: what the client takes away while the bank decides.
+struct SlipData
+{
+    QString requestNumber;
+    QString owner;
+    QString identifier;
+    QDate date;
+    BankDetails bank;
+};
+Error writeSlipPdf(const SlipData &slip, const QString &language, const QString &path);
+
 // The QR code of `text` as a square of modules (true = dark), or empty on failure.
 QVector<QVector<bool>> qrModules(const QByteArray &text);
 

@@ -43,6 +43,8 @@ public:
     // The bank's number for the request ("R-000042"), once the bank has answered; for the slip.
     QString requestNumber() const { return m_requestNumber; }
     QString tokenSerial() const { return m_token.serial; }
+    // The certificate written to the token in this visit (DER), for the acceptance act.
+    QByteArray newCertificate() const { return m_newCertificate; }
     bool isActive() const; // between start() and a terminal state
     Error error() const { return m_error; }
     QString bankText() const { return m_bankText; }
@@ -89,6 +91,7 @@ private:
     Error m_error;
     QString m_bankText;
     QString m_requestNumber;
+    QByteArray m_newCertificate;
     bool m_resuming = false;
     bool m_requestWithBank = false; // the bank answered "waiting" during this visit
     quint64 m_generation = 0;       // results of abandoned steps are dropped

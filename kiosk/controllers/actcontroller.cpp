@@ -1,0 +1,156 @@
+#include "actcontroller.h"
+
+#include "languagecontroller.h"
+
+#include "keykiosk/logging.h"
+
+#include <QDateTime>
+#include <QDir>
+
+namespace kk {
+
+ActController::ActController(BankDetails bank, QString saveDirectory, QString printerName,
+                             LanguageController *language, QObject *parent)
+    : QObject(parent), m_bank(std::move(bank)), m_saveDirectory(std::move(saveDirectory)),
+      m_language(language), m_printer(std::move(printerName))
+{
+    connect(&m_printer, &ActPrinter::finished, this, [this](const Error &error) {
+        m_error = error.code;
+        if (!error) {
+            (m_printingSlip ? m_slipPrinted : m_printed) = true;
+        } else {
+            qCWarning(lcAct) << error.logText();
+        }
+        emit changed();
+    });
+}
+
+QString ActController::message() const
+{
+    return m_error == ErrorCode::None ? QString() : clientMessage(m_error);
+}
+
+QString ActController::errorId() const
+{
+    return m_error == ErrorCode::None ? QString() : kk::errorId(m_error);
+}
+
+QString ActController::language() const
+{
+    return m_language ? m_language->language() : QStringLiteral("ru");
+}
+
+bool ActController::load(const QByteArray &certDer)
+{
+    auto data = actDataFromCertificate(certDer, m_bank);
+    m_printed = false;
+    m_error = ErrorCode::None;
+    if (!data) {
+        qCWarning(lcAct) << "no act:" << data.error().logText();
+        m_data.reset();
+    } else {
+        m_data = data.value();
+        qCInfo(lcAct) << "act for certificate" << m_data->certificate.serialHex;
+    }
+    ++m_version;
+    refreshPrinter();
+    emit changed();
+    return m_data.has_value();
+}
+
+void ActController::clear()
+{
+    m_data.reset();
+    m_printed = m_slipPrinted = false;
+    m_error = ErrorCode::None;
+    ++m_version;
+    emit changed();
+}
+
+QImage ActController::preview(int width) const
+{
+    if (!m_data)
+        return {};
+    return ActRenderer(*m_data, language()).preview(width);
+}
+
+void ActController::refreshPrinter()
+{
+    const bool available = m_printer.status().ready;
+    if (available != m_printerAvailable) {
+        m_printerAvailable = available;
+        emit changed();
+    }
+}
+
+QString ActController::savePath(const QString &stem) const
+{
+    // Kept for staff (and for printing again); the temporary folder if the configured one
+    // cannot be written.
+    QDir dir(m_saveDirectory);
+    if (m_saveDirectory.isEmpty() || !dir.mkpath(QStringLiteral(".")))
+        dir = QDir::temp();
+    return dir.filePath(
+        QStringLiteral("%1-%2.pdf")
+            .arg(stem, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss"))));
+}
+
+void ActController::submit(const QString &path, const QString &title, bool slip)
+{
+    m_printingSlip = slip;
+    m_error = ErrorCode::None;
+    if (Error e = m_printer.print(path, title)) {
+        m_error = e.code;
+        qCWarning(lcAct) << e.logText();
+    }
+    emit changed();
+}
+
+void ActController::print()
+{
+    if (!m_data || printing())
+        return;
+    const QString path = savePath(QStringLiteral("act-%1").arg(m_data->certificate.serialHex));
+    if (Error e = ActRenderer(*m_data, language()).writePdf(path)) {
+        m_error = ErrorCode::PrintFailed;
+        qCWarning(lcAct) << e.logText();
+        emit changed();
+        return;
+    }
+    m_lastSaved = path;
+    qCInfo(lcAct) << "act saved as" << path;
+    m_printed = false;
+    submit(path, QStringLiteral("Act %1").arg(m_data->certificate.serialHex), false);
+}
+
+void ActController::printSlip(const QString &requestNumber, const QString &owner,
+                              const QString &identifier)
+{
+    if (printing())
+        return;
+    SlipData slip{requestNumber, owner, identifier, QDate::currentDate(), m_bank};
+    const QString path = savePath(QStringLiteral("slip-%1").arg(requestNumber));
+    if (Error e = writeSlipPdf(slip, language(), path)) {
+        m_error = ErrorCode::PrintFailed;
+        qCWarning(lcAct) << e.logText();
+        emit changed();
+        return;
+    }
+    m_slipPrinted = false;
+    submit(path, QStringLiteral("Slip %1").arg(requestNumber), true);
+}
+
+QImage ActImageProvider::requestImage(const QString &, QSize *size, const QSize &requestedSize)
+{
+    const int width = requestedSize.width() > 0 ? requestedSize.width() : 600;
+    QImage image = m_act->preview(width);
+    if (image.isNull()) {
+        image = QImage(width, int(width * 297.0 / 210.0), QImage::Format_RGB32);
+        image.fill(Qt::white);
+    }
+    if (size)
+        *size = image.size();
+    return image;
+}
+
+} // namespace kk
