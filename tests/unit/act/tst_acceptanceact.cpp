@@ -3,6 +3,7 @@
 // grouped, the QR code, and that the preview is the paper layout at screen size.
 #include "keykiosk/act/acceptanceact.h"
 #include "keykiosk/opensslptr.h"
+#include "testcertificate.h"
 
 #include <QCryptographicHash>
 #include <QProcess>
@@ -14,33 +15,7 @@
 #include <openssl/x509.h>
 
 using namespace kk;
-
-namespace {
-// A self-signed EC P-256 certificate with the Russian identifiers in its subject.
-QByteArray makeCertificate(EvpPkeyPtr &key)
-{
-    key.reset(EVP_EC_gen("P-256"));
-    X509Ptr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 0x4242);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
-    X509_NAME *name = X509_get_subject_name(cert.get());
-    auto add = [name](const char *field, const char *value) {
-        X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-                                   reinterpret_cast<const unsigned char *>(value), -1, -1, 0);
-    };
-    add("CN", "Сидоров Сидор");
-    add("O", "АО «Лютик»");
-    add("1.2.643.3.131.1.1", "7707083893");
-    add("1.2.643.100.1", "1027700132195");
-    add("1.2.643.100.3", "12345678901");
-    X509_set_issuer_name(cert.get(), name);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_sign(cert.get(), key.get(), EVP_sha256());
-    return derBytes([&cert](unsigned char **out) { return i2d_X509(cert.get(), out); });
-}
-} // namespace
+using namespace kk::test;
 
 class TestAcceptanceAct : public QObject
 {
@@ -48,8 +23,7 @@ class TestAcceptanceAct : public QObject
 private slots:
     void readsTheCertificate()
     {
-        EvpPkeyPtr key;
-        const QByteArray der = makeCertificate(key);
+        const QByteArray der = makeCertificate({});
         auto data = actDataFromCertificate(der, BankDetails{}, QDate(2026, 11, 23));
         QVERIFY2(data, qPrintable(data ? QString() : data.error().logText()));
         QCOMPARE(data->algorithmName, QStringLiteral("id-ecPublicKey"));
@@ -57,10 +31,10 @@ private slots:
         QCOMPARE(data->parametersOid, QStringLiteral("1.2.840.10045.3.1.7"));
         QCOMPARE(data->publicKey.size(), 65); // 04 || X || Y
         QCOMPARE(quint8(data->publicKey.at(0)), quint8(0x04));
-        QCOMPARE(data->certificate.ownerName, QStringLiteral("Сидоров Сидор"));
+        QCOMPARE(data->certificate.ownerName, QStringLiteral("Петров Пётр Петрович"));
         QCOMPARE(data->certificate.identifiers.value(QStringLiteral("INN")),
-                 QStringLiteral("7707083893"));
-        QCOMPARE(data->certificate.serialHex, QStringLiteral("4242"));
+                 QStringLiteral("7701234567"));
+        QCOMPARE(data->certificate.serialHex, QStringLiteral("1234ABCD"));
         const QByteArray sha = QCryptographicHash::hash(der, QCryptographicHash::Sha256);
         QCOMPARE(data->fingerprintSha256, QString::fromLatin1(sha.toHex(':').toUpper()));
 
@@ -116,8 +90,7 @@ private slots:
 
     void previewIsThePaperLayout()
     {
-        EvpPkeyPtr key;
-        auto data = actDataFromCertificate(makeCertificate(key), BankDetails{});
+        auto data = actDataFromCertificate(makeCertificate({}), BankDetails{});
         QVERIFY(data);
         const QImage image = ActRenderer(data.value()).preview(840);
         QCOMPARE(image.width(), 840);

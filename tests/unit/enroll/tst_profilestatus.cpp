@@ -1,59 +1,15 @@
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/opensslptr.h"
+#include "testcertificate.h"
 
 #include <QtTest>
 
 #include <openssl/x509v3.h>
 
 using namespace kk;
+using namespace kk::test;
 
 namespace {
-
-struct CertSpec
-{
-    long notBeforeDays = -100;
-    long notAfterDays = 200;
-    const char *keyType = "EC";
-    QString policy;
-};
-
-QByteArray makeCertificate(const CertSpec &spec)
-{
-    EvpPkeyPtr key(std::string(spec.keyType) == "RSA" ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
-    X509Ptr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 0x1234abcd);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 86400L * spec.notBeforeDays);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * spec.notAfterDays);
-    X509_NAME *name = X509_get_subject_name(cert.get());
-    auto add = [name](const char *field, const char *value) {
-        X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-                                   reinterpret_cast<const unsigned char *>(value), -1, -1, 0);
-    };
-    add("CN", "Петров Пётр Петрович");
-    add("O", "ООО «Ромашка»");
-    add("1.2.643.3.131.1.1", "7701234567");
-    add("1.2.643.100.1", "1027700000000");
-    add("1.2.643.100.3", "11223344595");
-    add("UID", "ABON-42");
-    X509_set_issuer_name(cert.get(), name);
-    X509_set_pubkey(cert.get(), key.get());
-    if (!spec.policy.isEmpty()) {
-        CERTIFICATEPOLICIES *policies = sk_POLICYINFO_new_null();
-        POLICYINFO *info = POLICYINFO_new();
-        ASN1_OBJECT_free(info->policyid);
-        info->policyid = OBJ_txt2obj(spec.policy.toLatin1().constData(), 1);
-        sk_POLICYINFO_push(policies, info);
-        X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies, 0, X509V3_ADD_DEFAULT);
-        CERTIFICATEPOLICIES_free(policies);
-    }
-    X509_sign(cert.get(), key.get(), EVP_sha256());
-    unsigned char *der = nullptr;
-    const int length = i2d_X509(cert.get(), &der);
-    QByteArray result(reinterpret_cast<const char *>(der), length);
-    OPENSSL_free(der);
-    return result;
-}
 
 ProfileStatus statusOf(const CertSpec &spec, const StatusPolicy &policy = {})
 {
