@@ -27,6 +27,8 @@ JourneyController::JourneyController(RenewalWorkflow *workflow, KioskController 
 {
     connect(m_workflow, &RenewalWorkflow::stateChanged, this, &JourneyController::onWorkflowState);
     connect(m_kiosk, &KioskController::tokenLeft, this, &JourneyController::onTokenLeft);
+    if (m_act) // the next client must not see this one's act
+        connect(m_kiosk, &KioskController::tokenLeft, m_act, &ActController::clear);
     connect(m_kiosk, &KioskController::screenChanged, this, &JourneyController::updateIdle);
     if (m_idle)
         connect(m_idle, &IdleWatch::timedOut, this, &JourneyController::onIdleTimeout);
@@ -210,7 +212,8 @@ void JourneyController::updateIdle()
         return;
     const KioskScreen screen = m_kiosk->screen();
     const bool clientSession = screen == KioskScreen::TokenProfiles ||
-                               screen == KioskScreen::Message || screen == KioskScreen::Renewal;
+                               screen == KioskScreen::Message || screen == KioskScreen::Renewal ||
+                               screen == KioskScreen::AcceptanceAct;
     // The token and the bank are working: the client waits, that is not idleness.
     m_idle->setArmed(clientSession && !(m_kiosk->journeyActive() && isBusy(state())));
 }

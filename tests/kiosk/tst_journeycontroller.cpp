@@ -154,6 +154,10 @@ private slots:
         QVERIFY(QFile::exists(s.kiosk->act.lastSavedPath()));
         s.kiosk->kiosk.closeAcceptanceAct();
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        s.kiosk->kiosk.showAcceptanceAct();
+        s.remove(); // the next client must not find this one's act
+        QVERIFY(!s.kiosk->act.ready());
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::InsertToken);
     }
 
     void idleCountdownWipesTheSession()
