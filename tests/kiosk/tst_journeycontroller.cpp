@@ -32,8 +32,9 @@ struct Scene
     std::unique_ptr<KioskStack> kiosk;
     TokenInfo info;
 
+    // locking: the token behind the PIN-retry shim (three wrong PINs lock it, as real ones do).
     explicit Scene(const RaServer::Options &bank = {}, int idleSeconds = 60,
-                   int countdownSeconds = 15)
+                   int countdownSeconds = 15, bool locking = false)
         : ra(bank)
     {
         if (!ra.start())
@@ -44,12 +45,13 @@ struct Scene
         token = std::make_unique<TestToken>(options);
         journal = Journal::open(dir.filePath(QStringLiteral("journal.db"))).takeValue();
         auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
-        kiosk = std::make_unique<KioskStack>(softhsmModule(), endpoint.value(), journal.get(),
-                                             idleSeconds, countdownSeconds);
+        const QString module = locking ? token->lockingModule() : softhsmModule();
+        kiosk = std::make_unique<KioskStack>(module, endpoint.value(), journal.get(), idleSeconds,
+                                             countdownSeconds);
         kiosk->workflow.setDefaultPollMs(300);
         kiosk->entropy.setTargetBits(16); // the pool's own tests cover the full target
-        auto module = Pkcs11Module::load(softhsmModule());
-        info = module.value()->tokens().value().first();
+        auto loaded = Pkcs11Module::load(module);
+        info = loaded.value()->tokens().value().first();
     }
     bool valid() const { return token && token->isValid() && kiosk; }
 
@@ -190,6 +192,43 @@ private slots:
         QVERIFY(!s.kiosk->kiosk.sessionTimedOut());
         s.insert();
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+    }
+
+    void wrongPinShowsTriesLeftThenALockedTokenSendsToStaff()
+    {
+        Scene s({}, 60, 15, true);
+        QVERIFY(s.valid());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        s.kiosk->journey.begin();
+        s.kiosk->journey.confirm();
+        QVERIFY(s.kiosk->pinPad.triesText().isEmpty()); // no failed tries yet
+        s.typePin("000000");
+        s.kiosk->pinPad.submit();
+        // Back on the pad, never retried by itself: the message and the token's tries left.
+        QTRY_COMPARE(s.kiosk->journey.state(), WorkflowState::EnteringPin);
+        QCOMPARE(s.kiosk->journey.errorId(), QStringLiteral("KK-105"));
+        QVERIFY(!s.kiosk->journey.message().isEmpty());
+        QCOMPARE(s.kiosk->pinPad.pinState(), PinState::CountLow);
+        QVERIFY(!s.kiosk->pinPad.triesText().isEmpty());
+        s.typePin("000000");
+        s.kiosk->pinPad.submit();
+        QTRY_COMPARE(s.kiosk->journey.state(), WorkflowState::EnteringPin);
+        QCOMPARE(s.kiosk->pinPad.pinState(), PinState::FinalTry);
+        s.typePin("000000");
+        s.kiosk->pinPad.submit();
+        QTRY_COMPARE(s.kiosk->journey.state(), WorkflowState::Error);
+        QCOMPARE(s.kiosk->journey.errorId(), QStringLiteral("KK-106"));
+        QVERIFY(s.kiosk->journey.seeStaff());
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0);
+        // Back to the table: the locked token is read again and offers only "see the staff".
+        s.kiosk->journey.close();
+        s.kiosk->kiosk.onPresence(PresenceState::TokenGone, std::nullopt, {});
+        TokenInfo locked = s.info;
+        locked.pinState = PinState::Locked;
+        s.kiosk->kiosk.onPresence(PresenceState::TokenReady, locked, {});
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::SeeStaff);
     }
 
     void aSwappedTokenAbortsTheJourney()
