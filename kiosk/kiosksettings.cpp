@@ -17,6 +17,7 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
         return settings;
     }
     QSettings ini(path, QSettings::IniFormat);
+    ini.setIniCodec("UTF-8"); // the bank's name on the act is Cyrillic; Qt 5 reads Latin-1
     if (ini.status() != QSettings::NoError && error)
         *error =
             QStringLiteral("configuration file %1 is malformed; using defaults where unreadable")

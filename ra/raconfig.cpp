@@ -96,6 +96,7 @@ Expected<RaConfig> RaConfig::load(const QString &path)
         return Error(ErrorCode::Internal, QStringLiteral("configuration %1 not found").arg(path));
     const QString base = QFileInfo(path).absolutePath();
     QSettings ini(path, QSettings::IniFormat);
+    ini.setIniCodec("UTF-8");
     RaConfig c;
     c.listen = ini.value(QStringLiteral("server/listen"), c.listen).toString();
     c.httpPort = ini.value(QStringLiteral("server/http_port"), c.httpPort).toInt();

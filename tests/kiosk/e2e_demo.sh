@@ -61,6 +61,7 @@ saved=$(ls "$demo"/acts/act-*.pdf 2>/dev/null | head -1)
 check "the kiosk saved the act ($saved)" test -s "$saved"
 if [[ -s $saved ]]; then
   check "the saved act names serial $serial" grep -q "$serial" <(pdftotext "$saved" -)
+  check "the saved act names the bank from the kiosk's settings" grep -q "Банк: АО «Демо Банк»" <(pdftotext "$saved" -)
 fi
 printed=$(ls "$demo"/cups/out/*.pdf 2>/dev/null | head -1)
 check "the printer produced the act ($printed)" test -s "$printed"
