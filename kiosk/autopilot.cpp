@@ -29,6 +29,13 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::stateChanged, this, &Autopilot::schedule);
     connect(act, &ActController::changed, this, [this] {
+        if (m_slipRequested && !m_act->printing()) {
+            m_slipRequested = false;
+            say(m_act->slipPrinted()
+                    ? QStringLiteral("the slip is printed")
+                    : QStringLiteral("the slip was not printed: %1").arg(m_act->errorId()));
+            return;
+        }
         if (!m_actRequested || m_act->printing())
             return;
         m_actRequested = false;
@@ -140,6 +147,12 @@ void Autopilot::act()
         return;
     case WorkflowState::WithBank:
         say(QStringLiteral("the request is with the bank, waiting"));
+        // A client who leaves takes the slip, where the kiosk has a printer.
+        if (!m_slipRequested && find(QStringLiteral("printSlipButton"))) {
+            m_slipRequested = true;
+            say(QStringLiteral("printing the slip"));
+            tap(QStringLiteral("printSlipButton"));
+        }
         return;
     case WorkflowState::Refused:
     case WorkflowState::Error:

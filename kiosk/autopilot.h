@@ -52,6 +52,7 @@ private:
     int m_strokeSteps = 0;
     bool m_started = false; // one journey per run
     bool m_actRequested = false;
+    bool m_slipRequested = false;
 };
 
 } // namespace kk

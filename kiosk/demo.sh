@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # KeyKiosk demo: the whole stack on real parts, with no hardware.
-#   - a demo bank: keykiosk-ra on a loopback port, auto-approving after 3 s (init-demo)
+#   - a demo bank: keykiosk-ra on a loopback port, auto-approving after 6 s (init-demo), so
+#     that «принят банком» stays on screen long enough to print the slip
 #   - a demo SoftHSM2 token holding a client certificate from the demo bank CA, expiring in 20 days
 #   - a private pcscd with a virtual reader (vpcd), reachable only from this machine
 #   - a private CUPS with a PDF printer (cups-pdf) as the kiosk's printer: the acceptance act
@@ -49,9 +50,10 @@ free_port() { # the first free TCP port from $1 on
   echo "$p"
 }
 
-echo "== demo bank: keykiosk-ra (auto approval after 3 s)"
+echo "== demo bank: keykiosk-ra (auto approval after 6 s)"
 ra_port=$(free_port 18480)
 "$build/ra/keykiosk-ra" init-demo "$demo/bank" --port "$ra_port" >/dev/null
+sed -i 's/^auto_delay_seconds=.*/auto_delay_seconds=6/' "$demo/bank/ra.conf"
 QT_LOGGING_RULES="kk.*.info=true" "$build/ra/keykiosk-ra" serve --config "$demo/bank/ra.conf" \
   >"$demo/ra.log" 2>&1 &
 pids+=($!)

@@ -57,18 +57,23 @@ check "the bank's register lists serial $serial as confirmed" grep -qi "$serial"
 check "the new key is on the token, never extractable" \
   bash -c "pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --login --pin 123456 --list-objects --type privkey --id $new_id 2>/dev/null | grep -q 'never extractable'"
 # The acceptance act of the new certificate: kept by the kiosk, and printed (cups-pdf).
-saved=$(ls "$demo"/acts/act-*.pdf 2>/dev/null | head -1)
+saved=$({ ls "$demo"/acts/act-*.pdf 2>/dev/null || true; } | head -1)
 check "the kiosk saved the act ($saved)" test -s "$saved"
 if [[ -s $saved ]]; then
   check "the saved act names serial $serial" grep -q "$serial" <(pdftotext "$saved" -)
   check "the saved act names the bank from the kiosk's settings" grep -q "Банк: АО «Демо Банк»" <(pdftotext "$saved" -)
 fi
-printed=$(ls "$demo"/cups/out/*.pdf 2>/dev/null | head -1)
+printed=$({ ls "$demo"/cups/out/Act_*.pdf 2>/dev/null || true; } | head -1)
 check "the printer produced the act ($printed)" test -s "$printed"
 if [[ -s $printed ]]; then
   pdftoppm -r 150 -png -f 1 -l 1 "$printed" "$out/printed" 2>/dev/null
   check "the printed act's QR code holds the new certificate's fingerprint" \
     test "$(zbarimg -q --raw "$out"/printed-*.png 2>/dev/null)" = "$fingerprint"
 fi
+# The «принят банком» slip, printed while the bank decided.
+check "the autopilot printed the slip" grep -q "autopilot: the slip is printed" "$demo/kiosk.out"
+slip=$({ ls "$demo"/acts/slip-*.pdf 2>/dev/null || true; } | head -1)
+check "the slip names the request number ($slip)" grep -q "Номер запроса: R-000001" <(pdftotext "$slip" - 2>/dev/null)
+check "the printer produced the slip" compgen -G "$demo/cups/out/Slip_*.pdf"
 echo "new certificate: serial $serial, $(openssl x509 -in "$out/new.pem" -noout -enddate)"
 exit $fail
