@@ -201,10 +201,13 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
                                      const StatusPolicy &policy)
 {
     QVector<TokenProfile> profiles;
-    QSet<QByteArray> pendingFor; // current key ids with a renewal under way
+    // Current key ids whose new key the bank has accepted ("kk-accepted <id>", see
+    // tokenrenewal.h); a merely pending key (the bank never answered) changes nothing.
+    QSet<QByteArray> pendingFor;
+    const QLatin1String accepted("kk-accepted ");
     for (const TokenKeyEntry &entry : entries) {
-        if (entry.certificateDer.isEmpty() && entry.label.startsWith(QLatin1String("kk-pending ")))
-            pendingFor.insert(QByteArray::fromHex(entry.label.mid(11).toLatin1()));
+        if (entry.certificateDer.isEmpty() && entry.label.startsWith(accepted))
+            pendingFor.insert(QByteArray::fromHex(entry.label.mid(accepted.size()).toLatin1()));
     }
     for (const TokenKeyEntry &entry : entries) {
         if (entry.certificateDer.isEmpty())

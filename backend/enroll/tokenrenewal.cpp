@@ -8,12 +8,18 @@ namespace kk {
 
 namespace {
 const char kPendingPrefix[] = "kk-pending ";
+const char kAcceptedPrefix[] = "kk-accepted ";
 const char kArchivedPrefix[] = "archived ";
 } // namespace
 
 QString pendingKeyLabel(const QByteArray &currentKeyId)
 {
     return QLatin1String(kPendingPrefix) + QString::fromLatin1(currentKeyId.toHex());
+}
+
+QString acceptedKeyLabel(const QByteArray &currentKeyId)
+{
+    return QLatin1String(kAcceptedPrefix) + QString::fromLatin1(currentKeyId.toHex());
 }
 
 QString archivedLabel(const QString &label, const QDate &date)
@@ -64,6 +70,7 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
     if (!entries)
         return entries.error();
     const QString pendingLabel = pendingKeyLabel(m_currentKeyId);
+    const QString acceptedLabel = acceptedKeyLabel(m_currentKeyId);
     for (const TokenKeyEntry &entry : entries.value()) {
         if (entry.id == m_currentKeyId && !entry.certificateDer.isEmpty()) {
             const auto *p =
@@ -71,10 +78,11 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
             m_currentCert.reset(d2i_X509(nullptr, &p, entry.certificateDer.size()));
             m_currentLabel = entry.certificateLabel;
         }
-        if (entry.label == pendingLabel && entry.hasPrivateKey && entry.hasPublicKey &&
-            entry.certificateDer.isEmpty()) {
+        if ((entry.label == pendingLabel || entry.label == acceptedLabel) && entry.hasPrivateKey &&
+            entry.hasPublicKey && entry.certificateDer.isEmpty()) {
             m_newKeyId = entry.id;
             m_resumed = true;
+            m_markedAccepted = entry.label == acceptedLabel;
         }
     }
     if (!m_currentCert)
@@ -145,6 +153,15 @@ EnrollStep TokenRenewal::step()
         return failed;
     }
     EnrollStep result = m_update->step();
+    if (result.state == EnrollState::Waiting && !m_markedAccepted) {
+        // The bank holds the request now: the token itself says «принят банком» from here on.
+        const QString label = acceptedKeyLabel(m_currentKeyId);
+        m_markedAccepted = !m_session->setLabel(CKO_PRIVATE_KEY, m_newKeyId, label) &&
+                           !m_session->setLabel(CKO_PUBLIC_KEY, m_newKeyId, label);
+        if (!m_markedAccepted)
+            qCWarning(lcEnroll) << "could not mark key" << m_newKeyId.toHex()
+                                << "accepted; the journal still knows";
+    }
     if (result.state == EnrollState::Issued) {
         retireOldKey(); // only now: the new certificate is on the token next to the new key
     } else if (result.state == EnrollState::Rejected) {

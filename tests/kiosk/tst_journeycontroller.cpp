@@ -80,17 +80,19 @@ struct Scene
         return kiosk->kiosk.screen() == KioskScreen::InsertToken;
     }
     void typePin(const char *pin) { ::typePin(kiosk->pinPad, pin); }
-    void draw()
+    void draw() { drawOn(*kiosk); }
+    // A wandering finger on the entropy pad until the journey moves on.
+    static void drawOn(KioskStack &stack)
     {
         auto *random = QRandomGenerator::global();
         double x = 300, y = 200, vx = 0, vy = 0;
-        for (int i = 0; i < 2000 && kiosk->journey.state() == WorkflowState::CollectingEntropy;
+        for (int i = 0; i < 2000 && stack.journey.state() == WorkflowState::CollectingEntropy;
              ++i) {
             vx = 0.8 * vx + random->bounded(12.0) - 6;
             vy = 0.8 * vy + random->bounded(12.0) - 6;
             x += vx;
             y += vy;
-            kiosk->entropy.addPoint(x, y, 1.0, 0);
+            stack.entropy.addPoint(x, y, 1.0, 0);
             QThread::usleep(500 + random->bounded(3000));
         }
     }
@@ -229,6 +231,49 @@ private slots:
         s.kiosk->kiosk.onPresence(PresenceState::TokenReady, locked, {});
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::SeeStaff);
+    }
+
+    void progressAfterHalfASecondThenTheBankUnreachableKeepsTheKey()
+    {
+        // A bank that accepts the connection and never answers: "sending" lasts until the
+        // message timeout, long enough for the progress and its elapsed seconds to show.
+        QTcpServer silentBank;
+        QVERIFY(silentBank.listen(QHostAddress::LocalHost));
+        Scene s;
+        QVERIFY(s.valid());
+        auto endpoint =
+            CmpEndpoint::fromFiles(
+                QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(silentBank.serverPort()),
+                s.ra.raCertPath(), s.ra.caCertPath())
+                .value();
+        endpoint.messageTimeoutSeconds = 3;
+        endpoint.totalTimeoutSeconds = 3;
+        KioskStack stack(softhsmModule(), endpoint, s.journal.get());
+        stack.entropy.setTargetBits(16);
+        stack.kiosk.onPresence(PresenceState::TokenReady, s.info, {});
+        QTRY_COMPARE(stack.kiosk.screen(), KioskScreen::TokenProfiles);
+        stack.journey.begin();
+        stack.journey.confirm();
+        typePin(stack.pinPad, "123456");
+        stack.pinPad.submit();
+        QTRY_COMPARE(stack.journey.state(), WorkflowState::CollectingEntropy);
+        Scene::drawOn(stack);
+        QTRY_COMPARE(stack.journey.state(), WorkflowState::Sending);
+        QVERIFY(!stack.journey.showProgress()); // not in the first half second
+        QTRY_VERIFY_WITH_TIMEOUT(stack.journey.showProgress(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(stack.journey.elapsedSeconds() >= 1, 3000);
+        QVERIFY(!stack.idle.armed()); // waiting for the bank is not idleness
+        QTRY_COMPARE_WITH_TIMEOUT(stack.journey.state(), WorkflowState::Error, 10000);
+        QCOMPARE(stack.journey.errorId(), QStringLiteral("KK-401"));
+        QVERIFY(!stack.journey.showProgress());
+        QVERIFY(stack.idle.armed());
+        // The current key still works: the table shows it in operation's window as before.
+        stack.journey.close();
+        QTRY_COMPARE(stack.kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(
+            stack.kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(),
+            ProfileStatus::PlannedRegenerationNeeded); // not «принят банком»: it never was
+        QCOMPARE(stack.kiosk.selectedAction(), RenewalAction::Renew);
     }
 
     void aSwappedTokenAbortsTheJourney()

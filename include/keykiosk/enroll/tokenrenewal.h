@@ -23,8 +23,13 @@ struct RenewalOptions
     OldKeyPolicy oldKeyPolicy = OldKeyPolicy::Archive;
 };
 
-// Labels that mark a key's place in the lifecycle (CKA_LABEL).
+// Labels that mark a key's place in the lifecycle (CKA_LABEL). A new key is "pending" from
+// its generation until the bank answers; once the bank has said "waiting" it is "accepted"
+// (the seeds' «принят банком», readable from the token alone). A pending key the bank never
+// acknowledged (it was unreachable) does not make the profile «принят банком»; the next
+// renewal resumes it all the same.
 QString pendingKeyLabel(const QByteArray &currentKeyId);
+QString acceptedKeyLabel(const QByteArray &currentKeyId);
 QString archivedLabel(const QString &label, const QDate &date);
 bool isArchivedLabel(const QString &label);
 
@@ -61,6 +66,7 @@ private:
     EvpPkeyPtr m_newKey;
     QByteArray m_newKeyId;
     bool m_resumed = false;
+    bool m_markedAccepted = false;
     std::unique_ptr<KeyUpdate> m_update;
     TokenKeyStore *m_retainedStore = nullptr; // retained while this renewal holds its keys
 };
