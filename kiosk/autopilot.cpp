@@ -8,10 +8,10 @@
 
 #include <QCoreApplication>
 #include <QMetaEnum>
-#include <QMouseEvent>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QRandomGenerator>
+#include <QTouchEvent>
 
 #include <cstdio>
 
@@ -21,8 +21,11 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
                      PinPadController *pinPad, ActController *act, SecureBuffer pin,
                      QObject *parent)
     : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_pinPad(pinPad),
-      m_act(act), m_pin(std::move(pin))
+      m_act(act), m_pin(std::move(pin)), m_touchscreen(std::make_unique<QTouchDevice>())
 {
+    m_touchscreen->setName(QStringLiteral("autopilot"));
+    m_touchscreen->setType(QTouchDevice::TouchScreen);
+    m_touchscreen->setCapabilities(QTouchDevice::Position | QTouchDevice::Pressure);
     m_settle.setSingleShot(true);
     m_settle.setInterval(1200);
     connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
@@ -77,13 +80,18 @@ QQuickItem *Autopilot::find(const QString &objectName) const
     return nullptr;
 }
 
-void Autopilot::mouse(int type, const QPointF &scenePos, bool buttonHeld)
+void Autopilot::touch(QEvent::Type type, const QPointF &scenePos)
 {
-    const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-    const Qt::MouseButtons buttons =
-        buttonHeld || type == QEvent::MouseButtonPress ? Qt::LeftButton : Qt::NoButton;
-    QMouseEvent event(QEvent::Type(type), scenePos, scenePos,
-                      m_window->mapToGlobal(scenePos.toPoint()), button, buttons, Qt::NoModifier);
+    QTouchEvent::TouchPoint point(1);
+    point.setState(type == QEvent::TouchBegin ? Qt::TouchPointPressed
+                   : type == QEvent::TouchEnd ? Qt::TouchPointReleased
+                                              : Qt::TouchPointMoved);
+    point.setPos(scenePos);
+    point.setScenePos(scenePos);
+    point.setScreenPos(m_window->mapToGlobal(scenePos.toPoint()));
+    point.setPressure(type == QEvent::TouchEnd ? 0.0 : 0.6);
+    QTouchEvent event(type, m_touchscreen.get(), Qt::NoModifier, point.state(), {point});
+    event.setWindow(m_window);
     QCoreApplication::sendEvent(m_window, &event);
 }
 
@@ -95,8 +103,8 @@ bool Autopilot::tap(const QString &objectName)
         return false;
     }
     const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    mouse(QEvent::MouseButtonPress, centre, true);
-    mouse(QEvent::MouseButtonRelease, centre, false);
+    touch(QEvent::TouchBegin, centre);
+    touch(QEvent::TouchEnd, centre);
     return true;
 }
 
@@ -129,7 +137,7 @@ void Autopilot::act()
         m_position = pad->mapToScene(QPointF(pad->width() / 2, pad->height() / 2));
         m_velocity = {};
         m_strokeSteps = 0;
-        mouse(QEvent::MouseButtonPress, m_position, true);
+        touch(QEvent::TouchBegin, m_position);
         m_finger.start(5);
         return;
     }
@@ -188,7 +196,7 @@ void Autopilot::drawStep()
 {
     QQuickItem *pad = find(QStringLiteral("entropyTouchArea"));
     if (!pad || m_journey->state() != WorkflowState::CollectingEntropy) {
-        mouse(QEvent::MouseButtonRelease, m_position, false);
+        touch(QEvent::TouchEnd, m_position);
         return;
     }
     // A wandering finger with tremor; events a few milliseconds apart, never on a fixed beat.
@@ -199,10 +207,10 @@ void Autopilot::drawStep()
     m_position.setX(qBound(area.left(), m_position.x(), area.right()));
     m_position.setY(qBound(area.top(), m_position.y(), area.bottom()));
     if (++m_strokeSteps % 400 == 0) { // lift the finger now and then, as people do
-        mouse(QEvent::MouseButtonRelease, m_position, false);
-        mouse(QEvent::MouseButtonPress, m_position, true);
+        touch(QEvent::TouchEnd, m_position);
+        touch(QEvent::TouchBegin, m_position);
     } else {
-        mouse(QEvent::MouseMove, m_position, true);
+        touch(QEvent::TouchUpdate, m_position);
     }
     m_finger.start(2 + random->bounded(9));
 }
