@@ -196,11 +196,13 @@ int main(int argc, char *argv[])
                                                           parser.value(screenshotOption));
     std::unique_ptr<kk::Autopilot> autopilot;
     if (parser.isSet(autopilotOption)) {
-        const QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
+        QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
         qunsetenv("KK_AUTOPILOT_PIN");
-        autopilot = std::make_unique<kk::Autopilot>(
-            window, &kiosk, &journey, &pinPad, &act,
-            kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size()))));
+        auto secure =
+            kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size())));
+        pin.fill('\0'); // the demo PIN, still: only the wiped buffer keeps it
+        autopilot = std::make_unique<kk::Autopilot>(window, &kiosk, &journey, &pinPad, &act,
+                                                    std::move(secure));
     }
 
     const int rc = app.exec();
