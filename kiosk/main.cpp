@@ -154,21 +154,16 @@ int main(int argc, char *argv[])
     kk::BankDetails bankDetails{settings.actBankName, settings.actSupportPhone,
                                 settings.actSupportEmail};
     kk::ActController act(bankDetails, settings.actDirectory, settings.actPrinter, &language);
-    QObject::connect(&kiosk, &kk::KioskController::actRequested, &act, &kk::ActController::load);
     kk::JourneyController journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act);
-    QObject::connect(&language, &kk::LanguageController::languageChanged, &kiosk,
-                     &kk::KioskController::retranslate);
-    QObject::connect(&language, &kk::LanguageController::languageChanged, &journey,
-                     &kk::JourneyController::retranslate);
-    QObject::connect(&language, &kk::LanguageController::languageChanged, &act,
-                     &kk::ActController::retranslate);
+    const kk::KioskObjects objects{&kiosk,  &language, &appearance, &entropy,
+                                   &pinPad, &journey,  &idle,       &act};
+    kk::connectKioskObjects(objects);
 
     QQmlApplicationEngine engine;
     language.setEngine(&engine);
     if (!language.setLanguage(settings.language))
         language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes(
-        {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle, &act}, &engine);
+    kk::registerKioskTypes(objects, &engine);
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";

@@ -18,6 +18,25 @@ static void initQmlResources()
 
 namespace kk {
 
+void connectKioskObjects(const KioskObjects &o)
+{
+    if (o.language) {
+        QObject::connect(o.language, &LanguageController::languageChanged, o.kiosk,
+                         &KioskController::retranslate);
+        if (o.journey)
+            QObject::connect(o.language, &LanguageController::languageChanged, o.journey,
+                             &JourneyController::retranslate);
+        if (o.act)
+            QObject::connect(o.language, &LanguageController::languageChanged, o.act,
+                             &ActController::retranslate);
+    }
+    if (o.act) {
+        QObject::connect(o.kiosk, &KioskController::actRequested, o.act, &ActController::load);
+        // The next client must never see this one's act.
+        QObject::connect(o.kiosk, &KioskController::tokenLeft, o.act, &ActController::clear);
+    }
+}
+
 void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine)
 {
     initQmlResources();

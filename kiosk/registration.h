@@ -26,6 +26,10 @@ struct KioskObjects
     ActController *act = nullptr;
 };
 
+// The connections between the controllers themselves (language switches, the act following
+// the token), made once here so that the app and the tests run the same wiring.
+void connectKioskObjects(const KioskObjects &objects);
+
 // With an engine, also the image providers (the act's preview).
 void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine = nullptr);
 } // namespace kk

@@ -27,8 +27,6 @@ JourneyController::JourneyController(RenewalWorkflow *workflow, KioskController 
 {
     connect(m_workflow, &RenewalWorkflow::stateChanged, this, &JourneyController::onWorkflowState);
     connect(m_kiosk, &KioskController::tokenLeft, this, &JourneyController::onTokenLeft);
-    if (m_act) // the next client must not see this one's act
-        connect(m_kiosk, &KioskController::tokenLeft, m_act, &ActController::clear);
     connect(m_kiosk, &KioskController::screenChanged, this, &JourneyController::updateIdle);
     if (m_idle)
         connect(m_idle, &IdleWatch::timedOut, this, &JourneyController::onIdleTimeout);
@@ -56,8 +54,7 @@ WorkflowState JourneyController::state() const
 
 QString JourneyController::message() const
 {
-    const QString id = m_workflow->errorId();
-    return id.isEmpty() ? QString() : clientMessage(m_workflow->error().code);
+    return clientMessage(m_workflow->error().code); // empty when there is no error
 }
 
 QString JourneyController::errorId() const
@@ -101,7 +98,7 @@ bool JourneyController::showProgress() const
 void JourneyController::begin()
 {
     const auto token = m_kiosk->token();
-    const auto profile = m_kiosk->selectedTokenProfile();
+    const TokenProfile *profile = m_kiosk->selectedTokenProfile();
     const RenewalAction action = m_kiosk->selectedAction();
     if (!token || !profile || m_kiosk->journeyActive() ||
         (action != RenewalAction::Renew && action != RenewalAction::PickUp &&
@@ -141,7 +138,7 @@ void JourneyController::newRequest()
     if (!token)
         return;
     // The refused key was dropped from the token; the journal says Refused: a fresh start.
-    const auto profile = m_kiosk->selectedTokenProfile();
+    const TokenProfile *profile = m_kiosk->selectedTokenProfile();
     if (!profile)
         return;
     m_entropy->reset();
@@ -155,12 +152,17 @@ void JourneyController::close()
     end();
 }
 
-void JourneyController::end()
+void JourneyController::wipeSession()
 {
     m_pinPad->dismiss();
     m_entropy->reset();
     m_busy.invalidate();
     m_progressTick.stop();
+}
+
+void JourneyController::end()
+{
+    wipeSession();
     m_kiosk->setJourneyActive(false);
     updateIdle();
 }
@@ -199,10 +201,7 @@ void JourneyController::onIdleTimeout()
     qCInfo(lcWorkflow) << "idle timeout in" << m_workflow->state();
     if (m_workflow->isActive())
         m_workflow->cancel(); // wipes the PIN and closes the sessions
-    m_pinPad->dismiss();
-    m_entropy->reset();
-    m_busy.invalidate();
-    m_progressTick.stop();
+    wipeSession();
     m_kiosk->endSession();
 }
 

@@ -69,6 +69,7 @@ private:
     void onTokenLeft(const QString &serial);
     void onIdleTimeout();
     void updateIdle();
+    void wipeSession(); // the pads and the progress; the workflow cleans up after itself
     void end();
 
     RenewalWorkflow *m_workflow;

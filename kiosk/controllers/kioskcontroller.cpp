@@ -77,17 +77,17 @@ RenewalAction actionFor(ProfileStatus status, PinState pinState)
     return RenewalAction::NoAction;
 }
 
-std::optional<TokenProfile> KioskController::selectedTokenProfile() const
+const TokenProfile *KioskController::selectedTokenProfile() const
 {
     const auto &profiles = m_profiles.profiles();
     if (m_selectedProfile < 0 || m_selectedProfile >= profiles.size())
-        return std::nullopt;
-    return profiles[m_selectedProfile];
+        return nullptr;
+    return &profiles[m_selectedProfile];
 }
 
 RenewalAction KioskController::selectedAction() const
 {
-    const auto profile = selectedTokenProfile();
+    const TokenProfile *profile = selectedTokenProfile();
     if (!profile || !m_token)
         return RenewalAction::NoAction;
     if (profile->error)
@@ -97,7 +97,7 @@ RenewalAction KioskController::selectedAction() const
 
 bool KioskController::canShowAct() const
 {
-    const auto profile = selectedTokenProfile();
+    const TokenProfile *profile = selectedTokenProfile();
     return profile && !profile->error && !profile->entry.certificateDer.isEmpty();
 }
 

@@ -58,7 +58,8 @@ public:
     Q_INVOKABLE void showAcceptanceAct();
     Q_INVOKABLE void closeAcceptanceAct();
     std::optional<TokenInfo> token() const { return m_token; }
-    std::optional<TokenProfile> selectedTokenProfile() const;
+    // The selected row, or null; valid until the table changes.
+    const TokenProfile *selectedTokenProfile() const;
 
     // The renewal journey owns the screen while it runs; when it ends, the token is read again
     // so that the table shows the statuses it left behind.

@@ -32,11 +32,7 @@ struct KioskStack
               &language),
           journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act)
     {
-        QObject::connect(&language, &LanguageController::languageChanged, &kiosk,
-                         &KioskController::retranslate);
-        QObject::connect(&language, &LanguageController::languageChanged, &journey,
-                         &JourneyController::retranslate);
-        QObject::connect(&kiosk, &KioskController::actRequested, &act, &ActController::load);
+        connectKioskObjects(objects()); // the app's wiring, not a copy of it
     }
     KioskObjects objects()
     {
