@@ -172,6 +172,63 @@ struct QrDeleter
     void operator()(QRcode *code) const { QRcode_free(code); }
 };
 
+// Text blocks flowing down a page, in points and millimetres of the device (the act on paper
+// and on screen, the slip).
+class TextFlow
+{
+public:
+    TextFlow(QPainter &painter, const QRectF &page)
+        : m_painter(painter), m_page(page), m_y(page.top()),
+          mm(painter.device()->logicalDpiY() / 25.4)
+    {
+    }
+    void setFont(double points, bool bold = false, bool mono = false)
+    {
+        QFont f(mono ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
+        f.setPointSizeF(points);
+        f.setBold(bold);
+        // No ligatures: "fi" must stay two letters for text extraction and screen readers.
+        f.setStyleStrategy(QFont::PreferNoShaping);
+        m_painter.setFont(f);
+    }
+    void block(const QString &text, double points, bool bold = false, int flags = Qt::AlignLeft,
+               bool mono = false, double gapMm = 2.0, double indent = 0)
+    {
+        setFont(points, bold, mono);
+        QRectF bounds;
+        m_painter.drawText(
+            QRectF(m_page.left() + indent, m_y, m_page.width() - indent, m_page.height()),
+            flags | Qt::TextWordWrap, text, &bounds);
+        m_y += bounds.height() + gapMm * mm;
+    }
+    // "Name: value" at 10 pt; nothing when the value is empty.
+    void row(const QString &name, const QString &value, double points = 10)
+    {
+        if (!value.isEmpty())
+            block(name + QStringLiteral(": ") + value, points, false, Qt::AlignLeft, false, 1.0);
+    }
+    double y() const { return m_y; }
+    void moveTo(double y) { m_y = y; }
+
+private:
+    QPainter &m_painter;
+    QRectF m_page;
+    double m_y;
+
+public:
+    const double mm; // device units per millimetre
+};
+
+// A PDF at 300 dpi, which the act and the slip share.
+void setUpPdf(QPdfWriter &pdf, QPageSize::PageSizeId size, double marginMm, const QString &title)
+{
+    pdf.setPageSize(QPageSize(size));
+    pdf.setPageMargins(QMarginsF(marginMm, marginMm, marginMm, marginMm), QPageLayout::Millimeter);
+    pdf.setResolution(300);
+    pdf.setTitle(title);
+    pdf.setCreator(QStringLiteral("KeyKiosk"));
+}
+
 } // namespace
 
 Expected<ActData> actDataFromCertificate(const QByteArray &certificate, const BankDetails &bank,
@@ -278,11 +335,7 @@ Error ActRenderer::render(QPagedPaintDevice *device) const
 Error ActRenderer::writePdf(const QString &path) const
 {
     QPdfWriter pdf(path);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout::Millimeter);
-    pdf.setResolution(300);
-    pdf.setTitle(textsFor(m_language).title);
-    pdf.setCreator(QStringLiteral("KeyKiosk"));
+    setUpPdf(pdf, QPageSize::A4, 15, t(textsFor(m_language).title));
     if (Error e = render(&pdf))
         return e;
     if (!QFile::exists(path) || QFile(path).size() == 0)
@@ -302,74 +355,53 @@ QImage ActRenderer::preview(int width) const
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
     const double mm = dpi / 25.4;
-    paintCopy(painter, QRectF(15 * mm, 12 * mm, 180 * mm, 273 * mm), 1);
+    paintCopy(painter, QRectF(15 * mm, 15 * mm, 180 * mm, 267 * mm), 1); // as on paper
     return image;
 }
 
 void ActRenderer::paintCopy(QPainter &painter, const QRectF &page, int copy) const
 {
     const ActTexts &tx = textsFor(m_language);
-    const double dpi = painter.device()->logicalDpiY();
-    const double mm = dpi / 25.4;
-    auto font = [&painter](double points, bool bold = false, bool mono = false) {
-        QFont f(mono ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
-        f.setPointSizeF(points);
-        f.setBold(bold);
-        // No ligatures: "fi" must stay two letters for text extraction and screen readers.
-        f.setStyleStrategy(QFont::PreferNoShaping);
-        painter.setFont(f);
-    };
-    double y = page.top();
-    auto block = [&](const QString &text, double points, bool bold = false,
-                     int flags = Qt::AlignLeft, bool mono = false, double gapMm = 2.0,
-                     double indent = 0) {
-        font(points, bold, mono);
-        QRectF bounds;
-        painter.drawText(QRectF(page.left() + indent, y, page.width() - indent, page.height()),
-                         flags | Qt::TextWordWrap, text, &bounds);
-        y += bounds.height() + gapMm * mm;
-    };
-    auto row = [&](const QString &name, const QString &value) {
-        if (value.isEmpty())
-            return;
-        block(name + QStringLiteral(": ") + value, 10, false, Qt::AlignLeft, false, 1.0);
-    };
+    TextFlow flow(painter, page);
+    const double mm = flow.mm;
     painter.setPen(Qt::black);
 
-    block(t(tx.copy).arg(copy), 9, false, Qt::AlignRight, false, 1);
-    block(t(tx.title), 14, true, Qt::AlignHCenter, false, 4);
-    block(t(tx.dateLine).arg(m_data.date.toString(QStringLiteral("dd.MM.yyyy")), m_data.bank.name),
-          10, false, Qt::AlignLeft, false, 3);
-    block(t(tx.intro), 10, false, Qt::AlignLeft, false, 2);
+    flow.block(t(tx.copy).arg(copy), 9, false, Qt::AlignRight, false, 1);
+    flow.block(t(tx.title), 14, true, Qt::AlignHCenter, false, 4);
+    flow.block(
+        t(tx.dateLine).arg(m_data.date.toString(QStringLiteral("dd.MM.yyyy")), m_data.bank.name),
+        10, false, Qt::AlignLeft, false, 3);
+    flow.block(t(tx.intro), 10);
     const CertificateProfile &c = m_data.certificate;
-    row(t(tx.organization), c.organization);
-    row(t(tx.owner), c.ownerName);
+    flow.row(t(tx.organization), c.organization);
+    flow.row(t(tx.owner), c.ownerName);
     for (const char *key : {"INN", "INNLE", "OGRN", "OGRNIP", "SNILS"}) {
         const QString name = QString::fromLatin1(key);
-        row(identifierName(name, m_language), c.identifiers.value(name));
+        flow.row(identifierName(name, m_language), c.identifiers.value(name));
     }
-    y += 2 * mm;
+    flow.moveTo(flow.y() + 2 * mm);
 
-    block(t(tx.keyParameters), 11, true, Qt::AlignLeft, false, 1);
-    row(t(tx.algorithm), QStringLiteral("%1 (%2)").arg(m_data.algorithmName, m_data.algorithmOid));
-    row(t(tx.parametersOid), m_data.parametersOid);
-    block(t(tx.publicKeyText) + QLatin1Char(':'), 10, false, Qt::AlignLeft, false, 1);
-    block(publicKeyLines(m_data.publicKey).join(QLatin1Char('\n')), 9, false, Qt::AlignLeft, true,
-          3, 5 * mm);
+    flow.block(t(tx.keyParameters), 11, true, Qt::AlignLeft, false, 1);
+    flow.row(t(tx.algorithm),
+             QStringLiteral("%1 (%2)").arg(m_data.algorithmName, m_data.algorithmOid));
+    flow.row(t(tx.parametersOid), m_data.parametersOid);
+    flow.block(t(tx.publicKeyText) + QLatin1Char(':'), 10, false, Qt::AlignLeft, false, 1);
+    flow.block(publicKeyLines(m_data.publicKey).join(QLatin1Char('\n')), 9, false, Qt::AlignLeft,
+               true, 3, 5 * mm);
 
     // Certificate details on the left, the QR code on the right.
     const double qrSize = 32 * mm;
-    const double detailsTop = y;
-    block(t(tx.certificate), 11, true, Qt::AlignLeft, false, 1);
-    row(t(tx.serial), c.serialHex);
-    block(t(tx.validity)
-              .arg(c.validFrom.toUTC().toString(QStringLiteral("dd.MM.yyyy")),
-                   c.validTo.toUTC().toString(QStringLiteral("dd.MM.yyyy"))),
-          10, false, Qt::AlignLeft, false, 1);
-    block(t(tx.fingerprint) + QLatin1Char(':'), 10, false, Qt::AlignLeft, false, 1);
+    const double detailsTop = flow.y();
+    flow.block(t(tx.certificate), 11, true, Qt::AlignLeft, false, 1);
+    flow.row(t(tx.serial), c.serialHex);
+    flow.block(t(tx.validity)
+                   .arg(c.validFrom.toUTC().toString(QStringLiteral("dd.MM.yyyy")),
+                        c.validTo.toUTC().toString(QStringLiteral("dd.MM.yyyy"))),
+               10, false, Qt::AlignLeft, false, 1);
+    flow.block(t(tx.fingerprint) + QLatin1Char(':'), 10, false, Qt::AlignLeft, false, 1);
     const QString fp = m_data.fingerprintSha256;
-    block(fp.left(48) + QLatin1Char('\n') + fp.mid(48), 8, false, Qt::AlignLeft, true, 1);
-    block(t(tx.qrHint), 8, false, Qt::AlignLeft, false, 2);
+    flow.block(fp.left(48) + QLatin1Char('\n') + fp.mid(48), 8, false, Qt::AlignLeft, true, 1);
+    flow.block(t(tx.qrHint), 8);
     const auto modules = qrModules(fp.toLatin1());
     if (!modules.isEmpty()) {
         const int quiet = 4;
@@ -382,34 +414,34 @@ void ActRenderer::paintCopy(QPainter &painter, const QRectF &page, int copy) con
                     painter.fillRect(QRectF(origin.x() + (col + quiet) * unit,
                                             origin.y() + (r + quiet) * unit, unit, unit),
                                      Qt::black);
-        y = qMax(y, detailsTop + qrSize + 2 * mm);
+        flow.moveTo(qMax(flow.y(), detailsTop + qrSize + 2 * mm));
     }
 
-    block(t(tx.registered), 10, true, Qt::AlignLeft, false, 6);
+    flow.block(t(tx.registered), 10, true, Qt::AlignLeft, false, 6);
 
     // Signature and stamp blocks: owner, head of the organization (with the stamp), bank.
     const double column = page.width() / 3;
-    const double signTop = y;
+    const double signTop = flow.y();
     const char *roles[] = {tx.ownerSignature, tx.headSignature, tx.bankSignature};
     for (int i = 0; i < 3; ++i) {
         const double x = page.left() + i * column;
-        font(10, true);
+        flow.setFont(10, true);
         painter.drawText(QRectF(x, signTop, column - 4 * mm, 12 * mm), Qt::TextWordWrap,
                          t(roles[i]));
         painter.drawLine(QPointF(x, signTop + 24 * mm),
                          QPointF(x + column - 8 * mm, signTop + 24 * mm));
-        font(8);
+        flow.setFont(8);
         painter.drawText(QRectF(x, signTop + 25 * mm, column - 4 * mm, 6 * mm), Qt::AlignLeft,
                          t(tx.signatureLine));
         if (i > 0)
             painter.drawText(QRectF(x, signTop + 31 * mm, column - 4 * mm, 6 * mm), Qt::AlignLeft,
                              t(tx.stamp));
     }
-    y = signTop + 40 * mm;
+    flow.moveTo(signTop + 40 * mm);
 
-    block(t(tx.support), 10, true, Qt::AlignLeft, false, 1);
-    row(t(tx.phone), m_data.bank.supportPhone);
-    row(t(tx.email), m_data.bank.supportEmail);
+    flow.block(t(tx.support), 10, true, Qt::AlignLeft, false, 1);
+    flow.row(t(tx.phone), m_data.bank.supportPhone);
+    flow.row(t(tx.email), m_data.bank.supportEmail);
 }
 
 Error writeSlipPdf(const SlipData &slip, const QString &language, const QString &path)
@@ -446,36 +478,19 @@ Error writeSlipPdf(const SlipData &slip, const QString &language, const QString 
                           : language == QLatin1String("en") ? en
                                                             : ru;
     QPdfWriter pdf(path);
-    pdf.setPageSize(QPageSize(QPageSize::A6));
-    pdf.setPageMargins(QMarginsF(8, 8, 8, 8), QPageLayout::Millimeter);
-    pdf.setResolution(300);
-    pdf.setTitle(t(tx.title));
+    setUpPdf(pdf, QPageSize::A6, 8, t(tx.title));
     QPainter painter;
     if (!painter.begin(&pdf))
         return Error(ErrorCode::Internal, QStringLiteral("slip: cannot write %1").arg(path));
-    const QRectF page(0, 0, pdf.width(), pdf.height());
-    double y = 0;
-    auto line = [&](const QString &text, double points, bool bold) {
-        QFont font(QStringLiteral("DejaVu Sans"));
-        font.setPointSizeF(points);
-        font.setBold(bold);
-        font.setStyleStrategy(QFont::PreferNoShaping);
-        painter.setFont(font);
-        QRectF bounds;
-        painter.drawText(QRectF(0, y, page.width(), page.height()), Qt::TextWordWrap, text,
-                         &bounds);
-        y += bounds.height() + pdf.logicalDpiY() / 25.4 * 2;
-    };
-    line(slip.bank.name, 9, false);
-    line(t(tx.title), 13, true);
-    line(t(tx.number) + QStringLiteral(": ") + slip.requestNumber, 12, true);
-    line(t(tx.date) + QStringLiteral(": ") + slip.date.toString(QStringLiteral("dd.MM.yyyy")), 9,
-         false);
-    line(t(tx.owner) + QStringLiteral(": ") + slip.owner, 9, false);
-    line(t(tx.identifier) + QStringLiteral(": ") + slip.identifier, 9, false);
-    line(t(tx.next), 9, false);
-    if (!slip.bank.supportPhone.isEmpty())
-        line(slip.bank.supportPhone, 9, false);
+    TextFlow flow(painter, QRectF(0, 0, pdf.width(), pdf.height()));
+    flow.block(slip.bank.name, 9);
+    flow.block(t(tx.title), 13, true);
+    flow.block(t(tx.number) + QStringLiteral(": ") + slip.requestNumber, 12, true);
+    flow.row(t(tx.date), slip.date.toString(QStringLiteral("dd.MM.yyyy")), 9);
+    flow.row(t(tx.owner), slip.owner, 9);
+    flow.row(t(tx.identifier), slip.identifier, 9);
+    flow.block(t(tx.next), 9);
+    flow.block(slip.bank.supportPhone, 9);
     painter.end();
     return {};
 }
