@@ -17,11 +17,16 @@ struct DestDeleter
 };
 using DestPtr = std::unique_ptr<cups_dest_t, DestDeleter>;
 
-DestPtr findDestination(const QString &name)
+DestPtr findDestination(http_t *http, const QString &name)
 {
     const QByteArray utf8 = name.toUtf8();
-    return DestPtr(
-        cupsGetNamedDest(CUPS_HTTP_DEFAULT, name.isEmpty() ? nullptr : utf8.constData(), nullptr));
+    return DestPtr(cupsGetNamedDest(http, name.isEmpty() ? nullptr : utf8.constData(), nullptr));
+}
+
+// libcups asks what to do when a wait runs out: give up (0), the kiosk must stay responsive.
+int giveUp(http_t *, void *)
+{
+    return 0;
 }
 
 QString option(const cups_dest_t *dest, const char *key)
@@ -58,10 +63,35 @@ ActPrinter::ActPrinter(QString printerName, QObject *parent)
 
 ActPrinter::~ActPrinter() = default;
 
+void ActPrinter::HttpCloser::operator()(http_t *http) const
+{
+    httpClose(http);
+}
+
+http_t *ActPrinter::connection() const
+{
+    if (!m_http) {
+        m_http.reset(httpConnect2(cupsServer(), ippPort(), nullptr, AF_UNSPEC, cupsEncryption(), 1,
+                                  2000, nullptr));
+        if (m_http)
+            httpSetTimeout(m_http.get(), 3.0, giveUp, nullptr);
+    }
+    return m_http.get();
+}
+
+void ActPrinter::dropConnectionOnFailure() const
+{
+    // A scheduler that restarted or timed out: the next call connects afresh.
+    if (cupsLastError() >= IPP_STATUS_ERROR_INTERNAL)
+        m_http.reset();
+}
+
 PrinterStatus ActPrinter::status() const
 {
-    DestPtr dest = findDestination(m_printerName);
+    http_t *http = connection();
+    DestPtr dest = http ? findDestination(http, m_printerName) : nullptr;
     if (!dest) {
+        dropConnectionOnFailure();
         PrinterStatus none;
         none.problem = ErrorCode::PrinterMissing;
         none.detail =
@@ -82,15 +112,16 @@ Error ActPrinter::print(const QString &pdfPath, const QString &title)
         qCWarning(lcAct) << "not printing:" << before.detail;
         return Error(before.problem, before.detail);
     }
-    cups_option_t *options = nullptr;
-    int count = cupsAddOption("media", "A4", 0, &options);
-    const int job = cupsPrintFile(before.name.toUtf8().constData(), pdfPath.toUtf8().constData(),
-                                  title.toUtf8().constData(), count, options);
-    cupsFreeOptions(count, options);
-    if (job <= 0)
+    // The PDF carries its page size (A4 act, A6 slip); the printer's own settings do the rest.
+    const int job =
+        cupsPrintFile2(connection(), before.name.toUtf8().constData(), pdfPath.toUtf8().constData(),
+                       title.toUtf8().constData(), 0, nullptr);
+    if (job <= 0) {
+        dropConnectionOnFailure();
         return Error(ErrorCode::PrintFailed,
                      QStringLiteral("CUPS refused the job on %1: %2")
                          .arg(before.name, QString::fromUtf8(cupsLastErrorString())));
+    }
     qCInfo(lcAct) << "print job" << job << "on" << before.name << ":" << title;
     m_job = job;
     m_jobPrinter = before.name;
@@ -101,9 +132,18 @@ Error ActPrinter::print(const QString &pdfPath, const QString &title)
 
 void ActPrinter::poll()
 {
+    // Never null here: libcups would take that for its default, unbounded connection.
+    http_t *http = connection();
+    if (!http) {
+        done(Error(ErrorCode::PrinterNotReady,
+                   QStringLiteral("job %1: the print service stopped answering").arg(m_job)));
+        return;
+    }
     cups_job_t *jobs = nullptr;
-    const int count = cupsGetJobs2(CUPS_HTTP_DEFAULT, &jobs, m_jobPrinter.toUtf8().constData(), 0,
-                                   CUPS_WHICHJOBS_ALL);
+    const int count =
+        cupsGetJobs2(http, &jobs, m_jobPrinter.toUtf8().constData(), 0, CUPS_WHICHJOBS_ALL);
+    if (count < 0)
+        dropConnectionOnFailure();
     ipp_jstate_t state = IPP_JSTATE_PENDING;
     bool found = false;
     for (int i = 0; i < count; ++i) {
@@ -126,7 +166,8 @@ void ActPrinter::poll()
     const PrinterStatus now = status();
     const bool stuck = QDateTime::currentMSecsSinceEpoch() - m_started > m_timeoutMs;
     if (!now.ready || stuck || !found) {
-        cupsCancelJob2(CUPS_HTTP_DEFAULT, m_jobPrinter.toUtf8().constData(), m_job, 0);
+        if (http_t *live = connection())
+            cupsCancelJob2(live, m_jobPrinter.toUtf8().constData(), m_job, 0);
         done(Error(now.ready ? ErrorCode::PrintFailed : now.problem,
                    QStringLiteral("job %1 %2: %3")
                        .arg(m_job)

@@ -4,12 +4,18 @@
 // its end - QPrinter hands the document over and cannot say whether the paper ran out.
 // The printer's state is read first (missing, stopped, out of paper), the job is followed
 // while it prints, and a job that cannot finish is cancelled so that "print again" starts
-// clean. Everything runs on the GUI thread's event loop: libcups talks to a local socket.
+// clean. Everything runs on the GUI thread's event loop, over one connection to the scheduler
+// whose connect and I/O waits are bounded (2 s, 3 s), so a hung or distant CUPS cannot freeze
+// the screen for libcups' default of minutes.
 
 #include "keykiosk/errors.h"
 
 #include <QObject>
 #include <QTimer>
+
+#include <memory>
+
+typedef struct _http_s http_t;
 
 namespace kk {
 
@@ -41,6 +47,14 @@ signals:
 private:
     void poll();
     void done(const Error &error);
+    http_t *connection() const; // null when the scheduler cannot be reached
+    void dropConnectionOnFailure() const;
+
+    struct HttpCloser
+    {
+        void operator()(http_t *http) const;
+    };
+    mutable std::unique_ptr<http_t, HttpCloser> m_http;
 
     QString m_printerName;
     QString m_jobPrinter;

@@ -52,4 +52,18 @@ set +e
 rc=$?
 set -e
 check "no CUPS: exit 5 and KK-501 (rc $rc)" bash -c "[[ $rc == 5 ]] && grep -q 'KK-501 PrinterMissing' '$out/none.log'"
+
+# A scheduler that accepts and never answers: the kiosk gives up (bounded waits) instead of
+# freezing, and says there is no printer. Without the bounds this would hang until ctest's timeout.
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); time.sleep(120)' \
+  "$out/silent.sock" &
+silent=$!
+for _ in $(seq 50); do [[ -S $out/silent.sock ]] && break; sleep 0.1; done
+set +e
+CUPS_SERVER=$out/silent.sock "$tool" act --cert "$out/client.der" --out "$out/act4.pdf" --print \
+  >/dev/null 2>"$out/silent.log"
+rc=$?
+set -e
+kill "$silent" 2>/dev/null || true
+check "a silent CUPS: exit 5 and KK-501 (rc $rc)" bash -c "[[ $rc == 5 ]] && grep -q 'KK-501 PrinterMissing' '$out/silent.log'"
 exit $fail
