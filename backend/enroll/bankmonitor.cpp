@@ -8,7 +8,7 @@ BankMonitor::BankMonitor(QString host, int port, int intervalSeconds, QObject *p
     : QObject(parent), m_host(std::move(host)), m_port(port)
 {
     m_interval.setInterval(intervalSeconds * 1000);
-    connect(&m_interval, &QTimer::timeout, this, &BankMonitor::probe);
+    connect(&m_interval, &QTimer::timeout, this, &BankMonitor::probeNow);
     m_connectTimeout.setSingleShot(true);
     m_connectTimeout.setInterval(3000);
     connect(&m_connectTimeout, &QTimer::timeout, this, [this] { settle(false); });
@@ -19,15 +19,10 @@ BankMonitor::BankMonitor(QString host, int port, int intervalSeconds, QObject *p
 void BankMonitor::start()
 {
     m_interval.start();
-    probe();
+    probeNow();
 }
 
 void BankMonitor::probeNow()
-{
-    probe();
-}
-
-void BankMonitor::probe()
 {
     if (m_socket.state() != QAbstractSocket::UnconnectedState)
         return; // a probe is under way

@@ -28,7 +28,6 @@ signals:
     void reachableChanged(bool reachable);
 
 private:
-    void probe();
     void settle(bool connected);
 
     QString m_host;
