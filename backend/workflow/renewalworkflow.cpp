@@ -78,11 +78,11 @@ void RenewalWorkflow::enter(WorkflowState state)
     // Ending this visit does not end a request the bank already holds: the journal keeps it.
     const bool keepBankEntry =
         m_requestWithBank && (state == WorkflowState::Cancelled || state == WorkflowState::Error);
-    if (m_journal &&
-        (state == WorkflowState::CertificateReceived || state == WorkflowState::Finished)) {
+    if (m_journal && state == WorkflowState::CertificateReceived) {
         m_journal->remove(m_token.serial, m_currentKeyId); // done: nothing left to resume
     } else if (m_journal && !m_token.serial.isEmpty() && state != WorkflowState::Idle &&
-               !keepBankEntry) {
+               state != WorkflowState::Finished && !keepBankEntry) {
+        // (Finished only follows CertificateReceived, whose entry is already gone.)
         JournalEntry entry;
         entry.tokenSerial = m_token.serial;
         entry.currentKeyId = m_currentKeyId;
