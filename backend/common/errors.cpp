@@ -48,6 +48,9 @@ const CatalogueEntry kCatalogue[] = {
     {ErrorCode::TokenFailure,
      QT_TRANSLATE_NOOP("Errors",
                        "The token reported an error. Please try again or see the staff.")},
+    {ErrorCode::KeyNotTrusted,
+     QT_TRANSLATE_NOOP("Errors", "A key on the token cannot be trusted for signing. Your current "
+                                 "key still works. Please see the staff.")},
     {ErrorCode::NoCertificate,
      QT_TRANSLATE_NOOP("Errors", "The token holds no certificate. An initial key generation is "
                                  "needed: please see the staff.")},

@@ -529,12 +529,19 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     CK_MECHANISM mechanism{algorithm == KeyAlgorithm::EcP256 ? CKM_EC_KEY_PAIR_GEN
                                                              : CKM_RSA_PKCS_KEY_PAIR_GEN,
                            nullptr, 0};
+    // Class and key type are spelled out: vendor modules (JaCarta, Rutoken) expect them.
+    const CK_OBJECT_CLASS publicClass = CKO_PUBLIC_KEY, privateClass = CKO_PRIVATE_KEY;
+    const CK_KEY_TYPE keyType = algorithm == KeyAlgorithm::EcP256 ? CKK_EC : CKK_RSA;
+    const std::vector<CK_MECHANISM_TYPE> mechanisms = signingMechanisms(algorithm);
     Template pub;
+    pub.add(CKA_CLASS, &publicClass, sizeof publicClass);
+    pub.add(CKA_KEY_TYPE, &keyType, sizeof keyType);
     pub.addBool(CKA_TOKEN, true);
     pub.addBool(CKA_PRIVATE, false);
     pub.addBool(CKA_VERIFY, true);
     pub.addBool(CKA_ENCRYPT, false);
     pub.addBool(CKA_WRAP, false);
+    pub.addBool(CKA_VERIFY_RECOVER, false);
     pub.addBytes(CKA_ID, provisionalId);
     pub.addBytes(CKA_LABEL, labelUtf8);
     if (algorithm == KeyAlgorithm::EcP256) {
@@ -545,6 +552,8 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     }
     // The design's rule: the private key can sign and nothing else, and never leaves.
     Template priv;
+    priv.add(CKA_CLASS, &privateClass, sizeof privateClass);
+    priv.add(CKA_KEY_TYPE, &keyType, sizeof keyType);
     priv.addBool(CKA_TOKEN, true);
     priv.addBool(CKA_PRIVATE, true);
     priv.addBool(CKA_SENSITIVE, true);
@@ -553,6 +562,10 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     priv.addBool(CKA_DECRYPT, false);
     priv.addBool(CKA_UNWRAP, false);
     priv.addBool(CKA_DERIVE, false);
+    priv.addBool(CKA_SIGN_RECOVER, false);
+    priv.addBool(CKA_COPYABLE, false);
+    priv.add(CKA_ALLOWED_MECHANISMS, mechanisms.data(),
+             mechanisms.size() * sizeof(CK_MECHANISM_TYPE));
     priv.addBytes(CKA_ID, provisionalId);
     priv.addBytes(CKA_LABEL, labelUtf8);
 
@@ -592,6 +605,12 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
         if (error.code == ErrorCode::TokenFailure)
             error.code = ErrorCode::KeyGenerationFailed;
         return error;
+    }
+    // The same check a resumed key must pass: the token says it made the key and never let
+    // it out. A module that ignores the template fails here, not later.
+    if (Error untrusted = checkKeyOrigin(key.id)) {
+        destroyBoth();
+        return untrusted;
     }
     qCInfo(lcToken) << "generated" << algorithm << "key pair with id" << key.id.toHex();
     return key;
@@ -688,6 +707,42 @@ Error TokenSession::destroyObjects(CK_OBJECT_CLASS cls, const QByteArray &id)
     return {};
 }
 
+std::vector<CK_MECHANISM_TYPE> signingMechanisms(KeyAlgorithm algorithm)
+{
+    // Signing only: OpenSSL hashes and the token signs the digest (libp11), or the token
+    // hashes itself. No raw RSA (CKM_RSA_X_509), nothing that decrypts or derives.
+    if (algorithm == KeyAlgorithm::EcP256)
+        return {CKM_ECDSA, CKM_ECDSA_SHA256, CKM_ECDSA_SHA384, CKM_ECDSA_SHA512};
+    return {CKM_RSA_PKCS,
+            CKM_RSA_PKCS_PSS,
+            CKM_SHA256_RSA_PKCS,
+            CKM_SHA384_RSA_PKCS,
+            CKM_SHA512_RSA_PKCS,
+            CKM_SHA256_RSA_PKCS_PSS,
+            CKM_SHA384_RSA_PKCS_PSS,
+            CKM_SHA512_RSA_PKCS_PSS};
+}
+
+Error TokenSession::checkKeyOrigin(const QByteArray &id)
+{
+    auto protection = privateKeyProtection(id);
+    if (!protection)
+        return protection.error();
+    const KeyProtection &p = protection.value();
+    if (p.local && p.neverExtractable && p.alwaysSensitive && p.sensitive && !p.extractable)
+        return {};
+    return Error(ErrorCode::KeyNotTrusted,
+                 QStringLiteral("key %1 was not generated on the token or has left it "
+                                "(LOCAL %2, NEVER_EXTRACTABLE %3, ALWAYS_SENSITIVE %4, "
+                                "SENSITIVE %5, EXTRACTABLE %6)")
+                     .arg(QString::fromLatin1(id.toHex()))
+                     .arg(p.local)
+                     .arg(p.neverExtractable)
+                     .arg(p.alwaysSensitive)
+                     .arg(p.sensitive)
+                     .arg(p.extractable));
+}
+
 Expected<KeyProtection> TokenSession::privateKeyProtection(const QByteArray &id)
 {
     auto objects = findObjects(CKO_PRIVATE_KEY, &id);
@@ -716,6 +771,13 @@ Expected<KeyProtection> TokenSession::privateKeyProtection(const QByteArray &id)
     flag(CKA_DECRYPT, protection.decrypt);
     flag(CKA_UNWRAP, protection.unwrap);
     flag(CKA_DERIVE, protection.derive);
+    flag(CKA_SIGN_RECOVER, protection.signRecover);
+    flag(CKA_COPYABLE, protection.copyable);
+    if (auto allowed = attribute(key, CKA_ALLOWED_MECHANISMS)) {
+        const auto *types = reinterpret_cast<const CK_MECHANISM_TYPE *>(allowed->constData());
+        for (std::size_t i = 0; i < std::size_t(allowed->size()) / sizeof(CK_MECHANISM_TYPE); ++i)
+            protection.allowedMechanisms << quint64(types[i]);
+    }
     protection.valueReadable = false;
     for (CK_ATTRIBUTE_TYPE secret : {CKA_VALUE, CKA_PRIVATE_EXPONENT, CKA_PRIME_1}) {
         CK_ATTRIBUTE attr{secret, nullptr, 0};

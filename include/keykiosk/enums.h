@@ -25,6 +25,7 @@ enum class ErrorCode
     TokenWriteFailed = 112,
     TokenReadOnly = 113,
     TokenFailure = 114,
+    KeyNotTrusted = 115, // a key the token did not generate, or one that has left it
     // certificates and statuses
     NoCertificate = 201,
     CertificateUnparseable = 202,

@@ -205,6 +205,10 @@
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Printing failed. Please try again or ask the staff.</translation>
     </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
+        <translation>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

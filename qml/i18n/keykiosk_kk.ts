@@ -205,6 +205,10 @@
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Басып шығару сәтсіз аяқталды. Қайталап көріңіз немесе банк қызметкеріне жүгініңіз.</translation>
     </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
+        <translation>Токендегі кілтке қол қою үшін сенуге болмайды. Ағымдағы кілтіңіз жұмыс істей береді. Банк қызметкеріне жүгініңіз.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

@@ -205,6 +205,10 @@
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Печать не удалась. Попробуйте ещё раз или обратитесь к сотруднику банка.</translation>
     </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
+        <translation>Ключу на токене нельзя доверять подпись. Ваш текущий ключ продолжает работать. Обратитесь к сотруднику банка.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

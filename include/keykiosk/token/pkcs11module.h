@@ -8,12 +8,15 @@
 #include "keykiosk/token/tokentypes.h"
 
 #include <memory>
+#include <vector>
 
 #include <p11-kit/pkcs11.h>
 
 namespace kk {
 
 QString ckrName(CK_RV rv);
+// The mechanisms a generated key may be used with (CKA_ALLOWED_MECHANISMS): signing only.
+std::vector<CK_MECHANISM_TYPE> signingMechanisms(KeyAlgorithm algorithm);
 // Maps a PKCS#11 return value to the catalogue (token removed, PIN locked, ...).
 ErrorCode errorCodeFromCkr(CK_RV rv);
 Error pkcs11Error(const char *call, CK_RV rv);
@@ -78,6 +81,10 @@ public:
     SeedOutcome seedRandom(const unsigned char *seed, std::size_t length);
     Error storeCertificate(const QByteArray &der, const QByteArray &id, const QString &label);
     Expected<KeyProtection> privateKeyProtection(const QByteArray &id);
+    // A key is trusted as a signing key of this token only if the token says it generated
+    // it (CKA_LOCAL) and it never left (NEVER_EXTRACTABLE, ALWAYS_SENSITIVE): checked right
+    // after generation and before a pending key is resumed. A label proves nothing.
+    Error checkKeyOrigin(const QByteArray &id);
     // Relabels / destroys every object of a class with this CKA_ID (key lifecycle).
     Error setLabel(CK_OBJECT_CLASS cls, const QByteArray &id, const QString &label);
     Error destroyObjects(CK_OBJECT_CLASS cls, const QByteArray &id);

@@ -54,7 +54,10 @@ struct KeyProtection
     bool decrypt = true;
     bool unwrap = true;
     bool derive = true;
-    bool valueReadable = true; // reading CKA_VALUE succeeded (it must not)
+    bool signRecover = true;
+    bool copyable = true;
+    QVector<quint64> allowedMechanisms; // empty: the token allows every mechanism
+    bool valueReadable = true;          // reading CKA_VALUE succeeded (it must not)
 };
 
 struct GeneratedKey
