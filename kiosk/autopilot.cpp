@@ -30,7 +30,7 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     m_settle.setInterval(1200);
     connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
-    connect(journey, &JourneyController::stateChanged, this, &Autopilot::schedule);
+    connect(journey, &JourneyController::screenChanged, this, &Autopilot::schedule);
     connect(act, &ActController::changed, this, [this] {
         if (m_slipRequested && !m_act->printing()) {
             m_slipRequested = false;

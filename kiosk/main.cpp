@@ -1,17 +1,9 @@
-// keykiosk: the kiosk app. Creates the services and controllers as plain objects, wires them
-// explicitly, exposes them to QML once (registerKioskTypes) and loads the UI.
+// keykiosk: the kiosk app. Builds the services and controllers (KioskApp), wires the hardware
+// monitors to them, exposes them to QML once (registerKioskTypes) and loads the UI.
 
+#include "app/kioskapp.h"
 #include "autopilot.h"
-#include "controllers/actcontroller.h"
-#include "controllers/appearance.h"
-#include "controllers/entropycontroller.h"
-#include "controllers/idlewatch.h"
-#include "controllers/journeycontroller.h"
-#include "controllers/kioskcontroller.h"
-#include "controllers/languagecontroller.h"
-#include "controllers/pinpadcontroller.h"
 #include "kiosksettings.h"
-#include "registration.h"
 #include "screenshotter.h"
 
 #include "keykiosk/enroll/bankmonitor.h"
@@ -20,8 +12,6 @@
 #include "keykiosk/presence/pcscmonitor.h"
 #include "keykiosk/presence/tokenpresence.h"
 #include "keykiosk/presence/udevmonitor.h"
-#include "keykiosk/token/tokenservice.h"
-#include "keykiosk/workflow/renewalworkflow.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -113,17 +103,6 @@ int main(int argc, char *argv[])
         else
             qCWarning(lcKiosk) << custom.error().logText();
     }
-    kk::TokenService tokens(settings.modulePath);
-    kk::PcscMonitor pcsc;
-    kk::UdevMonitor udev(catalog);
-    kk::TokenPresence presence(&tokens, &pcsc, &udev);
-    kk::KioskController kiosk(&tokens, &presence, settings.statusPolicy);
-    kk::LanguageController language;
-    kk::Appearance appearance(settings.highContrast, settings.fullscreen);
-    kk::EntropyController entropy(settings.entropyTargetBits);
-    kk::PinPadController pinPad;
-    pinPad.setShuffle(settings.pinShuffle);
-    pinPad.setPressFeedback(settings.pinPressFeedback);
 
     // The bank: without a valid [bank] section the kiosk can show tokens but not renew, and
     // says "out of service" (the details are in the log for staff).
@@ -133,11 +112,6 @@ int main(int argc, char *argv[])
         qCCritical(lcKiosk) << "the bank is not configured:" << endpoint.error().logText();
     kk::CmpEndpoint bankEndpoint = endpoint ? endpoint.value() : kk::CmpEndpoint{};
     bankEndpoint.messageTimeoutSeconds = settings.bankMessageTimeoutSeconds;
-    kk::BankMonitor bank(bankEndpoint.host, bankEndpoint.port, settings.bankProbeSeconds);
-    QObject::connect(&bank, &kk::BankMonitor::reachableChanged, &kiosk,
-                     &kk::KioskController::setBankReachable);
-    if (!endpoint)
-        kiosk.setBankReachable(false);
 
     // The journal of renewals under way. Without it a returning client still resumes from
     // the pending key on the token, so its absence is logged, not fatal.
@@ -145,25 +119,44 @@ int main(int argc, char *argv[])
     auto journal = kk::Journal::open(settings.journalPath);
     if (!journal)
         qCWarning(lcKiosk) << "the renewal journal is unavailable:" << journal.error().logText();
-    kk::RenewalWorkflow workflow(&tokens, journal ? journal.value().get() : nullptr, bankEndpoint);
-    QObject::connect(&workflow, &kk::RenewalWorkflow::stateChanged, &bank, [&workflow, &bank] {
-        if (workflow.error().code == kk::ErrorCode::BankUnreachable)
+
+    kk::KioskAppConfig config;
+    config.modulePath = settings.modulePath;
+    config.endpoint = bankEndpoint;
+    config.journal = journal ? journal.value().get() : nullptr;
+    config.statusPolicy = settings.statusPolicy;
+    config.idleSeconds = settings.idleSeconds;
+    config.countdownSeconds = settings.countdownSeconds;
+    config.entropyTargetBits = settings.entropyTargetBits;
+    config.highContrast = settings.highContrast;
+    config.fullscreen = settings.fullscreen;
+    config.pinShuffle = settings.pinShuffle;
+    config.pinPressFeedback = settings.pinPressFeedback;
+    config.bankDetails = {settings.actBankName, settings.actSupportPhone, settings.actSupportEmail};
+    config.actDirectory = settings.actDirectory;
+    config.actPrinter = settings.actPrinter;
+    kk::KioskApp kiosk(config);
+
+    kk::PcscMonitor pcsc;
+    kk::UdevMonitor udev(catalog);
+    kk::TokenPresence presence(&kiosk.tokens, &pcsc, &udev);
+    kiosk.kiosk.watch(&presence);
+
+    kk::BankMonitor bank(bankEndpoint.host, bankEndpoint.port, settings.bankProbeSeconds);
+    QObject::connect(&bank, &kk::BankMonitor::reachableChanged, &kiosk.kiosk,
+                     &kk::KioskController::setBankReachable);
+    if (!endpoint)
+        kiosk.kiosk.setBankReachable(false);
+    QObject::connect(&kiosk.runner, &kk::JourneyRunner::stateChanged, &bank, [&kiosk, &bank] {
+        if (kiosk.runner.context().error.code == kk::ErrorCode::BankUnreachable)
             bank.probeNow();
     });
-    kk::IdleWatch idle(settings.idleSeconds, settings.countdownSeconds);
-    kk::BankDetails bankDetails{settings.actBankName, settings.actSupportPhone,
-                                settings.actSupportEmail};
-    kk::ActController act(bankDetails, settings.actDirectory, settings.actPrinter, &language);
-    kk::JourneyController journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act);
-    const kk::KioskObjects objects{&kiosk,  &language, &appearance, &entropy,
-                                   &pinPad, &journey,  &idle,       &act};
-    kk::connectKioskObjects(objects);
 
     QQmlApplicationEngine engine;
-    language.setEngine(&engine);
-    if (!language.setLanguage(settings.language))
-        language.setLanguage(QStringLiteral("ru"));
-    kk::registerKioskTypes(objects, &engine);
+    kiosk.language.setEngine(&engine);
+    if (!kiosk.language.setLanguage(settings.language))
+        kiosk.language.setLanguage(QStringLiteral("ru"));
+    kk::registerKioskTypes(kiosk.objects(), &engine);
     engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcKiosk) << "the UI failed to load";
@@ -187,8 +180,8 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<kk::Screenshotter> screenshots;
     if (parser.isSet(screenshotOption))
-        screenshots = std::make_unique<kk::Screenshotter>(window, &kiosk, &journey, &act,
-                                                          parser.value(screenshotOption));
+        screenshots = std::make_unique<kk::Screenshotter>(
+            window, &kiosk.kiosk, &kiosk.journey, &kiosk.act, parser.value(screenshotOption));
     std::unique_ptr<kk::Autopilot> autopilot;
     if (parser.isSet(autopilotOption)) {
         QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
@@ -196,8 +189,8 @@ int main(int argc, char *argv[])
         auto secure =
             kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size())));
         pin.fill('\0'); // the demo PIN, still: only the wiped buffer keeps it
-        autopilot = std::make_unique<kk::Autopilot>(window, &kiosk, &journey, &pinPad, &act,
-                                                    std::move(secure));
+        autopilot = std::make_unique<kk::Autopilot>(window, &kiosk.kiosk, &kiosk.journey,
+                                                    &kiosk.pinPad, &kiosk.act, std::move(secure));
     }
 
     const int rc = app.exec();

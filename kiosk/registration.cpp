@@ -9,7 +9,13 @@
 #include "controllers/languagecontroller.h"
 #include "controllers/pinpadcontroller.h"
 
+#include "keykiosk/logging.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QQmlEngine>
+#include <QQmlNetworkAccessManagerFactory>
 
 static void initQmlResources()
 {
@@ -17,6 +23,35 @@ static void initQmlResources()
 }
 
 namespace kk {
+
+namespace {
+// The kiosk's UI comes from its resources and loads nothing over a network: a token label
+// or a bank text that made its way into rich text must never make the kiosk send a request.
+class RefusingNetworkAccess : public QNetworkAccessManager
+{
+public:
+    using QNetworkAccessManager::QNetworkAccessManager;
+
+protected:
+    QNetworkReply *createRequest(Operation op, const QNetworkRequest &request,
+                                 QIODevice *data) override
+    {
+        qCWarning(lcKiosk) << "the UI asked for" << request.url().scheme() << "on"
+                           << request.url().host() << "- refused";
+        return QNetworkAccessManager::createRequest(
+            op, QNetworkRequest(QUrl(QStringLiteral("kk-refused:"))), data);
+    }
+};
+
+class RefusingNetworkAccessFactory : public QQmlNetworkAccessManagerFactory
+{
+public:
+    QNetworkAccessManager *create(QObject *parent) override
+    {
+        return new RefusingNetworkAccess(parent);
+    }
+};
+} // namespace
 
 void connectKioskObjects(const KioskObjects &o)
 {
@@ -60,6 +95,10 @@ void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine)
         qmlRegisterSingletonInstance(uri, 1, 0, "Act", objects.act);
         if (engine) // the engine owns the provider
             engine->addImageProvider(QStringLiteral("act"), new ActImageProvider(objects.act));
+    }
+    if (engine) {
+        static RefusingNetworkAccessFactory refusing; // outlives every engine
+        engine->setNetworkAccessManagerFactory(&refusing);
     }
 }
 

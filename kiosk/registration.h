@@ -30,6 +30,7 @@ struct KioskObjects
 // the token), made once here so that the app and the tests run the same wiring.
 void connectKioskObjects(const KioskObjects &objects);
 
-// With an engine, also the image providers (the act's preview).
+// With an engine, also the image providers (the act's preview) and a network access factory
+// that refuses every request.
 void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine = nullptr);
 } // namespace kk

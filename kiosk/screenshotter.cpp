@@ -25,7 +25,7 @@ Screenshotter::Screenshotter(QQuickWindow *window, KioskController *kiosk,
     connect(&m_settle, &QTimer::timeout, this, &Screenshotter::capture);
     connect(kiosk, &KioskController::screenChanged, &m_settle, qOverload<>(&QTimer::start));
     if (journey)
-        connect(journey, &JourneyController::stateChanged, &m_settle, qOverload<>(&QTimer::start));
+        connect(journey, &JourneyController::screenChanged, &m_settle, qOverload<>(&QTimer::start));
     if (act)
         connect(act, &ActController::changed, &m_settle, qOverload<>(&QTimer::start));
     m_settle.start();

@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KK_TEST_BUILD_DIR:-$root/build-test}
 
 "$root/packaging/deps.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKEYKIOSK_WERROR=ON >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKEYKIOSK_WERROR=ON -DKEYKIOSK_FAULT_INJECTION=ON >/dev/null
 cmake --build "$build" -j2
 cd "$build"
 # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 #include "keykiosk/enroll/cmpclient.h"
 
+#include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
 
 #include <QFile>
@@ -13,7 +14,18 @@
 namespace kk {
 
 namespace {
-constexpr int kBodyKur = 7; // OSSL_CMP_PKIBODY_KUR is not public in OpenSSL 3.0
+// OSSL_CMP_PKIBODY_* are not public in OpenSSL 3.0 (RFC 4210 5.1.2 numbering).
+constexpr int kBodyKur = 7, kBodyCertConf = 24;
+
+// OpenSSL's own HTTP exchange, with the kill point where the bank has heard "accepted" and
+// the kiosk has not yet read the answer (docs/architecture.md, "The kill matrix").
+OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request)
+{
+    OSSL_CMP_MSG *response = OSSL_CMP_MSG_http_perform(ctx, request);
+    if (response && OSSL_CMP_MSG_get_bodytype(request) == kBodyCertConf)
+        KK_FAULT_POINT("bank-confirmed");
+    return response;
+}
 
 X509Ptr certFromPem(const QByteArray &pem)
 {
@@ -115,6 +127,7 @@ KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKe
         // A kept-alive connection that the server closed kills certConf (SIGPIPE).
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_IMPLICIT_CONFIRM, 0) &&
+        OSSL_CMP_CTX_set_transfer_cb(ctx, &transfer) &&
         OSSL_CMP_CTX_set_certConf_cb(ctx, &KeyUpdate::certConfCallback) &&
         OSSL_CMP_CTX_set_certConf_cb_arg(ctx, this);
     if (!ok)

@@ -201,22 +201,32 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
                                      const StatusPolicy &policy)
 {
     QVector<TokenProfile> profiles;
-    // Current key ids whose new key the bank has accepted ("kk-accepted <id>", see
-    // tokenrenewal.h); a merely pending key (the bank never answered) changes nothing.
-    QSet<QByteArray> pendingFor;
-    const QLatin1String accepted("kk-accepted ");
+    QSet<QByteArray> liveCertificates; // ids of certificates in operation (not archived)
     for (const TokenKeyEntry &entry : entries) {
-        if (entry.certificateDer.isEmpty() && entry.label.startsWith(accepted))
-            pendingFor.insert(QByteArray::fromHex(entry.label.mid(accepted.size()).toLatin1()));
+        if (!entry.certificateDer.isEmpty() && !isArchivedLabel(entry.certificateLabel) &&
+            renewedKeyIdIn(entry.certificateLabel).isEmpty())
+            liveCertificates.insert(entry.id);
     }
     for (const TokenKeyEntry &entry : entries) {
         if (entry.certificateDer.isEmpty())
-            continue; // a key without a certificate is not a profile (yet)
-        if (entry.certificateLabel.startsWith(QLatin1String("archived ")))
+            continue; // a key without a certificate is not a profile (a new key is a renewal's)
+        if (isArchivedLabel(entry.certificateLabel))
             continue; // replaced by a renewal; kept on the token, not shown
+        // A new certificate not yet in operation belongs to the profile it renews: while that
+        // profile's certificate is live, the row is the old one's; once it is archived (the
+        // bank confirmed), the new certificate stands for the profile until it takes its label.
+        QByteArray profileKeyId = renewedKeyIdIn(entry.certificateLabel);
+        if (!profileKeyId.isEmpty() && liveCertificates.contains(profileKeyId))
+            continue;
+        if (profileKeyId.isEmpty())
+            profileKeyId = entry.id;
         TokenProfile row;
         row.entry = entry;
-        auto parsed = parseCertificate(entry.certificateDer, entry.certificateLabel);
+        row.renewal = renewalFacts(entries, profileKeyId);
+        row.lifecycle = lifecycleOnToken(row.renewal);
+        auto parsed = parseCertificate(entry.certificateDer, profileKeyId == entry.id
+                                                                 ? entry.certificateLabel
+                                                                 : row.renewal.currentLabel);
         if (!parsed) {
             row.error = parsed.error();
             row.error.detail +=
@@ -227,8 +237,12 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
         } else {
             row.certificate = parsed.value();
             row.status = deriveStatus(row.certificate, now, policy);
-            // A request was sent with a new key that has no certificate yet.
-            if (pendingFor.contains(entry.id) && row.status != ProfileStatus::Expired)
+            // What the renewal under way means for the seeds' status. A merely pending key
+            // (the bank never answered) changes nothing.
+            if (row.lifecycle == KeyLifecycle::HaveCertificate)
+                row.status = ProfileStatus::NewCertificateReceived;
+            else if (row.lifecycle == KeyLifecycle::WithBank &&
+                     row.status != ProfileStatus::Expired)
                 row.status = ProfileStatus::AcceptedByBank;
         }
         profiles << row;

@@ -35,6 +35,44 @@ void bindBlob(sqlite3_stmt *s, int i, const QByteArray &v)
 {
     sqlite3_bind_blob(s, i, v.constData(), v.size(), SQLITE_TRANSIENT);
 }
+
+QString columnText(sqlite3_stmt *s, int i)
+{
+    return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, i)));
+}
+
+QByteArray columnBlob(sqlite3_stmt *s, int i)
+{
+    return QByteArray(static_cast<const char *>(sqlite3_column_blob(s, i)),
+                      sqlite3_column_bytes(s, i));
+}
+
+Error exec(sqlite3 *db, const char *sql)
+{
+    char *message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) == SQLITE_OK)
+        return {};
+    Error e(ErrorCode::Internal,
+            QStringLiteral("journal schema: %1").arg(QString::fromUtf8(message)));
+    sqlite3_free(message);
+    return e;
+}
+
+// Version 1 kept the screen state of one journey (an int); version 2 keeps the key lifecycle.
+// Only a request the bank held survives the upgrade (state 7 was "with the bank"); the token
+// tells everything else again.
+const char kSchemaV2[] =
+    "CREATE TABLE IF NOT EXISTS key_lifecycle (token_serial TEXT NOT NULL,"
+    " profile_key_id BLOB NOT NULL, lifecycle TEXT NOT NULL, new_key_id BLOB NOT NULL DEFAULT x'',"
+    " request_number TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',"
+    " started INTEGER NOT NULL, updated INTEGER NOT NULL,"
+    " PRIMARY KEY (token_serial, profile_key_id));"
+    "CREATE INDEX IF NOT EXISTS key_lifecycle_new_key ON key_lifecycle(token_serial, new_key_id);";
+const char kMigrateV1[] =
+    "INSERT OR IGNORE INTO key_lifecycle (token_serial, profile_key_id, lifecycle, new_key_id,"
+    " detail, started, updated) SELECT token_serial, current_key_id, 'with-bank',"
+    " coalesce(new_key_id, x''), detail, started, updated FROM renewals WHERE state = 7;"
+    "DROP TABLE renewals;";
 } // namespace
 
 void Journal::Closer::operator()(sqlite3 *db) const
@@ -54,76 +92,127 @@ Expected<std::unique_ptr<Journal>> Journal::open(const QString &path)
     std::unique_ptr<Journal> journal(new Journal(raw));
     if (rc != SQLITE_OK)
         return sqlError(raw, "open");
-    char *message = nullptr;
-    if (sqlite3_exec(raw,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "CREATE TABLE IF NOT EXISTS renewals (token_serial TEXT NOT NULL, "
-                     "current_key_id BLOB NOT NULL,"
-                     " state INTEGER NOT NULL, new_key_id BLOB, detail TEXT NOT NULL DEFAULT '', "
-                     "started INTEGER NOT NULL,"
-                     " updated INTEGER NOT NULL, PRIMARY KEY (token_serial, current_key_id));"
-                     "PRAGMA user_version = 1;",
-                     nullptr, nullptr, &message) != SQLITE_OK) {
-        Error e(ErrorCode::Internal,
-                QStringLiteral("journal schema: %1").arg(QString::fromUtf8(message)));
-        sqlite3_free(message);
+    if (Error e = exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"))
         return e;
+    Statement version = prepare(raw, "PRAGMA user_version");
+    const int current =
+        sqlite3_step(version.get()) == SQLITE_ROW ? sqlite3_column_int(version.get(), 0) : 0;
+    version.reset();
+    if (current > kSchemaVersion)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("journal %1 has schema %2, newer than this kiosk's %3")
+                         .arg(path)
+                         .arg(current)
+                         .arg(kSchemaVersion));
+    if (Error e = exec(raw, "BEGIN IMMEDIATE"))
+        return e;
+    Error migrated = exec(raw, kSchemaV2);
+    if (!migrated && current == 1)
+        migrated = exec(raw, kMigrateV1);
+    if (!migrated)
+        migrated = exec(raw, "PRAGMA user_version = 2");
+    if (migrated) {
+        exec(raw, "ROLLBACK");
+        return migrated;
     }
+    if (Error e = exec(raw, "COMMIT"))
+        return e;
     return journal;
 }
 
 Error Journal::record(const JournalEntry &entry)
 {
+    if (!isStable(entry.lifecycle))
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("journal: %1 is in flight and never recorded")
+                         .arg(lifecycleName(entry.lifecycle)));
+    std::lock_guard<std::mutex> lock(m_mutex);
     Statement s = prepare(
         m_db.get(),
-        "INSERT INTO renewals (token_serial, current_key_id, state, new_key_id, detail, started, "
-        "updated) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token_serial, current_key_id) DO UPDATE SET "
-        "state = excluded.state, new_key_id = excluded.new_key_id, detail = excluded.detail, "
-        "updated = excluded.updated");
+        "INSERT INTO key_lifecycle (token_serial, profile_key_id, lifecycle, new_key_id,"
+        " request_number, detail, started, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(token_serial, profile_key_id) DO UPDATE SET lifecycle = excluded.lifecycle,"
+        " new_key_id = excluded.new_key_id, request_number = excluded.request_number,"
+        " detail = excluded.detail, updated = excluded.updated");
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     bindText(s.get(), 1, entry.tokenSerial);
-    bindBlob(s.get(), 2, entry.currentKeyId);
-    sqlite3_bind_int(s.get(), 3, int(entry.state));
+    bindBlob(s.get(), 2, entry.profileKeyId);
+    bindText(s.get(), 3, lifecycleName(entry.lifecycle));
     bindBlob(s.get(), 4, entry.newKeyId);
-    bindText(s.get(), 5, entry.detail);
-    sqlite3_bind_int64(s.get(), 6,
+    bindText(s.get(), 5, entry.requestNumber);
+    bindText(s.get(), 6, entry.detail);
+    sqlite3_bind_int64(s.get(), 7,
                        entry.started.isValid() ? entry.started.toSecsSinceEpoch() : now);
-    sqlite3_bind_int64(s.get(), 7, now);
+    sqlite3_bind_int64(s.get(), 8, now);
     return sqlite3_step(s.get()) == SQLITE_DONE ? Error() : sqlError(m_db.get(), "record");
 }
 
-Expected<std::optional<JournalEntry>> Journal::find(const QString &tokenSerial,
-                                                    const QByteArray &currentKeyId)
+Expected<QVector<JournalEntry>> Journal::select(const char *where, const QString &serial,
+                                                const QByteArray *id)
 {
-    Statement s =
-        prepare(m_db.get(), "SELECT state, new_key_id, detail, started, updated FROM renewals "
-                            "WHERE token_serial = ? AND current_key_id = ?");
-    bindText(s.get(), 1, tokenSerial);
-    bindBlob(s.get(), 2, currentKeyId);
-    const int rc = sqlite3_step(s.get());
-    if (rc == SQLITE_DONE)
-        return std::optional<JournalEntry>();
-    if (rc != SQLITE_ROW)
-        return sqlError(m_db.get(), "find");
-    JournalEntry e;
-    e.tokenSerial = tokenSerial;
-    e.currentKeyId = currentKeyId;
-    e.state = WorkflowState(sqlite3_column_int(s.get(), 0));
-    e.newKeyId = QByteArray(static_cast<const char *>(sqlite3_column_blob(s.get(), 1)),
-                            sqlite3_column_bytes(s.get(), 1));
-    e.detail = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s.get(), 2)));
-    e.started = QDateTime::fromSecsSinceEpoch(sqlite3_column_int64(s.get(), 3), Qt::UTC);
-    e.updated = QDateTime::fromSecsSinceEpoch(sqlite3_column_int64(s.get(), 4), Qt::UTC);
-    return std::optional<JournalEntry>(e);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const QByteArray sql = QByteArray("SELECT profile_key_id, lifecycle, new_key_id, "
+                                      "request_number, detail, started, updated FROM "
+                                      "key_lifecycle WHERE token_serial = ?") +
+                           where;
+    Statement s = prepare(m_db.get(), sql.constData());
+    bindText(s.get(), 1, serial);
+    if (id)
+        bindBlob(s.get(), 2, *id);
+    QVector<JournalEntry> rows;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        JournalEntry e;
+        e.tokenSerial = serial;
+        e.profileKeyId = columnBlob(s.get(), 0);
+        const QString lifecycle = columnText(s.get(), 1);
+        const auto state = lifecycleFromName(lifecycle);
+        if (!state)
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("journal: unknown lifecycle '%1'").arg(lifecycle));
+        e.lifecycle = *state;
+        e.newKeyId = columnBlob(s.get(), 2);
+        e.requestNumber = columnText(s.get(), 3);
+        e.detail = columnText(s.get(), 4);
+        e.started = QDateTime::fromSecsSinceEpoch(sqlite3_column_int64(s.get(), 5), Qt::UTC);
+        e.updated = QDateTime::fromSecsSinceEpoch(sqlite3_column_int64(s.get(), 6), Qt::UTC);
+        rows << e;
+    }
+    if (rc != SQLITE_DONE)
+        return sqlError(m_db.get(), "select");
+    return rows;
 }
 
-Error Journal::remove(const QString &tokenSerial, const QByteArray &currentKeyId)
+Expected<std::optional<JournalEntry>> Journal::find(const QString &tokenSerial,
+                                                    const QByteArray &profileKeyId)
 {
-    Statement s =
-        prepare(m_db.get(), "DELETE FROM renewals WHERE token_serial = ? AND current_key_id = ?");
+    auto rows = select(" AND profile_key_id = ?", tokenSerial, &profileKeyId);
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<JournalEntry>() : std::optional(rows->first());
+}
+
+Expected<std::optional<JournalEntry>> Journal::findByNewKey(const QString &tokenSerial,
+                                                            const QByteArray &newKeyId)
+{
+    auto rows = select(" AND new_key_id = ? ORDER BY updated DESC LIMIT 1", tokenSerial, &newKeyId);
+    if (!rows)
+        return rows.error();
+    return rows->isEmpty() ? std::optional<JournalEntry>() : std::optional(rows->first());
+}
+
+Expected<QVector<JournalEntry>> Journal::forToken(const QString &tokenSerial)
+{
+    return select("", tokenSerial, nullptr);
+}
+
+Error Journal::remove(const QString &tokenSerial, const QByteArray &profileKeyId)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    Statement s = prepare(
+        m_db.get(), "DELETE FROM key_lifecycle WHERE token_serial = ? AND profile_key_id = ?");
     bindText(s.get(), 1, tokenSerial);
-    bindBlob(s.get(), 2, currentKeyId);
+    bindBlob(s.get(), 2, profileKeyId);
     return sqlite3_step(s.get()) == SQLITE_DONE ? Error() : sqlError(m_db.get(), "remove");
 }
 

@@ -309,14 +309,15 @@ Expected<std::unique_ptr<TokenSession>> Pkcs11Module::openSession(CK_SLOT_ID slo
     CK_RV rv = m_functions->C_OpenSession(slot, flags, nullptr, nullptr, &handle);
     if (rv != CKR_OK)
         return pkcs11Error("C_OpenSession", rv);
-    return std::make_unique<TokenSession>(m_functions, slot, handle);
+    return std::make_unique<TokenSession>(m_functions, slot, handle, m_logins);
 }
 
 // ---------------------------------------------------------------------------------------
 // TokenSession
 
-TokenSession::TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle)
-    : m_functions(functions), m_slot(slot), m_handle(handle)
+TokenSession::TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle,
+                           std::shared_ptr<std::map<CK_SLOT_ID, int>> logins)
+    : m_functions(functions), m_slot(slot), m_handle(handle), m_logins(std::move(logins))
 {
 }
 
@@ -331,10 +332,13 @@ LoginOutcome TokenSession::login(const SecureBuffer &pin)
     LoginOutcome outcome;
     CK_RV rv = m_functions->C_Login(m_handle, CKU_USER, const_cast<CK_UTF8CHAR_PTR>(pin.bytes()),
                                     CK_ULONG(pin.size()));
-    if (rv == CKR_OK)
+    if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
+        if (!m_loggedIn)
+            ++(*m_logins)[m_slot];
         m_loggedIn = true;
-    else if (rv != CKR_USER_ALREADY_LOGGED_IN)
+    } else {
         outcome.error = pkcs11Error("C_Login", rv);
+    }
 
     CK_TOKEN_INFO info{};
     if (m_functions->C_GetTokenInfo(m_slot, &info) == CKR_OK) {
@@ -353,9 +357,13 @@ LoginOutcome TokenSession::login(const SecureBuffer &pin)
 
 void TokenSession::logout()
 {
-    if (m_loggedIn) {
+    if (!m_loggedIn)
+        return;
+    m_loggedIn = false;
+    int &users = (*m_logins)[m_slot];
+    if (--users <= 0) {
+        users = 0;
         m_functions->C_Logout(m_handle);
-        m_loggedIn = false;
     }
 }
 

@@ -59,8 +59,48 @@ TokenService::TokenService(const QString &modulePath, QObject *parent)
     m_thread->start();
 }
 
+bool TokenService::call(const std::function<void(TokenContext &)> &job)
+{
+    if (QThread::currentThread() == m_thread) {
+        job(*m_context);
+        return true;
+    }
+    std::promise<void> done;
+    std::future<void> finished = done.get_future();
+    {
+        std::lock_guard<std::mutex> lock(m_stopMutex);
+        if (m_stopping)
+            return false;
+        TokenContext *context = m_context.get();
+        QMetaObject::invokeMethod(
+            m_anchor.get(),
+            [context, &job, &done] {
+                job(*context);
+                done.set_value();
+            },
+            Qt::QueuedConnection);
+    }
+    finished.wait();
+    return true;
+}
+
+void TokenService::post(std::function<void(TokenContext &)> job)
+{
+    std::lock_guard<std::mutex> lock(m_stopMutex);
+    if (m_stopping)
+        return;
+    TokenContext *context = m_context.get();
+    QMetaObject::invokeMethod(
+        m_anchor.get(), [context, job = std::move(job)] { job(*context); }, Qt::QueuedConnection);
+}
+
 TokenService::~TokenService()
 {
+    {
+        // Jobs posted before this point run before the module goes; none after it.
+        std::lock_guard<std::mutex> lock(m_stopMutex);
+        m_stopping = true;
+    }
     // The module is unloaded on the worker thread that used it, then the thread stops.
     QMetaObject::invokeMethod(
         m_anchor.get(), [this] { m_context.reset(); }, Qt::BlockingQueuedConnection);

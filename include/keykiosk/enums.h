@@ -126,7 +126,7 @@ enum class KioskScreen
 };
 Q_ENUM_NS(KioskScreen)
 
-// The client's renewal journey (issue 5), certmonger-style NEED_X -> X-ING -> HAVE_X.
+// What the client sees of a journey: the screen of its current step (journey/step.h).
 enum class WorkflowState
 {
     Idle,              // nothing under way
@@ -136,7 +136,9 @@ enum class WorkflowState
     CollectingEntropy, // the client draws until the target is reached
     GeneratingKey,     // seeding the token, generating the new key pair, preparing the request
     Sending,           // the signed request is on its way to the bank
+    PickingUp,         // a returning client: asking the bank for the certificate
     WithBank,          // "принят банком": the bank answered "waiting"; polled by itself
+    Installing,        // the certificate is on the token: the old key set is archived
     CertificateReceived, // the new certificate is on the token: "переведены на работу с новым
                          // комплектом"
     Refused,   // "получен отказ в регистрации", with the bank's reason

@@ -83,6 +83,15 @@ void ActController::refreshPrinter()
     }
 }
 
+bool ActController::hasSavedAct(const QString &serialHex) const
+{
+    if (m_saveDirectory.isEmpty() || serialHex.isEmpty())
+        return false;
+    return !QDir(m_saveDirectory)
+                .entryList({QStringLiteral("act-%1-*.pdf").arg(serialHex)}, QDir::Files)
+                .isEmpty();
+}
+
 QString ActController::savePath(const QString &stem) const
 {
     // Kept for staff (and for printing again); the temporary folder if the configured one

@@ -43,6 +43,8 @@ public:
     QString lastSavedPath() const { return m_lastSaved; }
     ActPrinter *printer() { return &m_printer; }
 
+    // An act was saved (printed, or tried) for the certificate with this serial (hex).
+    bool hasSavedAct(const QString &serialHex) const;
     // C++ only: the certificate the act is about (DER); false if it cannot be read.
     bool load(const QByteArray &certDer);
     void clear();

@@ -6,42 +6,53 @@
 #include "kioskcontroller.h"
 #include "pinpadcontroller.h"
 
+#include "keykiosk/journal/journal.h"
+#include "keykiosk/journey/runner.h"
 #include "keykiosk/logging.h"
-#include "keykiosk/workflow/renewalworkflow.h"
 
 namespace kk {
 
 namespace {
 bool isBusy(WorkflowState state)
 {
-    return state == WorkflowState::CheckingPin || state == WorkflowState::GeneratingKey ||
-           state == WorkflowState::Sending;
+    switch (state) {
+    case WorkflowState::CheckingPin:
+    case WorkflowState::GeneratingKey:
+    case WorkflowState::Sending:
+    case WorkflowState::PickingUp:
+    case WorkflowState::Installing:
+        return true;
+    default:
+        return false;
+    }
 }
 } // namespace
 
-JourneyController::JourneyController(RenewalWorkflow *workflow, KioskController *kiosk,
+JourneyController::JourneyController(JourneyRunner *runner, KioskController *kiosk,
                                      PinPadController *pinPad, EntropyController *entropy,
-                                     IdleWatch *idle, ActController *act, QObject *parent)
-    : QObject(parent), m_workflow(workflow), m_kiosk(kiosk), m_pinPad(pinPad), m_entropy(entropy),
-      m_idle(idle), m_act(act)
+                                     IdleWatch *idle, ActController *act, Journal *journal,
+                                     QObject *parent)
+    : QObject(parent), m_runner(runner), m_kiosk(kiosk), m_pinPad(pinPad), m_entropy(entropy),
+      m_idle(idle), m_act(act), m_journal(journal)
 {
-    connect(m_workflow, &RenewalWorkflow::stateChanged, this, &JourneyController::onWorkflowState);
+    connect(m_runner, &JourneyRunner::stateChanged, this, &JourneyController::onRunnerState);
+    connect(m_runner, &JourneyRunner::contextChanged, this, &JourneyController::stateChanged);
     connect(m_kiosk, &KioskController::tokenLeft, this, &JourneyController::onTokenLeft);
     connect(m_kiosk, &KioskController::screenChanged, this, &JourneyController::updateIdle);
     if (m_idle)
         connect(m_idle, &IdleWatch::timedOut, this, &JourneyController::onIdleTimeout);
     // The PIN and the seed go from one C++ object to the other: QML only pressed the keys.
     connect(m_pinPad, &PinPadController::submitted, this,
-            [this] { m_workflow->submitPin(m_pinPad->takePin()); });
+            [this] { m_runner->submitPin(m_pinPad->takePin()); });
     connect(m_entropy, &EntropyController::completed, this, [this] {
-        if (m_workflow->state() != WorkflowState::CollectingEntropy)
+        if (m_runner->state() != WorkflowState::CollectingEntropy)
             return;
         auto seed = m_entropy->takeSeed();
-        if (!seed) { // the health tests failed: draw again
+        if (!seed) { // the OS source failed: nothing to seed a key with
             qCWarning(lcWorkflow) << seed.error().logText();
             return;
         }
-        m_workflow->entropyReady(seed.value());
+        m_runner->entropyReady(seed.value());
     });
     m_progressTick.setInterval(250);
     connect(&m_progressTick, &QTimer::timeout, this, &JourneyController::progressChanged);
@@ -49,50 +60,75 @@ JourneyController::JourneyController(RenewalWorkflow *workflow, KioskController 
 
 WorkflowState JourneyController::state() const
 {
-    return m_workflow->state();
+    return m_runner->state();
 }
 
 QString JourneyController::message() const
 {
-    return clientMessage(m_workflow->error().code); // empty when there is no error
+    return clientMessage(m_runner->context().error.code); // empty when there is no error
 }
 
 QString JourneyController::errorId() const
 {
-    return m_workflow->errorId();
+    const Error &error = m_runner->context().error;
+    return error ? kk::errorId(error.code) : QString();
 }
 
 QString JourneyController::bankReason() const
 {
-    return m_workflow->state() == WorkflowState::Refused ? m_workflow->bankText() : QString();
+    return state() == WorkflowState::Refused ? m_runner->context().bankText : QString();
 }
 
 bool JourneyController::seeStaff() const
 {
-    switch (m_workflow->error().code) {
+    switch (m_runner->context().error.code) {
     case ErrorCode::PinLocked:
     case ErrorCode::PinExpired:
     case ErrorCode::CertificateExpiredSeeStaff:
     case ErrorCode::CertificateRevoked:
+    case ErrorCode::KeyNotTrusted:
         return true;
     default:
         return false;
     }
 }
 
-bool JourneyController::resuming() const
+bool JourneyController::keyOnToken() const
 {
-    return m_workflow->resuming();
+    return int(m_runner->context().lifecycle) >= int(KeyLifecycle::HavePendingKey);
+}
+
+bool JourneyController::requestKept() const
+{
+    return state() == WorkflowState::Error && m_runner->context().requestKept();
 }
 
 QString JourneyController::requestNumber() const
 {
-    return m_workflow->requestNumber();
+    return m_runner->context().requestNumber;
+}
+
+QString JourneyController::owner() const
+{
+    return m_runner->context().owner;
+}
+
+QString JourneyController::identifier() const
+{
+    return m_runner->context().identifier;
 }
 
 bool JourneyController::showProgress() const
 {
     return m_busy.isValid() && m_busy.elapsed() >= 500;
+}
+
+void JourneyController::startFor(const TokenProfile &profile)
+{
+    JourneyContext context = contextFor(*m_kiosk->token(), profile, m_journal);
+    m_resuming = int(context.lifecycle) >= int(KeyLifecycle::WithBank);
+    m_entropy->reset();
+    m_runner->start(renewalJourney(), std::move(context));
 }
 
 void JourneyController::begin()
@@ -104,51 +140,49 @@ void JourneyController::begin()
         (action != RenewalAction::Renew && action != RenewalAction::PickUp &&
          action != RenewalAction::NewRequest))
         return;
-    m_owner = profile->certificate.ownerName;
-    m_identifier = profile->certificate.identifier;
-    m_entropy->reset();
+    if (token->pinState == PinState::Locked)
+        return; // the table offers "see the staff" then; never the pad
     qCInfo(lcWorkflow) << "journey" << action << "for token" << token->serial;
-    m_workflow->start(*token, profile->entry.id, action == RenewalAction::PickUp);
+    startFor(*profile);
     m_kiosk->setJourneyActive(true); // after start(): the first frame shows the first step
     updateIdle();
 }
 
 void JourneyController::confirm()
 {
-    m_workflow->confirm();
+    m_runner->input(Outcome::Confirmed);
 }
 
 void JourneyController::cancel()
 {
-    if (m_workflow->isActive())
-        m_workflow->cancel();
+    m_runner->cancel();
     end();
 }
 
 void JourneyController::acknowledge()
 {
-    m_workflow->acknowledge();
+    m_runner->input(Outcome::Acknowledged);
 }
 
 void JourneyController::newRequest()
 {
-    if (m_workflow->state() != WorkflowState::Refused)
+    if (state() != WorkflowState::Refused)
         return;
-    const auto token = m_kiosk->token();
-    if (!token)
-        return;
-    // The refused key was dropped from the token; the journal says Refused: a fresh start.
     const TokenProfile *profile = m_kiosk->selectedTokenProfile();
-    if (!profile)
+    if (!m_kiosk->token() || !profile)
         return;
-    m_entropy->reset();
-    m_workflow->start(*token, profile->entry.id, false);
+    // The refused key is gone from the token and the journal: a fresh start with a new key.
+    TokenProfile fresh = *profile;
+    fresh.lifecycle = KeyLifecycle::NeedKey;
+    fresh.renewal.newKeyId.clear();
+    fresh.renewal.newKeyAccepted = false;
+    startFor(fresh);
 }
 
 void JourneyController::close()
 {
-    if (m_workflow->isActive())
-        return; // only from a state that ended
+    if (m_runner->isActive())
+        return; // only from a step that ended the journey
     end();
 }
 
@@ -167,7 +201,7 @@ void JourneyController::end()
     updateIdle();
 }
 
-void JourneyController::onWorkflowState(WorkflowState state)
+void JourneyController::onRunnerState(WorkflowState state)
 {
     if (isBusy(state)) {
         if (!m_busy.isValid())
@@ -178,12 +212,13 @@ void JourneyController::onWorkflowState(WorkflowState state)
         m_progressTick.stop();
     }
     if (state == WorkflowState::EnteringPin)
-        m_pinPad->setPinState(m_workflow->pinState());
+        m_pinPad->setPinState(m_runner->context().pinState);
     if (state == WorkflowState::CollectingEntropy)
         m_entropy->reset();
     if (state == WorkflowState::CertificateReceived && m_act)
-        m_act->load(m_workflow->newCertificate()); // the act comes last, as in the seeds
+        m_act->load(m_runner->context().newCertificate); // the act comes last, as in the seeds
     emit stateChanged();
+    emit screenChanged();
     emit progressChanged();
     updateIdle();
 }
@@ -192,15 +227,18 @@ void JourneyController::onTokenLeft(const QString &serial)
 {
     if (!m_kiosk->journeyActive())
         return;
-    m_workflow->tokenRemoved(serial); // aborts a step that touches the token; keeps the key
-    end();                            // the insert screen says the token was removed
+    // A step that touches the token (or holds its PIN) ends in KK-104; any other step ends
+    // because the client left. Either way the current key is untouched.
+    m_kiosk->setJourneyInterrupted(m_runner->isActive());
+    m_runner->tokenRemoved(serial);
+    m_runner->cancel();
+    end(); // the insert screen says the token was removed
 }
 
 void JourneyController::onIdleTimeout()
 {
-    qCInfo(lcWorkflow) << "idle timeout in" << m_workflow->state();
-    if (m_workflow->isActive())
-        m_workflow->cancel(); // wipes the PIN and closes the sessions
+    qCInfo(lcWorkflow) << "idle timeout in" << m_runner->state();
+    m_runner->cancel(); // wipes the PIN and closes the sessions
     wipeSession();
     m_kiosk->endSession();
 }

@@ -1,9 +1,10 @@
 #pragma once
-// The renewal journey's screen logic (KDE Itinerary's small controller): starts the workflow
-// for the profile selected on the token screen, hands it the PIN from the pad and the seed
-// from the entropy pad (C++ to C++: neither passes through QML), shows progress after
-// 0.5 s, aborts it when the token leaves, and wipes the session on the idle timeout.
-// QML reads Journey.state (kk::WorkflowState) and calls the invokables; nothing else.
+// The journey's screen logic (KDE Itinerary's small controller): starts the journey the token
+// screen offers for the selected profile, hands the runner the PIN from the pad and the seed
+// from the entropy pad (C++ to C++: neither passes through QML), shows progress after 0.5 s,
+// aborts the journey when the token leaves, and wipes the session on the idle timeout.
+// QML reads Journey.state (kk::WorkflowState, the current step's screen) and calls the
+// invokables; nothing else.
 
 #include "keykiosk/enums.h"
 
@@ -13,12 +14,14 @@
 
 namespace kk {
 
-class RenewalWorkflow;
+class JourneyRunner;
+class Journal;
 class KioskController;
 class PinPadController;
 class EntropyController;
 class IdleWatch;
 class ActController;
+struct TokenProfile;
 
 class JourneyController : public QObject
 {
@@ -28,30 +31,37 @@ class JourneyController : public QObject
     Q_PROPERTY(QString errorId READ errorId NOTIFY stateChanged)
     Q_PROPERTY(QString bankReason READ bankReason NOTIFY stateChanged)
     Q_PROPERTY(bool seeStaff READ seeStaff NOTIFY stateChanged)
+    // A returning client picks up what the bank holds: no explanation, no drawing.
     Q_PROPERTY(bool resuming READ resuming NOTIFY stateChanged)
+    // The new key is already on the token (made on an earlier visit): nothing to draw.
+    Q_PROPERTY(bool keyOnToken READ keyOnToken NOTIFY stateChanged)
+    // After an error: a new key (and maybe a request with the bank) is kept for next time.
+    Q_PROPERTY(bool requestKept READ requestKept NOTIFY stateChanged)
     Q_PROPERTY(QString requestNumber READ requestNumber NOTIFY stateChanged)
     Q_PROPERTY(QString owner READ owner NOTIFY stateChanged)
     Q_PROPERTY(QString identifier READ identifier NOTIFY stateChanged)
     Q_PROPERTY(bool showProgress READ showProgress NOTIFY progressChanged)
     Q_PROPERTY(int elapsedSeconds READ elapsedSeconds NOTIFY progressChanged)
 public:
-    JourneyController(RenewalWorkflow *workflow, KioskController *kiosk, PinPadController *pinPad,
+    JourneyController(JourneyRunner *runner, KioskController *kiosk, PinPadController *pinPad,
                       EntropyController *entropy, IdleWatch *idle, ActController *act = nullptr,
-                      QObject *parent = nullptr);
+                      Journal *journal = nullptr, QObject *parent = nullptr);
 
     WorkflowState state() const;
     QString message() const;
     QString errorId() const;
     QString bankReason() const;
     bool seeStaff() const;
-    bool resuming() const;
+    bool resuming() const { return m_resuming; }
+    bool keyOnToken() const;
+    bool requestKept() const;
     QString requestNumber() const;
-    QString owner() const { return m_owner; }
-    QString identifier() const { return m_identifier; }
+    QString owner() const;
+    QString identifier() const;
     bool showProgress() const;
     int elapsedSeconds() const { return m_busy.isValid() ? int(m_busy.elapsed() / 1000) : 0; }
 
-    // From the token screen: the selected profile's action (renew, pick up, new request).
+    // From the token screen: the selected profile's offer (renew, pick up, new request).
     Q_INVOKABLE void begin();
     Q_INVOKABLE void confirm();     // "what will happen" -> the PIN pad
     Q_INVOKABLE void cancel();      // the client stops; a request with the bank stays there
@@ -61,25 +71,27 @@ public:
     void retranslate() { emit stateChanged(); }
 
 signals:
-    void stateChanged();
+    void stateChanged();  // any news: the properties' NOTIFY
+    void screenChanged(); // only when the client's screen (state) changes
     void progressChanged();
 
 private:
-    void onWorkflowState(WorkflowState state);
+    void startFor(const TokenProfile &profile);
+    void onRunnerState(WorkflowState state);
     void onTokenLeft(const QString &serial);
     void onIdleTimeout();
     void updateIdle();
-    void wipeSession(); // the pads and the progress; the workflow cleans up after itself
+    void wipeSession(); // the pads and the progress; the runner cleans up after itself
     void end();
 
-    RenewalWorkflow *m_workflow;
+    JourneyRunner *m_runner;
     KioskController *m_kiosk;
     PinPadController *m_pinPad;
     EntropyController *m_entropy;
     IdleWatch *m_idle;
     ActController *m_act;
-    QString m_owner;
-    QString m_identifier;
+    Journal *m_journal;
+    bool m_resuming = false;
     QElapsedTimer m_busy; // since the token or the bank started working
     QTimer m_progressTick;
 };

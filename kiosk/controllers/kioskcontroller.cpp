@@ -1,21 +1,26 @@
 #include "kioskcontroller.h"
 
+#include "keykiosk/journal/journal.h"
 #include "keykiosk/logging.h"
 #include "keykiosk/presence/tokenpresence.h"
 #include "keykiosk/token/tokenservice.h"
 
+#include <QMetaEnum>
+
 namespace kk {
 
-KioskController::KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
-                                 QObject *parent)
-    : QObject(parent), m_tokens(tokens), m_policy(std::move(policy))
+KioskController::KioskController(TokenService *tokens, StatusPolicy policy, Journal *journal,
+                                 ActSaved actSaved, QObject *parent)
+    : QObject(parent), m_tokens(tokens), m_policy(std::move(policy)), m_journal(journal),
+      m_actSaved(std::move(actSaved))
 {
-    if (presence) {
-        connect(presence, &TokenPresence::stateChanged, this,
-                [this, presence](PresenceState state) {
-                    onPresence(state, presence->token(), presence->error());
-                });
-    }
+}
+
+void KioskController::watch(TokenPresence *presence)
+{
+    connect(presence, &TokenPresence::stateChanged, this, [this, presence](PresenceState state) {
+        onPresence(state, presence->token(), presence->error());
+    });
 }
 
 QString KioskController::message() const
@@ -54,29 +59,6 @@ void KioskController::show(KioskScreen screen, ErrorCode code)
     emit screenChanged();
 }
 
-RenewalAction actionFor(ProfileStatus status, PinState pinState)
-{
-    if (pinState == PinState::Locked)
-        return RenewalAction::SeeStaff;
-    switch (status) {
-    case ProfileStatus::InOperation:               // unscheduled: the bank's policy decides
-    case ProfileStatus::PrimaryRegenerationNeeded: // made at the office: must be replaced
-    case ProfileStatus::PlannedRegenerationNeeded:
-        return RenewalAction::Renew;
-    case ProfileStatus::AcceptedByBank:
-        return RenewalAction::PickUp;
-    case ProfileStatus::RegistrationRefused:
-        return RenewalAction::NewRequest;
-    case ProfileStatus::NewCertificateReceived:
-        return RenewalAction::NoAction;
-    case ProfileStatus::InitialGenerationNeeded: // needs a staff-authorized initial generation
-    case ProfileStatus::Expired:                 // cannot sign its own renewal
-    case ProfileStatus::NotYetValid:
-        return RenewalAction::SeeStaff;
-    }
-    return RenewalAction::NoAction;
-}
-
 const TokenProfile *KioskController::selectedTokenProfile() const
 {
     const auto &profiles = m_profiles.profiles();
@@ -90,15 +72,22 @@ RenewalAction KioskController::selectedAction() const
     const TokenProfile *profile = selectedTokenProfile();
     if (!profile || !m_token)
         return RenewalAction::NoAction;
-    if (profile->error)
-        return RenewalAction::SeeStaff; // an unreadable certificate
-    return actionFor(profile->status, m_token->pinState);
+    return offerFor({profile, m_token->pinState});
 }
 
 bool KioskController::canShowAct() const
 {
     const TokenProfile *profile = selectedTokenProfile();
-    return profile && !profile->error && !profile->entry.certificateDer.isEmpty();
+    if (!profile || profile->error || profile->entry.certificateDer.isEmpty() ||
+        profile->lifecycle != KeyLifecycle::NeedKey)
+        return false; // a certificate still being renewed is not the one an act is for
+    return m_renewedHere.value(m_selectedProfile) || actPrintedBefore();
+}
+
+bool KioskController::actPrintedBefore() const
+{
+    const TokenProfile *profile = selectedTokenProfile();
+    return profile && !profile->error && m_actSaved && m_actSaved(profile->certificate.serialHex);
 }
 
 void KioskController::showAcceptanceAct()
@@ -168,6 +157,8 @@ void KioskController::onPresence(PresenceState state, const std::optional<TokenI
     if (state != PresenceState::TokenReady)
         m_sessionTimedOut = false; // the timed-out token is out: the next one is welcome
     m_tokenWasRemoved = state == PresenceState::TokenGone;
+    if (!m_tokenWasRemoved)
+        m_journeyInterrupted = false;
     if (m_journeyActive)
         return; // the journey keeps the screen; it saw tokenLeft() if the token went
     if (m_sessionTimedOut) {
@@ -238,12 +229,72 @@ void KioskController::readToken(const TokenInfo &token)
                 show(KioskScreen::Message, entries.error().code);
                 return;
             }
-            m_profiles.setProfiles(
-                deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy));
+            const TokenInfo token = *m_token;
+            reconcileJournal(token, entries.value());
+            const auto profiles =
+                deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy);
+            m_renewedHere.clear();
+            for (const TokenProfile &profile : profiles) {
+                auto installedBy =
+                    m_journal
+                        ? m_journal->findByNewKey(token.serial, profile.entry.id)
+                        : Expected<std::optional<JournalEntry>>(std::optional<JournalEntry>());
+                m_renewedHere << (installedBy && installedBy.value() &&
+                                  installedBy.value()->lifecycle == KeyLifecycle::Done);
+            }
+            m_profiles.setProfiles(profiles);
             m_selectedProfile = 0;
             emit selectedProfileChanged();
             show(KioskScreen::TokenProfiles);
+            logTable();
         });
+}
+
+void KioskController::reconcileJournal(const TokenInfo &token,
+                                       const QVector<TokenKeyEntry> &entries)
+{
+    // A restart (or another kiosk, or a crash) may have left the journal behind the token or
+    // ahead of it: the token is the truth (docs/architecture.md, "Reconciliation").
+    if (!m_journal)
+        return;
+    auto rows = m_journal->forToken(token.serial);
+    if (!rows) {
+        qCWarning(lcKiosk) << rows.error().logText();
+        return;
+    }
+    for (JournalEntry row : rows.value()) {
+        const RenewalFacts facts = renewalFacts(entries, row.profileKeyId);
+        const Reconciliation reconciled = reconcile(facts, row.lifecycle);
+        if (!reconciled.journalStale)
+            continue;
+        qCInfo(lcKiosk) << "journal of token" << token.serial << "profile"
+                        << row.profileKeyId.toHex() << ":" << reconciled.note;
+        if (reconciled.lifecycle == KeyLifecycle::NeedKey) {
+            m_journal->remove(token.serial, row.profileKeyId);
+            continue;
+        }
+        row.lifecycle = reconciled.lifecycle;
+        row.newKeyId = facts.newKeyId;
+        if (Error e = m_journal->record(row))
+            qCWarning(lcKiosk) << e.logText();
+    }
+}
+
+void KioskController::logTable() const
+{
+    // One line per profile, for staff (and the crash tests): what the client sees and is offered.
+    const auto &profiles = m_profiles.profiles();
+    for (int row = 0; row < profiles.size(); ++row) {
+        const TokenProfile &p = profiles[row];
+        qCInfo(lcKiosk).noquote()
+            << QStringLiteral("profile %1: status %2, lifecycle %3, offers %4")
+                   .arg(QString::fromLatin1(p.renewal.currentKeyId.toHex()),
+                        QString::fromLatin1(
+                            QMetaEnum::fromType<ProfileStatus>().valueToKey(int(p.status))),
+                        lifecycleName(p.lifecycle),
+                        QString::fromLatin1(QMetaEnum::fromType<RenewalAction>().valueToKey(
+                            int(offerFor({&p, m_token ? m_token->pinState : PinState::Ok})))));
+    }
 }
 
 } // namespace kk

@@ -5,18 +5,18 @@
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enums.h"
 #include "keykiosk/errors.h"
+#include "keykiosk/journey/eligibility.h"
 #include "keykiosk/token/tokentypes.h"
 #include "models/profilemodel.h"
 
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 namespace kk {
 
-// The seeds' rules for what a client may do with a profile at the kiosk.
-RenewalAction actionFor(ProfileStatus status, PinState pinState);
-
+class Journal;
 class TokenService;
 class TokenPresence;
 
@@ -27,6 +27,8 @@ class KioskController : public QObject
     Q_PROPERTY(QString message READ message NOTIFY screenChanged)
     Q_PROPERTY(QString errorId READ errorId NOTIFY screenChanged)
     Q_PROPERTY(bool tokenWasRemoved READ tokenWasRemoved NOTIFY screenChanged)
+    // The token left in the middle of a journey (not after it ended): the insert screen says so.
+    Q_PROPERTY(bool journeyInterrupted READ journeyInterrupted NOTIFY screenChanged)
     Q_PROPERTY(QString tokenLabel READ tokenLabel NOTIFY tokenChanged)
     Q_PROPERTY(QString tokenSerial READ tokenSerial NOTIFY tokenChanged)
     Q_PROPERTY(kk::ProfileModel *profiles READ profiles CONSTANT)
@@ -36,16 +38,25 @@ class KioskController : public QObject
     Q_PROPERTY(kk::RenewalAction selectedAction READ selectedAction NOTIFY selectedProfileChanged)
     // The last session ended by the idle timeout; the token is still in: "remove it".
     Q_PROPERTY(bool sessionTimedOut READ sessionTimedOut NOTIFY screenChanged)
-    // The selected profile has a readable certificate: its act can be printed again.
+    // The selected profile's certificate has an act: a kiosk renewal installed it, or an act
+    // was printed (and saved) for it. Never for a certificate the kiosk had no part in.
     Q_PROPERTY(bool canShowAct READ canShowAct NOTIFY selectedProfileChanged)
+    // ... and it was printed before: "print the act again" rather than "print the act".
+    Q_PROPERTY(bool actPrintedBefore READ actPrintedBefore NOTIFY selectedProfileChanged)
 public:
-    KioskController(TokenService *tokens, TokenPresence *presence, StatusPolicy policy,
-                    QObject *parent = nullptr);
+    // Whether an act was saved for a certificate (by its serial, hex): ActController knows.
+    using ActSaved = std::function<bool(const QString &serialHex)>;
+    KioskController(TokenService *tokens, StatusPolicy policy, Journal *journal = nullptr,
+                    ActSaved actSaved = {}, QObject *parent = nullptr);
+    // Follows the token's presence (main wires it; tests call onPresence themselves).
+    void watch(TokenPresence *presence);
 
     KioskScreen screen() const { return m_screen; }
     QString message() const;
     QString errorId() const;
     bool tokenWasRemoved() const { return m_tokenWasRemoved; }
+    bool journeyInterrupted() const { return m_journeyInterrupted; }
+    void setJourneyInterrupted(bool interrupted) { m_journeyInterrupted = interrupted; }
     QString tokenLabel() const { return m_token ? m_token->label : QString(); }
     QString tokenSerial() const { return m_token ? m_token->serial : QString(); }
     ProfileModel *profiles() { return &m_profiles; }
@@ -54,6 +65,7 @@ public:
     RenewalAction selectedAction() const;
     bool sessionTimedOut() const { return m_sessionTimedOut; }
     bool canShowAct() const;
+    bool actPrintedBefore() const;
     // A later visit: the act of the selected profile's certificate, to print it again.
     Q_INVOKABLE void showAcceptanceAct();
     Q_INVOKABLE void closeAcceptanceAct();
@@ -87,10 +99,16 @@ signals:
 private:
     void show(KioskScreen screen, ErrorCode code = ErrorCode::None);
     void readToken(const TokenInfo &token);
+    void reconcileJournal(const TokenInfo &token, const QVector<TokenKeyEntry> &entries);
+    void logTable() const;
     void applyPresence();
 
     TokenService *m_tokens;
     StatusPolicy m_policy;
+    Journal *m_journal;
+    ActSaved m_actSaved;
+    bool m_journeyInterrupted = false;
+    QVector<bool> m_renewedHere; // per row: a kiosk renewal installed its certificate
     KioskScreen m_screen = KioskScreen::InsertToken;
     ErrorCode m_code = ErrorCode::None;
     bool m_tokenWasRemoved = false;

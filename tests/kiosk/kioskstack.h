@@ -1,54 +1,43 @@
 #pragma once
-// The kiosk's objects wired as main.cpp wires them, for tests that load the real QML: the
-// token service (any module path; tests that need no token pass a missing one), the
-// controllers, a renewal workflow without a bank, the idle watch and the journey.
-#include "controllers/actcontroller.h"
-#include "controllers/appearance.h"
-#include "controllers/entropycontroller.h"
-#include "controllers/idlewatch.h"
-#include "controllers/journeycontroller.h"
-#include "controllers/kioskcontroller.h"
-#include "controllers/languagecontroller.h"
-#include "controllers/pinpadcontroller.h"
-#include "keykiosk/token/tokenservice.h"
-#include "keykiosk/workflow/renewalworkflow.h"
-#include "registration.h"
+// The kiosk's objects as main.cpp builds them (KioskApp), for tests that drive the kiosk
+// below or through the real QML: any module path (tests that need no token pass a missing
+// one), a bank endpoint or none, a journal or none. Acts go to a folder of the stack's own.
+#include "app/kioskapp.h"
 
-#include <QDir>
+#include <QTemporaryDir>
 
 #include <memory>
 
 namespace kk {
 
-struct KioskStack
+struct KioskStackFolders
+{
+    QTemporaryDir acts;
+};
+
+struct KioskStack : KioskStackFolders, KioskApp
 {
     explicit KioskStack(const QString &modulePath = QStringLiteral("/nonexistent.so"),
                         CmpEndpoint endpoint = {}, Journal *journal = nullptr, int idleSeconds = 60,
                         int countdownSeconds = 15)
-        : tokens(modulePath), kiosk(&tokens, nullptr, StatusPolicy{}), appearance(false, false),
-          entropy(256), workflow(&tokens, journal, std::move(endpoint)),
-          idle(idleSeconds, countdownSeconds),
-          act(BankDetails{}, QDir::temp().filePath(QStringLiteral("keykiosk-test-acts")), {},
-              &language),
-          journey(&workflow, &kiosk, &pinPad, &entropy, &idle, &act)
+        : KioskApp(config(modulePath, std::move(endpoint), journal, idleSeconds, countdownSeconds,
+                          acts.path()))
     {
-        connectKioskObjects(objects()); // the app's wiring, not a copy of it
-    }
-    KioskObjects objects()
-    {
-        return {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle, &act};
     }
 
-    TokenService tokens;
-    KioskController kiosk;
-    LanguageController language;
-    Appearance appearance;
-    EntropyController entropy;
-    PinPadController pinPad;
-    RenewalWorkflow workflow;
-    IdleWatch idle;
-    ActController act;
-    JourneyController journey;
+private:
+    static KioskAppConfig config(const QString &modulePath, CmpEndpoint endpoint, Journal *journal,
+                                 int idleSeconds, int countdownSeconds, const QString &actDirectory)
+    {
+        KioskAppConfig c;
+        c.modulePath = modulePath;
+        c.endpoint = std::move(endpoint);
+        c.journal = journal;
+        c.idleSeconds = idleSeconds;
+        c.countdownSeconds = countdownSeconds;
+        c.actDirectory = actDirectory;
+        return c;
+    }
 };
 
 } // namespace kk

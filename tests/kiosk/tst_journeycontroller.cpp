@@ -48,7 +48,7 @@ struct Scene
         const QString module = locking ? token->lockingModule() : softhsmModule();
         kiosk = std::make_unique<KioskStack>(module, endpoint.value(), journal.get(), idleSeconds,
                                              countdownSeconds);
-        kiosk->workflow.setDefaultPollMs(300);
+        kiosk->runner.setDefaultPollMs(300);
         kiosk->entropy.setTargetBits(16); // the pool's own tests cover the full target
         auto loaded = Pkcs11Module::load(module);
         info = loaded.value()->tokens().value().first();
@@ -184,7 +184,7 @@ private slots:
 
         QTRY_VERIFY_WITH_TIMEOUT(s.kiosk->kiosk.sessionTimedOut(), 6000);
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::InsertToken);
-        QCOMPARE(s.kiosk->workflow.state(), WorkflowState::Cancelled);
+        QCOMPARE(s.kiosk->runner.state(), WorkflowState::Cancelled);
         QCOMPARE(s.kiosk->pinPad.digitCount(), 0); // wiped
         QVERIFY(!s.kiosk->idle.armed());           // nothing left to wipe on the attract screen
         QVERIFY(countdown.count() >= 3);
@@ -287,8 +287,8 @@ private slots:
         TokenInfo other = s.info;
         other.serial = QStringLiteral("another-token");
         s.kiosk->kiosk.onPresence(PresenceState::TokenReady, other, {});
-        QCOMPARE(s.kiosk->workflow.state(), WorkflowState::Error);
-        QCOMPARE(s.kiosk->workflow.error().code, ErrorCode::TokenRemoved);
+        QCOMPARE(s.kiosk->runner.state(), WorkflowState::Error);
+        QCOMPARE(s.kiosk->runner.context().error.code, ErrorCode::TokenRemoved);
         QVERIFY(!s.kiosk->kiosk.journeyActive());
         QCOMPARE(s.kiosk->pinPad.digitCount(), 0);
         QCOMPARE(s.kiosk->kiosk.tokenSerial(), QStringLiteral("another-token"));

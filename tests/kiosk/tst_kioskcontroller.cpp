@@ -37,7 +37,7 @@ private slots:
         auto info = firstToken();
         QVERIFY(info);
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         QCOMPARE(kiosk.screen(), KioskScreen::InsertToken);
 
         kiosk.onPresence(PresenceState::TokenReady, info, {});
@@ -71,7 +71,7 @@ private slots:
         TestToken token(options);
         QVERIFY2(token.isValid(), qPrintable(token.error()));
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         kiosk.onPresence(PresenceState::TokenReady, firstToken(), {});
         QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(kiosk.profiles()->rowCount(), 1);
@@ -89,7 +89,7 @@ private slots:
         QVERIFY2(token.isValid(), qPrintable(token.error()));
         QVERIFY(token.writeUnparseableCertificate()); // ... and a broken one (id 02)
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         kiosk.onPresence(PresenceState::TokenReady, firstToken(), {});
         QTRY_COMPARE(kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(kiosk.profiles()->rowCount(), 2);
@@ -106,7 +106,7 @@ private slots:
         auto info = firstToken();
         QVERIFY(info);
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         kiosk.onPresence(PresenceState::TokenReady, info, {});
         kiosk.onPresence(PresenceState::NoToken, std::nullopt, {});
         QTest::qWait(300);
@@ -140,7 +140,7 @@ private slots:
         QFETCH(KioskScreen, screen);
         QFETCH(QString, errorId);
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         kiosk.onPresence(state, std::nullopt, error);
         QCOMPARE(kiosk.screen(), screen);
         QCOMPARE(kiosk.errorId(), errorId);
@@ -177,7 +177,7 @@ private slots:
     {
         LanguageController language;
         TokenService tokens(softhsmModule());
-        KioskController kiosk(&tokens, nullptr, StatusPolicy{});
+        KioskController kiosk(&tokens, StatusPolicy{});
         QSignalSpy changed(&kiosk, &KioskController::screenChanged);
         connect(&language, &LanguageController::languageChanged, &kiosk,
                 &KioskController::retranslate);

@@ -2,6 +2,7 @@
 // The seeds' key-set statuses and the rules that derive them from what is on the token
 // (and, from the enrollment issue on, from the bank's answers).
 
+#include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/token/tokentypes.h"
 
@@ -51,13 +52,19 @@ ProfileStatus deriveStatus(const CertificateProfile &profile, const QDateTime &n
                            const StatusPolicy &policy);
 int daysLeft(const CertificateProfile &profile, const QDateTime &now);
 
-// One row of the seeds' profile table, for one key entry on a token.
+// One row of the seeds' profile table: one profile (a key set) on a token.
 struct TokenProfile
 {
-    TokenKeyEntry entry;
-    CertificateProfile certificate;
+    TokenKeyEntry entry;            // the certificate shown: the current one, or the new one
+                                    // once the old key set is archived
+    CertificateProfile certificate; // parsed from entry.certificateDer
     ProfileStatus status = ProfileStatus::InitialGenerationNeeded;
     Error error; // CertificateUnparseable when the certificate could not be read
+    // The renewal under way for this profile, as the token shows it. renewal.currentKeyId
+    // names the profile for the journal and the journey (it stays the old key's id until
+    // the new key set is in operation).
+    RenewalFacts renewal;
+    KeyLifecycle lifecycle = KeyLifecycle::NeedKey;
 };
 
 struct TokenSnapshot

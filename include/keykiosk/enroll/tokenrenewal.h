@@ -1,37 +1,15 @@
 #pragma once
-// One key renewal on one token, certmonger-style: the new key pair is generated on the token
-// and marked pending; the request goes to the bank signed with the current key; the new
-// certificate is written next to the new key inside certConf; only then is the old key
-// archived (relabelled) or deleted. A renewal interrupted at any point leaves the current
-// key working, and the next attempt resumes with the same pending key, which the RA
-// recognises (it is idempotent on the new public key). Runs on the token thread.
+// One key renewal on one token, synchronously on the calling thread (the token thread, or a
+// tool with no other thread): RenewalKeys for the token's side, KeyUpdate for the bank's,
+// both signing directly through libp11. The kiosk's journey does the same work in steps,
+// with the bank's traffic on its own thread (journey/); keykiosk-tool, the enrollment tests
+// and the benchmark use this. Interrupted at any point, the next attempt resumes with the
+// same new key, which the RA recognises (it is idempotent on the new public key).
 
 #include "keykiosk/enroll/cmpclient.h"
-#include "keykiosk/token/tokenservice.h"
+#include "keykiosk/enroll/renewalkeys.h"
 
 namespace kk {
-
-enum class OldKeyPolicy
-{
-    Archive,
-    Delete
-};
-
-struct RenewalOptions
-{
-    KeyAlgorithm algorithm = KeyAlgorithm::EcP256;
-    OldKeyPolicy oldKeyPolicy = OldKeyPolicy::Archive;
-};
-
-// Labels that mark a key's place in the lifecycle (CKA_LABEL). A new key is "pending" from
-// its generation until the bank answers; once the bank has said "waiting" it is "accepted"
-// (the seeds' «принят банком», readable from the token alone). A pending key the bank never
-// acknowledged (it was unreachable) does not make the profile «принят банком»; the next
-// renewal resumes it all the same.
-QString pendingKeyLabel(const QByteArray &currentKeyId);
-QString acceptedKeyLabel(const QByteArray &currentKeyId);
-QString archivedLabel(const QString &label, const QDate &date);
-bool isArchivedLabel(const QString &label);
 
 class TokenRenewal
 {
@@ -40,35 +18,21 @@ public:
                  CmpEndpoint endpoint, RenewalOptions options = {});
     ~TokenRenewal();
 
-    // Logs in, reads the current certificate, finds the pending new key or generates one
-    // (after seeding the token's RNG with `seed`, best effort), and prepares the request.
+    // Logs in, finds the pending new key or generates one (after seeding the token's RNG
+    // with `seed`; with none, with fresh entropy from the OS), and prepares the request.
     Error begin(const SecureBuffer &pin, const QByteArray &seed = {});
-    // Sends the request, or polls. On Issued the certificate is on the token and the old key
-    // has been archived or deleted.
+    // Sends the request, or polls. On Issued the certificate is on the token, the bank has
+    // confirmed it and the old key has been archived or deleted; on a refusal the refused key
+    // is dropped.
     EnrollStep step();
 
-    QByteArray newKeyId() const { return m_newKeyId; }
-    bool resumedPendingKey() const { return m_resumed; }
+    QByteArray newKeyId() const { return m_keys.newKeyId(); }
+    bool resumedPendingKey() const { return m_keys.resumedPendingKey(); }
 
 private:
-    Error storeCertificate(const QByteArray &certDer);
-    void retireOldKey();
-
-    TokenContext &m_context;
-    TokenInfo m_token;
-    QByteArray m_currentKeyId;
+    RenewalKeys m_keys;
     CmpEndpoint m_endpoint;
-    RenewalOptions m_options;
-    std::unique_ptr<TokenSession> m_session;
-    X509Ptr m_currentCert;
-    QString m_currentLabel;
-    EvpPkeyPtr m_oldKey;
-    EvpPkeyPtr m_newKey;
-    QByteArray m_newKeyId;
-    bool m_resumed = false;
-    bool m_markedAccepted = false;
     std::unique_ptr<KeyUpdate> m_update;
-    TokenKeyStore *m_retainedStore = nullptr; // retained while this renewal holds its keys
 };
 
 } // namespace kk

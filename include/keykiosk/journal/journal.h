@@ -1,14 +1,17 @@
 #pragma once
-// The kiosk's durable record of renewals under way (SQLite, WAL, synchronous FULL): which
-// token, which profile, which state, since when. A kiosk that restarts, or a client who
-// comes back, continues from here; the token itself carries the pending key.
+// The kiosk's durable record of key renewals (SQLite, WAL, synchronous FULL): for each token
+// and profile (its current key id), the lifecycle's last stable point, the new key and the
+// bank's request number. Only stable points are written (docs/architecture.md, "The key
+// lifecycle"); on a restart the token is the truth and the journal is reconciled with it.
+// Thread-safe: the bank's thread records the certificate's arrival inside certConf.
 
-#include "keykiosk/enums.h"
+#include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/expected.h"
 
 #include <QDateTime>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 struct sqlite3;
@@ -18,10 +21,11 @@ namespace kk {
 struct JournalEntry
 {
     QString tokenSerial;
-    QByteArray currentKeyId;
-    WorkflowState state = WorkflowState::Idle;
+    QByteArray profileKeyId; // the current key the renewal replaces
+    KeyLifecycle lifecycle = KeyLifecycle::NeedKey;
     QByteArray newKeyId;
-    QString detail; // the bank's text, or an error id
+    QString requestNumber; // the bank's number ("R-000042"), once it answered
+    QString detail;        // the bank's last text, or an error id
     QDateTime started;
     QDateTime updated;
 };
@@ -29,12 +33,21 @@ struct JournalEntry
 class Journal
 {
 public:
+    static constexpr int kSchemaVersion = 2;
+
     static Expected<std::unique_ptr<Journal>> open(const QString &path);
     ~Journal();
-    Error record(const JournalEntry &entry); // insert or update (token serial + key id)
+    // Insert or update (token serial + profile key id). In-flight states are refused: they
+    // are never written down (an Internal error says who tried).
+    Error record(const JournalEntry &entry);
     Expected<std::optional<JournalEntry>> find(const QString &tokenSerial,
-                                               const QByteArray &currentKeyId);
-    Error remove(const QString &tokenSerial, const QByteArray &currentKeyId);
+                                               const QByteArray &profileKeyId);
+    // The renewal that installed this key (its new key id), for the act of its certificate.
+    Expected<std::optional<JournalEntry>> findByNewKey(const QString &tokenSerial,
+                                                       const QByteArray &newKeyId);
+    Error remove(const QString &tokenSerial, const QByteArray &profileKeyId);
+    // Every renewal of this token the journal knows, to reconcile them with the token.
+    Expected<QVector<JournalEntry>> forToken(const QString &tokenSerial);
 
 private:
     struct Closer
@@ -42,7 +55,10 @@ private:
         void operator()(sqlite3 *db) const;
     };
     explicit Journal(sqlite3 *db);
+    Expected<QVector<JournalEntry>> select(const char *where, const QString &serial,
+                                           const QByteArray *id);
     std::unique_ptr<sqlite3, Closer> m_db;
+    std::mutex m_mutex;
 };
 
 } // namespace kk

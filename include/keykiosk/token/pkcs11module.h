@@ -7,6 +7,7 @@
 #include "keykiosk/securebuffer.h"
 #include "keykiosk/token/tokentypes.h"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -49,6 +50,12 @@ private:
     Pkcs11Module() = default;
 
     QString m_path;
+    // Logged-in sessions per slot. PKCS#11 keeps one login state per token for the whole
+    // application, so C_Logout ends every session's login: it is called only when the last
+    // logged-in session of that slot closes (two renewals on one token, a PIN check while a
+    // renewal waits for the bank).
+    std::shared_ptr<std::map<CK_SLOT_ID, int>> m_logins =
+        std::make_shared<std::map<CK_SLOT_ID, int>>();
     std::unique_ptr<void, LibraryCloser> m_library;
     CK_FUNCTION_LIST *m_functions = nullptr;
     bool m_finalizeOnDestruction = false;
@@ -64,7 +71,8 @@ struct LoginOutcome
 class TokenSession
 {
 public:
-    TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle);
+    TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle,
+                 std::shared_ptr<std::map<CK_SLOT_ID, int>> logins);
     ~TokenSession();
     TokenSession(const TokenSession &) = delete;
     TokenSession &operator=(const TokenSession &) = delete;
@@ -98,6 +106,7 @@ private:
     CK_FUNCTION_LIST *m_functions;
     CK_SLOT_ID m_slot;
     CK_SESSION_HANDLE m_handle;
+    std::shared_ptr<std::map<CK_SLOT_ID, int>> m_logins;
     bool m_loggedIn = false;
 };
 

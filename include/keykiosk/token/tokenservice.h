@@ -1,6 +1,6 @@
 #pragma once
 // All token I/O runs on one worker thread owned by this service; the GUI thread only posts
-// jobs and receives results, and never waits on a token (DESIGN.md, "Threads").
+// jobs and receives results, and never waits on a token (docs/architecture.md, "Threads").
 
 #include "keykiosk/expected.h"
 #include "keykiosk/token/pkcs11module.h"
@@ -11,7 +11,9 @@
 #include <QThread>
 
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 
 namespace kk {
 
@@ -68,8 +70,18 @@ public:
             Qt::QueuedConnection);
     }
 
+    // Runs `job` on the token thread and waits for it. Only for the bank's thread, whose
+    // exchange needs a signature or a certificate written in the middle of it; the GUI thread
+    // never waits for the token (it posts with run()). On the token thread itself the job
+    // runs at once. False when the service is shutting down (the job did not run).
+    bool call(const std::function<void(TokenContext &)> &job);
+    // Runs `job` on the token thread with no answer (releasing what a journey held).
+    void post(std::function<void(TokenContext &)> job);
+
 private:
     QString m_modulePath;
+    std::mutex m_stopMutex; // orders call()/post() against the shutdown's last job
+    bool m_stopping = false;
     QThread *m_thread;
     std::unique_ptr<QObject> m_anchor; // lives on m_thread; jobs are posted to it
     std::unique_ptr<TokenContext> m_context;

@@ -1,10 +1,13 @@
-// The client's renewal journey as a state machine, on the real parts (SoftHSM2 token,
-// keykiosk-ra over loopback), in the manner of AusweisApp's workflow tests.
+// The client's renewal journey on the journey engine, on the real parts (SoftHSM2 token,
+// keykiosk-ra over loopback; PKCS#11 on the token thread, CMP on the bank's threads), in the
+// manner of AusweisApp's workflow tests.
 #include "harness.h"
 #include "touchtraces.h"
 
 #include "keykiosk/enroll/profilestatus.h"
-#include "keykiosk/workflow/renewalworkflow.h"
+#include "keykiosk/journal/journal.h"
+#include "keykiosk/journey/realgateways.h"
+#include "keykiosk/journey/runner.h"
 
 #include <QtTest>
 
@@ -20,6 +23,65 @@ QByteArray touchSeed()
     feed(pool, humanTrace(3, 42));
     return pool.seed().value();
 }
+
+// A journey runner over the real gateways, with the calls the kiosk's controller makes.
+class Renewal
+{
+public:
+    Renewal(TokenService *tokens, Journal *journal, CmpEndpoint endpoint)
+        : m_tokens(tokens), m_journal(journal), m_tokenGateway(tokens),
+          m_bankGateway(&m_bank, std::move(endpoint)),
+          m_runner(JourneyServices{&m_tokenGateway, &m_bankGateway, journal})
+    {
+    }
+    // Starts where the token says the profile's renewal is, as the token screen does.
+    void start(const TokenInfo &token, const QByteArray &profileKeyId)
+    {
+        std::optional<TokenProfile> profile;
+        QObject receiver;
+        const unsigned long slot = token.slotId;
+        m_tokens->run<std::optional<TokenProfile>>(
+            &receiver,
+            [slot, profileKeyId](TokenContext &context) -> std::optional<TokenProfile> {
+                auto session = context.module().value()->openSession(slot, false);
+                const auto entries = session.value()->keyEntries().value();
+                for (const TokenProfile &p :
+                     deriveProfiles(entries, QDateTime::currentDateTimeUtc(), {})) {
+                    if (p.renewal.currentKeyId == profileKeyId)
+                        return p;
+                }
+                return std::nullopt;
+            },
+            [&profile](std::optional<TokenProfile> p) { profile = p ? p : TokenProfile(); });
+        QTRY_VERIFY(profile.has_value());
+        m_resuming = int(profile->lifecycle) >= int(KeyLifecycle::WithBank);
+        m_runner.start(renewalJourney(), contextFor(token, *profile, m_journal));
+    }
+    WorkflowState state() const { return m_runner.state(); }
+    void confirm() { m_runner.input(Outcome::Confirmed); }
+    void submitPin(SecureBuffer pin) { m_runner.submitPin(std::move(pin)); }
+    void entropyReady(const QByteArray &seed) { m_runner.entropyReady(seed); }
+    void cancel() { m_runner.cancel(); }
+    void tokenRemoved(const QString &serial) { m_runner.tokenRemoved(serial); }
+    bool resuming() const { return m_resuming; }
+    PinState pinState() const { return m_runner.context().pinState; }
+    QString errorId() const
+    {
+        const Error &error = m_runner.context().error;
+        return error ? kk::errorId(error.code) : QString();
+    }
+    QString message() const { return m_runner.context().bankText; }
+    JourneyRunner &runner() { return m_runner; }
+
+private:
+    TokenService *m_tokens;
+    Journal *m_journal;
+    BankService m_bank;
+    Pkcs11TokenGateway m_tokenGateway;
+    CmpBankGateway m_bankGateway;
+    JourneyRunner m_runner;
+    bool m_resuming = false;
+};
 
 struct Fixture
 {
@@ -50,12 +112,12 @@ struct Fixture
         info = list.value().first();
         return token().isValid();
     }
-    std::unique_ptr<RenewalWorkflow> workflow()
+    std::unique_ptr<Renewal> workflow()
     {
-        auto w = std::make_unique<RenewalWorkflow>(
+        auto w = std::make_unique<Renewal>(
             tokens.get(), journal.get(),
             CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value());
-        w->setDefaultPollMs(300);
+        w->runner().setDefaultPollMs(300);
         return w;
     }
     // Read on the token thread, like every token access: a renewal's cleanup there closes all
@@ -87,7 +149,7 @@ struct Fixture
     }
 };
 
-void runToEntropy(RenewalWorkflow &w, const TokenInfo &info, const char *pin = "123456")
+void runToEntropy(Renewal &w, const TokenInfo &info, const char *pin = "123456")
 {
     w.start(info, kCurrentId);
     QCOMPARE(w.state(), WorkflowState::Explaining);
@@ -99,7 +161,7 @@ void runToEntropy(RenewalWorkflow &w, const TokenInfo &info, const char *pin = "
 }
 } // namespace
 
-class TestRenewalWorkflow : public QObject
+class TestRenewalJourney : public QObject
 {
     Q_OBJECT
 private slots:
@@ -111,7 +173,7 @@ private slots:
         Fixture f(ra);
         QVERIFY(f.setUp());
         auto w = f.workflow();
-        QSignalSpy states(w.get(), &RenewalWorkflow::stateChanged);
+        QSignalSpy states(&w->runner(), &JourneyRunner::stateChanged);
         runToEntropy(*w, f.info);
         w->entropyReady(touchSeed());
         QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::CertificateReceived, 15000);
@@ -122,7 +184,8 @@ private slots:
         QVERIFY(seen.contains(WorkflowState::Sending));
         QVERIFY(seen.contains(WorkflowState::WithBank)); // auto approval after a delay
         QCOMPARE(f.statusOnToken(), ProfileStatus::InOperation);
-        QVERIFY(!f.journal->find(f.token().serial(), kCurrentId).value()); // done: nothing pending
+        const auto entry = f.journal->find(f.token().serial(), kCurrentId).value();
+        QVERIFY(!entry || entry->lifecycle == KeyLifecycle::Done); // done: nothing pending
     }
 
     void wrongPinThenTheRightOne()
@@ -181,8 +244,8 @@ private slots:
             w->cancel(); // the client leaves; the request stays with the bank
             QCOMPARE(w->state(), WorkflowState::Cancelled);
         } // the kiosk "restarts": a new workflow object, the same journal
-        QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->state,
-                 WorkflowState::WithBank);
+        QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->lifecycle,
+                 KeyLifecycle::WithBank);
         QCOMPARE(f.statusOnToken(), ProfileStatus::AcceptedByBank);
         f.ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
         auto w = f.workflow();
@@ -232,7 +295,7 @@ private slots:
         Fixture f(ra);
         QVERIFY(f.setUp());
         auto w = f.workflow();
-        connect(w.get(), &RenewalWorkflow::stateChanged, w.get(), [&](WorkflowState s) {
+        connect(&w->runner(), &JourneyRunner::stateChanged, &w->runner(), [&](WorkflowState s) {
             if (s == at)
                 w->tokenRemoved(f.token().serial());
         });
@@ -289,5 +352,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRenewalWorkflow)
-#include "tst_renewalworkflow.moc"
+QTEST_GUILESS_MAIN(TestRenewalJourney)
+#include "tst_renewaljourney.moc"

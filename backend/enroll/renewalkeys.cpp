@@ -1,0 +1,209 @@
+#include "keykiosk/enroll/renewalkeys.h"
+
+#include "keykiosk/faultpoint.h"
+#include "keykiosk/logging.h"
+
+namespace kk {
+
+RenewalKeys::RenewalKeys(TokenContext &context, TokenInfo token, QByteArray currentKeyId,
+                         RenewalOptions options)
+    : m_context(context), m_token(std::move(token)), m_currentKeyId(std::move(currentKeyId)),
+      m_options(options)
+{
+}
+
+RenewalKeys::~RenewalKeys()
+{
+    // Cleanup on every path: the keys go before their libp11 slots, then our session (its
+    // logout ends the token's login), and the last user of the store lets libp11 release
+    // the slots and wipe its copy of the PIN.
+    m_oldKey.reset();
+    m_newKey.reset();
+    m_session.reset();
+    if (m_store)
+        m_store->release();
+}
+
+Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
+{
+    auto module = m_context.module();
+    if (!module)
+        return module.error();
+    auto store = m_context.keyStore();
+    if (!store)
+        return store.error();
+    auto session = module.value()->openSession(m_token.slotId, true);
+    if (!session)
+        return session.error();
+    m_session = session.takeValue();
+    if (LoginOutcome login = m_session->login(pin); login.error)
+        return login.error;
+    auto entries = m_session->keyEntries();
+    if (!entries)
+        return entries.error();
+    m_facts = renewalFacts(entries.value(), m_currentKeyId);
+    if (!m_facts.currentCertificate)
+        return Error(ErrorCode::NoCertificate,
+                     QStringLiteral("no certificate with id %1 on the token")
+                         .arg(QString::fromLatin1(m_currentKeyId.toHex())));
+    for (const TokenKeyEntry &entry : entries.value()) {
+        if (entry.id == m_currentKeyId) {
+            const auto *p =
+                reinterpret_cast<const unsigned char *>(entry.certificateDer.constData());
+            m_currentCert.reset(d2i_X509(nullptr, &p, entry.certificateDer.size()));
+        }
+    }
+    if (!m_currentCert)
+        return Error(ErrorCode::CertificateUnparseable,
+                     QStringLiteral("the current certificate cannot be decoded"));
+    for (const QByteArray &stray : m_facts.strayKeyIds) {
+        // Two new keys for one profile can only come from an interrupted generation: the one
+        // the lifecycle continues with is kept, the other one would be an orphan forever.
+        qCWarning(lcEnroll) << "removing stray key" << stray.toHex() << "of profile"
+                            << m_currentKeyId.toHex();
+        m_session->destroyObjects(CKO_PRIVATE_KEY, stray);
+        m_session->destroyObjects(CKO_PUBLIC_KEY, stray);
+    }
+    m_facts.strayKeyIds.clear();
+
+    m_store = store.value();
+    m_store->retain();
+    auto oldKey = m_store->privateKey(m_token.serial, m_currentKeyId, pin);
+    if (!oldKey)
+        return oldKey.error();
+    m_oldKey = oldKey.takeValue();
+    if (!m_facts.newKeyId.isEmpty()) {
+        m_resumed = true;
+        if (Error untrusted = m_session->checkKeyOrigin(m_facts.newKeyId))
+            return untrusted;
+        if (Error e = loadNewKey())
+            return e;
+        qCInfo(lcEnroll) << "resuming with the pending key" << m_facts.newKeyId.toHex() << "at"
+                         << lifecycleName(lifecycleOnToken(m_facts));
+    }
+    return m_facts;
+}
+
+Error RenewalKeys::loadNewKey()
+{
+    // libp11 is already logged in (open() loaded the current key), so no PIN is needed here.
+    auto newKey = m_store->privateKey(m_token.serial, m_facts.newKeyId, SecureBuffer());
+    if (!newKey)
+        return newKey.error();
+    m_newKey = newKey.takeValue();
+    return {};
+}
+
+Error RenewalKeys::generateKey(const QByteArray &seed)
+{
+    if (!m_session || !m_store)
+        return Error(ErrorCode::Internal, QStringLiteral("renewal not opened"));
+    if (!m_facts.newKeyId.isEmpty())
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("profile %1 already has the new key %2: it is resumed, never "
+                                    "made twice")
+                         .arg(QString::fromLatin1(m_currentKeyId.toHex()),
+                              QString::fromLatin1(m_facts.newKeyId.toHex())));
+    if (seed.isEmpty())
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("no fresh entropy: a new key is never generated without it"));
+    m_session->seedRandom(reinterpret_cast<const unsigned char *>(seed.constData()),
+                          std::size_t(seed.size()));
+    auto key = m_session->generateKeyPair(m_options.algorithm, pendingKeyLabel(m_currentKeyId));
+    if (!key)
+        return key.error();
+    KK_FAULT_POINT("token-key-generated");
+    m_facts.newKeyId = key->id;
+    m_facts.newKeyAccepted = false;
+    qCInfo(lcEnroll) << "generated the new key" << key->id.toHex();
+    return loadNewKey();
+}
+
+Error RenewalKeys::relabel(const QByteArray &id, const QString &label)
+{
+    // Keys first, the certificate last: a certificate's label is what decides the profile's
+    // lifecycle (enroll/lifecycle.h), so it changes only when everything else has.
+    for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
+        if (Error e = m_session->setLabel(cls, id, label))
+            return e;
+    }
+    return {};
+}
+
+Error RenewalKeys::markAccepted()
+{
+    if (m_facts.newKeyAccepted)
+        return {};
+    if (Error e = relabel(m_facts.newKeyId, acceptedKeyLabel(m_currentKeyId)))
+        return e;
+    KK_FAULT_POINT("token-key-accepted");
+    m_facts.newKeyAccepted = true;
+    return {};
+}
+
+Error RenewalKeys::storeCertificate(const QByteArray &certDer)
+{
+    if (!m_facts.newCertificateDer.isEmpty()) {
+        if (m_facts.newCertificateDer == certDer)
+            return {}; // the confirmation asked again after a restart: it is already there
+        return Error(ErrorCode::NewCertificateInvalid,
+                     QStringLiteral("the token already holds another certificate for key %1")
+                         .arg(QString::fromLatin1(m_facts.newKeyId.toHex())));
+    }
+    if (Error e = m_session->storeCertificate(certDer, m_facts.newKeyId,
+                                              acceptedKeyLabel(m_currentKeyId)))
+        return e;
+    KK_FAULT_POINT("token-certificate-written");
+    m_facts.newCertificateDer = certDer;
+    m_facts.newKeyAccepted = true;
+    return {};
+}
+
+Error RenewalKeys::retireOldKey()
+{
+    if (m_facts.newCertificateDer.isEmpty())
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("the old key stays until the new certificate is on the token"));
+    const QString label =
+        m_facts.currentLabel.isEmpty() ? QStringLiteral("KeyKiosk") : m_facts.currentLabel;
+    if (!m_facts.currentArchived) {
+        if (m_options.oldKeyPolicy == OldKeyPolicy::Delete) {
+            m_oldKey.reset();
+            for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
+                if (Error e = m_session->destroyObjects(cls, m_currentKeyId))
+                    return e;
+            }
+        } else if (Error e = relabel(m_currentKeyId, archivedLabel(label, QDate::currentDate()))) {
+            return e;
+        }
+        m_facts.currentArchived = true;
+        KK_FAULT_POINT("token-old-key-archived");
+        qCInfo(lcEnroll) << (m_options.oldKeyPolicy == OldKeyPolicy::Delete ? "deleted"
+                                                                            : "archived")
+                         << "the old key" << m_currentKeyId.toHex();
+    }
+    // The new key set takes the profile's label: in operation from now on.
+    if (Error e = relabel(m_facts.newKeyId, label))
+        return e;
+    KK_FAULT_POINT("token-new-key-promoted");
+    qCInfo(lcEnroll) << "the new key" << m_facts.newKeyId.toHex() << "is in operation";
+    return {};
+}
+
+Error RenewalKeys::dropNewKey()
+{
+    if (m_facts.newKeyId.isEmpty())
+        return {};
+    m_newKey.reset();
+    for (CK_OBJECT_CLASS cls : {CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
+        if (Error e = m_session->destroyObjects(cls, m_facts.newKeyId))
+            return e;
+    }
+    qCInfo(lcEnroll) << "dropped the refused key" << m_facts.newKeyId.toHex();
+    m_facts.newKeyId.clear();
+    m_facts.newKeyAccepted = false;
+    m_facts.newCertificateDer.clear();
+    return {};
+}
+
+} // namespace kk

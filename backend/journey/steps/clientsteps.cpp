@@ -1,0 +1,85 @@
+// The steps where the client acts, or waits.
+#include "steps.h"
+
+#include "keykiosk/faultpoint.h"
+#include "keykiosk/journal/journal.h"
+#include "keykiosk/logging.h"
+
+#include <QTimer>
+
+namespace kk::steps {
+
+namespace {
+// The kill points of the journal's records (docs/architecture.md, "The kill matrix").
+void killPointAfterRecording(KeyLifecycle lifecycle)
+{
+    switch (lifecycle) {
+    case KeyLifecycle::NeedKey:
+        KK_FAULT_POINT("journal-need-key");
+        break;
+    case KeyLifecycle::HavePendingKey:
+        KK_FAULT_POINT("journal-have-pending-key");
+        break;
+    case KeyLifecycle::WithBank:
+        KK_FAULT_POINT("journal-with-bank");
+        break;
+    case KeyLifecycle::HaveCertificate:
+        KK_FAULT_POINT("journal-have-certificate");
+        break;
+    case KeyLifecycle::Done:
+        KK_FAULT_POINT("journal-done");
+        break;
+    default:
+        break;
+    }
+}
+} // namespace
+
+void advance(JourneyContext &context, const JourneyServices &services, KeyLifecycle lifecycle)
+{
+    context.lifecycle = lifecycle;
+    if (!isStable(lifecycle) || !services.journal)
+        return;
+    JournalEntry entry;
+    entry.tokenSerial = context.token.serial;
+    entry.profileKeyId = context.profileKeyId;
+    entry.lifecycle = lifecycle;
+    entry.newKeyId = context.newKeyId;
+    entry.requestNumber = context.requestNumber;
+    entry.detail = context.bankText;
+    // A journal that cannot be written (a full disk) costs nothing: the token still tells
+    // where the renewal is, so the journey goes on and staff find the reason in the log.
+    if (Error e = services.journal->record(entry))
+        qCWarning(lcWorkflow) << e.logText();
+    killPointAfterRecording(lifecycle);
+}
+
+void Start::enter(const StepCall &call) const
+{
+    // A request the bank holds (or a certificate to confirm) goes straight to the PIN; a key
+    // still to be made, or one the bank never acknowledged, first tells what will happen.
+    JourneyContext &context = call.context();
+    if (context.token.pinState == PinState::Locked) { // never even the pad
+        context.error = Error(ErrorCode::PinLocked,
+                              QStringLiteral("token %1 is locked").arg(context.token.serial));
+        call.finish(Outcome::Failed);
+        return;
+    }
+    const KeyLifecycle lifecycle = context.lifecycle;
+    call.finish(int(lifecycle) >= int(KeyLifecycle::WithBank) ? Outcome::Resume : Outcome::Explain);
+}
+
+void CollectEntropy::enter(const StepCall &call) const
+{
+    call.context().seed.clear(); // only what the client draws now may seed the new key
+}
+
+void WithBank::enter(const StepCall &call) const
+{
+    const JourneyContext &context = call.context();
+    const int delayMs = context.checkAfterSeconds > 0 ? context.checkAfterSeconds * 1000
+                                                      : call.services().defaultPollMs;
+    QTimer::singleShot(delayMs, call.receiver(), [call] { call.finish(Outcome::PollDue); });
+}
+
+} // namespace kk::steps

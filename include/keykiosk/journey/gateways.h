@@ -1,0 +1,94 @@
+#pragma once
+// What the journey's steps need from the client's token and from the bank, as interfaces:
+// the kiosk plugs in the real ones (PKCS#11 on the token thread, CMP on the bank's threads;
+// journey/realgateways.h), the unit tests an in-process fake token and fake bank
+// (tests/unit/journey/fakes.h), so that every step can be tested on its own.
+// Callbacks arrive on the receiver's thread (the journey's, the GUI thread), never inline.
+
+#include "keykiosk/enroll/cmpclient.h"
+#include "keykiosk/enroll/lifecycle.h"
+#include "keykiosk/securebuffer.h"
+#include "keykiosk/token/pkcs11module.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace kk {
+
+template <typename T> using Done = std::function<void(T)>;
+
+// One profile's renewal on the client's token: a logged-in session and the keys. Dropping
+// the last reference closes the session and lets libp11 wipe its copy of the PIN, on the
+// token thread, whichever thread drops it.
+class RenewalSession
+{
+public:
+    virtual ~RenewalSession() = default;
+
+    // Seeds the token with the client's fresh entropy and generates the new key pair.
+    virtual void generateKey(const QByteArray &seed, QObject *receiver,
+                             Done<Expected<QByteArray>> done) = 0;
+    // pending -> accepted: the bank holds the request.
+    virtual void markAccepted(QObject *receiver, Done<Error> done) = 0;
+    // The bank confirmed: the old key set is archived, the new one takes the profile's label.
+    virtual void retireOldKey(QObject *receiver, Done<Error> done) = 0;
+    // The bank refused: the new key goes.
+    virtual void dropNewKey(QObject *receiver, Done<Error> done) = 0;
+
+    // For the bank's exchange, on the bank's thread: the certificate written to the token
+    // inside certConf (this call waits for the token), and the keys that sign.
+    virtual Error storeCertificate(const QByteArray &certDer) = 0;
+    struct SigningKeys
+    {
+        X509Ptr currentCertificate;
+        EvpPkeyPtr currentKey; // protects the request
+        EvpPkeyPtr newKey;     // proof of possession
+        Error error;
+    };
+    virtual SigningKeys signingKeys() = 0;
+};
+
+struct OpenedRenewal
+{
+    std::shared_ptr<RenewalSession> session;
+    RenewalFacts facts;
+    Error error;
+};
+
+class TokenGateway
+{
+public:
+    virtual ~TokenGateway() = default;
+    // The PIN on its own: a wrong one costs nothing else and the tries left come back.
+    virtual void checkPin(const TokenInfo &token, std::shared_ptr<SecureBuffer> pin,
+                          QObject *receiver, Done<LoginOutcome> done) = 0;
+    // Logs in for a renewal of the profile `profileKeyId` and reads what the token holds for
+    // it: the facts the lifecycle is reconciled with. A key already there is resumed only
+    // after its origin is checked.
+    virtual void openRenewal(const TokenInfo &token, const QByteArray &profileKeyId,
+                             std::shared_ptr<SecureBuffer> pin, QObject *receiver,
+                             Done<OpenedRenewal> done) = 0;
+};
+
+// One CMP transaction: the first step sends the key update, later steps poll. A returning
+// client's first step sends the same new key again, and the bank continues its request.
+class BankExchange
+{
+public:
+    virtual ~BankExchange() = default;
+    virtual void step(QObject *receiver, Done<EnrollStep> done) = 0;
+};
+
+class BankGateway
+{
+public:
+    virtual ~BankGateway() = default;
+    // `sink` runs inside certConf, on the bank's thread: only if it succeeds does the bank
+    // hear "accepted".
+    virtual std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
+                                                    CertificateSink sink) = 0;
+};
+
+} // namespace kk

@@ -1,0 +1,41 @@
+#pragma once
+// The kiosk's token and bank for the journey's steps: PKCS#11 on the token thread
+// (TokenService, enroll/renewalkeys.h) and CMP on the bank's threads (BankService,
+// enroll/cmpclient.h), where every signature the exchange needs hops to the token thread
+// (token/tokenthreadkey.h) and the certificate is written there inside certConf.
+
+#include "keykiosk/enroll/bankservice.h"
+#include "keykiosk/enroll/renewalkeys.h"
+#include "keykiosk/journey/gateways.h"
+
+namespace kk {
+
+class Pkcs11TokenGateway : public TokenGateway
+{
+public:
+    Pkcs11TokenGateway(TokenService *tokens, RenewalOptions options = {});
+    void checkPin(const TokenInfo &token, std::shared_ptr<SecureBuffer> pin, QObject *receiver,
+                  Done<LoginOutcome> done) override;
+    void openRenewal(const TokenInfo &token, const QByteArray &profileKeyId,
+                     std::shared_ptr<SecureBuffer> pin, QObject *receiver,
+                     Done<OpenedRenewal> done) override;
+
+private:
+    TokenService *m_tokens;
+    RenewalOptions m_options;
+};
+
+class CmpBankGateway : public BankGateway
+{
+public:
+    CmpBankGateway(BankService *bank, CmpEndpoint endpoint);
+    std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
+                                            CertificateSink sink) override;
+    const CmpEndpoint &endpoint() const { return m_endpoint; }
+
+private:
+    BankService *m_bank;
+    CmpEndpoint m_endpoint;
+};
+
+} // namespace kk

@@ -1,0 +1,26 @@
+#include "kioskapp.h"
+
+namespace kk {
+
+KioskApp::KioskApp(const KioskAppConfig &config)
+    : tokens(config.modulePath), tokenGateway(&tokens, config.renewal),
+      bankGateway(&bank, config.endpoint),
+      act(config.bankDetails, config.actDirectory, config.actPrinter, &language),
+      kiosk(&tokens, config.statusPolicy, config.journal,
+            [this](const QString &serial) { return act.hasSavedAct(serial); }),
+      appearance(config.highContrast, config.fullscreen), entropy(config.entropyTargetBits),
+      idle(config.idleSeconds, config.countdownSeconds),
+      runner(JourneyServices{&tokenGateway, &bankGateway, config.journal}),
+      journey(&runner, &kiosk, &pinPad, &entropy, &idle, &act, config.journal)
+{
+    pinPad.setShuffle(config.pinShuffle);
+    pinPad.setPressFeedback(config.pinPressFeedback);
+    connectKioskObjects(objects());
+}
+
+KioskObjects KioskApp::objects()
+{
+    return {&kiosk, &language, &appearance, &entropy, &pinPad, &journey, &idle, &act};
+}
+
+} // namespace kk
