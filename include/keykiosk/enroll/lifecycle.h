@@ -82,3 +82,5 @@ struct Reconciliation
 Reconciliation reconcile(const RenewalFacts &token, std::optional<KeyLifecycle> journal);
 
 } // namespace kk
+
+Q_DECLARE_METATYPE(kk::KeyLifecycle)
