@@ -27,7 +27,11 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     m_touchscreen->setType(QTouchDevice::TouchScreen);
     m_touchscreen->setCapabilities(QTouchDevice::Position | QTouchDevice::Pressure);
     m_settle.setSingleShot(true);
-    m_settle.setInterval(1200);
+    // Long enough for a person to see the screen (and the screenshot to be taken); the crash
+    // tests, which take no screenshots, go faster.
+    bool paced = false;
+    const int settleMs = qEnvironmentVariableIntValue("KK_AUTOPILOT_SETTLE_MS", &paced);
+    m_settle.setInterval(paced && settleMs > 0 ? settleMs : 1200);
     connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::screenChanged, this, &Autopilot::schedule);
@@ -112,6 +116,25 @@ void Autopilot::act()
 {
     const KioskScreen screen = m_kiosk->screen();
     if (screen == KioskScreen::TokenProfiles && !m_started) {
+        // A client comes to do what the status asks for: renew keys that need it, pick up a
+        // certificate, make a new request. Keys in operation are left alone.
+        const TokenProfile *profile = m_kiosk->selectedTokenProfile();
+        const RenewalAction action = m_kiosk->selectedAction();
+        if (!profile)
+            return;
+        say(QStringLiteral("the token screen shows %1 and offers %2")
+                .arg(QString::fromLatin1(
+                         QMetaEnum::fromType<ProfileStatus>().valueToKey(int(profile->status))),
+                     QString::fromLatin1(
+                         QMetaEnum::fromType<RenewalAction>().valueToKey(int(action)))));
+        const bool wanted = action == RenewalAction::PickUp ||
+                            action == RenewalAction::NewRequest ||
+                            (action == RenewalAction::Renew && isCritical(profile->status));
+        if (!wanted) {
+            m_started = true;
+            say(QStringLiteral("nothing to do for these keys"));
+            return;
+        }
         if (tap(QStringLiteral("actionButton"))) {
             m_started = true;
             say(QStringLiteral("started the renewal"));

@@ -1,0 +1,300 @@
+// The kill matrix (docs/architecture.md): the kiosk - the real keykiosk binary, its autopilot
+// renewing through the real UI on the offscreen platform, a SoftHSM2 token behind a private
+// pcscd, keykiosk-ra over loopback - is killed with SIGKILL at each named point of the
+// renewal (a fault point compiled into test builds only, include/keykiosk/faultpoint.h), then
+// started again with the same journal and token. The client at the restarted kiosk does what
+// the screen offers, and then:
+//   - the bank's register holds exactly one request for the old certificate, confirmed
+//     (none left "issued" or "approved");
+//   - the token holds exactly one live certificate for the profile, the new one, and the old
+//     key set archived - and, right after the kill, the old key is archived only if the new
+//     certificate is already on the token;
+//   - every live key signs, verified with its certificate;
+//   - no key is left without a certificate;
+//   - the screen the client saw first after the restart fits the point (status, offer, and
+//     no drawing for a key that already exists).
+#include "harness.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QtTest>
+
+#include <algorithm>
+
+using namespace kk::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    bool crashed = false;
+    QString out, log;
+};
+
+class Kiosk
+{
+public:
+    Kiosk(const QString &config, const QStringList &environment)
+    {
+        m_process.setProgram(QStringLiteral(KK_KIOSK_PATH));
+        m_process.setArguments({QStringLiteral("--config"), config, QStringLiteral("--autopilot"),
+                                QStringLiteral("--windowed")});
+        m_process.setEnvironment(environment);
+        m_process.start();
+    }
+    ~Kiosk()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    bool started() { return m_process.waitForStarted(5000); }
+    QString out()
+    {
+        m_out += QString::fromUtf8(m_process.readAllStandardOutput());
+        return m_out;
+    }
+    QString log()
+    {
+        m_log += QString::fromUtf8(m_process.readAllStandardError());
+        return m_log;
+    }
+    bool running() const { return m_process.state() != QProcess::NotRunning; }
+    // Waits until the process ends by itself (a kill point).
+    Run waitForDeath(int ms)
+    {
+        m_process.waitForFinished(ms);
+        return result();
+    }
+    Run stop()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(15000)) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+        return result();
+    }
+
+private:
+    Run result()
+    {
+        Run r;
+        r.crashed = m_process.exitStatus() == QProcess::CrashExit;
+        r.exitCode = m_process.exitCode();
+        r.out = out();
+        r.log = log();
+        return r;
+    }
+    QProcess m_process;
+    QString m_out, m_log;
+};
+
+struct Audit
+{
+    QString text;
+    int live = -1, archived = -1, newCertificates = -1, keysWithoutCertificate = -1,
+        unverified = -1;
+    bool currentLive = false; // the profile's first certificate (id 01) is still in operation
+};
+
+Audit audit()
+{
+    QProcess p;
+    p.start(QStringLiteral(KK_TOKEN_AUDIT_PATH),
+            {QStringLiteral("--module"), softhsmModule(), QStringLiteral("--pin"),
+             QStringLiteral("123456")});
+    p.waitForFinished(20000);
+    Audit a;
+    a.text = QString::fromUtf8(p.readAllStandardOutput());
+    const auto m =
+        QRegularExpression(QStringLiteral("summary live-certificates=(\\d+) archived=(\\d+) "
+                                          "new-certificates=(\\d+) keys-without-certificate=(\\d+) "
+                                          "unverified=(\\d+)"))
+            .match(a.text);
+    if (m.hasMatch()) {
+        a.live = m.captured(1).toInt();
+        a.archived = m.captured(2).toInt();
+        a.newCertificates = m.captured(3).toInt();
+        a.keysWithoutCertificate = m.captured(4).toInt();
+        a.unverified = m.captured(5).toInt();
+    }
+    a.currentLive = a.text.contains(QStringLiteral("live 01 signature"));
+    return a;
+}
+
+// Waits until the kiosk prints one of `what`.
+bool waitFor(Kiosk &kiosk, const QStringList &what, int ms)
+{
+    auto seen = [&] {
+        const QString out = kiosk.out();
+        return std::any_of(what.begin(), what.end(),
+                           [&out](const QString &w) { return out.contains(w); });
+    };
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) {
+        if (seen())
+            return true;
+        if (!kiosk.running())
+            return seen();
+        QTest::qWait(100);
+    }
+    return false;
+}
+
+} // namespace
+
+class TestKillMatrix : public QObject
+{
+    Q_OBJECT
+private slots:
+    void killedAtEachPointThenRestarted_data()
+    {
+        QTest::addColumn<QString>("point");
+        QTest::addColumn<QString>("tableAfterRestart"); // status and offer, as the kiosk logs it
+        QTest::addColumn<bool>("drawsAgain");
+        QTest::addColumn<bool>("bankHadTheRequest"); // at the moment of the kill
+        const QString planned =
+            QStringLiteral("status PlannedRegenerationNeeded, lifecycle %1, offers Renew");
+        const QString accepted =
+            QStringLiteral("status AcceptedByBank, lifecycle with-bank, offers PickUp");
+        const QString certificate = QStringLiteral(
+            "status NewCertificateReceived, lifecycle have-certificate, offers PickUp");
+        const QString done = QStringLiteral("status InOperation, lifecycle need-key, offers Renew");
+        // each persisted lifecycle step, each token write, and the bank's confirmation
+        QTest::newRow("journal-need-key")
+            << "journal-need-key" << planned.arg(QStringLiteral("need-key")) << true << false;
+        QTest::newRow("token-key-generated")
+            << "token-key-generated" << planned.arg(QStringLiteral("have-pending-key")) << false
+            << false;
+        QTest::newRow("journal-have-pending-key")
+            << "journal-have-pending-key" << planned.arg(QStringLiteral("have-pending-key"))
+            << false << false;
+        QTest::newRow("token-key-accepted") << "token-key-accepted" << accepted << false << true;
+        QTest::newRow("journal-with-bank") << "journal-with-bank" << accepted << false << true;
+        QTest::newRow("token-certificate-written")
+            << "token-certificate-written" << certificate << false << true;
+        QTest::newRow("journal-have-certificate")
+            << "journal-have-certificate" << certificate << false << true;
+        QTest::newRow("bank-confirmed") << "bank-confirmed" << certificate << false << true;
+        QTest::newRow("token-old-key-archived")
+            << "token-old-key-archived" << certificate << false << true;
+        QTest::newRow("token-new-key-promoted")
+            << "token-new-key-promoted" << done << false << true;
+        QTest::newRow("journal-done") << "journal-done" << done << false << true;
+    }
+
+    void killedAtEachPointThenRestarted()
+    {
+        QFETCH(QString, point);
+        QFETCH(QString, tableAfterRestart);
+        QFETCH(bool, drawsAgain);
+        QFETCH(bool, bankHadTheRequest);
+
+        RaServer::Options bankOptions;
+        bankOptions.autoDelaySeconds = 2; // "waiting" first, then the certificate
+        bankOptions.checkAfterSeconds = 1;
+        RaServer bank(bankOptions);
+        QVERIFY(bank.start());
+        TokenOptions tokenOptions;
+        tokenOptions.caDir = bank.dir();
+        tokenOptions.daysLeft = 20;
+        TestToken token(tokenOptions);
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        PrivatePcscd pcscd;
+        QVERIFY(pcscd.start());
+
+        QTemporaryDir kioskDir;
+        const QString config = kioskDir.filePath(QStringLiteral("keykiosk.conf"));
+        {
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("[token]\nmodule=%1\n[kiosk]\nfullscreen=false\n"
+                                      "idleSeconds=600\n[entropy]\ntargetBits=64\n"
+                                      "[bank]\nurl=%2\nraCert=%3\ncaCert=%4\nmessageTimeout=10\n"
+                                      "probeSeconds=60\n[journal]\npath=%5\n[act]\ndirectory=%6\n")
+                           .arg(softhsmModule(), bank.url(), bank.raCertPath(), bank.caCertPath(),
+                                kioskDir.filePath(QStringLiteral("journal.db")),
+                                kioskDir.filePath(QStringLiteral("acts")))
+                           .toUtf8());
+        }
+        QStringList environment = pcscd.environment();
+        environment << QStringLiteral("QT_QPA_PLATFORM=offscreen")
+                    << QStringLiteral("QT_QUICK_BACKEND=software")
+                    << QStringLiteral("QT_LOGGING_RULES=kk.*.info=true")
+                    << QStringLiteral("KK_AUTOPILOT_PIN=123456")
+                    << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=300")
+                    << QStringLiteral("CUPS_SERVER=/nonexistent/cups.sock");
+
+        // 1. The kiosk dies at the point.
+        VirtualCard card;
+        Run killed;
+        {
+            Kiosk first(config, environment + QStringList{QStringLiteral("KK_KILL_AT=") + point});
+            QVERIFY(first.started());
+            QVERIFY(waitFor(first, {QStringLiteral("autopilot: waiting for the token")}, 15000));
+            QVERIFY(card.insert(pcscd.port()));
+            killed = first.waitForDeath(60000);
+        }
+        QVERIFY2(killed.crashed, qPrintable(killed.log.right(3000)));
+        QVERIFY2(killed.log.contains(QStringLiteral("kk fault point: SIGKILL at ") + point),
+                 qPrintable(killed.log.right(3000)));
+        const QString registerAtKill = bank.cli({QStringLiteral("requests")});
+        QCOMPARE(registerAtKill.count(QStringLiteral("R-0")), bankHadTheRequest ? 1 : 0);
+        const Audit atKill = audit();
+        QVERIFY2(atKill.live >= 0, qPrintable(atKill.text));
+        // The old key is archived only once the new certificate is on the token.
+        if (atKill.archived > 0)
+            QVERIFY2(atKill.newCertificates + atKill.live >= 1 && !atKill.currentLive,
+                     qPrintable(atKill.text));
+        QVERIFY2(atKill.live <= 1, qPrintable(atKill.text)); // never two in operation
+        QCOMPARE(atKill.unverified, 0);
+
+        // 2. The same kiosk again: same journal, same token, still in the reader.
+        Run restarted;
+        {
+            Kiosk second(config, environment);
+            QVERIFY(second.started());
+            QVERIFY2(waitFor(second, {QStringLiteral("autopilot: the token screen shows")}, 20000),
+                     qPrintable(second.log().right(3000)));
+            const bool ended = waitFor(second,
+                                       {QStringLiteral("autopilot: journey finished"),
+                                        QStringLiteral("autopilot: nothing to do")},
+                                       60000);
+            restarted = second.stop();
+            QVERIFY2(ended, qPrintable(restarted.out + restarted.log.right(4000)));
+        }
+        // What the client saw first: the profile's status and what the kiosk offered.
+        // (The profile is named by its current key: 01, or the new key once it is in operation.)
+        const QRegularExpression table(QStringLiteral("profile [0-9a-f]+: ") +
+                                       QRegularExpression::escape(tableAfterRestart));
+        QVERIFY2(restarted.log.contains(table), qPrintable(restarted.log.right(4000)));
+        QCOMPARE(restarted.out.contains(QStringLiteral("drawing on the entropy pad")), drawsAgain);
+        QVERIFY(!restarted.out.contains(QStringLiteral("journey ended in")));
+
+        // 3. The end state.
+        const QString registerNow = bank.cli({QStringLiteral("requests")});
+        QCOMPARE(registerNow.count(QStringLiteral("R-0")),
+                 1); // one request for the old certificate
+        QVERIFY2(registerNow.contains(QStringLiteral(" confirmed ")), qPrintable(registerNow));
+        QVERIFY(!registerNow.contains(QStringLiteral(" issued ")));
+        QVERIFY(!registerNow.contains(QStringLiteral(" approved ")));
+        const Audit end = audit();
+        QCOMPARE(end.live, 1); // one live certificate for the profile: the new one
+        QVERIFY2(!end.currentLive, qPrintable(end.text));
+        QCOMPARE(end.archived, 1);
+        QCOMPARE(end.newCertificates, 0);
+        QCOMPARE(end.keysWithoutCertificate, 0); // no orphan keys
+        QCOMPARE(end.unverified, 0);             // every live key signs
+        qInfo("%s: after the restart the kiosk showed \"%s\"; register: 1 request, confirmed; "
+              "token: 1 live certificate (verifies), the old one archived, no orphan key",
+              qPrintable(point), qPrintable(tableAfterRestart));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKillMatrix)
+#include "tst_killmatrix.moc"
