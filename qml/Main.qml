@@ -46,7 +46,9 @@ Window {
         case KK.CollectingEntropy: return entropyScreen
         case KK.CheckingPin:
         case KK.GeneratingKey:
-        case KK.Sending: return workingScreen
+        case KK.Sending:
+        case KK.PickingUp:
+        case KK.Installing: return workingScreen
         case KK.WithBank: return withBankScreen
         case KK.CertificateReceived: return receivedScreen
         case KK.Finished: return doneScreen

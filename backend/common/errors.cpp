@@ -67,9 +67,7 @@ const CatalogueEntry kCatalogue[] = {
     {ErrorCode::MultipleTokens,
      QT_TRANSLATE_NOOP("Errors", "More than one token is inserted. Please leave only one.")},
     {ErrorCode::BankUnreachable,
-     QT_TRANSLATE_NOOP(
-         "Errors",
-         "The bank cannot be reached right now. Your request is kept; please try again later.")},
+     QT_TRANSLATE_NOOP("Errors", "The bank cannot be reached right now. Please try again later.")},
     {ErrorCode::BankRejected, QT_TRANSLATE_NOOP("Errors", "The bank refused the registration.")},
     {ErrorCode::CertificateExpiredSeeStaff,
      QT_TRANSLATE_NOOP("Errors", "Your key has expired and cannot renew itself. Please see the "

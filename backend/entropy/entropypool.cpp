@@ -49,7 +49,8 @@ void EntropyPool::reset()
 {
     m_credited = 0;
     m_samples = 0;
-    m_health = EntropyHealth::Ok;
+    m_lastFailure = EntropyHealth::Ok;
+    m_restarts = 0;
     m_tracks.clear();
     m_seenPatterns.clear();
     m_rctCount = m_aptIndex = m_aptCount = 0;
@@ -65,14 +66,11 @@ double EntropyPool::creditFor(qint64 jerkX, qint64 jerkY, qint64 jerkTimeUnits)
 
 void EntropyPool::healthTest(quint8 symbol)
 {
-    if (m_health != EntropyHealth::Ok)
-        return;
     // Repetition count test
     if (m_rctCount > 0 && symbol == m_rctSymbol) {
         if (++m_rctCount >= kRctCutoff) {
-            m_health = EntropyHealth::RepetitionCountFailure;
-            qCWarning(lcEntropy)
-                << "touch entropy: repetition count test failed; no further credit";
+            restart(EntropyHealth::RepetitionCountFailure);
+            return;
         }
     } else {
         m_rctSymbol = symbol;
@@ -82,12 +80,27 @@ void EntropyPool::healthTest(quint8 symbol)
     if (m_aptIndex == 0) {
         m_aptSymbol = symbol;
         m_aptCount = 1;
-    } else if (symbol == m_aptSymbol && ++m_aptCount >= kAptCutoff &&
-               m_health == EntropyHealth::Ok) {
-        m_health = EntropyHealth::AdaptiveProportionFailure;
-        qCWarning(lcEntropy) << "touch entropy: adaptive proportion test failed; no further credit";
+    } else if (symbol == m_aptSymbol && ++m_aptCount >= kAptCutoff) {
+        restart(EntropyHealth::AdaptiveProportionFailure);
+        return;
     }
     m_aptIndex = (m_aptIndex + 1) % kAptWindow;
+}
+
+void EntropyPool::restart(EntropyHealth failure)
+{
+    // The source misbehaved: what it gave so far is not trusted (it stays in the conditioner,
+    // where it can only add), and credit starts again from nothing.
+    qCWarning(lcEntropy) << "touch entropy:"
+                         << (failure == EntropyHealth::RepetitionCountFailure
+                                 ? "repetition count"
+                                 : "adaptive proportion")
+                         << "test failed after" << m_credited << "bits; the pool restarts";
+    m_lastFailure = failure;
+    ++m_restarts;
+    m_credited = 0;
+    m_rctCount = m_aptIndex = m_aptCount = 0;
+    m_tracks.clear();
 }
 
 void EntropyPool::addSample(const TouchSample &s)
@@ -103,6 +116,11 @@ void EntropyPool::addSample(const TouchSample &s)
     EVP_DigestUpdate(m_hash->ctx.get(), &raw, sizeof raw);
 
     Track &track = m_tracks[s.pointId];
+    // A finger at rest reports the same position again: that is no sample of the noise
+    // source (it would only feed the health tests a run of zeros).
+    if (!track.last.empty() && std::llround(track.last.back().x) == std::llround(s.x) &&
+        std::llround(track.last.back().y) == std::llround(s.y))
+        return;
     track.last.push_back(s);
     if (track.last.size() > 4)
         track.last.pop_front();
@@ -117,7 +135,10 @@ void EntropyPool::addSample(const TouchSample &s)
     const qint64 jy = third(py(0), py(1), py(2), py(3));
     const qint64 jt = third(pt(0), pt(1), pt(2), pt(3)) / kTimeUnitUs;
 
+    const int restartsBefore = m_restarts;
     healthTest(quint8((jx & 0xF) | ((jy & 0xF) << 4)));
+    if (m_restarts != restartsBefore)
+        return; // this sample belonged to the failure
 
     // Injected events at fixed intervals: a sample whose arrival time a constant-rate model
     // predicts to within 64 µs earns nothing, whatever its position.
@@ -134,7 +155,7 @@ void EntropyPool::addSample(const TouchSample &s)
     if (m_seenPatterns.size() < 100000)
         m_seenPatterns.insert(pattern);
 
-    if (m_health != EntropyHealth::Ok || seen || predictableTime)
+    if (seen || predictableTime)
         return;
     m_credited += creditFor(jx, jy, jt);
 }

@@ -16,7 +16,8 @@ class EntropyController : public QObject
     Q_PROPERTY(int targetBits READ targetBits WRITE setTargetBits NOTIFY progressChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
     Q_PROPERTY(bool complete READ complete NOTIFY progressChanged)
-    Q_PROPERTY(bool healthy READ healthy NOTIFY progressChanged)
+    // A health test failed and the pool started over: the pad asks the client to keep drawing.
+    Q_PROPERTY(bool restarted READ restarted NOTIFY progressChanged)
 public:
     explicit EntropyController(int targetBits = 256, QObject *parent = nullptr);
 
@@ -25,7 +26,7 @@ public:
     void setTargetBits(int bits);
     double progress() const;
     bool complete() const { return m_pool->isComplete(); }
-    bool healthy() const { return m_pool->health() == EntropyHealth::Ok; }
+    bool restarted() const { return m_pool->restarts() > 0; }
 
     Q_INVOKABLE void addPoint(double x, double y, double pressure, int pointId);
     Q_INVOKABLE void reset();

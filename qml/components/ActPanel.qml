@@ -30,11 +30,10 @@ Row {
         width: 420
         anchors.verticalCenter: parent.verticalCenter
         spacing: 20
-        Text {
+        PlainText {
             width: parent.width
             wrapMode: Text.WordWrap
             text: qsTr("Print the act in two copies. Sign it, have the head of your organization sign and stamp it, and bring it to the bank.")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize - 2
             color: Theme.text
         }
@@ -45,7 +44,7 @@ Row {
             text: Act.printed ? qsTr("Print again") : qsTr("Print the act")
             onClicked: Act.print()
         }
-        Text {
+        PlainText {
             objectName: "printStatus"
             width: parent.width
             wrapMode: Text.WordWrap
@@ -53,7 +52,6 @@ Row {
             text: Act.printing ? qsTr("Printing…")
                   : Act.printed ? qsTr("The act has been printed. Take both copies from the printer.")
                   : Act.message !== "" ? Act.message + " (" + Act.errorId + ")" : ""
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.smallSize + 2
             font.bold: true
             color: Act.message !== "" && !Act.printing ? Theme.critical : Theme.ok

@@ -15,14 +15,13 @@ Rectangle {
     implicitWidth: 800
     implicitHeight: 480
 
-    Text {
+    PlainText {
         anchors.centerIn: parent
         visible: Entropy.creditedBits === 0
         width: parent.width - 64
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.WordWrap
         text: qsTr("Draw here with your finger until the bar is full. This makes your new key unpredictable.")
-        font.family: Theme.fontFamily
         font.pixelSize: Theme.bodySize
         color: Theme.mutedText
     }
@@ -59,9 +58,27 @@ Rectangle {
         }
     }
 
+    // A health test failed and the pool started again: drawing goes on, with a word why.
+    PlainText {
+        objectName: "keepDrawing"
+        anchors.top: parent.top
+        anchors.topMargin: 16
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: parent.width - 64
+        visible: Entropy.restarted && !Entropy.complete
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.WordWrap
+        text: qsTr("Please keep drawing, with curves and changes of direction.")
+        font.pixelSize: Theme.bodySize
+        font.bold: true
+        color: Theme.accent
+    }
+
     MultiPointTouchArea {
         objectName: "entropyTouchArea"
         anchors.fill: parent
+        Accessible.role: Accessible.Canvas
+        Accessible.name: qsTr("Drawing area: draw here with your finger")
         mouseEnabled: true // a mouse is one more touch point
         function feed(points) {
             for (var i = 0; i < points.length; ++i) {

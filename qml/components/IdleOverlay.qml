@@ -7,7 +7,13 @@ Rectangle {
     objectName: "idleOverlay"
     visible: Idle.countingDown
     color: Qt.rgba(0, 0, 0, 0.6)
-    MouseArea { anchors.fill: parent; onClicked: Idle.poke() }
+    MouseArea {
+        anchors.fill: parent
+        onClicked: Idle.poke()
+        Accessible.role: Accessible.Button
+        Accessible.name: qsTr("Continue the session")
+        Accessible.onPressAction: Idle.poke()
+    }
     Rectangle {
         anchors.centerIn: parent
         width: Math.min(parent.width - 2 * Theme.margin, 760)
@@ -21,24 +27,22 @@ Rectangle {
             anchors.centerIn: parent
             width: parent.width - 64
             spacing: 24
-            Text {
+            PlainText {
                 objectName: "idleTitle"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
                 text: qsTr("Are you still there?")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.titleSize - 4
                 font.bold: true
                 color: Theme.text
             }
-            Text {
+            PlainText {
                 objectName: "idleCountdown"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
                 text: qsTr("For your security the session ends in %n second(s).", "", Idle.secondsLeft)
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
                 color: Theme.mutedText
             }

@@ -3,7 +3,7 @@ import KeyKiosk 1.0
 
 // The on-screen PIN keypad. It never sees the digits entered: keys report their position,
 // PinPad (C++) maps them to the shuffled digits and keeps the PIN in a wiped buffer; the pad
-// shows one dot per digit. No system or virtual keyboard is involved.
+// shows one dot per digit entered and nothing more. No system or virtual keyboard is involved.
 Rectangle {
     id: pad
     signal submitted()
@@ -24,31 +24,42 @@ Rectangle {
         anchors.centerIn: parent
         spacing: 20
 
-        Text {
+        PlainText {
             objectName: "pinTries"
             visible: text !== ""
             width: grid.width
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
             text: PinPad.triesText
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.smallSize
             font.bold: true
             color: Theme.critical
         }
 
-        Row {
-            objectName: "pinDots"
-            anchors.horizontalCenter: parent.horizontalCenter
-            spacing: 14
-            Repeater {
-                model: Math.max(PinPad.digitCount, PinPad.minLength)
-                Rectangle {
-                    width: 22; height: 22; radius: 11
-                    color: index < PinPad.digitCount ? Theme.text : "transparent"
-                    border.color: Theme.text
-                    border.width: 2
+        // One dot per digit entered, nothing for the digits to come: the pad never hints at
+        // how long the PIN is.
+        Item {
+            objectName: "pinField"
+            width: grid.width
+            height: 28
+            Row {
+                objectName: "pinDots"
+                anchors.centerIn: parent
+                spacing: 14
+                Repeater {
+                    model: PinPad.digitCount
+                    Rectangle {
+                        width: 22; height: 22; radius: 11
+                        color: Theme.text
+                    }
                 }
+            }
+            PlainText {
+                anchors.centerIn: parent
+                visible: PinPad.digitCount === 0
+                text: qsTr("Type your PIN")
+                font.pixelSize: Theme.smallSize
+                color: Theme.mutedText
             }
         }
 
@@ -70,6 +81,7 @@ Rectangle {
                 objectName: "pinErase"
                 width: 96; height: 80
                 text: "⌫"
+                accessibleName: qsTr("Erase the last digit")
                 enabled: PinPad.canErase
                 showPress: PinPad.pressFeedback
                 onClicked: PinPad.erase()
@@ -86,6 +98,7 @@ Rectangle {
                 width: 96; height: 80
                 primary: true
                 text: qsTr("OK")
+                accessibleName: qsTr("Confirm the PIN")
                 enabled: PinPad.canSubmit
                 showPress: PinPad.pressFeedback
                 onClicked: PinPad.submit()

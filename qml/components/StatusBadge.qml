@@ -13,13 +13,12 @@ Rectangle {
     color: critical ? Theme.criticalBackground : (Theme.contrast ? "#000000" : "#e6f4ea")
     border.color: critical ? Theme.critical : Theme.ok
     border.width: 2
-    Text {
+    PlainText {
         id: label
         anchors.centerIn: parent
         width: Math.min(implicitWidth, parent.maximumWidth - 24)
         elide: Text.ElideRight
         text: parent.text
-        font.family: Theme.fontFamily
         font.pixelSize: Theme.smallSize
         font.bold: true
         color: parent.critical ? Theme.critical : Theme.ok

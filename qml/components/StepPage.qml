@@ -16,25 +16,23 @@ Item {
         anchors.centerIn: parent
         width: page.contentWidth
         spacing: 24
-        Text {
+        PlainText {
             id: titleText
             objectName: "title"
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.titleSize
             font.bold: true
             color: page.critical ? Theme.critical : Theme.text
         }
-        Text {
+        PlainText {
             id: bodyText
             objectName: "body"
             visible: text !== ""
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             color: Theme.mutedText
         }

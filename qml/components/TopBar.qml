@@ -14,9 +14,8 @@ Rectangle {
         anchors.rightMargin: Theme.margin
         spacing: 12
 
-        Text {
+        PlainText {
             text: qsTr("Key renewal kiosk")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             font.bold: true
             color: "#ffffff"
@@ -34,6 +33,7 @@ Rectangle {
         KioskButton {
             objectName: "contrastToggle"
             text: qsTr("High contrast")
+            checkable: true
             checked: Appearance.highContrast
             onClicked: Appearance.highContrast = !Appearance.highContrast
         }

@@ -71,6 +71,14 @@
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Draw here with your finger until the bar is full. This makes your new key unpredictable.</translation>
     </message>
+    <message>
+        <source>Please keep drawing, with curves and changes of direction.</source>
+        <translation>Please keep drawing, with curves and changes of direction.</translation>
+    </message>
+    <message>
+        <source>Drawing area: draw here with your finger</source>
+        <translation>Drawing area: draw here with your finger</translation>
+    </message>
 </context>
 <context>
     <name>EntropyScreen</name>
@@ -166,10 +174,6 @@
         <translation>Something went wrong. Please see the staff.</translation>
     </message>
     <message>
-        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
-        <translation>The bank cannot be reached right now. Your request is kept; please try again later.</translation>
-    </message>
-    <message>
         <source>The bank refused the registration.</source>
         <translation>The bank refused the registration.</translation>
     </message>
@@ -209,6 +213,10 @@
         <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
         <translation>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Please try again later.</source>
+        <translation>The bank cannot be reached right now. Please try again later.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>
@@ -244,6 +252,10 @@
         <source>Start</source>
         <translation>Start</translation>
     </message>
+    <message>
+        <source>Your new key pair is already on your token, from your last visit: it is used again. Your current keys keep working.</source>
+        <translation>Your new key pair is already on your token, from your last visit: it is used again. Your current keys keep working.</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
@@ -262,13 +274,13 @@
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
+    <message>
+        <source>Continue the session</source>
+        <translation>Continue the session</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>
-    <message>
-        <source>The token was removed.</source>
-        <translation>The token was removed.</translation>
-    </message>
     <message>
         <source>Insert your token</source>
         <translation>Insert your token</translation>
@@ -280,6 +292,10 @@
     <message>
         <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
         <translation>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
+        <translation>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</translation>
     </message>
 </context>
 <context>
@@ -312,6 +328,18 @@
     <message>
         <source>OK</source>
         <translation>OK</translation>
+    </message>
+    <message>
+        <source>Type your PIN</source>
+        <translation>Type your PIN</translation>
+    </message>
+    <message>
+        <source>Erase the last digit</source>
+        <translation>Erase the last digit</translation>
+    </message>
+    <message>
+        <source>Confirm the PIN</source>
+        <translation>Confirm the PIN</translation>
     </message>
 </context>
 <context>
@@ -384,6 +412,10 @@
     <message>
         <source>Back</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
+        <translation>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</translation>
     </message>
 </context>
 <context>
@@ -519,6 +551,14 @@
         <source>Print the act again</source>
         <translation>Print the act again</translation>
     </message>
+    <message>
+        <source>Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.</source>
+        <translation>Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Print the act</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -598,6 +638,14 @@
             <numerusform>%n second</numerusform>
             <numerusform>%n seconds</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Asking the bank for your certificate…</source>
+        <translation>Asking the bank for your certificate…</translation>
+    </message>
+    <message>
+        <source>Switching your token to the new keys…</source>
+        <translation>Switching your token to the new keys…</translation>
     </message>
 </context>
 <context>

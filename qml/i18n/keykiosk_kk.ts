@@ -71,6 +71,14 @@
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Жолақ толғанша осы жерде саусағыңызбен сызыңыз. Осылайша жаңа кілтіңіз болжап болмайтын болады.</translation>
     </message>
+    <message>
+        <source>Please keep drawing, with curves and changes of direction.</source>
+        <translation>Сызуды жалғастырыңыз: қисық сызықтармен, бағытты өзгертіп.</translation>
+    </message>
+    <message>
+        <source>Drawing area: draw here with your finger</source>
+        <translation>Сызу алаңы: осында саусағыңызбен сызыңыз</translation>
+    </message>
 </context>
 <context>
     <name>EntropyScreen</name>
@@ -166,10 +174,6 @@
         <translation>Бірдеңе дұрыс болмады. Банк қызметкеріне жүгініңіз.</translation>
     </message>
     <message>
-        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
-        <translation>Банк қазір қолжетімсіз. Сұранысыңыз сақталды; кейінірек қайталап көріңіз.</translation>
-    </message>
-    <message>
         <source>The bank refused the registration.</source>
         <translation>Банк тіркеуден бас тартты.</translation>
     </message>
@@ -209,6 +213,10 @@
         <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
         <translation>Токендегі кілтке қол қою үшін сенуге болмайды. Ағымдағы кілтіңіз жұмыс істей береді. Банк қызметкеріне жүгініңіз.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Please try again later.</source>
+        <translation>Банкпен қазір байланыс жоқ. Кейінірек қайталап көріңіз.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>
@@ -244,6 +252,10 @@
         <source>Start</source>
         <translation>Бастау</translation>
     </message>
+    <message>
+        <source>Your new key pair is already on your token, from your last visit: it is used again. Your current keys keep working.</source>
+        <translation>Жаңа кілттер жұбы өткен келуіңізден бері токеніңізде бар: ол қайта пайдаланылады. Ағымдағы кілттеріңіз жұмыс істей береді.</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
@@ -262,13 +274,13 @@
         <source>Continue</source>
         <translation>Жалғастыру</translation>
     </message>
+    <message>
+        <source>Continue the session</source>
+        <translation>Сеансты жалғастыру</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>
-    <message>
-        <source>The token was removed.</source>
-        <translation>Токен алынды.</translation>
-    </message>
     <message>
         <source>Insert your token</source>
         <translation>Токеніңізді салыңыз</translation>
@@ -280,6 +292,10 @@
     <message>
         <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
         <translation>Ұзақ уақыт ештеңе болмағандықтан сеанс аяқталды. Жалғастыру үшін токенді шығарып, қайта салыңыз.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
+        <translation>Токен кілттерді жаңарту аяқталмай тұрып алынды. Ағымдағы кілттеріңіз жұмыс істей береді. Жалғастыру үшін токенді қайта салыңыз.</translation>
     </message>
 </context>
 <context>
@@ -312,6 +328,18 @@
     <message>
         <source>OK</source>
         <translation>ОК</translation>
+    </message>
+    <message>
+        <source>Type your PIN</source>
+        <translation>PIN-кодты теріңіз</translation>
+    </message>
+    <message>
+        <source>Erase the last digit</source>
+        <translation>Соңғы цифрды өшіру</translation>
+    </message>
+    <message>
+        <source>Confirm the PIN</source>
+        <translation>PIN-кодты растау</translation>
     </message>
 </context>
 <context>
@@ -384,6 +412,10 @@
     <message>
         <source>Back</source>
         <translation>Артқа</translation>
+    </message>
+    <message>
+        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
+        <translation>Жаңа кілт токенде қалады, ал банк алған сұрауын сақтайды. Келесі жолы тоқтаған жерден жалғастырасыз.</translation>
     </message>
 </context>
 <context>
@@ -519,6 +551,14 @@
         <source>Print the act again</source>
         <translation>Актіні қайта басып шығару</translation>
     </message>
+    <message>
+        <source>Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.</source>
+        <translation>Жаңа сертификат токенде тұр. Аяқтау үшін PIN-кодты енгізіңіз: банк растау алады және сіз жаңа кілттерге ауысасыз.</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Актіні басып шығару</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -598,6 +638,14 @@
             <numerusform>%n секунд</numerusform>
             <numerusform>%n секунд</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Asking the bank for your certificate…</source>
+        <translation>Банктен сертификатыңызды сұрап жатырмыз…</translation>
+    </message>
+    <message>
+        <source>Switching your token to the new keys…</source>
+        <translation>Токенді жаңа кілттерге ауыстырып жатырмыз…</translation>
     </message>
 </context>
 <context>

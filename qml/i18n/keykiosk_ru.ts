@@ -71,6 +71,14 @@
         <source>Draw here with your finger until the bar is full. This makes your new key unpredictable.</source>
         <translation>Рисуйте здесь пальцем, пока полоса не заполнится. Так ваш новый ключ станет непредсказуемым.</translation>
     </message>
+    <message>
+        <source>Please keep drawing, with curves and changes of direction.</source>
+        <translation>Продолжайте рисовать: плавными линиями и меняя направление.</translation>
+    </message>
+    <message>
+        <source>Drawing area: draw here with your finger</source>
+        <translation>Поле для рисования: рисуйте здесь пальцем</translation>
+    </message>
 </context>
 <context>
     <name>EntropyScreen</name>
@@ -166,10 +174,6 @@
         <translation>Что-то пошло не так. Обратитесь к сотруднику банка.</translation>
     </message>
     <message>
-        <source>The bank cannot be reached right now. Your request is kept; please try again later.</source>
-        <translation>Банк сейчас недоступен. Ваш запрос сохранён; попробуйте позже.</translation>
-    </message>
-    <message>
         <source>The bank refused the registration.</source>
         <translation>Банк отказал в регистрации.</translation>
     </message>
@@ -209,6 +213,10 @@
         <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
         <translation>Ключу на токене нельзя доверять подпись. Ваш текущий ключ продолжает работать. Обратитесь к сотруднику банка.</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. Please try again later.</source>
+        <translation>Банк сейчас недоступен. Пожалуйста, повторите попытку позже.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>
@@ -244,6 +252,10 @@
         <source>Start</source>
         <translation>Начать</translation>
     </message>
+    <message>
+        <source>Your new key pair is already on your token, from your last visit: it is used again. Your current keys keep working.</source>
+        <translation>Новая ключевая пара уже есть на вашем токене с прошлого визита: она будет использована снова. Текущие ключи продолжают работать.</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
@@ -263,13 +275,13 @@
         <source>Continue</source>
         <translation>Продолжить</translation>
     </message>
+    <message>
+        <source>Continue the session</source>
+        <translation>Продолжить сеанс</translation>
+    </message>
 </context>
 <context>
     <name>InsertTokenScreen</name>
-    <message>
-        <source>The token was removed.</source>
-        <translation>Токен извлечён.</translation>
-    </message>
     <message>
         <source>Insert your token</source>
         <translation>Вставьте ваш токен</translation>
@@ -281,6 +293,10 @@
     <message>
         <source>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</source>
         <translation>Сеанс завершён, потому что долгое время ничего не происходило. Извлеките токен и вставьте его снова, чтобы продолжить.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
+        <translation>Токен извлечён до завершения перегенерации. Текущие ключи продолжают работать. Вставьте токен снова, чтобы продолжить.</translation>
     </message>
 </context>
 <context>
@@ -313,6 +329,18 @@
     <message>
         <source>OK</source>
         <translation>ОК</translation>
+    </message>
+    <message>
+        <source>Type your PIN</source>
+        <translation>Наберите ПИН-код</translation>
+    </message>
+    <message>
+        <source>Erase the last digit</source>
+        <translation>Стереть последнюю цифру</translation>
+    </message>
+    <message>
+        <source>Confirm the PIN</source>
+        <translation>Подтвердить ПИН-код</translation>
     </message>
 </context>
 <context>
@@ -385,6 +413,10 @@
     <message>
         <source>Back</source>
         <translation>Назад</translation>
+    </message>
+    <message>
+        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
+        <translation>Новый ключ остаётся на токене, а банк сохраняет полученный запрос. В следующий раз вы продолжите с того же места.</translation>
     </message>
 </context>
 <context>
@@ -520,6 +552,14 @@
         <source>Print the act again</source>
         <translation>Распечатать акт снова</translation>
     </message>
+    <message>
+        <source>Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.</source>
+        <translation>Новый сертификат уже на токене. Введите ПИН-код, чтобы завершить: банк получит подтверждение, и вы перейдёте на новые ключи.</translation>
+    </message>
+    <message>
+        <source>Print the act</source>
+        <translation>Распечатать акт</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -600,6 +640,14 @@
             <numerusform>%n секунды</numerusform>
             <numerusform>%n секунд</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Asking the bank for your certificate…</source>
+        <translation>Запрашиваем ваш сертификат в банке…</translation>
+    </message>
+    <message>
+        <source>Switching your token to the new keys…</source>
+        <translation>Переводим токен на новые ключи…</translation>
     </message>
 </context>
 <context>

@@ -13,21 +13,20 @@ Item {
 
         Rectangle {
             objectName: "removedNotice"
-            visible: Kiosk.tokenWasRemoved
+            visible: Kiosk.journeyInterrupted // after a finished renewal, removing it is the plan
             width: content.width
             implicitHeight: removedText.implicitHeight + 24
             radius: 8
             color: Theme.criticalBackground
             border.color: Theme.critical
             border.width: 2
-            Text {
+            PlainText {
                 id: removedText
                 anchors.centerIn: parent
                 width: parent.width - 32
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
-                text: qsTr("The token was removed.")
-                font.family: Theme.fontFamily
+                text: qsTr("The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.")
                 font.pixelSize: Theme.bodySize
                 color: Theme.critical
             }
@@ -41,36 +40,33 @@ Item {
             color: Theme.selection
             border.color: Theme.accent
             border.width: 2
-            Text {
+            PlainText {
                 id: timedOutText
                 anchors.centerIn: parent
                 width: parent.width - 32
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
                 text: qsTr("Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
                 color: Theme.text
             }
         }
         TokenPicture { anchors.horizontalCenter: parent.horizontalCenter }
-        Text {
+        PlainText {
             objectName: "title"
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: qsTr("Insert your token")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.titleSize + 8
             font.bold: true
             color: Theme.text
         }
-        Text {
+        PlainText {
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: qsTr("Here you can renew the signing keys of your remote banking system and pick up your new certificate. Insert the USB token with your keys into the reader.")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             color: Theme.mutedText
         }

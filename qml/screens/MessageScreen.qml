@@ -16,7 +16,7 @@ Item {
             color: Theme.criticalBackground
             border.color: Theme.critical
             border.width: 4
-            Text {
+            PlainText {
                 anchors.centerIn: parent
                 text: "!"
                 font.pixelSize: 56
@@ -24,21 +24,19 @@ Item {
                 color: Theme.critical
             }
         }
-        Text {
+        PlainText {
             objectName: "message"
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: Kiosk.message
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.titleSize - 6
             color: Theme.text
         }
-        Text {
+        PlainText {
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("Error code: %1").arg(Kiosk.errorId)
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.smallSize
             color: Theme.mutedText
         }

@@ -9,31 +9,28 @@ Item {
         anchors.centerIn: parent
         width: Math.min(parent.width - 2 * Theme.margin, 900)
         spacing: 24
-        Text {
+        PlainText {
             objectName: "title"
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: qsTr("Temporarily out of service")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.titleSize + 4
             font.bold: true
             color: Theme.text
         }
-        Text {
+        PlainText {
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: Kiosk.message
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             color: Theme.mutedText
         }
-        Text {
+        PlainText {
             width: content.width
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("Error code: %1").arg(Kiosk.errorId)
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.smallSize
             color: Theme.mutedText
         }

@@ -8,18 +8,16 @@ Item {
         anchors.centerIn: parent
         spacing: 24
         Spinner { Layout.alignment: Qt.AlignHCenter }
-        Text {
+        PlainText {
             objectName: "title"
             Layout.alignment: Qt.AlignHCenter
             text: qsTr("Reading your token…")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.titleSize
             color: Theme.text
         }
-        Text {
+        PlainText {
             Layout.alignment: Qt.AlignHCenter
             text: qsTr("Please do not remove it.")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             color: Theme.mutedText
         }

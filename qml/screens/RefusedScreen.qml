@@ -20,19 +20,17 @@ StepPage {
             x: 20; y: 16
             width: parent.width - 40
             spacing: 8
-            Text {
+            PlainText {
                 text: qsTr("The bank's reason:")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.smallSize
                 font.bold: true
                 color: Theme.critical
             }
-            Text {
+            PlainText {
                 objectName: "bankReason"
                 width: parent.width
                 wrapMode: Text.WordWrap
                 text: Journey.bankReason
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
                 color: Theme.text
             }

@@ -7,11 +7,19 @@ StepPage {
     title: Journey.seeStaff ? qsTr("Please see the staff") : qsTr("The renewal did not complete")
     body: Journey.message
     critical: true
-    Text {
+    PlainText {
+        objectName: "requestKept"
+        width: parent.width
+        visible: Journey.requestKept
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.WordWrap
+        text: qsTr("Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.")
+        font.pixelSize: Theme.bodySize - 2
+    }
+    PlainText {
         width: parent.width
         horizontalAlignment: Text.AlignHCenter
         text: qsTr("Error code: %1").arg(Journey.errorId)
-        font.family: Theme.fontFamily
         font.pixelSize: Theme.smallSize
         color: Theme.mutedText
     }

@@ -25,19 +25,17 @@ Item {
 
         RowLayout {
             Layout.fillWidth: true
-            Text {
+            PlainText {
                 objectName: "title"
                 text: qsTr("Your token")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.titleSize
                 font.bold: true
                 color: Theme.text
             }
             Item { Layout.fillWidth: true }
-            Text {
+            PlainText {
                 objectName: "tokenIdentity"
                 text: qsTr("%1, serial number %2").arg(Kiosk.tokenLabel).arg(Kiosk.tokenSerial)
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.smallSize
                 color: Theme.mutedText
             }
@@ -52,23 +50,21 @@ Item {
             color: Theme.criticalBackground
             border.color: Theme.critical
             border.width: 2
-            Text {
+            PlainText {
                 id: bannerText
                 anchors.verticalCenter: parent.verticalCenter
                 x: 16
                 width: parent.width - 32
                 wrapMode: Text.WordWrap
                 text: qsTr("A key set on this token needs your attention. See its status below.")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.bodySize
                 font.bold: true
                 color: Theme.critical
             }
         }
 
-        Text {
+        PlainText {
             text: qsTr("Select a subscriber")
-            font.family: Theme.fontFamily
             font.pixelSize: Theme.bodySize
             color: Theme.text
         }
@@ -91,11 +87,10 @@ Item {
                         { title: qsTr("Cryptography"), width: 0.14 },
                         { title: qsTr("Status"), width: 0.38 }
                     ]
-                    Text {
+                    PlainText {
                         Layout.preferredWidth: screen.columnWidth(modelData.width)
                         text: modelData.title
                         elide: Text.ElideRight
-                        font.family: Theme.fontFamily
                         font.pixelSize: Theme.smallSize
                         font.bold: true
                         color: Theme.text
@@ -107,44 +102,53 @@ Item {
             id: table
             objectName: "profileTable"
             Layout.fillWidth: true
-            Layout.preferredHeight: Math.min(contentHeight, 3 * (Theme.touchTarget + 8))
+            Layout.preferredHeight: Math.min(contentHeight, 4 * (Theme.touchTarget + 8))
             clip: true
             interactive: contentHeight > height
             model: Kiosk.profiles
+            // A row grows to show the whole subscriber (a name and an organization can be long):
+            // nothing is cut off. Plain rows of fixed-width cells, so no layout loops.
             delegate: Rectangle {
+                objectName: "profileRow"
                 width: table.width
-                height: Theme.touchTarget + 8
+                height: Math.max(Theme.touchTarget + 8, cells.height + 16)
                 color: index === Kiosk.selectedProfile ? Theme.selection : Theme.surface
                 border.color: index === Kiosk.selectedProfile ? Theme.accent : Theme.border
                 border.width: index === Kiosk.selectedProfile ? 2 : 1
-                RowLayout {
-                    anchors.fill: parent
-                    anchors.leftMargin: 16
-                    anchors.rightMargin: 16
+                Accessible.role: Accessible.ListItem
+                Accessible.name: (model.owner || "—") + ", " + model.statusText
+                Accessible.selectable: true
+                Accessible.selected: index === Kiosk.selectedProfile
+                Accessible.onPressAction: Kiosk.selectedProfile = index
+                Row {
+                    id: cells
+                    x: 16
+                    anchors.verticalCenter: parent.verticalCenter
                     spacing: 12
-                    Text {
-                        Layout.preferredWidth: screen.columnWidth(0.32)
+                    PlainText {
+                        objectName: "ownerCell"
+                        width: screen.columnWidth(0.32)
                         text: model.owner || "—"
-                        elide: Text.ElideRight
-                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.smallSize
                     }
-                    Text {
-                        Layout.preferredWidth: screen.columnWidth(0.16)
+                    PlainText {
+                        width: screen.columnWidth(0.16)
                         text: model.identifier || "—"
-                        elide: Text.ElideRight
-                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                        wrapMode: Text.WrapAnywhere
+                        font.pixelSize: Theme.smallSize
                     }
-                    Text {
-                        Layout.preferredWidth: screen.columnWidth(0.14)
+                    PlainText {
+                        width: screen.columnWidth(0.14)
                         text: model.cryptography || "—"
-                        elide: Text.ElideRight
-                        font.family: Theme.fontFamily; font.pixelSize: Theme.smallSize; color: Theme.text
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.smallSize
                     }
                     Item {
-                        Layout.preferredWidth: screen.columnWidth(0.38)
-                        Layout.fillHeight: true
+                        width: screen.columnWidth(0.38)
+                        height: badge.height
                         StatusBadge {
-                            anchors.verticalCenter: parent.verticalCenter
+                            id: badge
                             maximumWidth: parent.width
                             text: model.statusText
                             critical: model.critical
@@ -171,9 +175,8 @@ Item {
                 anchors.fill: parent
                 anchors.margins: 20
                 spacing: 6
-                Text {
+                PlainText {
                     text: qsTr("Signature parameters")
-                    font.family: Theme.fontFamily
                     font.pixelSize: Theme.bodySize
                     font.bold: true
                     color: Theme.text
@@ -185,12 +188,11 @@ Item {
                 ParameterRow { name: qsTr("Key type"); value: screen.selected.keyType || "" }
                 ParameterRow { name: qsTr("Start of the validity period"); value: screen.selected.validFrom || "" }
                 ParameterRow { name: qsTr("End of the validity period"); value: screen.selected.validTo || "" }
-                Text {
+                PlainText {
                     visible: (screen.selected.errorText || "") !== ""
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
                     text: screen.selected.errorText || ""
-                    font.family: Theme.fontFamily
                     font.pixelSize: Theme.smallSize
                     color: Theme.critical
                 }
@@ -201,27 +203,28 @@ Item {
         RowLayout {
             Layout.fillWidth: true
             spacing: 24
-            Text {
+            PlainText {
                 objectName: "actionHint"
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
                 text: {
                     switch (Kiosk.selectedAction) {
                     case KK.Renew: return qsTr("You can renew the keys of this profile now.")
-                    case KK.PickUp: return qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
+                    case KK.PickUp: return screen.selected.status === KK.NewCertificateReceived
+                                           ? qsTr("Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.")
+                                           : qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
                     case KK.NewRequest: return qsTr("The bank refused the last request. You can make a new one.")
                     case KK.SeeStaff: return qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
                     default: return qsTr("Nothing to do for this profile.")
                     }
                 }
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.smallSize
                 color: Kiosk.selectedAction === KK.SeeStaff ? Theme.critical : Theme.text
             }
             KioskButton {
                 objectName: "actButton"
                 visible: Kiosk.canShowAct
-                text: qsTr("Print the act again")
+                text: Kiosk.actPrintedBefore ? qsTr("Print the act again") : qsTr("Print the act")
                 onClicked: Kiosk.showAcceptanceAct()
             }
             KioskButton {

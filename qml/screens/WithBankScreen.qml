@@ -24,24 +24,22 @@ StepPage {
             ParameterRow { width: parent.width; name: qsTr("Request number"); value: Journey.requestNumber || "—" }
             ParameterRow { width: parent.width; name: qsTr("Subscriber"); value: Journey.owner || "—" }
             ParameterRow { width: parent.width; name: qsTr("Identifier"); value: Journey.identifier || "—" }
-            Text {
+            PlainText {
                 width: parent.width
                 wrapMode: Text.WordWrap
                 text: qsTr("You may leave now. Next time, insert your token at any kiosk and choose \"Pick up the certificate\". Your current keys keep working until then.")
-                font.family: Theme.fontFamily
                 font.pixelSize: Theme.smallSize
                 color: Theme.text
             }
         }
     }
-    Text {
+    PlainText {
         objectName: "slipStatus"
         width: parent.width
         horizontalAlignment: Text.AlignHCenter
         visible: text !== ""
         text: Act.printing ? qsTr("Printing…") : Act.slipPrinted ? qsTr("Take your slip from the printer.")
               : Act.message !== "" ? Act.message + " (" + Act.errorId + ")" : ""
-        font.family: Theme.fontFamily
         font.pixelSize: Theme.smallSize
         color: Act.message !== "" && !Act.printing ? Theme.critical : Theme.ok
     }

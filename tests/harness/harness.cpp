@@ -192,6 +192,10 @@ bool TestToken::make(const TokenOptions &options)
         args << QStringLiteral("--policy") << options.policyOid;
     if (!options.caDir.isEmpty())
         args << QStringLiteral("--ca-dir") << options.caDir;
+    if (!options.commonName.isEmpty())
+        args << QStringLiteral("--cn") << options.commonName;
+    if (!options.organization.isEmpty())
+        args << QStringLiteral("--org") << options.organization;
     QProcess process;
     process.start(harnessPath("make-token.sh"), args);
     if (!process.waitForFinished(60000) || process.exitCode() != 0) {

@@ -1,5 +1,5 @@
 #pragma once
-// Real parts for tests, one fresh set per test (DESIGN.md, "Test harness"):
+// Real parts for tests, one fresh set per test (docs/architecture.md, "Tests"):
 // a SoftHSM2 token with a certificate, a private pcscd with vpcd, a virtual card that is
 // inserted by connecting to the reader, and a umockdev testbed for USB events.
 
@@ -27,7 +27,9 @@ struct TokenOptions
     bool withCertificate = true;
     QString algorithm = QStringLiteral("ec");
     QString policyOid;
-    QString caDir; // issue the certificate from this CA (e.g. an RaServer's), not a fresh one
+    QString caDir;      // issue the certificate from this CA (e.g. an RaServer's), not a fresh one
+    QString commonName; // the owner (CN); make-token.sh's default when empty
+    QString organization; // O; make-token.sh's default when empty
 };
 
 // A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it

@@ -116,6 +116,8 @@ private slots:
         s.insert();
         QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(s.kiosk->kiosk.selectedAction(), RenewalAction::Renew);
+        // No act for a certificate the kiosk had no part in (it used to offer "print again").
+        QVERIFY(!s.kiosk->kiosk.canShowAct());
 
         s.kiosk->journey.begin();
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::Renewal);
@@ -145,7 +147,8 @@ private slots:
 
         // A later visit prints the act again; with no printer the client is told so, and the
         // act is still saved where staff find it.
-        QVERIFY(s.kiosk->kiosk.canShowAct());
+        QVERIFY(s.kiosk->kiosk.canShowAct()); // the kiosk installed this certificate
+        QVERIFY(!s.kiosk->kiosk.actPrintedBefore());
         s.kiosk->act.clear();
         s.kiosk->kiosk.showAcceptanceAct();
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::AcceptanceAct);
@@ -156,12 +159,37 @@ private slots:
         QVERIFY(!s.kiosk->act.message().isEmpty());
         QVERIFY(!s.kiosk->act.printed());
         QVERIFY(QFile::exists(s.kiosk->act.lastSavedPath()));
+        QVERIFY(s.kiosk->kiosk.actPrintedBefore()); // "print the act again" from now on
         s.kiosk->kiosk.closeAcceptanceAct();
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         s.kiosk->kiosk.showAcceptanceAct();
         s.remove(); // the next client must not find this one's act
         QVERIFY(!s.kiosk->act.ready());
         QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::InsertToken);
+        // Taking the token out after a renewal is the plan, not an error (no red notice).
+        QVERIFY(s.kiosk->kiosk.tokenWasRemoved());
+        QVERIFY(!s.kiosk->kiosk.journeyInterrupted());
+    }
+
+    void aTokenTakenOutMidJourneyIsSaidSo()
+    {
+        Scene s;
+        QVERIFY(s.valid());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        s.remove(); // from the table: nothing was under way
+        QVERIFY(!s.kiosk->kiosk.journeyInterrupted());
+        s.insert();
+        QTRY_COMPARE(s.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        s.kiosk->journey.begin();
+        s.kiosk->journey.confirm();
+        s.typePin("12");
+        s.remove();
+        QCOMPARE(s.kiosk->kiosk.screen(), KioskScreen::InsertToken);
+        QVERIFY(s.kiosk->kiosk.journeyInterrupted());
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0);
+        s.insert(); // the next token clears the notice
+        QVERIFY(!s.kiosk->kiosk.journeyInterrupted());
     }
 
     void idleCountdownWipesTheSession()
@@ -264,6 +292,7 @@ private slots:
         QVERIFY(!stack.idle.armed()); // waiting for the bank is not idleness
         QTRY_COMPARE_WITH_TIMEOUT(stack.journey.state(), WorkflowState::Error, 10000);
         QCOMPARE(stack.journey.errorId(), QStringLiteral("KK-401"));
+        QVERIFY(stack.journey.requestKept()); // the new key stays for next time, and says so
         QVERIFY(!stack.journey.showProgress());
         QVERIFY(stack.idle.armed());
         // The current key still works: the table shows it in operation's window as before.
@@ -316,12 +345,19 @@ private slots:
             other.kiosk.profiles()->get(0).value(QStringLiteral("status")).value<ProfileStatus>(),
             ProfileStatus::AcceptedByBank);
         QCOMPARE(other.kiosk.selectedAction(), RenewalAction::PickUp);
+        QList<WorkflowState> shown;
+        connect(&other.journey, &JourneyController::screenChanged, this,
+                [&] { shown << other.journey.state(); });
         other.journey.begin();
         QCOMPARE(other.journey.state(), WorkflowState::EnteringPin); // no explanation, no drawing
         QVERIFY(other.journey.resuming());
         typePin(other.pinPad, "123456");
         other.pinPad.submit();
         QTRY_COMPARE_WITH_TIMEOUT(other.journey.state(), WorkflowState::CertificateReceived, 20000);
+        // Picking up is never shown as "generating your new key".
+        QVERIFY(!shown.contains(WorkflowState::GeneratingKey));
+        QVERIFY(!shown.contains(WorkflowState::CollectingEntropy));
+        QVERIFY(shown.contains(WorkflowState::PickingUp));
         QCOMPARE(s.ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
     }
 
@@ -398,6 +434,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!monitor.reachable(), 5000);
         QCOMPARE(stack.kiosk.screen(), KioskScreen::OutOfService);
         QCOMPARE(stack.kiosk.errorId(), errorId(ErrorCode::BankUnreachable));
+        // An idle kiosk has no request to speak of (it used to say "your request is kept").
+        QVERIFY2(!stack.kiosk.message().contains(QStringLiteral("request"), Qt::CaseInsensitive),
+                 qPrintable(stack.kiosk.message()));
 
         QVERIFY(bank.listen(QHostAddress::LocalHost, port));
         QTRY_VERIFY_WITH_TIMEOUT(monitor.reachable(), 5000);

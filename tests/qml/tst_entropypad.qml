@@ -85,6 +85,24 @@ TestCase {
         verify(Entropy.creditedBits > 0, "credited " + Entropy.creditedBits)
     }
 
+    // A health-test failure restarts the pool and asks the client to keep drawing; drawing
+    // then completes (it used to stop all credit for good).
+    function test_aHealthFailureRestartsAndTheClientKeepsDrawing() {
+        Entropy.targetBits = 24
+        var pad = createTemporaryObject(padComponent, testCase)
+        var keepDrawing = findChild(pad, "keepDrawing")
+        verify(!keepDrawing.visible)
+        // A ruler-straight stroke: the same jerk every time. (Given as the points the pad
+        // reports: Qt compresses touch moves sent faster than frames.)
+        for (var i = 0; i <= 40; ++i)
+            Entropy.addPoint(100 + 3 * i, 100 + 2 * i, 0.5, 1)
+        verify(Entropy.restarted)
+        verify(keepDrawing.visible)
+        draw(pad, function() { return touchEvent(pad) }, 2, 200)
+        verify(Entropy.complete)
+        verify(!keepDrawing.visible)
+    }
+
     function test_completionIsReported() {
         Entropy.targetBits = 24
         var pad = createTemporaryObject(padComponent, testCase)

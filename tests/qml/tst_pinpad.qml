@@ -58,6 +58,24 @@ TestCase {
         compare(PinPad.digitCount, 3)
     }
 
+    // Only the digits entered are shown: never empty places that would tell the PIN's length
+    // (four empty dots used to be shown for a six-digit PIN).
+    function test_theFieldNeverImpliesALength() {
+        var pad = createTemporaryObject(padComponent, testCase)
+        compare(PinPad.digitCount, 0)
+        var dots = findChild(pad, "pinDots")
+        compare(dots.children.length - 1, 0) // no dot at all (+ the Repeater)
+        for (var i = 0; i < 6; ++i) {
+            clickKey(pad, "pinKey" + i)
+            compare(dots.children.length - 1, i + 1)
+            for (var d = 0; d < dots.children.length; ++d) {
+                var dot = dots.children[d]
+                if (dot.color !== undefined)
+                    verify(dot.color.a > 0, "an empty place in the PIN field")
+            }
+        }
+    }
+
     function test_noVisibleTextCarriesTheDigits() {
         var pad = createTemporaryObject(padComponent, testCase)
         for (var i = 0; i < 6; ++i)

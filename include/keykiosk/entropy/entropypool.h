@@ -15,7 +15,9 @@
 //  - Health tests in the spirit of NIST SP 800-90B run on an 8-bit noise symbol (the low
 //    4 bits of the x and y jerk): the repetition count test (cutoff 21, for H = 1 bit per
 //    symbol and alpha = 2^-20) and the adaptive proportion test (window 512, cutoff 410).
-//    A failure stops all further credit for this pool.
+//    A failure restarts the pool: the credit so far is dropped, the tests start over and the
+//    client is asked to keep drawing. A finger at rest (the same position again) is not a
+//    sample of the noise source at all: it is conditioned, never tested or credited.
 //  - Conditioning: SHA-512 over every raw sample. Mixing: HKDF-SHA-256 with 32 bytes from
 //    getrandom() as part of the input key material, so the seed is never weaker than the
 //    OS source, even with an empty or failed pool.
@@ -61,7 +63,9 @@ public:
     double creditedBits() const { return m_credited; }
     int targetBits() const { return m_targetBits; }
     bool isComplete() const { return m_credited >= m_targetBits; }
-    EntropyHealth health() const { return m_health; }
+    // How often a health-test failure restarted the pool, and the last such failure.
+    int restarts() const { return m_restarts; }
+    EntropyHealth lastFailure() const { return m_lastFailure; }
     int sampleCount() const { return m_samples; }
 
     // SHA-512 over the raw samples (the conditioned pool).
@@ -82,11 +86,13 @@ private:
         std::deque<QByteArray> deltas; // recent delta patterns
     };
     void healthTest(quint8 symbol);
+    void restart(EntropyHealth failure);
 
     int m_targetBits;
     double m_credited = 0;
     int m_samples = 0;
-    EntropyHealth m_health = EntropyHealth::Ok;
+    EntropyHealth m_lastFailure = EntropyHealth::Ok;
+    int m_restarts = 0;
     QHash<int, Track> m_tracks;
     QSet<QByteArray> m_seenPatterns;
     // health test state
