@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
     };
-    std::printf("| %-52s | %10s | %10s | %-18s |\n", "what", "median", "p90", "budget (DESIGN.md)");
+    std::printf("| %-52s | %10s | %10s | %-18s |\n", "what", "median", "p90", "budget");
     std::printf("|%s|%s|%s|%s|\n", QByteArray(54, '-').constData(), QByteArray(12, '-').constData(),
                 QByteArray(12, '-').constData(), QByteArray(20, '-').constData());
     std::printf("| %-52s | %7.0f ns | %10s | %-18s |\n",

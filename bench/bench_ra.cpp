@@ -1,4 +1,4 @@
-// kk-bench-ra: the enrollment figures against DESIGN.md's budgets.
+// kk-bench-ra: the enrollment figures against the budgets in docs/architecture.md.
 //   1. One complete renewal on a SoftHSM2 token over loopback HTTP: keygen, kur, kup,
 //      certConf with the certificate written to the token, pkiconf.
 //   2. keykiosk-ra throughput: N concurrent clients doing durable kur transactions
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
             current = renewal.newKeyId(); // the next round renews the key just installed
         }
     }
-    std::printf("| %-58s | %9s | %9s | %-26s |\n", "what", "median", "p99", "budget (DESIGN.md)");
+    std::printf("| %-58s | %9s | %9s | %-26s |\n", "what", "median", "p99", "budget");
     std::printf("|%s|%s|%s|%s|\n", QByteArray(60, '-').constData(), QByteArray(11, '-').constData(),
                 QByteArray(11, '-').constData(), QByteArray(28, '-').constData());
     std::printf("| %-58s | %6.1f ms | %6.1f ms | %-26s |\n",

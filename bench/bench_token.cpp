@@ -1,5 +1,6 @@
 // kk-bench-token: token-layer and presence figures on the real parts (SoftHSM2, private
-// pcscd + vpcd), printed against the budgets in DESIGN.md. Never passes or fails on time.
+// pcscd + vpcd), printed against the budgets in docs/architecture.md. Never passes or fails on
+// time.
 //
 //   kk-bench-token [--rounds N]
 #include "harness.h"
@@ -86,8 +87,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "cannot create a SoftHSM token: %s\n", qPrintable(token.error()));
         return 1;
     }
-    std::printf("| %-44s | %11s | %11s | %4s | %-28s |\n", "what", "median", "p90", "n",
-                "budget (DESIGN.md)");
+    std::printf("| %-44s | %11s | %11s | %4s | %-28s |\n", "what", "median", "p90", "n", "budget");
     std::printf("|%s|%s|%s|%s|%s|\n", QByteArray(46, '-').constData(),
                 QByteArray(13, '-').constData(), QByteArray(13, '-').constData(),
                 QByteArray(6, '-').constData(), QByteArray(30, '-').constData());

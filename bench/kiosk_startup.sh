@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kiosk start-up and memory: time to the first frame (as the app logs it) and PSS at rest,
-# under Xvfb like a GPU-less kiosk, against DESIGN.md's budgets. Prints figures only.
+# under Xvfb like a GPU-less kiosk, against the budgets in docs/architecture.md. Prints figures only.
 #   bench/kiosk_startup.sh BUILD_DIR [ROUNDS]
 set -euo pipefail
 build=$1 rounds=${2:-10}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints KeyKiosk's measured figures against the budgets in DESIGN.md.
+# Prints KeyKiosk's measured figures against the budgets in docs/architecture.md.
 # Benchmarks report; they never pass or fail on time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
