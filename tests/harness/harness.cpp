@@ -13,6 +13,11 @@
 #include <QRegularExpression>
 #include <QThread>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -539,6 +544,40 @@ void UsbTestbed::unplug(const QString &syspath)
     umockdev_testbed_uevent(d->testbed, qPrintable(interfacePath), "remove");
     umockdev_testbed_uevent(d->testbed, qPrintable(syspath), "remove");
     umockdev_testbed_remove_device(d->testbed, qPrintable(syspath));
+}
+
+bool writeImportedKey(CK_FUNCTION_LIST *functions, CK_SESSION_HANDLE session, const QByteArray &id,
+                      const QByteArray &label)
+{
+    using KeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+    KeyPtr software(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+    BIGNUM *d = nullptr;
+    if (!software || !EVP_PKEY_get_bn_param(software.get(), "priv", &d))
+        return false;
+    QByteArray value(32, '\0');
+    BN_bn2binpad(d, reinterpret_cast<unsigned char *>(value.data()), value.size());
+    BN_clear_free(d);
+    static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+    CK_KEY_TYPE type = CKK_EC;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE attributes[] = {
+        {CKA_CLASS, &cls, sizeof cls},
+        {CKA_KEY_TYPE, &type, sizeof type},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_PRIVATE, &yes, sizeof yes},
+        {CKA_SENSITIVE, &yes, sizeof yes},
+        {CKA_SIGN, &yes, sizeof yes},
+        {CKA_EC_PARAMS, const_cast<CK_BYTE *>(p256), sizeof p256},
+        {CKA_VALUE, value.data(), CK_ULONG(value.size())},
+        {CKA_ID, const_cast<char *>(id.constData()), CK_ULONG(id.size())},
+        {CKA_LABEL, const_cast<char *>(label.constData()), CK_ULONG(label.size())},
+    };
+    CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+    const CK_RV rv =
+        functions->C_CreateObject(session, attributes, CK_ULONG(std::size(attributes)), &handle);
+    OPENSSL_cleanse(value.data(), std::size_t(value.size()));
+    return rv == CKR_OK;
 }
 
 } // namespace kk::test

@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <p11-kit/pkcs11.h>
+
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -61,6 +63,12 @@ private:
     QString m_error;
     QString m_serial;
 };
+
+// Writes a private key made in software (EC P-256) to the token with C_CreateObject, as
+// something other than the token would: it carries no CKA_LOCAL, whatever its label says.
+// `session` must be a logged-in read-write session of `functions`' module.
+bool writeImportedKey(CK_FUNCTION_LIST *functions, CK_SESSION_HANDLE session, const QByteArray &id,
+                      const QByteArray &label);
 
 // keykiosk-ra on a free loopback port, with a fresh demo CA and database per instance.
 class RaServer

@@ -9,32 +9,6 @@
 
 namespace kk::steps {
 
-namespace {
-// The kill points of the journal's records (docs/architecture.md, "The kill matrix").
-void killPointAfterRecording(KeyLifecycle lifecycle)
-{
-    switch (lifecycle) {
-    case KeyLifecycle::NeedKey:
-        KK_FAULT_POINT("journal-need-key");
-        break;
-    case KeyLifecycle::HavePendingKey:
-        KK_FAULT_POINT("journal-have-pending-key");
-        break;
-    case KeyLifecycle::WithBank:
-        KK_FAULT_POINT("journal-with-bank");
-        break;
-    case KeyLifecycle::HaveCertificate:
-        KK_FAULT_POINT("journal-have-certificate");
-        break;
-    case KeyLifecycle::Done:
-        KK_FAULT_POINT("journal-done");
-        break;
-    default:
-        break;
-    }
-}
-} // namespace
-
 void advance(JourneyContext &context, const JourneyServices &services, KeyLifecycle lifecycle)
 {
     context.lifecycle = lifecycle;
@@ -51,7 +25,8 @@ void advance(JourneyContext &context, const JourneyServices &services, KeyLifecy
     // where the renewal is, so the journey goes on and staff find the reason in the log.
     if (Error e = services.journal->record(entry))
         qCWarning(lcWorkflow) << e.logText();
-    killPointAfterRecording(lifecycle);
+    // The kill point of this record: "journal-have-pending-key", ... (docs/architecture.md).
+    KK_FAULT_POINT(QByteArray("journal-" + lifecycleName(lifecycle).toLatin1()).constData());
 }
 
 void Start::enter(const StepCall &call) const

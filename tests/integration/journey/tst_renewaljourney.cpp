@@ -10,9 +10,6 @@
 
 #include <QtTest>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-
 using namespace kk;
 using namespace kk::test;
 
@@ -289,35 +286,9 @@ private slots:
         QVERIFY(f.tokens->call([&](TokenContext &context) {
             auto session = context.module().value()->openSession(f.info.slotId, true).takeValue();
             QVERIFY(!session->login(SecureBuffer::fromText("123456")).error);
-            EvpPkeyPtr software(EVP_EC_gen("P-256"));
-            BIGNUM *d = nullptr;
-            EVP_PKEY_get_bn_param(software.get(), "priv", &d);
-            QByteArray value(32, '\0');
-            BN_bn2binpad(d, reinterpret_cast<unsigned char *>(value.data()), value.size());
-            BN_clear_free(d);
-            static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                                           0xce, 0x3d, 0x03, 0x01, 0x07};
-            CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
-            CK_KEY_TYPE type = CKK_EC;
-            CK_BBOOL yes = CK_TRUE;
-            const QByteArray id = QByteArray::fromHex("abcdef");
-            const QByteArray label = pendingKeyLabel(kCurrentId).toUtf8();
-            CK_ATTRIBUTE attributes[] = {
-                {CKA_CLASS, &cls, sizeof cls},
-                {CKA_KEY_TYPE, &type, sizeof type},
-                {CKA_TOKEN, &yes, sizeof yes},
-                {CKA_PRIVATE, &yes, sizeof yes},
-                {CKA_SENSITIVE, &yes, sizeof yes},
-                {CKA_SIGN, &yes, sizeof yes},
-                {CKA_EC_PARAMS, const_cast<CK_BYTE *>(p256), sizeof p256},
-                {CKA_VALUE, value.data(), CK_ULONG(value.size())},
-                {CKA_ID, const_cast<char *>(id.constData()), CK_ULONG(id.size())},
-                {CKA_LABEL, const_cast<char *>(label.constData()), CK_ULONG(label.size())},
-            };
-            CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-            QCOMPARE(context.module().value()->functions()->C_CreateObject(
-                         session->handle(), attributes, CK_ULONG(std::size(attributes)), &handle),
-                     CK_RV(CKR_OK));
+            QVERIFY(writeImportedKey(context.module().value()->functions(), session->handle(),
+                                     QByteArray::fromHex("abcdef"),
+                                     pendingKeyLabel(kCurrentId).toUtf8()));
         }));
         auto w = f.workflow();
         w->start(f.info, kCurrentId);

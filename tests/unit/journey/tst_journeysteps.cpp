@@ -24,7 +24,8 @@ struct Scene
     QTemporaryDir dir;
     std::unique_ptr<Journal> journal =
         Journal::open(dir.filePath(QStringLiteral("journal.db"))).takeValue();
-    JourneyRunner runner{JourneyServices{&token, &bank, journal.get(), 10}};
+    // Polls every 200 ms: long enough for a test to see "with the bank", short for the suite.
+    JourneyRunner runner{JourneyServices{&token, &bank, journal.get(), 200}};
 
     void start()
     {
@@ -225,7 +226,9 @@ private slots:
     {
         QFETCH(int, exit);
         Scene s;
-        s.bank.script = {EnrollState::Waiting, EnrollState::Waiting, EnrollState::Waiting};
+        // The bank keeps saying "waiting" (the runner polls meanwhile).
+        for (int i = 0; i < 10000; ++i)
+            s.bank.script << EnrollState::Waiting;
         s.start();
         s.runner.input(Outcome::Confirmed);
         s.pin();
@@ -244,10 +247,10 @@ private slots:
         QVERIFY(context.seed.isEmpty());
         QVERIFY(!context.renewal);
         QVERIFY(!context.exchange);
-        QTest::qWait(50); // the bank's polls stop too
+        QTest::qWait(50);
         QCOMPARE(s.token.sessionsClosed, s.token.sessionsOpened);
         const int steps = s.bank.steps;
-        QTest::qWait(100);
+        QTest::qWait(500); // the bank's polls stop too (one would come every 200 ms)
         QCOMPARE(s.bank.steps, steps);
     }
 
