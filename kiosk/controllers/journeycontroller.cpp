@@ -140,8 +140,6 @@ void JourneyController::begin()
         (action != RenewalAction::Renew && action != RenewalAction::PickUp &&
          action != RenewalAction::NewRequest))
         return;
-    if (token->pinState == PinState::Locked)
-        return; // the table offers "see the staff" then; never the pad
     qCInfo(lcWorkflow) << "journey" << action << "for token" << token->serial;
     startFor(*profile);
     m_kiosk->setJourneyActive(true); // after start(): the first frame shows the first step
