@@ -56,7 +56,7 @@ public:
     Q_INVOKABLE void clear();
     Q_INVOKABLE void submit(); // emits submitted() if canSubmit
 
-    // For the workflow (C++ only): the PIN leaves the pad, which is wiped.
+    // For the journey (C++ only): the PIN leaves the pad, which is wiped.
     SecureBuffer takePin();
 
 signals:

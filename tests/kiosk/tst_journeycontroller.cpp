@@ -127,7 +127,7 @@ private slots:
         s.typePin("123456");
         QCOMPARE(s.kiosk->pinPad.digitCount(), 6);
         s.kiosk->pinPad.submit();
-        QCOMPARE(s.kiosk->pinPad.digitCount(), 0); // the PIN left the pad for the workflow
+        QCOMPARE(s.kiosk->pinPad.digitCount(), 0); // the PIN left the pad for the journey
         QTRY_COMPARE(s.kiosk->journey.state(), WorkflowState::CollectingEntropy);
         s.draw();
         QTRY_COMPARE_WITH_TIMEOUT(s.kiosk->journey.state(), WorkflowState::CertificateReceived,

@@ -52,7 +52,7 @@ struct Fixture
         info = list.value().first();
         return token().isValid();
     }
-    std::unique_ptr<Renewal> workflow()
+    std::unique_ptr<Renewal> renewal()
     {
         auto w = std::make_unique<Renewal>(
             tokens.get(), journal.get(),
@@ -112,7 +112,7 @@ private slots:
         ra.checkAfterSeconds = 1;
         Fixture f(ra);
         QVERIFY(f.setUp());
-        auto w = f.workflow();
+        auto w = f.renewal();
         QSignalSpy states(&w->runner(), &JourneyRunner::stateChanged);
         runToEntropy(*w, f.info);
         w->entropyReady(touchSeed());
@@ -134,7 +134,7 @@ private slots:
         ra.autoDelaySeconds = 0;
         Fixture f(ra);
         QVERIFY(f.setUp(true)); // the PIN-retry shim: real tokens count wrong PINs
-        auto w = f.workflow();
+        auto w = f.renewal();
         w->start(f.info, kCurrentId);
         w->confirm();
         w->submitPin(SecureBuffer::fromText("000000"));
@@ -152,7 +152,7 @@ private slots:
         RaServer::Options ra;
         Fixture f(ra);
         QVERIFY(f.setUp(true));
-        auto w = f.workflow();
+        auto w = f.renewal();
         w->start(f.info, kCurrentId);
         w->confirm();
         for (int i = 0; i < 3; ++i) {
@@ -176,19 +176,19 @@ private slots:
         Fixture f(ra);
         QVERIFY(f.setUp());
         {
-            auto w = f.workflow();
+            auto w = f.renewal();
             runToEntropy(*w, f.info);
             w->entropyReady(touchSeed());
             QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
             QVERIFY(w->message().contains(QStringLiteral("принят банком")));
             w->cancel(); // the client leaves; the request stays with the bank
             QCOMPARE(w->state(), WorkflowState::Cancelled);
-        } // the kiosk "restarts": a new workflow object, the same journal
+        } // the kiosk "restarts": a new journey runner, the same journal
         QCOMPARE(f.journal->find(f.token().serial(), kCurrentId).value()->lifecycle,
                  KeyLifecycle::WithBank);
         QCOMPARE(f.statusOnToken(), ProfileStatus::AcceptedByBank);
         f.ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
-        auto w = f.workflow();
+        auto w = f.renewal();
         w->start(f.info, kCurrentId);
         QVERIFY(w->resuming());
         QCOMPARE(w->state(), WorkflowState::EnteringPin); // straight to pickup
@@ -203,7 +203,7 @@ private slots:
         ra.approval = QStringLiteral("manual");
         Fixture f(ra);
         QVERIFY(f.setUp());
-        auto w = f.workflow();
+        auto w = f.renewal();
         runToEntropy(*w, f.info);
         w->entropyReady(touchSeed());
         QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
@@ -234,7 +234,7 @@ private slots:
         ra.approval = QStringLiteral("manual");
         Fixture f(ra);
         QVERIFY(f.setUp());
-        auto w = f.workflow();
+        auto w = f.renewal();
         connect(&w->runner(), &JourneyRunner::stateChanged, &w->runner(), [&](WorkflowState s) {
             if (s == at)
                 w->tokenRemoved(f.token().serial());
@@ -290,7 +290,7 @@ private slots:
                                      QByteArray::fromHex("abcdef"),
                                      pendingKeyLabel(kCurrentId).toUtf8()));
         }));
-        auto w = f.workflow();
+        auto w = f.renewal();
         w->start(f.info, kCurrentId);
         w->confirm();
         w->submitPin(SecureBuffer::fromText("123456"));
@@ -304,7 +304,7 @@ private slots:
         RaServer::Options ra;
         Fixture f(ra);
         QVERIFY(f.setUp());
-        auto w = f.workflow();
+        auto w = f.renewal();
         w->start(f.info, kCurrentId);
         w->confirm();
         QCOMPARE(w->state(), WorkflowState::EnteringPin);
