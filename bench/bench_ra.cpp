@@ -8,6 +8,7 @@
 //   kk-bench-ra [--rounds N] [--clients N] [--seconds S]
 #include "harness.h"
 
+#include "keykiosk/enroll/roles.h"
 #include "keykiosk/enroll/tokenrenewal.h"
 #include "keykiosk/entropy/entropypool.h"
 #include "keykiosk/journey/realgateways.h"
@@ -17,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QTemporaryDir>
 
 #include <openssl/cmp.h>
 #include <openssl/pem.h>
@@ -74,25 +76,42 @@ X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
         X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature");
     X509_add_ext(cert.get(), ku, -1);
     X509_EXTENSION_free(ku);
+    // The bank's client profile, by its certificate policy.
+    CERTIFICATEPOLICIES *policies = sk_POLICYINFO_new_null();
+    POLICYINFO *info = POLICYINFO_new();
+    ASN1_OBJECT_free(info->policyid);
+    info->policyid = OBJ_txt2obj(roles::kClientPolicy, 1);
+    sk_POLICYINFO_push(policies, info);
+    X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies, 0, X509V3_ADD_DEFAULT);
+    CERTIFICATEPOLICIES_free(policies);
     X509_sign(cert.get(), caKey, EVP_sha256());
     return cert;
 }
 
-bool softwareKur(const RaServer &ra, X509 *raCert, X509 *oldCert, EVP_PKEY *oldKey)
+// One renewal; on success the client works with the new key and certificate (its old one is
+// superseded: a certificate renews once).
+bool softwareKur(const RaServer &ra, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
 {
     OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new(nullptr, nullptr);
     OSSL_CMP_CTX_set1_server(ctx, "127.0.0.1");
     OSSL_CMP_CTX_set_serverPort(ctx, ra.port());
     OSSL_CMP_CTX_set1_serverPath(ctx, "/.well-known/cmp");
     OSSL_CMP_CTX_set1_srvCert(ctx, raCert);
-    OSSL_CMP_CTX_set1_cert(ctx, oldCert);
-    OSSL_CMP_CTX_set1_pkey(ctx, oldKey);
-    OSSL_CMP_CTX_set1_oldCert(ctx, oldCert);
-    OSSL_CMP_CTX_set0_newPkey(ctx, 1, EVP_EC_gen("P-256"));
+    OSSL_CMP_CTX_set1_cert(ctx, oldCert.get());
+    OSSL_CMP_CTX_set1_pkey(ctx, oldKey.get());
+    OSSL_CMP_CTX_set1_oldCert(ctx, oldCert.get());
+    EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+    EVP_PKEY_up_ref(newKey.get());
+    OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.get());
     OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
     OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_EMERG);
     X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr);
     const bool ok = issued != nullptr;
+    if (ok) {
+        X509_up_ref(issued);
+        oldCert.reset(issued);
+        oldKey = std::move(newKey);
+    }
     OSSL_CMP_CTX_free(ctx);
     return ok;
 }
@@ -221,9 +240,21 @@ int main(int argc, char **argv)
     EvpPkeyPtr caKey = readKey(ra.dir() + QStringLiteral("/ca.key.pem"));
     std::vector<EvpPkeyPtr> keys;
     std::vector<X509Ptr> certs;
+    QTemporaryDir pems;
+    QStringList import = {QStringLiteral("certificates"), QStringLiteral("import")};
     for (int i = 0; i < clients; ++i) {
         keys.emplace_back(EVP_EC_gen("P-256"));
         certs.push_back(issueClientCert(keys.back().get(), ca.get(), caKey.get(), i));
+        const QString path = pems.filePath(QStringLiteral("client%1.pem").arg(i));
+        BioPtr out(BIO_new_file(QFile::encodeName(path).constData(), "w"));
+        PEM_write_bio_X509(out.get(), certs.back().get());
+        import << path;
+    }
+    int registered = -1;
+    ra.cli(import, &registered); // the bank's register knows its clients' certificates
+    if (registered != 0) {
+        std::fprintf(stderr, "cannot register the clients' certificates\n");
+        return 1;
     }
     std::atomic_bool stop{false};
     std::atomic_int ok{0}, failed{0};
@@ -238,8 +269,7 @@ int main(int argc, char **argv)
             while (!stop) {
                 QElapsedTimer t;
                 t.start();
-                (softwareKur(ra, raCert.get(), certs[std::size_t(i)].get(),
-                             keys[std::size_t(i)].get())
+                (softwareKur(ra, raCert.get(), certs[std::size_t(i)], keys[std::size_t(i)])
                      ? ok
                      : failed)++;
                 mine.push_back(double(t.nsecsElapsed()) / 1e6);

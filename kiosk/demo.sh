@@ -72,6 +72,7 @@ fi
 echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
 "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
   --days-left 20 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+  --register "$build/ra/keykiosk-ra" \
   ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
 # shellcheck disable=SC1091
 source "$demo/token/token.env"

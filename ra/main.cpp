@@ -6,7 +6,12 @@
 //   keykiosk-ra approve ID --config FILE
 //   keykiosk-ra reject ID --reason TEXT --config FILE
 //   keykiosk-ra revoke SERIAL --config FILE [--reason TEXT]
+//   keykiosk-ra abonents [add --uid U --name N --org O --inn N --ogrn N --snils N] --config FILE
+//   keykiosk-ra certificates [import FILE... [--role client|staff|ra]] --config FILE
+//   keykiosk-ra audit --config FILE
 //
+// An operator is the system account that runs the command; approvals, refusals, revocations
+// and additions to the register are written to the append-only audit log under that name.
 // Operator commands work on the database directly, never through the public CMP port.
 #include <httplib.h> // Debian builds it as a library with OpenSSL support (pkg-config cpp-httplib)
 
@@ -24,9 +29,13 @@
 #include <cstdio>
 #include <thread>
 
+#include <openssl/pem.h>
+
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 using namespace kk;
 using namespace kk::ra;
@@ -174,6 +183,172 @@ int serve(const RaConfig &config)
     return 0;
 }
 
+// Who runs an operator command: the system account (operators log in as themselves). Dual
+// control counts two different accounts.
+QString operatorName()
+{
+    const passwd *account = ::getpwuid(::geteuid());
+    return account ? QString::fromLocal8Bit(account->pw_name)
+                   : QStringLiteral("uid %1").arg(::geteuid());
+}
+
+X509Ptr readCertificateFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return nullptr;
+    const QByteArray bytes = file.readAll();
+    BioPtr bio(BIO_new_mem_buf(bytes.constData(), bytes.size()));
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) {
+        const auto *p = reinterpret_cast<const unsigned char *>(bytes.constData());
+        cert.reset(d2i_X509(nullptr, &p, bytes.size()));
+    }
+    return cert;
+}
+
+QString nameField(const X509_NAME *name, const char *field)
+{
+    Asn1ObjectPtr object(OBJ_txt2obj(field, 0));
+    const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
+    if (i < 0)
+        return {};
+    unsigned char *utf8 = nullptr;
+    const int length =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    QString text =
+        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
+    OPENSSL_free(utf8);
+    return text;
+}
+
+// Registers certificates the bank already issued (a migration, the test and demo tokens). A
+// client's certificate brings its abonent into the register, with the certificate's subject.
+int importCertificates(Store &store, const QStringList &paths, const QString &roleText)
+{
+    const auto role = roleFromName(roleText.isEmpty() ? QStringLiteral("client") : roleText);
+    if (!role)
+        return fail(QStringLiteral("unknown role %1 (client, staff, ra)").arg(roleText));
+    for (const QString &path : paths) {
+        X509Ptr cert = readCertificateFile(path);
+        if (!cert)
+            return fail(QStringLiteral("%1 is not a certificate (PEM or DER)").arg(path));
+        const X509_NAME *subject = X509_get_subject_name(cert.get());
+        CertificateRecord record;
+        record.serial = serialHex(cert.get());
+        record.role = *role;
+        record.subject = subjectLine(cert.get());
+        record.notAfter = notAfterOf(cert.get());
+        record.der = derBytes([&cert](unsigned char **out) { return i2d_X509(cert.get(), out); });
+        if (*role == CertificateRole::Client) {
+            AbonentRecord abonent;
+            abonent.uid = nameField(subject, "UID");
+            if (abonent.uid.isEmpty())
+                abonent.uid = QStringLiteral("SN-") + record.serial;
+            abonent.name = nameField(subject, "CN");
+            abonent.organization = nameField(subject, "O");
+            abonent.inn = nameField(subject, "1.2.643.3.131.1.1");
+            abonent.ogrn = nameField(subject, "1.2.643.100.1");
+            abonent.snils = nameField(subject, "1.2.643.100.3");
+            abonent.subjectDer =
+                derBytes([subject](unsigned char **out) { return i2d_X509_NAME(subject, out); });
+            auto known = store.findAbonent(abonent.uid);
+            if (!known)
+                return fail(known.error().detail);
+            if (!known.value()) {
+                if (Error e = store.addAbonent(abonent, operatorName()))
+                    return fail(e.detail);
+            }
+            record.abonentUid = abonent.uid;
+        }
+        if (Error e = store.registerCertificate(record, operatorName()))
+            return fail(e.detail);
+        std::printf("registered %s certificate %s %s\n", qPrintable(roleName(*role)),
+                    qPrintable(record.serial), qPrintable(record.subject));
+    }
+    return 0;
+}
+
+int listCertificates(Store &store)
+{
+    auto records = store.certificates();
+    if (!records)
+        return fail(records.error().detail);
+    std::printf("%-34s %-7s %-11s %-16s %-10s %s\n", "SERIAL", "ROLE", "STATE", "ABONENT",
+                "NOT AFTER", "SUBJECT");
+    for (const CertificateRecord &c : records.value())
+        std::printf("%-34s %-7s %-11s %-16s %-10s %s%s\n", qPrintable(c.serial),
+                    qPrintable(roleName(c.role)), qPrintable(stateName(c.state)),
+                    qPrintable(c.abonentUid.isEmpty() ? QStringLiteral("-") : c.abonentUid),
+                    qPrintable(c.notAfter.toString(QStringLiteral("yyyy-MM-dd"))),
+                    qPrintable(c.subject),
+                    qPrintable(c.replacedBy.isEmpty()
+                                   ? QString()
+                                   : QStringLiteral(" (superseded by %1)").arg(c.replacedBy)));
+    return 0;
+}
+
+int abonentsCommand(Store &store, const QStringList &args, const QCommandLineParser &parser)
+{
+    if (args.value(1) == QLatin1String("add")) {
+        AbonentRecord a;
+        a.uid = parser.value(QStringLiteral("uid")).trimmed();
+        a.name = parser.value(QStringLiteral("name")).trimmed();
+        a.organization = parser.value(QStringLiteral("org")).trimmed();
+        a.inn = parser.value(QStringLiteral("inn")).trimmed();
+        a.ogrn = parser.value(QStringLiteral("ogrn")).trimmed();
+        a.snils = parser.value(QStringLiteral("snils")).trimmed();
+        if (a.uid.isEmpty() || a.name.isEmpty())
+            return fail(QStringLiteral("abonents add needs --uid and --name"));
+        X509NamePtr subject(X509_NAME_new());
+        auto add = [&subject](const char *field, const QString &value) {
+            const QByteArray utf8 = value.toUtf8();
+            if (!value.isEmpty())
+                X509_NAME_add_entry_by_txt(subject.get(), field, MBSTRING_UTF8,
+                                           reinterpret_cast<const unsigned char *>(utf8.constData()),
+                                           -1, -1, 0);
+        };
+        add("C", QStringLiteral("RU"));
+        add("O", a.organization);
+        add("CN", a.name);
+        add("UID", a.uid);
+        add("1.2.643.3.131.1.1", a.inn);
+        add("1.2.643.100.1", a.ogrn);
+        add("1.2.643.100.3", a.snils);
+        a.subjectDer = derBytes(
+            [&subject](unsigned char **out) { return i2d_X509_NAME(subject.get(), out); });
+        if (Error e = store.addAbonent(a, operatorName()))
+            return fail(e.detail);
+        std::printf("abonent %s added: %s, %s\n", qPrintable(a.uid), qPrintable(a.name),
+                    qPrintable(a.organization));
+        return 0;
+    }
+    auto records = store.abonents();
+    if (!records)
+        return fail(records.error().detail);
+    std::printf("%-16s %-36s %-32s %-12s %-15s %s\n", "UID", "NAME", "ORGANIZATION", "INN",
+                "OGRN", "SNILS");
+    for (const AbonentRecord &a : records.value())
+        std::printf("%-16s %-36s %-32s %-12s %-15s %s\n", qPrintable(a.uid), qPrintable(a.name),
+                    qPrintable(a.organization), qPrintable(a.inn), qPrintable(a.ogrn),
+                    qPrintable(a.snils));
+    return 0;
+}
+
+int listAudit(Store &store)
+{
+    auto records = store.auditLog();
+    if (!records)
+        return fail(records.error().detail);
+    for (const AuditRecord &r : records.value())
+        std::printf("%-6lld %s  %-40s %-22s %-9s %s\n", r.id,
+                    qPrintable(r.at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+                    qPrintable(r.actor), qPrintable(r.action),
+                    qPrintable(r.request.isEmpty() ? QStringLiteral("-") : r.request),
+                    qPrintable(r.detail));
+    return 0;
+}
+
 int listRequests(Store &store, const QString &statusFilter)
 {
     std::optional<RequestStatus> status;
@@ -187,13 +362,19 @@ int listRequests(Store &store, const QString &statusFilter)
     auto records = store.list(status);
     if (!records)
         return fail(records.error().detail);
-    std::printf("%-6s %-9s %-19s %-16s %-18s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)", "UID",
-                "STATUS", "ABONENT", "REASON / CERTIFICATE");
+    std::printf("%-6s %-9s %-19s %-16s %-18s %-11s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)",
+                "UID", "STATUS", "CASE", "ABONENT", "REASON / CERTIFICATE");
     for (const RequestRecord &r : records.value()) {
-        std::printf("%-6lld %-9s %-19s %-16s %-18s %-40s %s\n", r.id, qPrintable(r.number),
+        std::printf("%-6lld %-9s %-19s %-16s %-18s %-11s %-40s %s\n", r.id, qPrintable(r.number),
                     qPrintable(r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
-                    qPrintable(r.uid), qPrintable(statusName(r.status)), qPrintable(r.abonent),
-                    qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
+                    qPrintable(r.uid), qPrintable(statusName(r.status)), qPrintable(r.caseKind),
+                    qPrintable(r.abonent), qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
+        if (r.kind == QLatin1String("ir"))
+            std::printf("       staff: %s; application %s; checked: %s; approvals: %s (%d needed)\n",
+                        qPrintable(r.staff), qPrintable(r.application), qPrintable(r.checklist),
+                        qPrintable(r.approvals.isEmpty() ? QStringLiteral("none")
+                                                         : r.approvals.join(QStringLiteral(", "))),
+                        r.approvalsNeeded);
     }
     return 0;
 }
@@ -209,7 +390,8 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("init-demo | serve | requests | approve | reject | revoke"));
+        QStringLiteral("init-demo | serve | requests | approve | reject | revoke | abonents "
+                       "[add] | certificates [import FILE...] | audit"));
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"),
                                           QStringLiteral("file"));
     const QCommandLineOption statusOption(
@@ -220,6 +402,10 @@ int main(int argc, char **argv)
                                         QStringLiteral("HTTP port for init-demo"),
                                         QStringLiteral("port"), QStringLiteral("8080"));
     parser.addOptions({configOption, statusOption, reasonOption, portOption});
+    for (const char *field : {"uid", "name", "org", "inn", "ogrn", "snils", "role"})
+        parser.addOption(QCommandLineOption(QString::fromLatin1(field),
+                                            QStringLiteral("abonents add / certificates import"),
+                                            QStringLiteral("value")));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty())
@@ -256,21 +442,43 @@ int main(int argc, char **argv)
         if (command == QLatin1String("reject") && parser.value(reasonOption).trimmed().isEmpty())
             return fail(QStringLiteral("reject needs --reason: the client is shown it"));
         Error e = command == QLatin1String("approve")
-                      ? store.value()->approve(id)
-                      : store.value()->reject(id, parser.value(reasonOption));
+                      ? store.value()->approve(id, operatorName())
+                      : store.value()->reject(id, parser.value(reasonOption), operatorName());
         if (e)
             return fail(e.detail);
-        std::printf("request %lld %s\n", id,
-                    command == QLatin1String("approve") ? "approved" : "rejected");
+        auto after = store.value()->findById(id);
+        if (command == QLatin1String("approve") && after && after.value() &&
+            after.value()->status == RequestStatus::Pending)
+            std::printf("request %lld: approval %d of %d recorded (by %s)\n", id,
+                        int(after.value()->approvals.size()), after.value()->approvalsNeeded,
+                        qPrintable(operatorName()));
+        else
+            std::printf("request %lld %s\n", id,
+                        command == QLatin1String("approve") ? "approved" : "rejected");
         return 0;
     }
     if (command == QLatin1String("revoke")) {
         if (args.size() < 2)
             return fail(QStringLiteral("revoke needs a certificate serial (hex)"));
-        if (Error e = store.value()->revoke(args[1], parser.value(reasonOption)))
+        auto known = store.value()->findCertificate(args[1]);
+        if (!known)
+            return fail(known.error().detail);
+        if (!known.value())
+            return fail(QStringLiteral("no certificate %1 in the register").arg(args[1]));
+        if (Error e = store.value()->revoke(args[1], parser.value(reasonOption), operatorName()))
             return fail(e.detail);
         std::printf("certificate %s revoked\n", qPrintable(args[1].toUpper()));
         return 0;
     }
+    if (command == QLatin1String("abonents"))
+        return abonentsCommand(*store.value(), args, parser);
+    if (command == QLatin1String("certificates")) {
+        if (args.value(1) == QLatin1String("import"))
+            return importCertificates(*store.value(), args.mid(2),
+                                      parser.value(QStringLiteral("role")));
+        return listCertificates(*store.value());
+    }
+    if (command == QLatin1String("audit"))
+        return listAudit(*store.value());
     return fail(QStringLiteral("unknown command %1").arg(command));
 }

@@ -5,8 +5,10 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QSettings>
 
+#include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -51,11 +53,14 @@ Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
 }
 
 X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issuerKey, bool ca,
-                 const char *keyUsage, const char *san = nullptr)
+                 const char *keyUsage, const char *san = nullptr, const QString &policy = {},
+                 const QString &title = {})
 {
     X509Ptr cert(X509_new());
     X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set_int64(X509_get_serialNumber(cert.get()), QDateTime::currentMSecsSinceEpoch());
+    BignumPtr serial(BN_new()); // random: several certificates are made in one millisecond
+    BN_rand(serial.get(), 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
+    BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get()));
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * (ca ? 3650 : 730));
     X509_NAME *name = X509_get_subject_name(cert.get());
@@ -64,7 +69,11 @@ X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issue
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char *>("АО КБ «Демо-Банк»"), -1, -1,
                                0);
-    const QByteArray cnUtf8 = cn.toUtf8();
+    const QByteArray cnUtf8 = cn.toUtf8(), titleUtf8 = title.toUtf8();
+    if (!title.isEmpty())
+        X509_NAME_add_entry_by_txt(name, "title", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>(titleUtf8.constData()),
+                                   -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char *>(cnUtf8.constData()), -1, -1,
                                0);
@@ -80,10 +89,11 @@ X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issue
     if (san)
         extensions.push_back({NID_subject_alt_name, san});
     for (const auto &[nid, value] : extensions) {
-        X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-        X509_add_ext(cert.get(), ext, -1);
-        X509_EXTENSION_free(ext);
+        X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+        X509_add_ext(cert.get(), ext.get(), -1);
     }
+    if (!policy.isEmpty())
+        addCertificatePolicies(cert.get(), {policy});
     X509_sign(cert.get(), issuerKey ? issuerKey : key, EVP_sha256());
     return cert;
 }
@@ -136,6 +146,22 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"),
                                                 c.policy.transactionIdleSeconds)
                                           .toInt();
+    c.policy.staffApprovals =
+        ini.value(QStringLiteral("policy/staff_approvals"), c.policy.staffApprovals).toInt();
+    if (c.policy.staffApprovals < 0 || c.policy.staffApprovals > 2)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("policy/staff_approvals must be 0, 1 or 2 (dual control)"));
+    c.policy.clientPolicyOid =
+        ini.value(QStringLiteral("roles/client_policy"), c.policy.clientPolicyOid).toString();
+    c.policy.staffPolicyOid =
+        ini.value(QStringLiteral("roles/staff_policy"), c.policy.staffPolicyOid).toString();
+    c.policy.raPolicyOid =
+        ini.value(QStringLiteral("roles/ra_policy"), c.policy.raPolicyOid).toString();
+    const QStringList roleOids = {c.policy.clientPolicyOid, c.policy.staffPolicyOid,
+                                  c.policy.raPolicyOid};
+    if (QSet<QString>(roleOids.begin(), roleOids.end()).size() != 3)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("roles/client_policy, staff_policy and ra_policy must differ"));
     if (c.caCert.isEmpty() || c.raCert.isEmpty() || c.raKey.isEmpty() ||
         (c.caKey.isEmpty() && c.caKeyModule.isEmpty()))
         return Error(
@@ -199,16 +225,27 @@ Error initDemo(const QString &dir, int httpPort)
 {
     QDir().mkpath(dir);
     const QString base = QDir(dir).absolutePath();
-    EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256"));
+    const RaPolicy roles; // the default role OIDs, written to ra.conf below
+    EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256")),
+        staffKey(EVP_EC_gen("P-256"));
     X509Ptr caCert = makeCert(caKey.get(), QStringLiteral("Demo Bank CA"), nullptr, nullptr, true,
                               "critical,keyCertSign,cRLSign");
     X509Ptr raCert = makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(),
-                              caKey.get(), false, "critical,digitalSignature");
+                              caKey.get(), false, "critical,digitalSignature", nullptr,
+                              roles.raPolicyOid);
     X509Ptr tlsCert = makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(),
-                               false, "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1");
+                               false, "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1",
+                               roles.raPolicyOid);
+    // A staff member's certificate (its key in a file: for `openssl cmp` as a staff client;
+    // the demo's staff token gets a key of its own, generated on the token).
+    X509Ptr staffCert = makeCert(staffKey.get(), QStringLiteral("Петрова Анна Сергеевна"),
+                                 caCert.get(), caKey.get(), false,
+                                 "critical,digitalSignature,nonRepudiation", nullptr,
+                                 roles.staffPolicyOid, QStringLiteral("Операционист"));
     for (const auto &[name, cert, key] :
          {std::tuple{"ca", caCert.get(), caKey.get()}, std::tuple{"ra", raCert.get(), raKey.get()},
-          std::tuple{"tls", tlsCert.get(), tlsKey.get()}}) {
+          std::tuple{"tls", tlsCert.get(), tlsKey.get()},
+          std::tuple{"staff", staffCert.get(), staffKey.get()}}) {
         if (Error e = writePem(
                 QDir(base).filePath(QStringLiteral("%1.cert.pem").arg(QLatin1String(name))), cert,
                 nullptr))
@@ -234,9 +271,31 @@ Error initDemo(const QString &dir, int httpPort)
                        "[store]\npath=ra.db\n\n"
                        "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled="
                        "true\nrenewal_window_days=30\n"
-                       "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n")
+                       "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n"
+                       "; operators who approve a staff-authorized initial request: 0, 1 or 2\n"
+                       "staff_approvals=0\n\n"
+                       "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"
+                       "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n")
             .arg(httpPort)
+            .arg(roles.clientPolicyOid, roles.staffPolicyOid, roles.raPolicyOid)
             .toUtf8());
+    conf.close();
+    // The bank's register knows its own certificates from the start.
+    auto store = Store::open(QDir(base).filePath(QStringLiteral("ra.db")));
+    if (!store)
+        return store.error();
+    for (const auto &[cert, role] :
+         {std::pair{raCert.get(), CertificateRole::Ra}, std::pair{tlsCert.get(), CertificateRole::Ra},
+          std::pair{staffCert.get(), CertificateRole::Staff}}) {
+        CertificateRecord record;
+        record.serial = serialHex(cert);
+        record.role = role;
+        record.subject = subjectLine(cert);
+        record.der = derBytes([cert = cert](unsigned char **out) { return i2d_X509(cert, out); });
+        record.notAfter = notAfterOf(cert);
+        if (Error e = store.value()->registerCertificate(record, QStringLiteral("init-demo")))
+            return e;
+    }
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "raservice.h"
 
 #include <QCryptographicHash>
+#include <QHash>
 #include <QLoggingCategory>
 
 #include <openssl/asn1.h>
@@ -30,18 +31,9 @@ QByteArray certDer(const X509 *cert)
     return derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
 }
 
-QString serialHex(const X509 *cert)
-{
-    BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-    char *hex = BN_bn2hex(bn.get());
-    QString s = QString::fromLatin1(hex);
-    OPENSSL_free(hex);
-    return s;
-}
-
 QString nameEntry(const X509_NAME *name, int nid)
 {
-    const int i = X509_NAME_get_index_by_NID(name, nid, -1);
+    const int i = nid != NID_undef ? X509_NAME_get_index_by_NID(name, nid, -1) : -1;
     if (i < 0)
         return {};
     unsigned char *utf8 = nullptr;
@@ -93,7 +85,135 @@ OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
     return status(OSSL_CMP_PKISTATUS_rejection, failBit, text);
 }
 
+// A name entry by OID (the Russian identifiers have no stable short names in OpenSSL).
+QString nameEntry(const X509_NAME *name, const char *oid)
+{
+    Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+    const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
+    if (i < 0)
+        return {};
+    unsigned char *utf8 = nullptr;
+    const int length =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    QString s =
+        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
+    OPENSSL_free(utf8);
+    return s;
+}
+
+const char kOidInn[] = "1.2.643.3.131.1.1";
+const char kOidOgrn[] = "1.2.643.100.1";
+const char kOidSnils[] = "1.2.643.100.3";
+
+// The request attributes of an initial request (enroll/roles.h), from the template's
+// extensions: OID -> UTF8String value.
+QHash<QString, QString> requestAttributes(const OSSL_CRMF_MSG *crm)
+{
+    QHash<QString, QString> attributes;
+    const X509_EXTENSIONS *extensions =
+        OSSL_CRMF_CERTTEMPLATE_get0_extensions(OSSL_CRMF_MSG_get0_tmpl(crm));
+    for (int i = 0; extensions && i < sk_X509_EXTENSION_num(extensions); ++i) {
+        X509_EXTENSION *ext = sk_X509_EXTENSION_value(extensions, i);
+        char oid[128] = {};
+        OBJ_obj2txt(oid, sizeof oid, X509_EXTENSION_get_object(ext), 1);
+        const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
+        const unsigned char *p = ASN1_STRING_get0_data(data);
+        std::unique_ptr<ASN1_UTF8STRING, OpenSslDeleter<ASN1_UTF8STRING, ASN1_UTF8STRING_free>>
+            value(d2i_ASN1_UTF8STRING(nullptr, &p, ASN1_STRING_length(data)));
+        if (value)
+            attributes.insert(QString::fromLatin1(oid),
+                              QString::fromUtf8(reinterpret_cast<const char *>(
+                                                    ASN1_STRING_get0_data(value.get())),
+                                                ASN1_STRING_length(value.get())));
+    }
+    return attributes;
+}
+
+// The certificate among `candidates` that protects the message, checked by its signature.
+X509Ptr protectingCertificate(const OSSL_CMP_MSG *req, const QVector<QByteArray> &candidates)
+{
+    for (const QByteArray &candidate : candidates) {
+        const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
+        X509Ptr cert(d2i_X509(nullptr, &p, candidate.size()));
+        if (!cert)
+            continue;
+        CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX_set1_srvCert(scratch.get(), cert.get());
+        if (OSSL_CMP_validate_msg(scratch.get(), req) == 1)
+            return cert;
+        ERR_clear_error();
+    }
+    return nullptr;
+}
+
+bool validNow(const X509 *cert)
+{
+    return X509_cmp_current_time(X509_get0_notBefore(cert)) < 0 &&
+           X509_cmp_current_time(X509_get0_notAfter(cert)) > 0;
+}
+
 } // namespace
+
+QString serialHex(const X509 *cert)
+{
+    BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    char *hex = BN_bn2hex(bn.get());
+    QString s = QString::fromLatin1(hex);
+    OPENSSL_free(hex);
+    return s;
+}
+
+QDateTime notAfterOf(const X509 *cert)
+{
+    struct tm t
+    {
+    };
+    ASN1_TIME_to_tm(X509_get0_notAfter(cert), &t);
+    return QDateTime(QDate(t.tm_year + 1900, t.tm_mon + 1, t.tm_mday),
+                     QTime(t.tm_hour, t.tm_min, t.tm_sec), Qt::UTC);
+}
+
+QString subjectLine(const X509 *cert)
+{
+    char line[512] = {};
+    X509_NAME_oneline(X509_get_subject_name(cert), line, sizeof line);
+    return QString::fromUtf8(line);
+}
+
+QStringList certificatePolicies(X509 *cert)
+{
+    QStringList oids;
+    using Policies = STACK_OF(POLICYINFO);
+    std::unique_ptr<Policies, OpenSslDeleter<Policies, CERTIFICATEPOLICIES_free>> policies(
+        static_cast<Policies *>(
+            X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr)));
+    for (int i = 0; policies && i < sk_POLICYINFO_num(policies.get()); ++i) {
+        char oid[128] = {};
+        OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(policies.get(), i)->policyid, 1);
+        oids << QString::fromLatin1(oid);
+    }
+    return oids;
+}
+
+Error addCertificatePolicies(X509 *cert, const QStringList &oids)
+{
+    // Built by hand: the v3 config parser wants a config database for policies.
+    std::unique_ptr<CERTIFICATEPOLICIES,
+                    OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
+        policies(sk_POLICYINFO_new_null());
+    for (const QString &oid : oids) {
+        POLICYINFO *info = POLICYINFO_new();
+        ASN1_OBJECT_free(info->policyid);
+        info->policyid = OBJ_txt2obj(oid.toLatin1().constData(), 1);
+        if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info)) {
+            POLICYINFO_free(info);
+            return Error(ErrorCode::Internal, QStringLiteral("bad policy OID %1").arg(oid));
+        }
+    }
+    if (!X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT))
+        return Error(ErrorCode::Internal, QStringLiteral("cannot add certificate policies"));
+    return {};
+}
 
 QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
 {
@@ -167,6 +287,11 @@ struct RaService::Transaction
     qint64 requestId = 0;
 
     OSSL_CMP_PKISI *certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut);
+    // Each checks its kind of request and fills in the draft; a refusal is returned.
+    OSSL_CMP_PKISI *keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
+                              const QByteArray &der, RequestRecord &draft, QString &actor);
+    OSSL_CMP_PKISI *initialRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
+                                   const QByteArray &der, RequestRecord &draft, QString &actor);
     X509Ptr issue(const RequestRecord &request, QString *error);
 };
 
@@ -249,28 +374,18 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 
 } // namespace
 
-OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
-                                                    const OSSL_CRMF_MSG *crm, X509 **certOut)
+OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req,
+                                                  const OSSL_CRMF_MSG *crm, const QByteArray &der,
+                                                  RequestRecord &draft, QString &actor)
 {
-    *certOut = nullptr;
     const RaPolicy &policy = service->policy();
     const RaIdentity &identity = service->identity();
     Store *store = service->store();
-    const int body = OSSL_CMP_MSG_get_bodytype(req);
-    if (body != kBodyKur)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("Первичная генерация ключей проводится в отделении банка "
-                                        "(only key update is accepted here)"));
-    if (!crm)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("no certificate request"));
-
     // 1. The old certificate named in the request must be the one that protected it.
     const OSSL_CRMF_CERTID *oldId = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crm);
     if (!oldId)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("kur without oldCertID"));
-    const QByteArray der = toDer(req);
     X509Ptr oldCert;
     for (const QByteArray &candidate : extraCertsDer(der)) {
         const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
@@ -287,34 +402,45 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     if (!oldCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the certificate named in oldCertID was not sent"));
-    {
-        CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
-        OSSL_CMP_CTX_set1_srvCert(scratch.get(), oldCert.get());
-        if (OSSL_CMP_validate_msg(scratch.get(), req) != 1) {
-            ERR_clear_error();
-            return rejection(
-                OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-                QStringLiteral(
-                    "the request is not protected by the certificate named in oldCertID"));
-        }
-    }
+    if (!protectingCertificate(req, {derBytes([&](unsigned char **out) {
+                                   return i2d_X509(oldCert.get(), out);
+                               })}))
+        return rejection(
+            OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+            QStringLiteral("the request is not protected by the certificate named in oldCertID"));
     if (X509_verify(oldCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
         ERR_clear_error();
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the current certificate was not issued by this bank"));
     }
-
     const QString oldSerial = serialHex(oldCert.get());
+    actor = QStringLiteral("client %1").arg(oldSerial);
+
+    // 2. Only a client's certificate renews, and only one the bank's register holds as such:
+    // not the RA's own, not a staff member's, not one the bank never issued.
+    if (!certificatePolicies(oldCert.get()).contains(policy.clientPolicyOid))
+        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                         QStringLiteral("Запрос защищён сертификатом, который не является "
+                                        "сертификатом клиента (not a client certificate)"));
+    auto registered = store->findCertificate(oldSerial);
+    if (!registered)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    if (!registered.value() || registered.value()->role != CertificateRole::Client)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("Сертификат не найден в реестре банка (the certificate "
+                                        "is not in the bank's register of client certificates)"));
+    const CertificateRecord &known = *registered.value();
 
     // 3. The request, once per new public key.
     const QByteArray spki = templatePublicKeySpki(crm);
     if (spki.isEmpty())
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
                          QStringLiteral("no public key in the certificate template"));
-    RequestRecord draft;
     draft.kind = QStringLiteral("kur");
+    draft.caseKind = QStringLiteral("renewal");
     const X509_NAME *subject = X509_get_subject_name(oldCert.get());
-    draft.uid = nameEntry(subject, NID_userId);
+    draft.uid = known.abonentUid.isEmpty() ? nameEntry(subject, NID_userId) : known.abonentUid;
     if (draft.uid.isEmpty())
         draft.uid = oldSerial;
     draft.abonent = nameEntry(subject, NID_commonName);
@@ -324,26 +450,30 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     draft.oldCertSerial = oldSerial;
     draft.newKeySpki = spki;
     draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
-    unsigned char *subjectDer = nullptr;
-    const int subjectLength = i2d_X509_NAME(subject, &subjectDer);
-    draft.subjectDer = QByteArray(reinterpret_cast<const char *>(subjectDer), subjectLength);
-    OPENSSL_free(subjectDer);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    // A request the bank already decided is delivered even if the current certificate
-    // expired while the client was away; the policy applies to new requests.
+    draft.subjectDer = derBytes([subject](unsigned char **out) { return i2d_X509_NAME(subject, out); });
+
+    // A request the bank already holds for this key continues, whatever happened since (it
+    // was confirmed and the old certificate superseded, or it expired while the client was
+    // away); the policy applies to new requests.
     auto existing = store->findByKeyHash(draft.newKeyHash);
     if (!existing)
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
                          QStringLiteral("registration database unavailable"));
-    const bool decided = existing.value() && existing.value()->status != RequestStatus::Pending &&
+    const bool known_request = existing.value().has_value();
+    const bool decided = known_request && existing.value()->status != RequestStatus::Pending &&
                          existing.value()->status != RequestStatus::Rejected;
     auto revoked = store->isRevoked(oldSerial); // a revocation stops even a decided request
     if (!revoked)
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
                          QStringLiteral("registration database unavailable"));
-    if (revoked.value())
+    if (revoked.value() || known.state == CertificateState::Revoked)
         return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
                          QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
+    if (known.state == CertificateState::Superseded && !known_request)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("Этот сертификат уже заменён новым (%1): повторная "
+                                        "перегенерация по нему невозможна (certificate superseded)")
+                             .arg(known.replacedBy));
     if (!decided) {
         if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
             return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
@@ -358,14 +488,194 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
                 QStringLiteral(
                     "Плановая регенерация ещё не требуется (renewal window not open yet)"));
     }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     if (policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds <= 0) {
         draft.status = RequestStatus::Approved;
     } else {
         draft.status = RequestStatus::Pending;
+        draft.approvalsNeeded = 1;
         if (policy.approval == ApprovalMode::Auto)
             draft.approveAfter = now.addSecs(policy.autoDelaySeconds);
     }
-    auto created = store->createOrGet(draft);
+    return nullptr;
+}
+
+OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
+                                                       const OSSL_CRMF_MSG *crm,
+                                                       const QByteArray &der, RequestRecord &draft,
+                                                       QString &actor)
+{
+    const RaPolicy &policy = service->policy();
+    const RaIdentity &identity = service->identity();
+    Store *store = service->store();
+    // 1. Protected by a valid, unrevoked staff certificate of this bank.
+    X509Ptr staffCert = protectingCertificate(req, extraCertsDer(der));
+    if (!staffCert)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
+                         QStringLiteral("Первичный запрос должен быть заверен сертификатом "
+                                        "сотрудника банка (an initial request must be protected "
+                                        "by a staff certificate)"));
+    if (X509_verify(staffCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
+        ERR_clear_error();
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("the staff certificate was not issued by this bank"));
+    }
+    const QString staffSerial = serialHex(staffCert.get());
+    const QString staffName = nameEntry(X509_get_subject_name(staffCert.get()), NID_commonName);
+    actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
+    auto registered = store->findCertificate(staffSerial);
+    if (!registered)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    if (!certificatePolicies(staffCert.get()).contains(policy.staffPolicyOid) ||
+        !registered.value() || registered.value()->role != CertificateRole::Staff)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
+                         QStringLiteral("Запрос заверен сертификатом, который не является "
+                                        "сертификатом сотрудника банка (not a staff certificate)"));
+    auto revoked = store->isRevoked(staffSerial);
+    if (!revoked)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    if (revoked.value() || registered.value()->state == CertificateState::Revoked)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
+                         QStringLiteral("Сертификат сотрудника отозван (the staff certificate "
+                                        "is revoked)"));
+    if (!validNow(staffCert.get()))
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
+                         QStringLiteral("Срок действия сертификата сотрудника истёк или не "
+                                        "наступил (the staff certificate is not valid now)"));
+
+    // 2. What staff checked: the case, the client's signed application, the checklist.
+    const QHash<QString, QString> attributes = requestAttributes(crm);
+    draft.caseKind = attributes.value(QString::fromLatin1(roles::kRequestCase));
+    const QString application = attributes.value(QString::fromLatin1(roles::kRequestApplication));
+    const QString applicationDate =
+        attributes.value(QString::fromLatin1(roles::kRequestApplicationDate));
+    draft.checklist = attributes.value(QString::fromLatin1(roles::kRequestChecklist));
+    const QStringList checked = draft.checklist.split(QLatin1Char(','));
+    if (application.trimmed().isEmpty() || applicationDate.trimmed().isEmpty() ||
+        !checked.contains(QStringLiteral("identity-document")) ||
+        !checked.contains(QStringLiteral("signed-application")))
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("Нужны номер и дата заявления клиента и отметки о "
+                                        "проверке документа и заявления (the application number "
+                                        "and date and the checklist are required)"));
+    const QStringList cases = {QStringLiteral("expired"), QStringLiteral("first-key"),
+                               QStringLiteral("replacement")};
+    if (!cases.contains(draft.caseKind))
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("unknown case '%1' (expired, first-key, replacement)")
+                             .arg(draft.caseKind));
+    draft.application = QStringLiteral("%1 от %2").arg(application, applicationDate);
+    draft.staff = QStringLiteral("%1 (%2)").arg(staffName, staffSerial);
+
+    // 3. The client, from the bank's register: by UID, or by SNILS and INN. The subject of the
+    // new certificate is the register's, never what the kiosk sent.
+    const X509_NAME *requested = OSSL_CRMF_CERTTEMPLATE_get0_subject(OSSL_CRMF_MSG_get0_tmpl(crm));
+    std::optional<AbonentRecord> abonent;
+    const QString uid = requested ? nameEntry(requested, NID_userId) : QString();
+    if (!uid.isEmpty()) {
+        auto found = store->findAbonent(uid);
+        if (!found)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                             QStringLiteral("registration database unavailable"));
+        abonent = found.value();
+    } else if (requested) {
+        auto found = store->findAbonents(nameEntry(requested, kOidSnils),
+                                         nameEntry(requested, kOidInn));
+        if (!found)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                             QStringLiteral("registration database unavailable"));
+        if (found->size() == 1)
+            abonent = found->first();
+    }
+    if (!abonent)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                         QStringLiteral("Клиент не найден в реестре банка (the client is not in "
+                                        "the bank's register: check the UID, or the SNILS and INN)"));
+    auto held = store->certificates(abonent->uid);
+    if (!held)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    std::optional<CertificateRecord> live;
+    for (const CertificateRecord &c : held.value()) {
+        if (c.role == CertificateRole::Client && c.state == CertificateState::Live)
+            live = c;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QByteArray spki = templatePublicKeySpki(crm);
+    const QByteArray keyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
+    auto existing = store->findByKeyHash(keyHash);
+    if (!existing)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
+                         QStringLiteral("registration database unavailable"));
+    if (!existing.value()) { // the case must fit the register (a request under way continues)
+        if (draft.caseKind == QLatin1String("first-key") && live)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                             QStringLiteral("У клиента уже есть сертификат %1: выберите «срок "
+                                            "истёк» или «замена токена» (the client has a "
+                                            "certificate)")
+                                 .arg(live->serial));
+        if (draft.caseKind == QLatin1String("expired") &&
+            (!live || live->notAfter > now))
+            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                             live ? QStringLiteral("Сертификат клиента ещё действует: клиент "
+                                                   "перегенерирует ключи сам (the certificate has "
+                                                   "not expired)")
+                                  : QStringLiteral("У клиента нет сертификата, срок которого истёк "
+                                                   "(nothing has expired: first key?)"));
+        if (draft.caseKind == QLatin1String("replacement") && !live)
+            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                             QStringLiteral("Заменять нечего: у клиента нет действующего "
+                                            "сертификата (nothing to replace: first key?)"));
+    }
+    if (spki.isEmpty())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                         QStringLiteral("no public key in the certificate template"));
+    draft.kind = QStringLiteral("ir");
+    draft.uid = abonent->uid;
+    draft.abonent = abonent->organization.isEmpty()
+                        ? abonent->name
+                        : abonent->name + QStringLiteral(", ") + abonent->organization;
+    draft.oldCertSerial = draft.caseKind == QLatin1String("first-key") || !live
+                              ? QString()
+                              : live->serial;
+    draft.newKeySpki = spki;
+    draft.newKeyHash = keyHash;
+    draft.subjectDer = abonent->subjectDer;
+    if (policy.staffApprovals == 0) {
+        draft.status = RequestStatus::Approved; // the staff member's authorization suffices
+    } else {
+        draft.status = RequestStatus::Pending;
+        draft.approvalsNeeded = policy.staffApprovals;
+    }
+    return nullptr;
+}
+
+OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
+                                                    const OSSL_CRMF_MSG *crm, X509 **certOut)
+{
+    *certOut = nullptr;
+    const RaPolicy &policy = service->policy();
+    Store *store = service->store();
+    const int body = OSSL_CMP_MSG_get_bodytype(req);
+    if (body != kBodyKur && body != kBodyIr)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("only key updates (kur) and staff-authorized initial "
+                                        "requests (ir) are accepted here"));
+    if (!crm)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("no certificate request"));
+    const QByteArray der = toDer(req);
+    RequestRecord draft;
+    QString actor;
+    if (OSSL_CMP_PKISI *refused = body == kBodyKur
+                                      ? keyUpdate(req, crm, der, draft, actor)
+                                      : initialRequest(req, crm, der, draft, actor))
+        return refused;
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto created = store->createOrGet(draft, actor);
     if (!created)
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
                          QStringLiteral("registration database unavailable"));
@@ -455,6 +765,10 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
             *error = QStringLiteral("cannot add certificate extensions");
             return nullptr;
         }
+    }
+    if (Error e = addCertificatePolicies(cert.get(), {service->policy().clientPolicyOid})) {
+        *error = e.detail;
+        return nullptr;
     }
     if (X509_sign(cert.get(), identity.caKey.get(), EVP_sha256()) <= 0) {
         ERR_clear_error();

@@ -3,6 +3,7 @@
 // One OpenSSL server context per transaction (a context holds exactly one), kept in a map
 // by transactionID, each used under its own lock, and dropped when idle.
 
+#include "keykiosk/enroll/roles.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
 #include "store.h"
@@ -26,6 +27,13 @@ enum class ApprovalMode
 
 struct RaPolicy
 {
+    // The bank CA's profiles, by certificate policy OID ([roles], enroll/roles.h).
+    QString clientPolicyOid = QString::fromLatin1(roles::kClientPolicy);
+    QString staffPolicyOid = QString::fromLatin1(roles::kStaffPolicy);
+    QString raPolicyOid = QString::fromLatin1(roles::kRaPolicy);
+    // Operators who must approve a staff-authorized initial request before it is issued: 0
+    // (the staff member's authorization suffices), 1, or 2 (dual control: two different ones).
+    int staffApprovals = 0;
     ApprovalMode approval = ApprovalMode::Auto;
     int autoDelaySeconds = 3;
     bool allowUnscheduled = true; // renewal before the window opens
@@ -76,6 +84,15 @@ private:
     std::mutex m_replayMutex;
     std::map<QByteArray, std::chrono::steady_clock::time_point> m_recentMessages;
 };
+
+// The certificate policy OIDs a certificate carries (its roles), and a certificate policies
+// extension with these OIDs.
+QStringList certificatePolicies(X509 *cert);
+Error addCertificatePolicies(X509 *cert, const QStringList &oids);
+// Serial (hex, upper case) and subject (one line) of a certificate.
+QString serialHex(const X509 *cert);
+QString subjectLine(const X509 *cert);
+QDateTime notAfterOf(const X509 *cert);
 
 // Helpers the RA needs because OpenSSL 3.0 has no public getter for them (exposed for tests).
 QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm);

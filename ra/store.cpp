@@ -2,7 +2,11 @@
 
 #include <QLoggingCategory>
 
+#include "keykiosk/opensslptr.h"
+
 #include <sqlite3.h>
+
+#include <functional>
 
 Q_LOGGING_CATEGORY(lcStore, "kk.ra.store", QtInfoMsg)
 
@@ -85,7 +89,8 @@ QDateTime fromEpoch(qint64 s)
 
 const char kSelect[] =
     "SELECT id, number, created, updated, kind, uid, abonent, old_cert_serial, new_key_hash, "
-    "new_key_spki, subject, status, reason, approve_after, cert, cert_serial FROM requests ";
+    "new_key_spki, subject, status, reason, approve_after, cert, cert_serial, case_kind, staff, "
+    "application, checklist, approvals_needed FROM requests ";
 
 RequestRecord readRecord(const Query &q)
 {
@@ -106,7 +111,52 @@ RequestRecord readRecord(const Query &q)
     r.approveAfter = fromEpoch(q.int64(13));
     r.certDer = q.blob(14);
     r.certSerial = q.text(15);
+    r.caseKind = q.text(16);
+    r.staff = q.text(17);
+    r.application = q.text(18);
+    r.checklist = q.text(19);
+    r.approvalsNeeded = int(q.int64(20));
     return r;
+}
+
+const char *const kRoleNames[] = {"client", "staff", "ra"};
+const char *const kStateNames[] = {"live", "superseded", "revoked"};
+
+const char kSelectCertificate[] = "SELECT serial, role, abonent_uid, subject, not_after, state, "
+                                  "replaced_by, cert FROM certificates ";
+
+CertificateRecord readCertificate(const Query &q)
+{
+    CertificateRecord c;
+    c.serial = q.text(0);
+    c.role = roleFromName(q.text(1)).value_or(CertificateRole::Client);
+    c.abonentUid = q.text(2);
+    c.subject = q.text(3);
+    c.notAfter = fromEpoch(q.int64(4));
+    const QString state = q.text(5);
+    c.state = state == QLatin1String("revoked")      ? CertificateState::Revoked
+              : state == QLatin1String("superseded") ? CertificateState::Superseded
+                                                     : CertificateState::Live;
+    c.replacedBy = q.text(6);
+    c.der = q.blob(7);
+    return c;
+}
+
+const char kSelectAbonent[] =
+    "SELECT uid, name, organization, inn, ogrn, snils, subject, created FROM abonents ";
+
+AbonentRecord readAbonent(const Query &q)
+{
+    AbonentRecord a;
+    a.uid = q.text(0);
+    a.name = q.text(1);
+    a.organization = q.text(2);
+    a.inn = q.text(3);
+    a.ogrn = q.text(4);
+    a.snils = q.text(5);
+    a.subjectDer = q.blob(6);
+    a.created = fromEpoch(q.int64(7));
+    return a;
 }
 
 } // namespace
@@ -123,6 +173,25 @@ std::optional<RequestStatus> statusFromName(const QString &name)
             return RequestStatus(i);
     }
     return std::nullopt;
+}
+
+QString roleName(CertificateRole role)
+{
+    return QString::fromLatin1(kRoleNames[int(role)]);
+}
+
+std::optional<CertificateRole> roleFromName(const QString &name)
+{
+    for (int i = 0; i < int(std::size(kRoleNames)); ++i) {
+        if (name == QLatin1String(kRoleNames[i]))
+            return CertificateRole(i);
+    }
+    return std::nullopt;
+}
+
+QString stateName(CertificateState state)
+{
+    return QString::fromLatin1(kStateNames[int(state)]);
 }
 
 void Store::Closer::operator()(sqlite3 *db) const
@@ -172,89 +241,180 @@ Error Store::migrate()
                      QStringLiteral("database schema %1 is newer than this RA (%2)")
                          .arg(current)
                          .arg(kSchemaVersion));
-    if (current == kSchemaVersion)
-        return {};
-    // Version 0 -> 1. Later versions add steps here, each in its own transaction.
-    return exec(
-        "BEGIN IMMEDIATE;"
-        "CREATE TABLE requests ("
-        " id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL UNIQUE,"
-        " created INTEGER NOT NULL, updated INTEGER NOT NULL, kind TEXT NOT NULL,"
-        " uid TEXT NOT NULL, abonent TEXT NOT NULL, old_cert_serial TEXT NOT NULL,"
-        " new_key_hash BLOB NOT NULL UNIQUE, new_key_spki BLOB NOT NULL, subject BLOB NOT NULL,"
-        " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', approve_after INTEGER NOT NULL "
-        "DEFAULT 0,"
-        " cert BLOB, cert_serial TEXT NOT NULL DEFAULT '');"
-        "CREATE INDEX requests_status ON requests(status);"
-        "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked INTEGER NOT NULL, reason TEXT "
-        "NOT NULL);"
-        "PRAGMA user_version = 1;"
-        "COMMIT;");
-}
-
-Expected<RequestRecord> Store::createOrGet(const RequestRecord &request)
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (Error e = exec("BEGIN IMMEDIATE"))
-        return e; // busy (the operator CLI is writing) or the disk is full: nothing was written
-    {
-        // The number is derived from the row id inside the same transaction.
-        Query insert(
-            m_db.get(),
-            "INSERT INTO requests (number, created, updated, kind, uid, abonent, old_cert_serial, "
-            "new_key_hash, new_key_spki, subject, status, approve_after) "
-            "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(new_key_hash) DO NOTHING");
-        insert.bind(1, now)
-            .bind(2, now)
-            .bind(3, request.kind)
-            .bind(4, request.uid)
-            .bind(5, request.abonent);
-        insert.bind(6, request.oldCertSerial)
-            .bind(7, request.newKeyHash)
-            .bind(8, request.newKeySpki);
-        insert.bind(9, request.subjectDer)
-            .bind(10, statusName(request.status))
-            .bind(11, toEpoch(request.approveAfter));
-        if (insert.step() != SQLITE_DONE) {
-            Error e = insert.error("insert request");
+    // Each version's step in its own transaction, in order.
+    if (current < 1) {
+        if (Error e = exec(
+                "BEGIN IMMEDIATE;"
+                "CREATE TABLE requests ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL UNIQUE,"
+                " created INTEGER NOT NULL, updated INTEGER NOT NULL, kind TEXT NOT NULL,"
+                " uid TEXT NOT NULL, abonent TEXT NOT NULL, old_cert_serial TEXT NOT NULL,"
+                " new_key_hash BLOB NOT NULL UNIQUE, new_key_spki BLOB NOT NULL,"
+                " subject BLOB NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+                " approve_after INTEGER NOT NULL DEFAULT 0,"
+                " cert BLOB, cert_serial TEXT NOT NULL DEFAULT '');"
+                "CREATE INDEX requests_status ON requests(status);"
+                "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked INTEGER NOT NULL,"
+                " reason TEXT NOT NULL);"
+                "PRAGMA user_version = 1;"
+                "COMMIT;")) {
             exec("ROLLBACK");
             return e;
         }
-        if (sqlite3_changes(m_db.get()) == 1) {
-            const qint64 id = sqlite3_last_insert_rowid(m_db.get());
-            Query number(m_db.get(), "UPDATE requests SET number = ? WHERE id = ?");
-            number.bind(1, QStringLiteral("R-%1").arg(id, 6, 10, QLatin1Char('0'))).bind(2, id);
-            if (number.step() != SQLITE_DONE) {
-                Error e = number.error("number request");
-                exec("ROLLBACK");
-                return e;
-            }
+    }
+    if (current < 2) {
+        // Roles, the register of abonents and certificates, dual control and the audit log.
+        if (Error e = exec(
+                "BEGIN IMMEDIATE;"
+                "ALTER TABLE requests ADD COLUMN case_kind TEXT NOT NULL DEFAULT 'renewal';"
+                "ALTER TABLE requests ADD COLUMN staff TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE requests ADD COLUMN application TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE requests ADD COLUMN checklist TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE requests ADD COLUMN approvals_needed INTEGER NOT NULL DEFAULT 0;"
+                "CREATE TABLE abonents (uid TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                " organization TEXT NOT NULL DEFAULT '', inn TEXT NOT NULL DEFAULT '',"
+                " ogrn TEXT NOT NULL DEFAULT '', snils TEXT NOT NULL DEFAULT '',"
+                " subject BLOB NOT NULL, created INTEGER NOT NULL);"
+                "CREATE INDEX abonents_snils ON abonents(snils, inn);"
+                "CREATE TABLE certificates (serial TEXT PRIMARY KEY, role TEXT NOT NULL,"
+                " abonent_uid TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL,"
+                " not_after INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'live',"
+                " replaced_by TEXT NOT NULL DEFAULT '', cert BLOB NOT NULL,"
+                " updated INTEGER NOT NULL);"
+                "CREATE INDEX certificates_abonent ON certificates(abonent_uid);"
+                "CREATE TABLE approvals (request_id INTEGER NOT NULL REFERENCES requests(id),"
+                " operator TEXT NOT NULL, at INTEGER NOT NULL,"
+                " PRIMARY KEY (request_id, operator));"
+                "CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+                " actor TEXT NOT NULL, action TEXT NOT NULL, request TEXT NOT NULL DEFAULT '',"
+                " detail TEXT NOT NULL DEFAULT '');"
+                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+                "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+                " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+                "PRAGMA user_version = 2;"
+                "COMMIT;")) {
+            exec("ROLLBACK");
+            return e;
         }
     }
-    if (Error e = exec("COMMIT")) {
+    return {};
+}
+
+Error Store::auditLocked(const QString &actor, const QString &action, const QString &request,
+                         const QString &detail)
+{
+    Query q(m_db.get(),
+            "INSERT INTO audit (at, actor, action, request, detail) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, QDateTime::currentSecsSinceEpoch())
+        .bind(2, actor)
+        .bind(3, action)
+        .bind(4, request)
+        .bind(5, detail);
+    return q.step() == SQLITE_DONE ? Error() : q.error("audit");
+}
+
+Error Store::audit(const QString &actor, const QString &action, const QString &request,
+                   const QString &detail)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    return auditLocked(actor, action, request, detail);
+}
+
+Expected<QVector<AuditRecord>> Store::auditLog()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), "SELECT id, at, actor, action, request, detail FROM audit ORDER BY id");
+    QVector<AuditRecord> records;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        records << AuditRecord{q.int64(0), fromEpoch(q.int64(1)), q.text(2),
+                               q.text(3),  q.text(4),            q.text(5)};
+    if (rc != SQLITE_DONE)
+        return q.error("audit log");
+    return records;
+}
+
+Error Store::loadApprovals(RequestRecord &record)
+{
+    Query q(m_db.get(), "SELECT operator FROM approvals WHERE request_id = ? ORDER BY at");
+    q.bind(1, record.id);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        record.approvals << q.text(0);
+    return rc == SQLITE_DONE ? Error() : q.error("approvals");
+}
+
+Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const QString &actor)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e; // busy (the operator CLI is writing) or the disk is full: nothing was written
+    auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
+    };
+    {
+        // The number is derived from the row id inside the same transaction.
+        Query insert(m_db.get(),
+                     "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
+                     "old_cert_serial, new_key_hash, new_key_spki, subject, status, approve_after, "
+                     "case_kind, staff, application, checklist, approvals_needed) "
+                     "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT(new_key_hash) DO NOTHING");
+        insert.bind(1, now).bind(2, now).bind(3, request.kind).bind(4, request.uid);
+        insert.bind(5, request.abonent).bind(6, request.oldCertSerial);
+        insert.bind(7, request.newKeyHash).bind(8, request.newKeySpki);
+        insert.bind(9, request.subjectDer).bind(10, statusName(request.status));
+        insert.bind(11, toEpoch(request.approveAfter));
+        insert.bind(12, request.caseKind.isEmpty() ? QStringLiteral("renewal") : request.caseKind);
+        insert.bind(13, request.staff).bind(14, request.application);
+        insert.bind(15, request.checklist).bind(16, qint64(request.approvalsNeeded));
+        if (insert.step() != SQLITE_DONE)
+            return rollback(insert.error("insert request"));
+        if (sqlite3_changes(m_db.get()) == 1) {
+            const qint64 id = sqlite3_last_insert_rowid(m_db.get());
+            const QString number = QStringLiteral("R-%1").arg(id, 6, 10, QLatin1Char('0'));
+            Query numbering(m_db.get(), "UPDATE requests SET number = ? WHERE id = ?");
+            numbering.bind(1, number).bind(2, id);
+            if (numbering.step() != SQLITE_DONE)
+                return rollback(numbering.error("number request"));
+            QString detail = QStringLiteral("%1 for %2").arg(request.kind, request.abonent);
+            if (request.kind == QLatin1String("ir"))
+                detail += QStringLiteral(" (%1; application %2; checklist %3)")
+                              .arg(request.caseKind, request.application, request.checklist);
+            if (Error e = auditLocked(actor, QStringLiteral("created"), number, detail))
+                return rollback(e);
+        }
     }
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
     Query q(m_db.get(), (QByteArray(kSelect) + "WHERE new_key_hash = ?").constData());
     q.bind(1, request.newKeyHash);
     if (q.step() != SQLITE_ROW)
         return q.error("read request");
-    return readRecord(q);
+    RequestRecord record = readRecord(q);
+    if (Error e = loadApprovals(record))
+        return e;
+    return record;
 }
 
 template <typename Key>
 Expected<std::optional<RequestRecord>> Store::findOne(const char *where, const Key &key)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     Query q(m_db.get(), (QByteArray(kSelect) + where).constData());
     q.bind(1, key);
     const int rc = q.step();
-    if (rc == SQLITE_ROW)
-        return std::optional<RequestRecord>(readRecord(q));
     if (rc == SQLITE_DONE)
         return std::optional<RequestRecord>();
-    return q.error("find request");
+    if (rc != SQLITE_ROW)
+        return q.error("find request");
+    RequestRecord record = readRecord(q);
+    if (Error e = loadApprovals(record))
+        return e;
+    return std::optional<RequestRecord>(record);
 }
 
 Expected<std::optional<RequestRecord>> Store::findByKeyHash(const QByteArray &hash)
@@ -269,7 +429,7 @@ Expected<std::optional<RequestRecord>> Store::findById(qint64 id)
 
 Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     Query q(m_db.get(),
             (QByteArray(kSelect) + (status ? "WHERE status = ? ORDER BY id" : "ORDER BY id"))
                 .constData());
@@ -281,6 +441,10 @@ Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status
         records << readRecord(q);
     if (rc != SQLITE_DONE)
         return q.error("list requests");
+    for (RequestRecord &record : records) {
+        if (Error e = loadApprovals(record))
+            return e;
+    }
     return records;
 }
 
@@ -301,19 +465,64 @@ Error transition(sqlite3 *db, qint64 id, const char *sql, const std::function<vo
 }
 } // namespace
 
-Error Store::approve(qint64 id)
+Error Store::approve(qint64 id, const QString &operatorName)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(
-        m_db.get(), id,
-        "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = 'pending'",
-        [&](Query &q) { q.bind(1, QDateTime::currentSecsSinceEpoch()).bind(2, id); }, "approved");
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    auto found = findById(id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
+    const RequestRecord &request = *found.value();
+    if (request.status != RequestStatus::Pending)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("request %1 cannot be approved: it is %2")
+                         .arg(request.number, statusName(request.status)));
+    if (request.approvals.contains(operatorName))
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("%1 has already approved request %2: dual control needs "
+                                    "another operator")
+                         .arg(operatorName, request.number));
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    Query record(m_db.get(), "INSERT INTO approvals (request_id, operator, at) VALUES (?, ?, ?)");
+    record.bind(1, id).bind(2, operatorName).bind(3, now);
+    if (record.step() != SQLITE_DONE)
+        return rollback(record.error("approval"));
+    const int given = int(request.approvals.size()) + 1;
+    const int needed = std::max(1, request.approvalsNeeded);
+    QString detail = QStringLiteral("approval %1 of %2").arg(given).arg(needed);
+    if (given >= needed) {
+        if (Error e = transition(
+                m_db.get(), id,
+                "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = "
+                "'pending'",
+                [&](Query &q) { q.bind(1, now).bind(2, id); }, "approved"))
+            return rollback(e);
+    }
+    if (Error e = auditLocked(operatorName, QStringLiteral("approved"), request.number, detail))
+        return rollback(e);
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return {};
 }
 
-Error Store::reject(qint64 id, const QString &reason)
+Error Store::reject(qint64 id, const QString &reason, const QString &operatorName)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    auto found = findById(id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    Error e = transition(
         m_db.get(), id,
         "UPDATE requests SET status = 'rejected', reason = ?, updated = ? WHERE id = ? AND status "
         "IN ('pending', 'approved')",
@@ -321,11 +530,18 @@ Error Store::reject(qint64 id, const QString &reason)
             q.bind(1, reason).bind(2, QDateTime::currentSecsSinceEpoch()).bind(3, id);
         },
         "rejected");
+    if (!e)
+        e = auditLocked(operatorName, QStringLiteral("rejected"), found.value()->number, reason);
+    if (!e)
+        e = exec("COMMIT");
+    if (e)
+        exec("ROLLBACK");
+    return e;
 }
 
 Error Store::approveDue(const QDateTime &now)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     Query q(m_db.get(), "UPDATE requests SET status = 'approved', updated = ?1 "
                         "WHERE status = 'pending' AND approve_after > 0 AND approve_after <= ?1");
     q.bind(1, toEpoch(now));
@@ -334,7 +550,7 @@ Error Store::approveDue(const QDateTime &now)
 
 Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &serial)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     return transition(
         m_db.get(), id,
         "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = "
@@ -350,31 +566,132 @@ Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &ser
 
 Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return transition(
-        m_db.get(), id,
-        "UPDATE requests SET status = ?, reason = ?, updated = ? WHERE id = ? "
-        "AND status IN ('issued', 'confirmed', 'rejected-by-client')",
-        [&](Query &q) {
-            q.bind(1, statusName(accepted ? RequestStatus::Confirmed
-                                          : RequestStatus::RejectedByClient));
-            q.bind(2, clientText).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id);
-        },
-        "confirmed");
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    auto found = findById(id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
+    const RequestRecord request = *found.value();
+    const bool firstConfirmation = request.status != RequestStatus::Confirmed;
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (Error e = transition(
+            m_db.get(), id,
+            "UPDATE requests SET status = ?, reason = ?, updated = ? WHERE id = ? "
+            "AND status IN ('issued', 'confirmed', 'rejected-by-client')",
+            [&](Query &q) {
+                q.bind(1, statusName(accepted ? RequestStatus::Confirmed
+                                              : RequestStatus::RejectedByClient));
+                q.bind(2, clientText).bind(3, now).bind(4, id);
+            },
+            "confirmed"))
+        return rollback(e);
+    const QString client = QStringLiteral("client %1").arg(request.abonent);
+    if (accepted && firstConfirmation) {
+        // The new certificate joins the register, and the one it replaces steps down.
+        const auto *p = reinterpret_cast<const unsigned char *>(request.certDer.constData());
+        X509Ptr cert(d2i_X509(nullptr, &p, request.certDer.size()));
+        char line[512] = {};
+        if (cert)
+            X509_NAME_oneline(X509_get_subject_name(cert.get()), line, sizeof line);
+        Query insert(m_db.get(),
+                     "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
+                     "state, cert, updated) VALUES (?, 'client', ?, ?, ?, 'live', ?, ?) "
+                     "ON CONFLICT(serial) DO NOTHING");
+        int days = 0, seconds = 0;
+        if (cert)
+            ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(cert.get()));
+        insert.bind(1, request.certSerial.toUpper()).bind(2, request.uid);
+        insert.bind(3, QString::fromUtf8(line)).bind(4, now + qint64(days) * 86400 + seconds);
+        insert.bind(5, request.certDer).bind(6, now);
+        if (insert.step() != SQLITE_DONE)
+            return rollback(insert.error("register the new certificate"));
+        if (request.caseKind == QLatin1String("replacement")) {
+            // A lost or broken token: whatever it held is revoked.
+            Query revokeOld(m_db.get(), "UPDATE certificates SET state = 'revoked', updated = ? "
+                                        "WHERE abonent_uid = ? AND role = 'client' AND state = "
+                                        "'live' AND serial != ?");
+            revokeOld.bind(1, now).bind(2, request.uid).bind(3, request.certSerial.toUpper());
+            Query list(m_db.get(), "SELECT serial FROM certificates WHERE abonent_uid = ? AND "
+                                   "role = 'client' AND state = 'live' AND serial != ?");
+            list.bind(1, request.uid).bind(2, request.certSerial.toUpper());
+            QStringList revoked;
+            while (list.step() == SQLITE_ROW)
+                revoked << list.text(0);
+            if (revokeOld.step() != SQLITE_DONE)
+                return rollback(revokeOld.error("revoke the replaced token's certificates"));
+            for (const QString &serial : revoked) {
+                Query record(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) "
+                                         "VALUES (?, ?, ?) ON CONFLICT(serial) DO NOTHING");
+                record.bind(1, serial).bind(2, now).bind(
+                    3, QStringLiteral("token replaced (request %1)").arg(request.number));
+                if (record.step() != SQLITE_DONE)
+                    return rollback(record.error("revocation"));
+                if (Error e = auditLocked(QStringLiteral("system"), QStringLiteral("revoked"),
+                                          request.number,
+                                          QStringLiteral("%1: token replaced").arg(serial)))
+                    return rollback(e);
+            }
+        } else if (!request.oldCertSerial.isEmpty()) {
+            Query supersede(m_db.get(), "UPDATE certificates SET state = 'superseded', "
+                                        "replaced_by = ?, updated = ? WHERE serial = ? AND state = "
+                                        "'live'");
+            supersede.bind(1, request.certSerial.toUpper())
+                .bind(2, now)
+                .bind(3, request.oldCertSerial.toUpper());
+            if (supersede.step() != SQLITE_DONE)
+                return rollback(supersede.error("supersede the old certificate"));
+        }
+    }
+    if (firstConfirmation || !accepted) {
+        if (Error e = auditLocked(client, accepted ? QStringLiteral("confirmed")
+                                                   : QStringLiteral("refused the certificate"),
+                                  request.number, accepted ? request.certSerial : clientText))
+            return rollback(e);
+    }
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return {};
 }
 
-Error Store::revoke(const QString &serialHex, const QString &reason)
+Error Store::revoke(const QString &serialHex, const QString &reason, const QString &operatorName)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    const QString serial = serialHex.toUpper();
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
     Query q(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) VALUES (?, ?, ?) ON "
                         "CONFLICT(serial) DO NOTHING");
-    q.bind(1, serialHex.toUpper()).bind(2, QDateTime::currentSecsSinceEpoch()).bind(3, reason);
-    return q.step() == SQLITE_DONE ? Error() : q.error("revoke");
+    q.bind(1, serial).bind(2, now).bind(3, reason);
+    if (q.step() != SQLITE_DONE)
+        return rollback(q.error("revoke"));
+    Query state(m_db.get(),
+                "UPDATE certificates SET state = 'revoked', updated = ? WHERE serial = ?");
+    state.bind(1, now).bind(2, serial);
+    if (state.step() != SQLITE_DONE)
+        return rollback(state.error("revoke"));
+    if (Error e = auditLocked(operatorName, QStringLiteral("revoked"), {},
+                              QStringLiteral("%1: %2").arg(serial, reason)))
+        return rollback(e);
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return {};
 }
 
 Expected<bool> Store::isRevoked(const QString &serialHex)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     Query q(m_db.get(), "SELECT 1 FROM revocations WHERE serial = ?");
     q.bind(1, serialHex.toUpper());
     const int rc = q.step();
@@ -383,9 +700,130 @@ Expected<bool> Store::isRevoked(const QString &serialHex)
     return q.error("revocation lookup");
 }
 
+Error Store::registerCertificate(const CertificateRecord &c, const QString &actor)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    Query q(m_db.get(), "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
+                        "state, replaced_by, cert, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, c.serial.toUpper()).bind(2, roleName(c.role)).bind(3, c.abonentUid);
+    q.bind(4, c.subject).bind(5, toEpoch(c.notAfter)).bind(6, stateName(c.state));
+    q.bind(7, c.replacedBy).bind(8, c.der).bind(9, QDateTime::currentSecsSinceEpoch());
+    if (q.step() != SQLITE_DONE)
+        return rollback(q.error("register certificate"));
+    if (Error e = auditLocked(actor, QStringLiteral("registered certificate"), {},
+                              QStringLiteral("%1 %2 %3").arg(roleName(c.role), c.serial.toUpper(),
+                                                             c.subject)))
+        return rollback(e);
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return {};
+}
+
+Expected<std::optional<CertificateRecord>> Store::findCertificate(const QString &serialHex)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), (QByteArray(kSelectCertificate) + "WHERE serial = ?").constData());
+    q.bind(1, serialHex.toUpper());
+    const int rc = q.step();
+    if (rc == SQLITE_DONE)
+        return std::optional<CertificateRecord>();
+    if (rc != SQLITE_ROW)
+        return q.error("find certificate");
+    return std::optional<CertificateRecord>(readCertificate(q));
+}
+
+Expected<QVector<CertificateRecord>> Store::certificates(const QString &abonentUid)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), (QByteArray(kSelectCertificate) +
+                         (abonentUid.isEmpty() ? "ORDER BY updated"
+                                               : "WHERE abonent_uid = ? ORDER BY updated"))
+                            .constData());
+    if (!abonentUid.isEmpty())
+        q.bind(1, abonentUid);
+    QVector<CertificateRecord> records;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        records << readCertificate(q);
+    if (rc != SQLITE_DONE)
+        return q.error("list certificates");
+    return records;
+}
+
+Error Store::addAbonent(const AbonentRecord &a, const QString &actor)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    Query q(m_db.get(), "INSERT INTO abonents (uid, name, organization, inn, ogrn, snils, subject, "
+                        "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, a.uid).bind(2, a.name).bind(3, a.organization).bind(4, a.inn);
+    q.bind(5, a.ogrn).bind(6, a.snils).bind(7, a.subjectDer);
+    q.bind(8, QDateTime::currentSecsSinceEpoch());
+    if (q.step() != SQLITE_DONE)
+        return rollback(q.error("add abonent"));
+    if (Error e = auditLocked(actor, QStringLiteral("added abonent"), {},
+                              QStringLiteral("%1 %2, %3").arg(a.uid, a.name, a.organization)))
+        return rollback(e);
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return {};
+}
+
+Expected<std::optional<AbonentRecord>> Store::findAbonent(const QString &uid)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), (QByteArray(kSelectAbonent) + "WHERE uid = ?").constData());
+    q.bind(1, uid);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE)
+        return std::optional<AbonentRecord>();
+    if (rc != SQLITE_ROW)
+        return q.error("find abonent");
+    return std::optional<AbonentRecord>(readAbonent(q));
+}
+
+Expected<QVector<AbonentRecord>> Store::findAbonents(const QString &snils, const QString &inn)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(),
+            (QByteArray(kSelectAbonent) + "WHERE snils = ? AND inn = ? ORDER BY uid").constData());
+    q.bind(1, snils).bind(2, inn);
+    QVector<AbonentRecord> records;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        records << readAbonent(q);
+    if (rc != SQLITE_DONE)
+        return q.error("find abonents");
+    return records;
+}
+
+Expected<QVector<AbonentRecord>> Store::abonents()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), (QByteArray(kSelectAbonent) + "ORDER BY uid").constData());
+    QVector<AbonentRecord> records;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        records << readAbonent(q);
+    if (rc != SQLITE_DONE)
+        return q.error("list abonents");
+    return records;
+}
+
 Expected<int> Store::issuedCount(const QByteArray &newKeyHash)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
     Query q(m_db.get(),
             "SELECT COUNT(*) FROM requests WHERE new_key_hash = ? AND cert IS NOT NULL");
     q.bind(1, newKeyHash);

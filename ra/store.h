@@ -1,11 +1,19 @@
 #pragma once
 // The RA's durable record: one SQLite file (WAL, synchronous FULL) with a versioned schema.
-// Each request keeps what the seeds' "Запросы на перегенерацию" list shows: date, number,
-// UID, abonent, status, reason and the certificate.
+//  - requests: what the seeds' "Запросы на перегенерацию" list shows (date, number, UID,
+//    abonent, status, reason, the certificate), and for a staff-authorized initial request
+//    the case, the staff member, the client's application and the checklist;
+//  - abonents: the bank's register of clients (the subject of a first key comes from here);
+//  - certificates: every certificate the bank knows, with its role (client, staff, RA) and
+//    state (live, superseded by a confirmed renewal, revoked);
+//  - approvals: who approved which request (dual control);
+//  - audit: who did what to which request, and when - append-only (triggers refuse any
+//    change or deletion).
 
 #include "keykiosk/expected.h"
 
 #include <QDateTime>
+#include <QStringList>
 #include <QVector>
 
 #include <memory>
@@ -18,7 +26,7 @@ namespace kk::ra {
 
 enum class RequestStatus
 {
-    Pending,          // waiting for approval (auto after a delay, or an operator)
+    Pending,          // waiting for approval (auto after a delay, or operators)
     Approved,         // approved, certificate not yet issued
     Issued,           // certificate issued, not yet confirmed by the client
     Confirmed,        // the client confirmed (certConf accepted): in operation
@@ -34,10 +42,11 @@ struct RequestRecord
     QString number; // human-facing, e.g. "R-000042"
     QDateTime created;
     QDateTime updated;
-    QString kind; // "kur" (renewal) or "ir" (staff-authorized initial generation)
+    QString kind; // "kur" (renewal) or "ir" (staff-authorized initial request)
     QString uid;  // the client's identifier (subject UID, else serial)
     QString abonent;
-    QString oldCertSerial;
+    QString oldCertSerial; // kur: the certificate renewed; ir: the one an expiry or a
+                           // replacement retires (empty for a first key)
     QByteArray newKeyHash; // SHA-256 of the new SubjectPublicKeyInfo: the idempotency key
     QByteArray newKeySpki;
     QByteArray subjectDer; // subject for the new certificate
@@ -46,6 +55,62 @@ struct RequestRecord
     QDateTime approveAfter; // auto approval
     QByteArray certDer;
     QString certSerial;
+    // Initial requests: what staff did and saw.
+    QString caseKind;    // "renewal", "expired", "first-key", "replacement"
+    QString staff;       // the staff member: name and certificate serial
+    QString application; // the client's signed application: number and date
+    QString checklist;   // what staff confirmed
+    int approvalsNeeded = 0; // operators who must approve (dual control: 2)
+    QStringList approvals;   // who did
+};
+
+enum class CertificateRole
+{
+    Client,
+    Staff,
+    Ra,
+};
+QString roleName(CertificateRole role);
+std::optional<CertificateRole> roleFromName(const QString &name);
+
+enum class CertificateState
+{
+    Live,
+    Superseded, // a renewal of it was confirmed
+    Revoked,
+};
+QString stateName(CertificateState state);
+
+struct CertificateRecord
+{
+    QString serial; // hex, upper case
+    CertificateRole role = CertificateRole::Client;
+    QString abonentUid; // clients only
+    QString subject;    // one line, for people
+    QDateTime notAfter;
+    CertificateState state = CertificateState::Live;
+    QString replacedBy; // the serial that superseded it
+    QByteArray der;
+};
+
+struct AbonentRecord
+{
+    QString uid;
+    QString name;
+    QString organization;
+    QString inn, ogrn, snils;
+    QByteArray subjectDer; // the subject the bank issues this client's certificates for
+    QDateTime created;
+};
+
+struct AuditRecord
+{
+    qint64 id = 0;
+    QDateTime at;
+    QString actor;
+    QString action;
+    QString request; // its number, if it concerns one
+    QString detail;
 };
 
 class Store
@@ -56,24 +121,42 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
-    Expected<RequestRecord> createOrGet(const RequestRecord &request);
+    // A new request is audited as created by `actor`.
+    Expected<RequestRecord> createOrGet(const RequestRecord &request, const QString &actor);
     Expected<std::optional<RequestRecord>> findByKeyHash(const QByteArray &hash);
     Expected<std::optional<RequestRecord>> findById(qint64 id);
     Expected<QVector<RequestRecord>> list(std::optional<RequestStatus> status = std::nullopt);
 
-    // Operator and policy actions. Each checks the current status so that, e.g., an issued
-    // request cannot be rejected afterwards.
-    Error approve(qint64 id);
-    Error reject(qint64 id, const QString &reason);
+    // Operator and policy actions, each audited. Each checks the current status so that, e.g.,
+    // an issued request cannot be rejected afterwards. A request that needs two approvals
+    // (dual control) is approved by two different operators; the same one twice is refused.
+    Error approve(qint64 id, const QString &operatorName);
+    Error reject(qint64 id, const QString &reason, const QString &operatorName);
     Error approveDue(const QDateTime &now); // auto approval whose delay has passed
     Error markIssued(qint64 id, const QByteArray &certDer, const QString &serial);
+    // The client's certConf. Accepted: the new certificate joins the register as a live
+    // client certificate, and in the same transaction the one it renews is superseded (a
+    // replacement token's is revoked instead).
     Error markConfirmed(qint64 id, bool accepted, const QString &clientText);
 
-    Error revoke(const QString &serialHex, const QString &reason);
+    Error revoke(const QString &serialHex, const QString &reason, const QString &operatorName);
     Expected<bool> isRevoked(const QString &serialHex);
+
+    // The register of certificates and of abonents.
+    Error registerCertificate(const CertificateRecord &certificate, const QString &actor);
+    Expected<std::optional<CertificateRecord>> findCertificate(const QString &serialHex);
+    Expected<QVector<CertificateRecord>> certificates(const QString &abonentUid = {});
+    Error addAbonent(const AbonentRecord &abonent, const QString &actor);
+    Expected<std::optional<AbonentRecord>> findAbonent(const QString &uid);
+    Expected<QVector<AbonentRecord>> findAbonents(const QString &snils, const QString &inn);
+    Expected<QVector<AbonentRecord>> abonents();
+
+    Error audit(const QString &actor, const QString &action, const QString &request,
+                const QString &detail);
+    Expected<QVector<AuditRecord>> auditLog();
 
     // Number of certificates issued for one key (tests and audits: exactly one).
     Expected<int> issuedCount(const QByteArray &newKeyHash);
@@ -84,13 +167,16 @@ private:
     Expected<std::optional<RequestRecord>> findOne(const char *where, const Key &key);
     Error exec(const char *sql);
     Error migrate();
+    Error auditLocked(const QString &actor, const QString &action, const QString &request,
+                      const QString &detail);
+    Error loadApprovals(RequestRecord &record);
 
     struct Closer
     {
         void operator()(sqlite3 *db) const;
     };
     std::unique_ptr<sqlite3, Closer> m_db;
-    std::mutex m_mutex; // one connection, many HTTP threads
+    std::recursive_mutex m_mutex; // one connection, many HTTP threads
 };
 
 } // namespace kk::ra

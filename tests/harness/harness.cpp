@@ -201,6 +201,16 @@ bool TestToken::make(const TokenOptions &options)
         args << QStringLiteral("--cn") << options.commonName;
     if (!options.organization.isEmpty())
         args << QStringLiteral("--org") << options.organization;
+    if (!options.role.isEmpty())
+        args << QStringLiteral("--role") << options.role;
+    if (!options.title.isEmpty())
+        args << QStringLiteral("--title") << options.title;
+    if (!options.uid.isEmpty())
+        args << QStringLiteral("--uid") << options.uid;
+    if (!options.snils.isEmpty())
+        args << QStringLiteral("--snils") << options.snils;
+    if (!options.caDir.isEmpty()) // an RA's CA: the certificate joins its register
+        args << QStringLiteral("--register") << QStringLiteral(KK_RA_PATH);
     QProcess process;
     process.start(harnessPath("make-token.sh"), args);
     if (!process.waitForFinished(60000) || process.exitCode() != 0) {

@@ -32,6 +32,10 @@ struct TokenOptions
     QString caDir;      // issue the certificate from this CA (e.g. an RaServer's), not a fresh one
     QString commonName; // the owner (CN); make-token.sh's default when empty
     QString organization; // O; make-token.sh's default when empty
+    QString role;         // "client" (default) or "staff": the bank CA's profile
+    QString title;        // the staff member's title
+    QString uid;          // the abonent's UID; random when empty
+    QString snils;        // make-token.sh's default when empty
 };
 
 // A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it

@@ -4,13 +4,19 @@
 #
 #   make-token.sh --dir DIR [--label L] [--pin P] [--so-pin S] [--days-left N]
 #                 [--algo ec|rsa] [--no-cert] [--policy OID] [--cn NAME] [--org ORG]
-#                 [--ca-dir DIR] [--testpki PATH] [--id HEX]
+#                 [--ca-dir DIR] [--testpki PATH] [--id HEX] [--role client|staff]
+#                 [--title TITLE] [--uid UID] [--snils N] [--register KEYKIOSK_RA]
 #
 # Writes DIR/softhsm2.conf and DIR/token.env (source it: SOFTHSM2_CONF, KK_TOKEN_*).
+# With --register, and a CA directory holding a keykiosk-ra configuration (ra.conf), the
+# certificate is entered into that RA's register: the bank knows the certificates it issued.
+# With --dir pointing at an existing SoftHSM2 store (its softhsm2.conf), the token is added
+# to it: one store, two slots (a staff token next to a client's).
 set -euo pipefail
 
 dir= label="KeyKiosk Test" pin=123456 so_pin=87654321 days_left=200 algo=ec cert=1 policy=
-cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01
+cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01 role=client title= register=
+uid="KK-$RANDOM$RANDOM" snils=11223344595
 while (($#)); do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -26,6 +32,11 @@ while (($#)); do
     --ca-dir) ca_dir=$2; shift 2 ;;
     --testpki) testpki=$2; shift 2 ;;
     --id) id=$2; shift 2 ;;
+    --role) role=$2; shift 2 ;;
+    --title) title=$2; shift 2 ;;
+    --uid) uid=$2; shift 2 ;;
+    --snils) snils=$2; shift 2 ;;
+    --register) register=$2; shift 2 ;;
     *) echo "make-token.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +48,7 @@ module=${KK_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 
 mkdir -p "$dir/tokens"
 dir=$(cd "$dir" && pwd)
-cat > "$dir/softhsm2.conf" <<CONF
+[[ -f $dir/softhsm2.conf ]] || cat > "$dir/softhsm2.conf" <<CONF
 directories.tokendir = $dir/tokens
 objectstore.backend = file
 log.level = ERROR
@@ -56,15 +67,20 @@ pkcs11-tool --module "$module" --token-label "$label" --read-object --type pubke
 
 if ((cert)); then
   args=(issue --dir "$ca_dir" --spki "$dir/client.pub.der" --out "$dir/client.cert.der"
-        --pem-out "$dir/client.cert.pem" --cn "$cn" --o "$org" --uid "KK-$RANDOM$RANDOM"
-        --inn 7701234567 --ogrn 1027700000000 --snils 11223344595
+        --pem-out "$dir/client.cert.pem" --cn "$cn" --o "$org" --uid "$uid"
+        --inn 7701234567 --ogrn 1027700000000 --snils "$snils" --role "$role"
         --not-before-days $((days_left - 365)) --not-after-days "$days_left")
   [[ -n $policy ]] && args+=(--policy "$policy")
+  [[ -n $title ]] && args+=(--title "$title")
   "$testpki" "${args[@]}"
   p11 --login --pin "$pin" --write-object "$dir/client.cert.der" --type cert --id "$id" --label "$cn"
+  if [[ -n $register && -f $ca_dir/ra.conf ]]; then
+    "$register" certificates import "$dir/client.cert.pem" --role "$role" --config "$ca_dir/ra.conf" >/dev/null
+  fi
 fi
 
-serial=$(pkcs11-tool --module "$module" --list-token-slots 2>/dev/null | awk -F': *' '/serial num/ {print $2; exit}')
+serial=$(pkcs11-tool --module "$module" --list-token-slots 2>/dev/null |
+  awk -v want="$label" -F': *' '/token label/ {label=$2} /serial num/ && label == want {print $2; exit}')
 cat > "$dir/token.env" <<ENV
 export SOFTHSM2_CONF='$dir/softhsm2.conf'
 export KK_TOKEN_LABEL='$label'

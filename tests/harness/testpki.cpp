@@ -4,11 +4,15 @@
 //   kk-testpki ca    --dir D [--cn NAME]
 //   kk-testpki issue --dir D --spki PUB.der --out CERT.der --cn NAME [--o ORG] [--uid UID]
 //                    [--inn N] [--ogrn N] [--snils N] [--not-before-days N] [--not-after-days N]
-//                    [--policy OID] [--serial N]
+//                    [--role client|staff|ra] [--policy OID] [--serial N] [--title T]
+//
+// --role adds the bank CA's certificate policy for that role (enroll/roles.h; client by
+// default); --policy one more (the bank's "issued at the office" policy, for example).
 //
 // Days are relative to now, so a certificate can be made expired (--not-after-days -1) or
 // inside the renewal window (--not-after-days 20).
 
+#include "keykiosk/enroll/roles.h"
 #include "keykiosk/opensslptr.h"
 
 #include <QCommandLineParser>
@@ -144,6 +148,8 @@ int main(int argc, char **argv)
                                 QStringLiteral("not-before-days"),
                                 QStringLiteral("not-after-days"),
                                 QStringLiteral("policy"),
+                                QStringLiteral("role"),
+                                QStringLiteral("title"),
                                 QStringLiteral("serial")};
     for (const QString &option : valued)
         parser.addOption(QCommandLineOption(option, option, QStringLiteral("value")));
@@ -194,6 +200,7 @@ int main(int argc, char **argv)
     X509_NAME *name = X509_get_subject_name(cert.get());
     addNameEntry(name, "C", QStringLiteral("RU"));
     addNameEntry(name, "O", parser.value(QStringLiteral("o")));
+    addNameEntry(name, "title", parser.value(QStringLiteral("title")));
     addNameEntry(name, "CN", parser.value(QStringLiteral("cn")));
     addNameEntry(name, "UID", parser.value(QStringLiteral("uid")));
     addNameEntry(name, "1.2.643.3.131.1.1", parser.value(QStringLiteral("inn")));
@@ -206,19 +213,27 @@ int main(int argc, char **argv)
                  "critical,digitalSignature,nonRepudiation");
     addExtension(cert.get(), caCert.get(), NID_subject_key_identifier, "hash");
     addExtension(cert.get(), caCert.get(), NID_authority_key_identifier, "keyid:always");
-    if (parser.isSet(QStringLiteral("policy"))) {
+    const QString role = parser.value(QStringLiteral("role"));
+    QStringList policyOids = {QString::fromLatin1(role == QLatin1String("staff") ? roles::kStaffPolicy
+                                                  : role == QLatin1String("ra")  ? roles::kRaPolicy
+                                                                                 : roles::kClientPolicy)};
+    if (parser.isSet(QStringLiteral("policy")))
+        policyOids << parser.value(QStringLiteral("policy"));
+    {
         // Built by hand: the v3 config parser wants a config database for policies.
         std::unique_ptr<CERTIFICATEPOLICIES,
                         OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
             policies(sk_POLICYINFO_new_null());
-        POLICYINFO *info = POLICYINFO_new();
-        ASN1_OBJECT_free(info->policyid);
-        info->policyid =
-            OBJ_txt2obj(parser.value(QStringLiteral("policy")).toLatin1().constData(), 1);
-        if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info) ||
-            !X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0,
+        for (const QString &oid : policyOids) {
+            POLICYINFO *info = POLICYINFO_new();
+            ASN1_OBJECT_free(info->policyid);
+            info->policyid = OBJ_txt2obj(oid.toLatin1().constData(), 1);
+            if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info))
+                fail(QStringLiteral("cannot add the certificate policy %1").arg(oid));
+        }
+        if (!X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0,
                                X509V3_ADD_DEFAULT))
-            fail(QStringLiteral("cannot add the certificate policy"));
+            fail(QStringLiteral("cannot add the certificate policies"));
     }
     signAndWrite(cert.get(), caKey.get(), parser.value(QStringLiteral("out")),
                  parser.value(QStringLiteral("pem-out")));

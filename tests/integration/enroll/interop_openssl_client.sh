@@ -19,11 +19,13 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out old.key 2>/d
 openssl pkey -in old.key -pubout -outform DER -out old.pub.der
 "$build/tests/harness/kk-testpki" issue --dir "$work" --spki old.pub.der --pem-out old.pem \
   --cn "Interop Client" --o "OpenSSL" --uid INTEROP-1 --not-after-days 20
+"$ra" certificates import old.pem --config ra.conf >/dev/null
 
 fail=0
+cert=old.pem key=old.key # the key in operation; each renewal replaces it (the old one is superseded)
 for transport in http https; do
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "new-$transport.key" 2>/dev/null
-  args=(-cmd kur -path .well-known/cmp -srvcert ra.cert.pem -cert old.pem -key old.key
+  args=(-cmd kur -path .well-known/cmp -srvcert ra.cert.pem -cert "$cert" -key "$key"
         -newkey "new-$transport.key" -certout "new-$transport.pem" -trusted ca.cert.pem)
   if [[ $transport == https ]]; then
     args+=(-server "127.0.0.1:$tls_port" -tls_used -tls_trusted ca.cert.pem)
@@ -40,7 +42,18 @@ for transport in http https; do
   fi
   openssl verify -CAfile ca.cert.pem "new-$transport.pem" >/dev/null || { echo "FAIL: $transport certificate does not chain"; fail=1; }
   echo "ok: openssl cmp kur over $transport"
+  cert=new-$transport.pem key=new-$transport.key
 done
+# One live renewal per certificate: the first one, now superseded, renews no more.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out again.key 2>/dev/null
+if openssl cmp -cmd kur -server "127.0.0.1:$port" -path .well-known/cmp -srvcert ra.cert.pem \
+    -cert old.pem -key old.key -newkey again.key -certout again.pem -trusted ca.cert.pem >again.log 2>&1; then
+  echo "FAIL: a superseded certificate renewed again"; fail=1
+elif grep -q "superseded" again.log; then
+  echo "ok: a kur from the superseded certificate is refused: $(grep -o 'Этот сертификат[^"]*superseded)' again.log | head -1)"
+else
+  echo "FAIL: unexpected refusal"; cat again.log; fail=1
+fi
 confirmed=$("$ra" requests --config ra.conf --status confirmed | grep -c "R-0" || true)
 [[ $confirmed == 2 ]] || { echo "FAIL: expected 2 confirmed requests, got $confirmed"; "$ra" requests --config ra.conf; fail=1; }
 exit $fail

@@ -46,11 +46,13 @@ X509Ptr readPem(const QString &path)
     return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
 
-// A client with software keys and a certificate from the RA's CA.
+// A client with software keys and a certificate from the RA's CA, entered into the RA's
+// register (the bank knows the certificates it issued).
 struct SoftClient
 {
     EvpPkeyPtr oldKey{EVP_EC_gen("P-256")};
     X509Ptr oldCert;
+    QString firstCertPath; // the certificate it started with
 
     bool make(const RaServer &ra, QTemporaryDir &scratch)
     {
@@ -66,11 +68,15 @@ struct SoftClient
                               {QStringLiteral("issue"), QStringLiteral("--dir"), ra.dir(),
                                QStringLiteral("--spki"), pub.fileName(),
                                QStringLiteral("--pem-out"), pem, QStringLiteral("--cn"),
-                               QStringLiteral("Fuzz Client"), QStringLiteral("--not-after-days"),
+                               QStringLiteral("Fuzz Client"), QStringLiteral("--uid"),
+                               QStringLiteral("FUZZ-1"), QStringLiteral("--not-after-days"),
                                QStringLiteral("20")}) != 0)
             return false;
+        int registered = -1;
+        ra.cli({QStringLiteral("certificates"), QStringLiteral("import"), pem}, &registered);
+        firstCertPath = pem;
         oldCert = readPem(pem);
-        return bool(oldCert);
+        return oldCert && registered == 0;
     }
 
     Exchange renew(const RaServer &ra)
@@ -86,13 +92,19 @@ struct SoftClient
         OSSL_CMP_CTX_set1_cert(ctx, oldCert.get());
         OSSL_CMP_CTX_set1_pkey(ctx, oldKey.get());
         OSSL_CMP_CTX_set1_oldCert(ctx, oldCert.get());
-        OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.release());
+        EVP_PKEY_up_ref(newKey.get());
+        OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.get());
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
         OSSL_CMP_CTX_set_transfer_cb(ctx, recordAndSend);
         OSSL_CMP_CTX_set_transfer_cb_arg(ctx, &exchange);
         OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_ERR);
         X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr); // polls by itself
         exchange.outcome = issued != nullptr;
+        if (issued) { // the renewed key is the one in operation now
+            X509_up_ref(issued);
+            oldCert.reset(issued);
+            oldKey = std::move(newKey);
+        }
         OSSL_CMP_CTX_free(ctx);
         return exchange;
     }
@@ -221,6 +233,15 @@ private slots:
         auto config = RaConfig::load(m_ra.dir() + QStringLiteral("/ra.conf"));
         auto identity = loadIdentity(config.value());
         auto store = Store::open(db.filePath(QStringLiteral("stale.db")));
+        // The register of this fresh database knows the client's first certificate.
+        X509Ptr first = readPem(m_client.firstCertPath);
+        CertificateRecord known;
+        known.serial = serialHex(first.get());
+        known.abonentUid = QStringLiteral("FUZZ-1");
+        known.subject = subjectLine(first.get());
+        known.notAfter = notAfterOf(first.get());
+        known.der = derBytes([&first](unsigned char **out) { return i2d_X509(first.get(), out); });
+        QVERIFY(!store.value()->registerCertificate(known, QStringLiteral("test")));
         RaPolicy policy = config->policy;
         policy.approval = ApprovalMode::Manual; // the kur waits: its transaction stays open
         policy.transactionIdleSeconds = 1;
