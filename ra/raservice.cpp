@@ -175,9 +175,13 @@ QDateTime notAfterOf(const X509 *cert)
 
 QString subjectLine(const X509 *cert)
 {
-    char line[512] = {};
-    X509_NAME_oneline(X509_get_subject_name(cert), line, sizeof line);
-    return QString::fromUtf8(line);
+    // One line, UTF-8 as it is (X509_NAME_oneline would escape every Cyrillic byte).
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
+                       XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+    char *data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return QString::fromUtf8(data, int(length));
 }
 
 QStringList certificatePolicies(X509 *cert)
@@ -374,9 +378,9 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 
 } // namespace
 
-OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req,
-                                                  const OSSL_CRMF_MSG *crm, const QByteArray &der,
-                                                  RequestRecord &draft, QString &actor)
+OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
+                                                  const QByteArray &der, RequestRecord &draft,
+                                                  QString &actor)
 {
     const RaPolicy &policy = service->policy();
     const RaIdentity &identity = service->identity();
@@ -402,9 +406,8 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req,
     if (!oldCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the certificate named in oldCertID was not sent"));
-    if (!protectingCertificate(req, {derBytes([&](unsigned char **out) {
-                                   return i2d_X509(oldCert.get(), out);
-                               })}))
+    if (!protectingCertificate(
+            req, {derBytes([&](unsigned char **out) { return i2d_X509(oldCert.get(), out); })}))
         return rejection(
             OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
@@ -450,7 +453,8 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req,
     draft.oldCertSerial = oldSerial;
     draft.newKeySpki = spki;
     draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
-    draft.subjectDer = derBytes([subject](unsigned char **out) { return i2d_X509_NAME(subject, out); });
+    draft.subjectDer =
+        derBytes([subject](unsigned char **out) { return i2d_X509_NAME(subject, out); });
 
     // A request the bank already holds for this key continues, whatever happened since (it
     // was confirmed and the old certificate superseded, or it expired while the client was
@@ -581,8 +585,8 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
                              QStringLiteral("registration database unavailable"));
         abonent = found.value();
     } else if (requested) {
-        auto found = store->findAbonents(nameEntry(requested, kOidSnils),
-                                         nameEntry(requested, kOidInn));
+        auto found =
+            store->findAbonents(nameEntry(requested, kOidSnils), nameEntry(requested, kOidInn));
         if (!found)
             return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
                              QStringLiteral("registration database unavailable"));
@@ -590,9 +594,10 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
             abonent = found->first();
     }
     if (!abonent)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
-                         QStringLiteral("Клиент не найден в реестре банка (the client is not in "
-                                        "the bank's register: check the UID, or the SNILS and INN)"));
+        return rejection(
+            OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+            QStringLiteral("Клиент не найден в реестре банка (the client is not in "
+                           "the bank's register: check the UID, or the SNILS and INN)"));
     auto held = store->certificates(abonent->uid);
     if (!held)
         return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
@@ -616,8 +621,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
                                             "истёк» или «замена токена» (the client has a "
                                             "certificate)")
                                  .arg(live->serial));
-        if (draft.caseKind == QLatin1String("expired") &&
-            (!live || live->notAfter > now))
+        if (draft.caseKind == QLatin1String("expired") && (!live || live->notAfter > now))
             return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
                              live ? QStringLiteral("Сертификат клиента ещё действует: клиент "
                                                    "перегенерирует ключи сам (the certificate has "
@@ -637,9 +641,8 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
     draft.abonent = abonent->organization.isEmpty()
                         ? abonent->name
                         : abonent->name + QStringLiteral(", ") + abonent->organization;
-    draft.oldCertSerial = draft.caseKind == QLatin1String("first-key") || !live
-                              ? QString()
-                              : live->serial;
+    draft.oldCertSerial =
+        draft.caseKind == QLatin1String("first-key") || !live ? QString() : live->serial;
     draft.newKeySpki = spki;
     draft.newKeyHash = keyHash;
     draft.subjectDer = abonent->subjectDer;
@@ -669,9 +672,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     const QByteArray der = toDer(req);
     RequestRecord draft;
     QString actor;
-    if (OSSL_CMP_PKISI *refused = body == kBodyKur
-                                      ? keyUpdate(req, crm, der, draft, actor)
-                                      : initialRequest(req, crm, der, draft, actor))
+    if (OSSL_CMP_PKISI *refused = body == kBodyKur ? keyUpdate(req, crm, der, draft, actor)
+                                                   : initialRequest(req, crm, der, draft, actor))
         return refused;
 
     const QDateTime now = QDateTime::currentDateTimeUtc();

@@ -3,6 +3,7 @@
 #include <QLoggingCategory>
 
 #include "keykiosk/opensslptr.h"
+#include "raservice.h"
 
 #include <sqlite3.h>
 
@@ -328,8 +329,8 @@ Expected<QVector<AuditRecord>> Store::auditLog()
     QVector<AuditRecord> records;
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
-        records << AuditRecord{q.int64(0), fromEpoch(q.int64(1)), q.text(2),
-                               q.text(3),  q.text(4),            q.text(5)};
+        records << AuditRecord{q.int64(0), fromEpoch(q.int64(1)), q.text(2), q.text(3), q.text(4),
+                               q.text(5)};
     if (rc != SQLITE_DONE)
         return q.error("audit log");
     return records;
@@ -475,9 +476,8 @@ Error Store::approve(qint64 id, const QString &operatorName)
         return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
     const RequestRecord &request = *found.value();
     if (request.status != RequestStatus::Pending)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("request %1 cannot be approved: it is %2")
-                         .arg(request.number, statusName(request.status)));
+        return Error(ErrorCode::Internal, QStringLiteral("request %1 cannot be approved: it is %2")
+                                              .arg(request.number, statusName(request.status)));
     if (request.approvals.contains(operatorName))
         return Error(ErrorCode::Internal,
                      QStringLiteral("%1 has already approved request %2: dual control needs "
@@ -597,9 +597,7 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         // The new certificate joins the register, and the one it replaces steps down.
         const auto *p = reinterpret_cast<const unsigned char *>(request.certDer.constData());
         X509Ptr cert(d2i_X509(nullptr, &p, request.certDer.size()));
-        char line[512] = {};
-        if (cert)
-            X509_NAME_oneline(X509_get_subject_name(cert.get()), line, sizeof line);
+
         Query insert(m_db.get(),
                      "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
                      "state, cert, updated) VALUES (?, 'client', ?, ?, ?, 'live', ?, ?) "
@@ -608,7 +606,8 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         if (cert)
             ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(cert.get()));
         insert.bind(1, request.certSerial.toUpper()).bind(2, request.uid);
-        insert.bind(3, QString::fromUtf8(line)).bind(4, now + qint64(days) * 86400 + seconds);
+        insert.bind(3, cert ? subjectLine(cert.get()) : QString())
+            .bind(4, now + qint64(days) * 86400 + seconds);
         insert.bind(5, request.certDer).bind(6, now);
         if (insert.step() != SQLITE_DONE)
             return rollback(insert.error("register the new certificate"));
@@ -650,8 +649,9 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         }
     }
     if (firstConfirmation || !accepted) {
-        if (Error e = auditLocked(client, accepted ? QStringLiteral("confirmed")
-                                                   : QStringLiteral("refused the certificate"),
+        if (Error e = auditLocked(client,
+                                  accepted ? QStringLiteral("confirmed")
+                                           : QStringLiteral("refused the certificate"),
                                   request.number, accepted ? request.certSerial : clientText))
             return rollback(e);
     }
@@ -716,9 +716,9 @@ Error Store::registerCertificate(const CertificateRecord &c, const QString &acto
     q.bind(7, c.replacedBy).bind(8, c.der).bind(9, QDateTime::currentSecsSinceEpoch());
     if (q.step() != SQLITE_DONE)
         return rollback(q.error("register certificate"));
-    if (Error e = auditLocked(actor, QStringLiteral("registered certificate"), {},
-                              QStringLiteral("%1 %2 %3").arg(roleName(c.role), c.serial.toUpper(),
-                                                             c.subject)))
+    if (Error e = auditLocked(
+            actor, QStringLiteral("registered certificate"), {},
+            QStringLiteral("%1 %2 %3").arg(roleName(c.role), c.serial.toUpper(), c.subject)))
         return rollback(e);
     if (Error e = exec("COMMIT"))
         return rollback(e);
@@ -741,10 +741,10 @@ Expected<std::optional<CertificateRecord>> Store::findCertificate(const QString 
 Expected<QVector<CertificateRecord>> Store::certificates(const QString &abonentUid)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelectCertificate) +
-                         (abonentUid.isEmpty() ? "ORDER BY updated"
-                                               : "WHERE abonent_uid = ? ORDER BY updated"))
-                            .constData());
+    Query q(m_db.get(),
+            (QByteArray(kSelectCertificate) +
+             (abonentUid.isEmpty() ? "ORDER BY updated" : "WHERE abonent_uid = ? ORDER BY updated"))
+                .constData());
     if (!abonentUid.isEmpty())
         q.bind(1, abonentUid);
     QVector<CertificateRecord> records;

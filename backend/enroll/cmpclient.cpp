@@ -1,5 +1,6 @@
 #include "keykiosk/enroll/cmpclient.h"
 
+#include "keykiosk/enroll/roles.h"
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
 
@@ -10,12 +11,24 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 namespace kk {
 
 namespace {
 // OSSL_CMP_PKIBODY_* are not public in OpenSSL 3.0 (RFC 4210 5.1.2 numbering).
-constexpr int kBodyKur = 7, kBodyCertConf = 24;
+constexpr int kBodyIr = 0, kBodyKur = 7, kBodyCertConf = 24;
+// The Russian identifiers, by OID (their short names differ between OpenSSL versions).
+const char kOidInn[] = "1.2.643.3.131.1.1";
+const char kOidSnils[] = "1.2.643.100.3";
+
+struct ExtensionsDeleter
+{
+    void operator()(X509_EXTENSIONS *extensions) const
+    {
+        sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+    }
+};
 
 // OpenSSL's own HTTP exchange, with the kill point where the bank has heard "accepted" and
 // the kiosk has not yet read the answer (docs/architecture.md, "The kill matrix").
@@ -100,15 +113,15 @@ std::optional<ProfileStatus> statusAfter(const EnrollStep &step)
     return std::nullopt;
 }
 
-void KeyUpdate::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const
+void CmpRequest::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const
 {
     OSSL_CMP_CTX_free(ctx);
 }
 
-KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
-                     CertificateSink sink)
-    : m_ctx(OSSL_CMP_CTX_new(nullptr, nullptr)), m_bankCa(certFromPem(endpoint.bankCaPem)),
-      m_sink(std::move(sink))
+CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protectingCert,
+                       EVP_PKEY *protectingKey, EVP_PKEY *newKey, CertificateSink sink)
+    : m_ctx(OSSL_CMP_CTX_new(nullptr, nullptr)), m_bodyType(bodyType),
+      m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink))
 {
     X509Ptr raCert = certFromPem(endpoint.raCertPem);
     if (newKey && EVP_PKEY_up_ref(newKey))
@@ -119,8 +132,8 @@ KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKe
         ctx && raCert && m_bankCa && m_newKey && OSSL_CMP_CTX_set1_server(ctx, host.constData()) &&
         OSSL_CMP_CTX_set_serverPort(ctx, endpoint.port) &&
         OSSL_CMP_CTX_set1_serverPath(ctx, path.constData()) &&
-        OSSL_CMP_CTX_set1_srvCert(ctx, raCert.get()) && OSSL_CMP_CTX_set1_cert(ctx, oldCert) &&
-        OSSL_CMP_CTX_set1_pkey(ctx, oldKey) && OSSL_CMP_CTX_set1_oldCert(ctx, oldCert) &&
+        OSSL_CMP_CTX_set1_srvCert(ctx, raCert.get()) &&
+        OSSL_CMP_CTX_set1_cert(ctx, protectingCert) && OSSL_CMP_CTX_set1_pkey(ctx, protectingKey) &&
         EVP_PKEY_up_ref(newKey) && OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_MSG_TIMEOUT, endpoint.messageTimeoutSeconds) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_TOTAL_TIMEOUT, endpoint.totalTimeoutSeconds) &&
@@ -131,23 +144,114 @@ KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKe
         OSSL_CMP_CTX_set_certConf_cb(ctx, &KeyUpdate::certConfCallback) &&
         OSSL_CMP_CTX_set_certConf_cb_arg(ctx, this);
     if (!ok)
-        m_setupError =
-            Error(ErrorCode::Internal, QStringLiteral("CMP setup failed: %1").arg(opensslErrors()));
+        failSetup(QStringLiteral("CMP setup"));
     if (ctx)
         OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_ERR);
 }
 
-KeyUpdate::~KeyUpdate() = default;
+CmpRequest::~CmpRequest() = default;
 
-int KeyUpdate::certConfCallback(OSSL_CMP_CTX *ctx, X509 *cert, int failInfo, const char **text)
+void CmpRequest::failSetup(const QString &what)
 {
-    auto *self = static_cast<KeyUpdate *>(OSSL_CMP_CTX_get_certConf_cb_arg(ctx));
+    if (!m_setupError)
+        m_setupError =
+            Error(ErrorCode::Internal, QStringLiteral("%1 failed: %2").arg(what, opensslErrors()));
+}
+
+KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
+                     CertificateSink sink)
+    : CmpRequest(endpoint, kBodyKur, oldCert, oldKey, newKey, std::move(sink))
+{
+    if (!context() || !OSSL_CMP_CTX_set1_oldCert(context(), oldCert))
+        failSetup(QStringLiteral("CMP key update setup"));
+}
+
+InitialRequest::InitialRequest(const CmpEndpoint &endpoint, X509 *staffCert, EVP_PKEY *staffKey,
+                               EVP_PKEY *newKey, const InitialRequestInfo &info,
+                               CertificateSink sink)
+    : CmpRequest(endpoint, kBodyIr, staffCert, staffKey, newKey, std::move(sink))
+{
+    OSSL_CMP_CTX *ctx = context();
+    // Whom it is for: the bank looks the abonent up and takes the subject from its register.
+    X509NamePtr subject(X509_NAME_new());
+    auto addName = [&subject](const char *field, const QString &value) {
+        const QByteArray utf8 = value.toUtf8();
+        return value.isEmpty() ||
+               X509_NAME_add_entry_by_txt(subject.get(), field, MBSTRING_UTF8,
+                                          reinterpret_cast<const unsigned char *>(utf8.constData()),
+                                          -1, -1, 0);
+    };
+    bool ok = ctx && subject && addName("UID", info.uid) && addName(kOidSnils, info.snils) &&
+              addName(kOidInn, info.inn) && OSSL_CMP_CTX_set1_subjectName(ctx, subject.get());
+    // What staff checked: request attributes, never copied into the certificate.
+    std::unique_ptr<X509_EXTENSIONS, ExtensionsDeleter> extensions(sk_X509_EXTENSION_new_null());
+    const std::pair<const char *, QString> attributes[] = {
+        {roles::kRequestCase, info.caseKind},
+        {roles::kRequestApplication, info.application},
+        {roles::kRequestApplicationDate, info.applicationDate.toString(Qt::ISODate)},
+        {roles::kRequestChecklist, info.checklist.join(QLatin1Char(','))}};
+    for (const auto &[oid, value] : attributes) {
+        if (!ok)
+            break;
+        const QByteArray utf8 = value.toUtf8();
+        std::unique_ptr<ASN1_UTF8STRING, OpenSslDeleter<ASN1_UTF8STRING, ASN1_UTF8STRING_free>>
+            text(ASN1_UTF8STRING_new());
+        Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+        const QByteArray der = text && ASN1_STRING_set(text.get(), utf8.constData(), utf8.size())
+                                   ? derBytes([&text](unsigned char **out) {
+                                         return i2d_ASN1_UTF8STRING(text.get(), out);
+                                     })
+                                   : QByteArray();
+        Asn1OctetStringPtr data(ASN1_OCTET_STRING_new());
+        ok = object && !der.isEmpty() && data &&
+             ASN1_OCTET_STRING_set(
+                 data.get(), reinterpret_cast<const unsigned char *>(der.constData()), der.size());
+        X509_EXTENSION *ext =
+            ok ? X509_EXTENSION_create_by_OBJ(nullptr, object.get(), 0, data.get()) : nullptr;
+        ok = ext && sk_X509_EXTENSION_push(extensions.get(), ext);
+        if (!ok)
+            X509_EXTENSION_free(ext);
+    }
+    if (ok && OSSL_CMP_CTX_set0_reqExtensions(ctx, extensions.get()))
+        extensions.release(); // the context owns them now
+    else
+        failSetup(QStringLiteral("CMP initial request setup"));
+    // The certificate must name the abonent asked for.
+    m_expectation = [info](X509 *cert) -> Error {
+        const X509_NAME *name = X509_get_subject_name(cert);
+        const auto field = [name](const char *oid) {
+            Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+            const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
+            if (i < 0)
+                return QString();
+            unsigned char *utf8 = nullptr;
+            const int length =
+                ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+            QString text = length >= 0
+                               ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length)
+                               : QString();
+            OPENSSL_free(utf8);
+            return text;
+        };
+        if ((!info.uid.isEmpty() && field("0.9.2342.19200300.100.1.1") != info.uid) ||
+            (!info.snils.isEmpty() && field(kOidSnils) != info.snils) ||
+            (!info.inn.isEmpty() && field(kOidInn) != info.inn))
+            return Error(ErrorCode::NewCertificateInvalid,
+                         QStringLiteral("the certificate names another abonent than the one "
+                                        "asked for"));
+        return {};
+    };
+}
+
+int CmpRequest::certConfCallback(OSSL_CMP_CTX *ctx, X509 *cert, int failInfo, const char **text)
+{
+    auto *self = static_cast<CmpRequest *>(OSSL_CMP_CTX_get_certConf_cb_arg(ctx));
     if (failInfo != 0 || !cert)
         return failInfo;
     return self->checkAndStore(cert, text);
 }
 
-int KeyUpdate::checkAndStore(X509 *cert, const char **text)
+int CmpRequest::checkAndStore(X509 *cert, const char **text)
 {
     // 1. It carries the new public key (the one whose private half is on the token).
     if (EVP_PKEY_eq(X509_get0_pubkey(cert), m_newKey.get()) != 1) {
@@ -169,7 +273,15 @@ int KeyUpdate::checkAndStore(X509 *cert, const char **text)
         *text = "certificate not trusted";
         return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
     }
-    // 3. On the token before the bank hears "accepted".
+    // 3. What else it must show (the abonent an initial request asked for).
+    if (m_expectation) {
+        if (Error e = m_expectation(cert)) {
+            m_sinkError = e;
+            *text = "certificate names another subject";
+            return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
+        }
+    }
+    // 4. On the token before the bank hears "accepted".
     const QByteArray certDer =
         derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
     if (Error e = m_sink(certDer)) {
@@ -181,7 +293,7 @@ int KeyUpdate::checkAndStore(X509 *cert, const char **text)
     return 0;
 }
 
-EnrollStep KeyUpdate::step()
+EnrollStep CmpRequest::step()
 {
     EnrollStep result;
     if (m_setupError) {
@@ -190,7 +302,7 @@ EnrollStep KeyUpdate::step()
     }
     ERR_clear_error();
     int checkAfter = 0;
-    const int rv = OSSL_CMP_try_certreq(m_ctx.get(), kBodyKur, nullptr, &checkAfter);
+    const int rv = OSSL_CMP_try_certreq(m_ctx.get(), m_bodyType, nullptr, &checkAfter);
     const int status = OSSL_CMP_CTX_get_status(m_ctx.get());
     result.serverText = statusText(m_ctx.get());
     result.failInfo = OSSL_CMP_CTX_get_failInfoCode(m_ctx.get());

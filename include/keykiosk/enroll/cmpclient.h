@@ -9,6 +9,9 @@
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
 
+#include <QDate>
+#include <QStringList>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -59,17 +62,28 @@ std::optional<ProfileStatus> statusAfter(const EnrollStep &step);
 // the token. Only if it returns no error does the bank hear "accepted".
 using CertificateSink = std::function<Error(const QByteArray &certDer)>;
 
-class KeyUpdate
+// One CMP certificate request (RFC 4210) on OpenSSL's client: the first step() sends it, and
+// while the answer is Waiting, later calls poll. The certificate that comes back is checked
+// (it carries the new key and chains to the bank CA, and fits what was asked) and handed to
+// the sink inside certConf; only then does the bank hear "accepted".
+class CmpRequest
 {
 public:
-    KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
-              CertificateSink sink);
-    ~KeyUpdate();
-    KeyUpdate(const KeyUpdate &) = delete;
-    KeyUpdate &operator=(const KeyUpdate &) = delete;
+    ~CmpRequest();
+    CmpRequest(const CmpRequest &) = delete;
+    CmpRequest &operator=(const CmpRequest &) = delete;
 
-    // The first call sends the kur; while the answer is Waiting, later calls poll.
     EnrollStep step();
+
+protected:
+    // `protectingCert` and `protectingKey` protect the message; `newKey` gives the proof of
+    // possession.
+    CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protectingCert,
+               EVP_PKEY *protectingKey, EVP_PKEY *newKey, CertificateSink sink);
+    OSSL_CMP_CTX *context() { return m_ctx.get(); }
+    void failSetup(const QString &what);
+    // Beyond the new key and the chain: what else the certificate must show (a subject).
+    std::function<Error(X509 *cert)> m_expectation;
 
 private:
     static int certConfCallback(OSSL_CMP_CTX *ctx, X509 *cert, int failInfo, const char **text);
@@ -80,12 +94,45 @@ private:
         void operator()(OSSL_CMP_CTX *ctx) const;
     };
     std::unique_ptr<OSSL_CMP_CTX, CtxDeleter> m_ctx;
+    int m_bodyType;
     X509Ptr m_bankCa;
     EvpPkeyPtr m_newKey;
     CertificateSink m_sink;
     Error m_setupError;
     Error m_sinkError;
     QByteArray m_storedCert;
+};
+
+// A key update (kur): protected by the current key and certificate, the one it renews.
+class KeyUpdate : public CmpRequest
+{
+public:
+    KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
+              CertificateSink sink);
+};
+
+// What staff checked for an initial request, and whom it is for (docs/architecture.md,
+// "The staff recovery journey"). It travels as request attributes (enroll/roles.h); the
+// abonent is named by UID (an expired certificate carries it) or by SNILS and INN, and the
+// bank takes the subject from its register.
+struct InitialRequestInfo
+{
+    QString caseKind; // "expired", "first-key" or "replacement"
+    QString application;
+    QDate applicationDate;
+    QStringList checklist; // "identity-document", "signed-application"
+    QString uid;
+    QString snils;
+    QString inn;
+};
+
+// A staff-authorized initial request (ir): protected by the staff member's key, the proof of
+// possession by the client's new key. The certificate must name the abonent asked for.
+class InitialRequest : public CmpRequest
+{
+public:
+    InitialRequest(const CmpEndpoint &endpoint, X509 *staffCert, EVP_PKEY *staffKey,
+                   EVP_PKEY *newKey, const InitialRequestInfo &info, CertificateSink sink);
 };
 
 } // namespace kk

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interop: OpenSSL's own CMP client (key files) performs a kur against keykiosk-ra, with
-# polling (auto approval after a delay), over HTTP and over HTTPS.
+# polling (auto approval after a delay), over HTTP and over HTTPS; then, as a staff member
+# (init-demo's staff key file), a first key for a registered client with `-cmd ir`.
 set -euo pipefail
 build=$1 harness=$2
 ra=$build/ra/keykiosk-ra
@@ -56,4 +57,30 @@ else
 fi
 confirmed=$("$ra" requests --config ra.conf --status confirmed | grep -c "R-0" || true)
 [[ $confirmed == 2 ]] || { echo "FAIL: expected 2 confirmed requests, got $confirmed"; "$ra" requests --config ra.conf; fail=1; }
+
+# A staff-authorized initial request: protected by the staff key, what staff checked as
+# request attributes (an OpenSSL config section), the client named by UID.
+"$ra" abonents add --uid INTEROP-2 --name "Первый Ключ" --org "OpenSSL" --inn 7707083893 \
+  --snils 11223344595 --config ra.conf >/dev/null
+arc=2.25.115696035786316451948890919547718562684
+cat > attributes.cnf <<CNF
+[kk_attributes]
+$arc.1 = ASN1:UTF8String:first-key
+$arc.2 = ASN1:UTF8String:2026-117
+$arc.3 = ASN1:UTF8String:$(date +%F)
+$arc.4 = ASN1:UTF8String:identity-document,signed-application
+CNF
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out first.key 2>/dev/null
+if openssl cmp -cmd ir -server "127.0.0.1:$port" -path .well-known/cmp -srvcert ra.cert.pem \
+    -cert staff.cert.pem -key staff.key.pem -newkey first.key -subject "/UID=INTEROP-2" \
+    -config attributes.cnf -reqexts kk_attributes -certout first.pem -trusted ca.cert.pem >ir.log 2>&1; then
+  subject=$(openssl x509 -in first.pem -noout -subject -nameopt utf8,sep_comma_plus)
+  [[ $subject == *"CN=Первый Ключ"* && $subject == *"UID=INTEROP-2"* ]] ||
+    { echo "FAIL: the ir certificate's subject is not the register's: $subject"; fail=1; }
+  "$ra" requests --config ra.conf | grep "staff: Петрова Анна Сергеевна (" | grep -q "application 2026-117 от" ||
+    { echo "FAIL: the request does not record the staff member and the application"; fail=1; }
+  echo "ok: openssl cmp ir as staff: $subject"
+else
+  echo "FAIL: openssl cmp ir"; cat ir.log; fail=1
+fi
 exit $fail

@@ -1,0 +1,439 @@
+// The bank's certificate roles and its register, against a running keykiosk-ra, with software
+// keys (the kiosk's own journeys have tests of their own): a key update only from a client
+// certificate the register holds, once; a staff-authorized initial request for each case,
+// with the subject from the register; every refusal with a clear reason; dual control.
+#include "harness.h"
+
+#include "keykiosk/enroll/cmpclient.h"
+#include "keykiosk/enroll/roles.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QThread>
+#include <QtTest>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+
+X509Ptr readPem(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return X509Ptr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+}
+
+EvpPkeyPtr readKey(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return EvpPkeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                          : nullptr);
+}
+
+QString nameField(X509 *cert, const char *oid)
+{
+    Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+    const X509_NAME *name = X509_get_subject_name(cert);
+    const int i = X509_NAME_get_index_by_OBJ(name, object.get(), -1);
+    if (i < 0)
+        return {};
+    unsigned char *utf8 = nullptr;
+    const int length =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    const QString text = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
+    OPENSSL_free(utf8);
+    return text;
+}
+
+// The register's row of a certificate, as `keykiosk-ra certificates` lists it: role and state.
+QString registerState(const RaServer &ra, X509 *cert)
+{
+    for (const QString &line : ra.cli({QStringLiteral("certificates")}).split(QLatin1Char('\n'))) {
+        const QStringList fields = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+        char *hex = BN_bn2hex(bn.get());
+        const bool match = fields.value(0) == QString::fromLatin1(hex);
+        OPENSSL_free(hex);
+        if (match)
+            return fields.value(1) + QLatin1Char(' ') + fields.value(2);
+    }
+    return {};
+}
+
+QString serialOf(X509 *cert)
+{
+    BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    char *hex = BN_bn2hex(bn.get());
+    const QString s = QString::fromLatin1(hex);
+    OPENSSL_free(hex);
+    return s;
+}
+
+// A key in software and a certificate for it from the bank CA (kk-testpki), entered into the
+// bank's register unless told otherwise.
+struct Identity
+{
+    EvpPkeyPtr key{EVP_EC_gen("P-256")};
+    X509Ptr cert;
+    QString pem;
+};
+
+Identity issue(const RaServer &ra, QTemporaryDir &scratch, const QString &name,
+               const QStringList &options, const QString &role = QStringLiteral("client"),
+               bool registered = true)
+{
+    Identity id;
+    const QString pub = scratch.filePath(name + QStringLiteral(".pub.der"));
+    QFile file(pub);
+    file.open(QIODevice::WriteOnly);
+    file.write(derBytes([&id](unsigned char **out) { return i2d_PUBKEY(id.key.get(), out); }));
+    file.close();
+    id.pem = scratch.filePath(name + QStringLiteral(".pem"));
+    QProcess::execute(harnessPath("testpki"),
+                      QStringList{QStringLiteral("issue"), QStringLiteral("--dir"), ra.dir(),
+                                  QStringLiteral("--spki"), pub, QStringLiteral("--pem-out"),
+                                  id.pem, QStringLiteral("--cn"), name, QStringLiteral("--role"),
+                                  role} +
+                          options);
+    id.cert = readPem(id.pem);
+    if (registered && id.cert)
+        ra.cli({QStringLiteral("certificates"), QStringLiteral("import"), id.pem,
+                QStringLiteral("--role"), role});
+    return id;
+}
+
+CmpEndpoint endpointOf(const RaServer &ra)
+{
+    return CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath()).value();
+}
+
+EnrollStep toTheEnd(CmpRequest &request)
+{
+    EnrollStep step = request.step();
+    for (int i = 0; i < 20 && step.state == EnrollState::Waiting; ++i) {
+        QThread::msleep(300);
+        step = request.step();
+    }
+    return step;
+}
+
+InitialRequestInfo checked(const QString &caseKind)
+{
+    InitialRequestInfo info;
+    info.caseKind = caseKind;
+    info.application = QStringLiteral("1742");
+    info.applicationDate = QDate::currentDate();
+    info.checklist =
+        QStringList{QStringLiteral("identity-document"), QStringLiteral("signed-application")};
+    return info;
+}
+
+struct Bank
+{
+    RaServer ra;
+    QTemporaryDir scratch;
+    X509Ptr staffCert;
+    EvpPkeyPtr staffKey;
+
+    explicit Bank(int staffApprovals = 0) : ra(options())
+    {
+        ra.prepare();
+        ra.setConfig(QStringLiteral("staff_approvals=0"),
+                     QStringLiteral("staff_approvals=%1").arg(staffApprovals));
+        // init-demo's staff member, with the key in a file (as `openssl cmp` would use it).
+        staffCert = readPem(ra.dir() + QStringLiteral("/staff.cert.pem"));
+        staffKey = readKey(ra.dir() + QStringLiteral("/staff.key.pem"));
+    }
+    static RaServer::Options options()
+    {
+        RaServer::Options o;
+        o.autoDelaySeconds = 0; // key updates approved at once: the roles are what is tested
+        return o;
+    }
+    bool start() { return ra.start() && staffCert && staffKey; }
+    void addAbonent(const QString &uid, const QString &name)
+    {
+        ra.cli({QStringLiteral("abonents"), QStringLiteral("add"), QStringLiteral("--uid"), uid,
+                QStringLiteral("--name"), name, QStringLiteral("--org"),
+                QStringLiteral("ООО «Лютик»"), QStringLiteral("--inn"),
+                QStringLiteral("7707083893"), QStringLiteral("--snils"),
+                QStringLiteral("11223344595")});
+    }
+    EnrollStep initial(const InitialRequestInfo &info, X509 *cert, EVP_PKEY *key,
+                       X509Ptr *issued = nullptr)
+    {
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        InitialRequest request(
+            endpointOf(ra), cert, key, newKey.get(), info, [issued](const QByteArray &der) {
+                if (issued) {
+                    const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+                    issued->reset(d2i_X509(nullptr, &p, der.size()));
+                }
+                return Error();
+            });
+        return toTheEnd(request);
+    }
+    EnrollStep keyUpdate(const Identity &client)
+    {
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        KeyUpdate request(endpointOf(ra), client.cert.get(), client.key.get(), newKey.get(),
+                          [](const QByteArray &) { return Error(); });
+        return toTheEnd(request);
+    }
+};
+
+} // namespace
+
+class TestRaRoles : public QObject
+{
+    Q_OBJECT
+private slots:
+    void aFirstKeyTakesItsSubjectFromTheRegister()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("FIRST-1"), QStringLiteral("Сидоров Сидор Сидорович"));
+        InitialRequestInfo info = checked(QStringLiteral("first-key"));
+        info.snils = QStringLiteral("11223344595"); // no certificate yet: named by SNILS and INN
+        info.inn = QStringLiteral("7707083893");
+        X509Ptr issued;
+        const EnrollStep step =
+            bank.initial(info, bank.staffCert.get(), bank.staffKey.get(), &issued);
+        QCOMPARE(step.state, EnrollState::Issued);
+        QVERIFY(issued);
+        QCOMPARE(nameField(issued.get(), "2.5.4.3"), QStringLiteral("Сидоров Сидор Сидорович"));
+        QCOMPARE(nameField(issued.get(), "0.9.2342.19200300.100.1.1"), QStringLiteral("FIRST-1"));
+        std::unique_ptr<CERTIFICATEPOLICIES,
+                        OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
+            policies(static_cast<CERTIFICATEPOLICIES *>(
+                X509_get_ext_d2i(issued.get(), NID_certificate_policies, nullptr, nullptr)));
+        QVERIFY(policies && sk_POLICYINFO_num(policies.get()) == 1);
+        char oid[128] = {};
+        OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(policies.get(), 0)->policyid, 1);
+        QCOMPARE(QByteArray(oid), QByteArray(roles::kClientPolicy));
+        // The bank's records: the staff member and the application with the request, the new
+        // certificate live in the register, who did what in the audit log.
+        const QString requests = bank.ra.cli({QStringLiteral("requests")});
+        QVERIFY2(requests.contains(QStringLiteral("first-key")) &&
+                     requests.contains(QStringLiteral("staff: Петрова Анна Сергеевна")) &&
+                     requests.contains(QStringLiteral("application 1742 от")) &&
+                     requests.contains(QStringLiteral("identity-document,signed-application")) &&
+                     requests.contains(QStringLiteral(" confirmed ")),
+                 qPrintable(requests));
+        QCOMPARE(registerState(bank.ra, issued.get()), QStringLiteral("client live"));
+        const QString audit = bank.ra.cli({QStringLiteral("audit")});
+        QVERIFY2(audit.contains(QStringLiteral("staff Петрова Анна Сергеевна")) &&
+                     audit.contains(QStringLiteral("created")) &&
+                     audit.contains(QStringLiteral("confirmed")),
+                 qPrintable(audit));
+    }
+
+    void anExpiredKeyIsRecoveredAndSuperseded()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        const Identity expired = issue(bank.ra, bank.scratch, QStringLiteral("Просрочкин"),
+                                       {QStringLiteral("--uid"), QStringLiteral("EXP-1"),
+                                        QStringLiteral("--not-before-days"), QStringLiteral("-400"),
+                                        QStringLiteral("--not-after-days"), QStringLiteral("-3")});
+        QVERIFY(expired.cert);
+        QCOMPARE(bank.keyUpdate(expired).error.code, ErrorCode::CertificateExpiredSeeStaff);
+        InitialRequestInfo info = checked(QStringLiteral("expired"));
+        info.uid = QStringLiteral("EXP-1");
+        QCOMPARE(bank.initial(info, bank.staffCert.get(), bank.staffKey.get()).state,
+                 EnrollState::Issued);
+        QCOMPARE(registerState(bank.ra, expired.cert.get()), QStringLiteral("client superseded"));
+    }
+
+    void aReplacementRevokesTheLostToken()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        const Identity lost = issue(bank.ra, bank.scratch, QStringLiteral("Потерялов"),
+                                    {QStringLiteral("--uid"), QStringLiteral("REP-1")});
+        InitialRequestInfo info = checked(QStringLiteral("replacement"));
+        info.uid = QStringLiteral("REP-1");
+        QCOMPARE(bank.initial(info, bank.staffCert.get(), bank.staffKey.get()).state,
+                 EnrollState::Issued);
+        QCOMPARE(registerState(bank.ra, lost.cert.get()), QStringLiteral("client revoked"));
+        // The lost token's key renews no more.
+        QCOMPARE(bank.keyUpdate(lost).error.code, ErrorCode::CertificateRevoked);
+    }
+
+    void refusals_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("a client certificate as a staff certificate") << "client-as-staff"
+                                                                     << "not a staff certificate";
+        QTest::newRow("an expired staff certificate") << "expired-staff"
+                                                      << "not valid now";
+        QTest::newRow("a revoked staff certificate") << "revoked-staff"
+                                                     << "is revoked";
+        QTest::newRow("a staff certificate the register does not know")
+            << "unknown-staff"
+            << "not a staff certificate";
+        QTest::newRow("a kur from a superseded certificate") << "superseded"
+                                                             << "superseded";
+        QTest::newRow("a kur protected by the RA's own TLS certificate")
+            << "tls-kur"
+            << "not a client certificate";
+        QTest::newRow("a kur from a certificate the register does not know")
+            << "unknown-client"
+            << "not in the bank's register";
+        QTest::newRow("an incomplete checklist") << "checklist"
+                                                 << "checklist are required";
+        QTest::newRow("a client the register does not know") << "no-abonent"
+                                                             << "not in the bank's register";
+        QTest::newRow("a first key for a client who has one") << "first-but-has"
+                                                              << "the client has a certificate";
+    }
+    void refusals()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, reason);
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("NEW-1"), QStringLiteral("Новиков Новик"));
+        InitialRequestInfo info = checked(QStringLiteral("first-key"));
+        info.uid = QStringLiteral("NEW-1");
+        EnrollStep step;
+        if (what == QLatin1String("client-as-staff")) {
+            const Identity client = issue(bank.ra, bank.scratch, QStringLiteral("Клиентов"),
+                                          {QStringLiteral("--uid"), QStringLiteral("CL-1")});
+            step = bank.initial(info, client.cert.get(), client.key.get());
+        } else if (what == QLatin1String("expired-staff") ||
+                   what == QLatin1String("revoked-staff") ||
+                   what == QLatin1String("unknown-staff")) {
+            QStringList days;
+            if (what == QLatin1String("expired-staff"))
+                days = QStringList{QStringLiteral("--not-before-days"), QStringLiteral("-400"),
+                                   QStringLiteral("--not-after-days"), QStringLiteral("-1")};
+            const Identity staff =
+                issue(bank.ra, bank.scratch, QStringLiteral("Сотрудников"), days,
+                      QStringLiteral("staff"), what != QLatin1String("unknown-staff"));
+            if (what == QLatin1String("revoked-staff"))
+                bank.ra.cli({QStringLiteral("revoke"), serialOf(staff.cert.get()),
+                             QStringLiteral("--reason"), QStringLiteral("left the bank")});
+            step = bank.initial(info, staff.cert.get(), staff.key.get());
+        } else if (what == QLatin1String("superseded")) {
+            const Identity client = issue(bank.ra, bank.scratch, QStringLiteral("Дважды"),
+                                          {QStringLiteral("--uid"), QStringLiteral("TWICE-1")});
+            QCOMPARE(bank.keyUpdate(client).state, EnrollState::Issued);
+            step = bank.keyUpdate(client); // the same old certificate, another new key
+        } else if (what == QLatin1String("tls-kur")) {
+            Identity tls;
+            tls.cert = readPem(bank.ra.dir() + QStringLiteral("/tls.cert.pem"));
+            tls.key = readKey(bank.ra.dir() + QStringLiteral("/tls.key.pem"));
+            step = bank.keyUpdate(tls);
+        } else if (what == QLatin1String("unknown-client")) {
+            const Identity stranger = issue(bank.ra, bank.scratch, QStringLiteral("Незнакомов"),
+                                            {QStringLiteral("--uid"), QStringLiteral("X-1")},
+                                            QStringLiteral("client"), false);
+            step = bank.keyUpdate(stranger);
+        } else if (what == QLatin1String("checklist")) {
+            info.checklist = QStringList{QStringLiteral("identity-document")};
+            step = bank.initial(info, bank.staffCert.get(), bank.staffKey.get());
+        } else if (what == QLatin1String("no-abonent")) {
+            info.uid = QStringLiteral("NOBODY-1");
+            step = bank.initial(info, bank.staffCert.get(), bank.staffKey.get());
+        } else if (what == QLatin1String("first-but-has")) {
+            issue(bank.ra, bank.scratch, QStringLiteral("Имеющий"),
+                  {QStringLiteral("--uid"), QStringLiteral("HAS-1")});
+            info.uid = QStringLiteral("HAS-1");
+            step = bank.initial(info, bank.staffCert.get(), bank.staffKey.get());
+        }
+        QCOMPARE(step.state, EnrollState::Rejected);
+        QVERIFY2(step.serverText.contains(reason), qPrintable(step.serverText));
+        // Refused means refused: nothing was issued for it.
+        QVERIFY(!bank.ra.cli({QStringLiteral("requests")}).contains(QStringLiteral(" issued ")));
+    }
+
+    void anUnprotectedInitialRequestIsRefused()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("NEW-2"), QStringLiteral("Беззащитнов"));
+        X509Ptr raCert = readPem(bank.ra.raCertPath());
+        CmpCtxPtr ctx(OSSL_CMP_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX_set1_server(ctx.get(), "127.0.0.1");
+        OSSL_CMP_CTX_set_serverPort(ctx.get(), bank.ra.port());
+        OSSL_CMP_CTX_set1_serverPath(ctx.get(), "/.well-known/cmp");
+        OSSL_CMP_CTX_set1_srvCert(ctx.get(), raCert.get());
+        OSSL_CMP_CTX_set0_newPkey(ctx.get(), 1, EVP_EC_gen("P-256"));
+        X509NamePtr subject(X509_NAME_new());
+        X509_NAME_add_entry_by_txt(subject.get(), "UID", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>("NEW-2"), -1, -1, 0);
+        OSSL_CMP_CTX_set1_subjectName(ctx.get(), subject.get());
+        OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_UNPROTECTED_SEND, 1);
+        OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 0);
+        OSSL_CMP_CTX_set_log_verbosity(ctx.get(), OSSL_CMP_LOG_EMERG);
+        X509 *issued = OSSL_CMP_exec_certreq(ctx.get(), 0 /* ir */, nullptr);
+        QVERIFY(!issued);
+        QCOMPARE(bank.ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 0);
+    }
+
+    void dualControlNeedsTwoOperators()
+    {
+        Bank bank(2);
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("DUAL-1"), QStringLiteral("Двойнов Двойн"));
+        InitialRequestInfo info = checked(QStringLiteral("first-key"));
+        info.uid = QStringLiteral("DUAL-1");
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        InitialRequest request(endpointOf(bank.ra), bank.staffCert.get(), bank.staffKey.get(),
+                               newKey.get(), info, [](const QByteArray &) { return Error(); });
+        QCOMPARE(request.step().state, EnrollState::Waiting);
+        int rc = -1;
+        QVERIFY(bank.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc)
+                    .contains(QStringLiteral("approval 1 of 2")));
+        QCOMPARE(rc, 0);
+        QCOMPARE(request.step().state, EnrollState::Waiting); // one approval is not enough
+        const QString again = bank.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        QVERIFY(rc != 0);
+        QVERIFY2(again.contains(QStringLiteral("dual control needs another operator")),
+                 qPrintable(again));
+        // A second operator: another system account (the register's files are theirs to use).
+        QVERIFY(QProcess::execute(QStringLiteral("chmod"),
+                                  {QStringLiteral("-R"), QStringLiteral("a+rwX"), bank.ra.dir()}) ==
+                0);
+        QProcess second;
+        second.setProcessChannelMode(QProcess::MergedChannels);
+        second.start(QStringLiteral("setpriv"),
+                     {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                      QStringLiteral("--clear-groups"), QStringLiteral(KK_RA_PATH),
+                      QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--config"),
+                      bank.ra.dir() + QStringLiteral("/ra.conf")});
+        QVERIFY(second.waitForFinished(20000));
+        const QString secondOutput = QString::fromUtf8(second.readAll());
+        QVERIFY2(second.exitCode() == 0 && secondOutput.contains(QStringLiteral("approved")),
+                 qPrintable(secondOutput));
+        QCOMPARE(toTheEnd(request).state, EnrollState::Issued);
+        const QString audit = bank.ra.cli({QStringLiteral("audit")});
+        QVERIFY2(audit.contains(QStringLiteral("approval 1 of 2")) &&
+                     audit.contains(QStringLiteral("approval 2 of 2")) &&
+                     audit.contains(QStringLiteral("nobody")),
+                 qPrintable(audit));
+    }
+
+    void theAuditLogIsAppendOnly()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("AUD-1"), QStringLiteral("Аудитов"));
+        QProcess sqlite;
+        sqlite.setProcessChannelMode(QProcess::MergedChannels);
+        sqlite.start(QStringLiteral("sqlite3"),
+                     {bank.ra.dir() + QStringLiteral("/ra.db"),
+                      QStringLiteral("DELETE FROM audit; UPDATE audit SET actor = 'x';")});
+        QVERIFY(sqlite.waitForFinished(10000));
+        QVERIFY(QString::fromUtf8(sqlite.readAll()).contains(QStringLiteral("append-only")));
+        QVERIFY(bank.ra.cli({QStringLiteral("audit")}).contains(QStringLiteral("added abonent")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRaRoles)
+#include "tst_raroles.moc"
