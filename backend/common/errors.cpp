@@ -91,6 +91,14 @@ const CatalogueEntry kCatalogue[] = {
                                  "again.")},
     {ErrorCode::PrintFailed,
      QT_TRANSLATE_NOOP("Errors", "Printing failed. Please try again or ask the staff.")},
+    {ErrorCode::NotAStaffToken,
+     QT_TRANSLATE_NOOP("Errors", "This token holds no staff certificate of this bank.")},
+    {ErrorCode::StaffCertificateInvalid,
+     QT_TRANSLATE_NOOP("Errors", "The staff certificate on this token is not valid now (expired, "
+                                 "not yet valid or not issued by the bank).")},
+    {ErrorCode::StaffTokenRemoved,
+     QT_TRANSLATE_NOOP("Errors", "The staff token was removed: staff mode has ended. The "
+                                 "client's keys were not changed.")},
     {ErrorCode::Internal,
      QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
 };

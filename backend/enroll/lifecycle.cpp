@@ -56,6 +56,16 @@ KeyLifecycle lastStable(KeyLifecycle state)
     return row(state).resumeAt;
 }
 
+QByteArray initialProfileId()
+{
+    return QByteArray(1, '\0');
+}
+
+bool isInitialProfile(const QByteArray &profileKeyId)
+{
+    return profileKeyId == initialProfileId();
+}
+
 QString pendingKeyLabel(const QByteArray &currentKeyId)
 {
     return QLatin1String(kPendingPrefix) + QString::fromLatin1(currentKeyId.toHex());
@@ -134,8 +144,10 @@ RenewalFacts renewalFacts(const QVector<TokenKeyEntry> &entries, const QByteArra
 KeyLifecycle lifecycleOnToken(const RenewalFacts &facts)
 {
     if (facts.newKeyId.isEmpty()) // renewed and archived (or deleted): done; else nothing yet
-        return facts.currentArchived || !facts.currentCertificate ? KeyLifecycle::Done
-                                                                  : KeyLifecycle::NeedKey;
+        return facts.currentArchived ||
+                       (!facts.currentCertificate && !isInitialProfile(facts.currentKeyId))
+                   ? KeyLifecycle::Done
+                   : KeyLifecycle::NeedKey;
     if (!facts.newCertificateDer.isEmpty())
         return KeyLifecycle::HaveCertificate;
     return facts.newKeyAccepted ? KeyLifecycle::WithBank : KeyLifecycle::HavePendingKey;
@@ -145,10 +157,17 @@ Reconciliation reconcile(const RenewalFacts &token, std::optional<KeyLifecycle> 
 {
     Reconciliation result;
     result.lifecycle = lifecycleOnToken(token);
-    result.bankConfirmed = token.currentArchived;
+    // The old key set goes only after the bank confirmed: archived (or deleted) means confirmed.
+    // A first key has no old set: the bank is asked again.
+    result.bankConfirmed = token.currentArchived ||
+                           (!token.currentCertificate && !isInitialProfile(token.currentKeyId));
     if (!journal)
         return result;
     const KeyLifecycle recorded = lastStable(*journal);
+    // A first key in operation carries no mark of its renewal any more: the journal remembers.
+    if (recorded == KeyLifecycle::Done && result.lifecycle == KeyLifecycle::NeedKey &&
+        isInitialProfile(token.currentKeyId))
+        result.lifecycle = KeyLifecycle::Done;
     if (recorded == result.lifecycle)
         return result;
     result.journalStale = true;

@@ -251,6 +251,9 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
         TokenProfile row; // the seeds' "необходима начальная генерация"
         row.status = ProfileStatus::InitialGenerationNeeded;
         row.error = Error(ErrorCode::NoCertificate, QStringLiteral("token holds no certificate"));
+        // A first key may be under way already (staff started it on an earlier visit).
+        row.renewal = renewalFacts(entries, initialProfileId());
+        row.lifecycle = lifecycleOnToken(row.renewal);
         profiles << row;
     }
     return profiles;

@@ -42,18 +42,21 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
     if (!entries)
         return entries.error();
     m_facts = renewalFacts(entries.value(), m_currentKeyId);
-    if (!m_facts.currentCertificate)
+    // A first key (or a replacement token) has no current key: there is nothing to load or,
+    // later, to archive.
+    const bool initial = isInitialProfile(m_currentKeyId);
+    if (!initial && !m_facts.currentCertificate)
         return Error(ErrorCode::NoCertificate,
                      QStringLiteral("no certificate with id %1 on the token")
                          .arg(QString::fromLatin1(m_currentKeyId.toHex())));
     for (const TokenKeyEntry &entry : entries.value()) {
-        if (entry.id == m_currentKeyId) {
+        if (!initial && entry.id == m_currentKeyId) {
             const auto *p =
                 reinterpret_cast<const unsigned char *>(entry.certificateDer.constData());
             m_currentCert.reset(d2i_X509(nullptr, &p, entry.certificateDer.size()));
         }
     }
-    if (!m_currentCert)
+    if (!initial && !m_currentCert)
         return Error(ErrorCode::CertificateUnparseable,
                      QStringLiteral("the current certificate cannot be decoded"));
     for (const QByteArray &stray : m_facts.strayKeyIds) {
@@ -68,10 +71,15 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
 
     m_store = store.value();
     m_store->retain();
-    auto oldKey = m_store->privateKey(m_token.serial, m_currentKeyId, pin);
-    if (!oldKey)
-        return oldKey.error();
-    m_oldKey = oldKey.takeValue();
+    if (initial) {
+        if (Error e = m_store->login(m_token.serial, pin))
+            return e;
+    } else {
+        auto oldKey = m_store->privateKey(m_token.serial, m_currentKeyId, pin);
+        if (!oldKey)
+            return oldKey.error();
+        m_oldKey = oldKey.takeValue();
+    }
     if (!m_facts.newKeyId.isEmpty()) {
         m_resumed = true;
         if (Error untrusted = m_session->checkKeyOrigin(m_facts.newKeyId))
@@ -164,9 +172,24 @@ Error RenewalKeys::retireOldKey()
     if (m_facts.newCertificateDer.isEmpty())
         return Error(ErrorCode::Internal,
                      QStringLiteral("the old key stays until the new certificate is on the token"));
-    const QString label =
-        m_facts.currentLabel.isEmpty() ? QStringLiteral("KeyKiosk") : m_facts.currentLabel;
-    if (!m_facts.currentArchived) {
+    // The new key set takes the profile's label; a first key, its owner's name.
+    QString label = m_facts.currentLabel;
+    if (label.isEmpty()) {
+        const auto *p =
+            reinterpret_cast<const unsigned char *>(m_facts.newCertificateDer.constData());
+        X509Ptr cert(d2i_X509(nullptr, &p, m_facts.newCertificateDer.size()));
+        const X509_NAME *subject = cert ? X509_get_subject_name(cert.get()) : nullptr;
+        const int cn = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1) : -1;
+        unsigned char *utf8 = nullptr;
+        const int length =
+            cn >= 0 ? ASN1_STRING_to_UTF8(
+                          &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, cn)))
+                    : -1;
+        label = length > 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length)
+                           : QStringLiteral("KeyKiosk");
+        OPENSSL_free(utf8);
+    }
+    if (m_facts.currentCertificate && !m_facts.currentArchived) {
         if (m_options.oldKeyPolicy == OldKeyPolicy::Delete) {
             m_oldKey.reset();
             for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {

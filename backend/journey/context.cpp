@@ -15,6 +15,8 @@ void JourneyContext::wipe()
     // bank's thread, which then drops it when it ends.
     exchange.reset();
     renewal.reset();
+    // The journey's reference to the staff session: staff mode keeps its own while it lasts.
+    staff.reset();
 }
 
 JourneyContext contextFor(const TokenInfo &token, const TokenProfile &profile, Journal *journal)

@@ -31,8 +31,12 @@ RenewalAction offerFor(const EligibilityInput &input)
         return RenewalAction::NoAction;
     if (profile->error)
         return RenewalAction::SeeStaff; // an unreadable certificate, or none at all
-    if (input.pinState != PinState::Locked && profile->lifecycle == KeyLifecycle::HaveCertificate)
+    if (input.pinState != PinState::Locked && profile->lifecycle == KeyLifecycle::HaveCertificate &&
+        !isInitialProfile(profile->renewal.currentKeyId))
         return RenewalAction::PickUp;
+    if (isInitialProfile(profile->renewal.currentKeyId) ||
+        (profile->certificate.validTo.isValid() && profile->certificate.validTo <= input.now))
+        return RenewalAction::SeeStaff;
     return actionFor(profile->status, input.pinState);
 }
 

@@ -25,7 +25,9 @@ const char *name(StepId id)
                                         "Finished",
                                         "Refused",
                                         "Failed",
-                                        "Cancelled"};
+                                        "Cancelled",
+                                        "CheckStaff",
+                                        "Checklist"};
     return names[int(id)];
 }
 const char *name(Outcome outcome)
@@ -159,6 +161,15 @@ void JourneyRunner::finished(quint64 generation, Outcome outcome)
 
 bool JourneyRunner::input(Outcome event)
 {
+    // What carries data comes only with it: the PIN, the drawing, what staff confirmed.
+    if (event == Outcome::PinEntered || event == Outcome::EntropyCollected ||
+        (event == Outcome::Confirmed && m_step == StepId::Checklist))
+        return false;
+    return follow(event);
+}
+
+bool JourneyRunner::follow(Outcome event)
+{
     if (!m_started || stepFor(m_step).kind() != StepKind::Input)
         return false;
     for (const Transition &t : m_journey->table) {
@@ -175,7 +186,7 @@ void JourneyRunner::submitPin(SecureBuffer pin)
     if (!m_started || m_step != StepId::EnterPin)
         return; // the PIN is wiped as `pin` goes out of scope
     m_context.pin = std::make_shared<SecureBuffer>(std::move(pin));
-    input(Outcome::PinEntered);
+    follow(Outcome::PinEntered);
 }
 
 void JourneyRunner::entropyReady(const QByteArray &seed)
@@ -183,7 +194,7 @@ void JourneyRunner::entropyReady(const QByteArray &seed)
     if (!m_started || m_step != StepId::CollectEntropy)
         return;
     m_context.seed = seed;
-    input(Outcome::EntropyCollected);
+    follow(Outcome::EntropyCollected);
 }
 
 void JourneyRunner::cancel()
@@ -195,9 +206,27 @@ void JourneyRunner::cancel()
     go(StepId::Cancelled);
 }
 
+void JourneyRunner::confirmChecklist(const InitialRequestInfo &info)
+{
+    if (!m_started || m_step != StepId::Checklist)
+        return;
+    m_context.recovery = info;
+    follow(Outcome::Confirmed);
+}
+
 void JourneyRunner::tokenRemoved(const QString &serial)
 {
-    if (!isActive() || serial != m_context.token.serial || !stepFor(m_step).abortsOnTokenRemoved())
+    if (!isActive())
+        return;
+    // Staff authorize the whole journey: without their token, every step of it ends.
+    if (m_context.staff && serial == m_context.staff->tokenSerial()) {
+        m_context.error =
+            Error(ErrorCode::StaffTokenRemoved, QStringLiteral("staff token %1 removed during %2")
+                                                    .arg(serial, QLatin1String(name(m_step))));
+        go(StepId::Failed);
+        return;
+    }
+    if (serial != m_context.token.serial || !stepFor(m_step).abortsOnTokenRemoved())
         return;
     m_context.error = Error(
         ErrorCode::TokenRemoved,

@@ -69,8 +69,14 @@ void TokenKeyStore::releaseSlots()
     d->slotCount = 0;
 }
 
-Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id,
-                                               const SecureBuffer &pin)
+Error TokenKeyStore::login(const QString &tokenSerial, const SecureBuffer &pin)
+{
+    auto slot = loggedInSlot(tokenSerial, pin);
+    return slot ? Error() : slot.error();
+}
+
+Expected<PKCS11_SLOT *> TokenKeyStore::loggedInSlot(const QString &tokenSerial,
+                                                    const SecureBuffer &pin)
 {
     // libp11 closes every session of a slot when it releases the slot or changes its
     // session mode, and that would kill the raw sessions the token layer holds. So slots
@@ -102,6 +108,16 @@ Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const
         if (PKCS11_login(slot, 0, pin.c_str()) != 0)
             return Error(ErrorCode::PinIncorrect, QStringLiteral("libp11: login failed"));
     }
+    return slot;
+}
+
+Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id,
+                                               const SecureBuffer &pin)
+{
+    auto loggedIn = loggedInSlot(tokenSerial, pin);
+    if (!loggedIn)
+        return loggedIn.error();
+    PKCS11_SLOT *slot = loggedIn.value();
 
     PKCS11_KEY *keys = nullptr;
     unsigned int keyCount = 0;

@@ -45,6 +45,10 @@ enum class ErrorCode
     PrinterOutOfPaper = 502,
     PrinterNotReady = 503,
     PrintFailed = 504,
+    // staff mode
+    NotAStaffToken = 601,          // the token holds no staff certificate of this bank
+    StaffCertificateInvalid = 602, // expired, not yet valid, or not issued by the bank CA
+    StaffTokenRemoved = 603,       // staff mode ended with the staff token
     // anything we did not foresee
     Internal = 999,
 };
@@ -145,8 +149,27 @@ enum class WorkflowState
     Error,     // an error from the catalogue; the current key still works
     Cancelled, // by the client, the idle timeout, or the token leaving
     Finished, // the client saw the new certificate: "переведены на работу с новым комплектом"
+    StaffChecklist, // staff confirm the case, the identity check and the signed application
 };
 Q_ENUM_NS(WorkflowState)
+
+// Which journey runs: the client's own renewal, or one of staff mode's.
+enum class JourneyKind
+{
+    ClientRenewal,
+    StaffLogin,    // a staff member's PIN on their own token
+    StaffRecovery, // a staff-authorized initial request for the client's new key
+};
+Q_ENUM_NS(JourneyKind)
+
+// The recovery cases staff choose from (docs/architecture.md, "The staff recovery journey").
+enum class RecoveryCase
+{
+    ExpiredKey,       // the certificate has expired: it cannot sign its own renewal
+    FirstKey,         // no key yet, for a client the bank has registered
+    ReplacementToken, // a new token for a lost or broken one: the old certificate is revoked
+};
+Q_ENUM_NS(RecoveryCase)
 
 // What the kiosk offers for the selected profile, from its status.
 enum class RenewalAction

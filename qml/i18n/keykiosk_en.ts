@@ -217,6 +217,18 @@
         <source>The bank cannot be reached right now. Please try again later.</source>
         <translation>The bank cannot be reached right now. Please try again later.</translation>
     </message>
+    <message>
+        <source>This token holds no staff certificate of this bank.</source>
+        <translation>This token holds no staff certificate of this bank.</translation>
+    </message>
+    <message>
+        <source>The staff certificate on this token is not valid now (expired, not yet valid or not issued by the bank).</source>
+        <translation>The staff certificate on this token is not valid now (expired, not yet valid or not issued by the bank).</translation>
+    </message>
+    <message>
+        <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>The staff token was removed: staff mode has ended. The client's keys were not changed.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

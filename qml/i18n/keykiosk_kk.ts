@@ -217,6 +217,18 @@
         <source>The bank cannot be reached right now. Please try again later.</source>
         <translation>Банкпен қазір байланыс жоқ. Кейінірек қайталап көріңіз.</translation>
     </message>
+    <message>
+        <source>This token holds no staff certificate of this bank.</source>
+        <translation>Бұл токенде банк қызметкерінің сертификаты жоқ.</translation>
+    </message>
+    <message>
+        <source>The staff certificate on this token is not valid now (expired, not yet valid or not issued by the bank).</source>
+        <translation>Бұл токендегі қызметкер сертификаты қазір жарамсыз (мерзімі өткен, әлі күшіне енбеген немесе банк бермеген).</translation>
+    </message>
+    <message>
+        <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>Қызметкер токені шығарылды: қызметкер режимі аяқталды. Клиенттің кілттері өзгертілмеді.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

@@ -217,6 +217,18 @@
         <source>The bank cannot be reached right now. Please try again later.</source>
         <translation>Банк сейчас недоступен. Пожалуйста, повторите попытку позже.</translation>
     </message>
+    <message>
+        <source>This token holds no staff certificate of this bank.</source>
+        <translation>На этом токене нет сертификата сотрудника банка.</translation>
+    </message>
+    <message>
+        <source>The staff certificate on this token is not valid now (expired, not yet valid or not issued by the bank).</source>
+        <translation>Сертификат сотрудника на этом токене сейчас недействителен (истёк, ещё не действует или выдан не банком).</translation>
+    </message>
+    <message>
+        <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>Токен сотрудника извлечён: режим сотрудника завершён. Ключи клиента не изменены.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>

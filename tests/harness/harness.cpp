@@ -209,6 +209,8 @@ bool TestToken::make(const TokenOptions &options)
         args << QStringLiteral("--uid") << options.uid;
     if (!options.snils.isEmpty())
         args << QStringLiteral("--snils") << options.snils;
+    if (!options.inn.isEmpty())
+        args << QStringLiteral("--inn") << options.inn;
     if (!options.caDir.isEmpty()) // an RA's CA: the certificate joins its register
         args << QStringLiteral("--register") << QStringLiteral(KK_RA_PATH);
     QProcess process;

@@ -36,6 +36,7 @@ struct TokenOptions
     QString title;        // the staff member's title
     QString uid;          // the abonent's UID; random when empty
     QString snils;        // make-token.sh's default when empty
+    QString inn;          // the organization's INN; make-token.sh's default when empty
 };
 
 // A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it

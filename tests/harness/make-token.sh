@@ -5,7 +5,7 @@
 #   make-token.sh --dir DIR [--label L] [--pin P] [--so-pin S] [--days-left N]
 #                 [--algo ec|rsa] [--no-cert] [--policy OID] [--cn NAME] [--org ORG]
 #                 [--ca-dir DIR] [--testpki PATH] [--id HEX] [--role client|staff]
-#                 [--title TITLE] [--uid UID] [--snils N] [--register KEYKIOSK_RA]
+#                 [--title TITLE] [--uid UID] [--snils N] [--inn N] [--register KEYKIOSK_RA]
 #
 # Writes DIR/softhsm2.conf and DIR/token.env (source it: SOFTHSM2_CONF, KK_TOKEN_*).
 # With --register, and a CA directory holding a keykiosk-ra configuration (ra.conf), the
@@ -16,7 +16,7 @@ set -euo pipefail
 
 dir= label="KeyKiosk Test" pin=123456 so_pin=87654321 days_left=200 algo=ec cert=1 policy=
 cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01 role=client title= register=
-uid="KK-$RANDOM$RANDOM" snils=11223344595
+uid="KK-$RANDOM$RANDOM" snils=11223344595 inn=7707083893
 while (($#)); do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -36,6 +36,7 @@ while (($#)); do
     --title) title=$2; shift 2 ;;
     --uid) uid=$2; shift 2 ;;
     --snils) snils=$2; shift 2 ;;
+    --inn) inn=$2; shift 2 ;;
     --register) register=$2; shift 2 ;;
     *) echo "make-token.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -68,7 +69,7 @@ pkcs11-tool --module "$module" --token-label "$label" --read-object --type pubke
 if ((cert)); then
   args=(issue --dir "$ca_dir" --spki "$dir/client.pub.der" --out "$dir/client.cert.der"
         --pem-out "$dir/client.cert.pem" --cn "$cn" --o "$org" --uid "$uid"
-        --inn 7701234567 --ogrn 1027700000000 --snils "$snils" --role "$role"
+        --inn "$inn" --ogrn 1027700000000 --snils "$snils" --role "$role"
         --not-before-days $((days_left - 365)) --not-after-days "$days_left")
   [[ -n $policy ]] && args+=(--policy "$policy")
   [[ -n $title ]] && args+=(--title "$title")

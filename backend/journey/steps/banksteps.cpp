@@ -107,8 +107,19 @@ void BankStep::enter(const StepCall &call) const
     }
     if (context.lifecycle == KeyLifecycle::HavePendingKey)
         advance(context, call.services(), KeyLifecycle::Submitting);
-    if (!context.exchange)
+    if (!context.exchange && context.recovery) {
+        // Staff-authorized: an initial request, protected by the staff key.
+        if (!context.staff) {
+            context.error = Error(ErrorCode::StaffTokenRemoved,
+                                  QStringLiteral("an initial request without a staff session"));
+            call.finish(Outcome::Failed);
+            return;
+        }
+        context.exchange = call.services().bank->initialRequest(
+            context.renewal, context.staff, *context.recovery, certificateSink(call));
+    } else if (!context.exchange) {
         context.exchange = call.services().bank->keyUpdate(context.renewal, certificateSink(call));
+    }
     context.exchange->step(call.receiver(), [call](EnrollStep answer) {
         if (call.current())
             onBankAnswer(call, answer);

@@ -81,6 +81,14 @@ public:
     void enter(const StepCall &call) const override;
 };
 
+// Staff login: the staff member's PIN and certificate, on their own token.
+class CheckStaff : public TokenStep
+{
+public:
+    WorkflowState screen() const override { return WorkflowState::CheckingPin; }
+    void enter(const StepCall &call) const override;
+};
+
 class OpenRenewal : public TokenStep
 {
 public:

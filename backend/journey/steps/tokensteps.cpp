@@ -31,6 +31,30 @@ void CheckPin::enter(const StepCall &call) const
         });
 }
 
+void CheckStaff::enter(const StepCall &call) const
+{
+    JourneyContext &context = call.context();
+    call.services().token->openStaff(
+        context.token, context.pin, call.receiver(), [call](OpenedStaff opened) {
+            if (!call.current())
+                return; // the staff session closes as `opened` goes
+            JourneyContext &context = call.context();
+            context.pin.reset(); // libp11 holds the login while staff mode lasts
+            context.pinState = opened.login.pinState;
+            context.error = opened.login.error;
+            if (opened.login.error || !opened.session) {
+                qCInfo(lcWorkflow) << "staff login:" << opened.login.error.logText();
+                call.finish(opened.login.error.code == ErrorCode::PinIncorrect ? Outcome::PinWrong
+                                                                               : Outcome::Failed);
+                return;
+            }
+            context.staff = opened.session;
+            if (call.services().staffLoggedIn)
+                call.services().staffLoggedIn(opened.session);
+            call.finish(Outcome::PinOk);
+        });
+}
+
 void OpenRenewal::enter(const StepCall &call) const
 {
     JourneyContext &context = call.context();

@@ -39,6 +39,11 @@ bool isStable(KeyLifecycle state);
 // Where a restart resumes from: an in-flight state falls back to the stable point before it.
 KeyLifecycle lastStable(KeyLifecycle state);
 
+// A token with no certificate yet (a first key, a replacement token) renews no key of its
+// own: its renewal is named by this id ("kk-pending 00"), which no key on a token has.
+QByteArray initialProfileId();
+bool isInitialProfile(const QByteArray &profileKeyId);
+
 QString pendingKeyLabel(const QByteArray &currentKeyId);
 QString acceptedKeyLabel(const QByteArray &currentKeyId);
 QString archivedLabel(const QString &label, const QDate &date);

@@ -6,6 +6,8 @@
 #include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/journey/gateways.h"
 
+#include <optional>
+
 namespace kk {
 
 struct JourneyContext
@@ -27,6 +29,10 @@ struct JourneyContext
     QByteArray seed;                   // this journey's touch entropy; used once
     std::shared_ptr<RenewalSession> renewal;
     std::shared_ptr<BankExchange> exchange;
+    // Staff-authorized journeys: the staff member's session (their token stays in; removing
+    // it aborts the journey) and what staff confirmed for the initial request.
+    std::shared_ptr<StaffSession> staff;
+    std::optional<InitialRequestInfo> recovery;
 
     // What the client is told at the end; kept until the next journey starts.
     PinState pinState = PinState::Ok;

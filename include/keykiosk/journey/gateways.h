@@ -50,6 +50,27 @@ public:
     virtual SigningKeys signingKeys() = 0;
 };
 
+// A staff member logged in on their own token (staff mode): who they are, and their key for
+// the bank's thread. Dropping the last reference logs the staff token out.
+class StaffSession
+{
+public:
+    virtual ~StaffSession() = default;
+    virtual QString name() const = 0;
+    virtual QString title() const = 0;
+    virtual QString certificateSerial() const = 0;
+    virtual QString tokenSerial() const = 0;
+    // On the bank's thread: the staff certificate (currentCertificate) and a key that signs
+    // with the staff key on the token thread (currentKey).
+    virtual RenewalSession::SigningKeys signingKeys() = 0;
+};
+
+struct OpenedStaff
+{
+    std::shared_ptr<StaffSession> session;
+    LoginOutcome login; // a wrong PIN, the tries left, or why this is no staff token
+};
+
 struct OpenedRenewal
 {
     std::shared_ptr<RenewalSession> session;
@@ -70,6 +91,10 @@ public:
     virtual void openRenewal(const TokenInfo &token, const QByteArray &profileKeyId,
                              std::shared_ptr<SecureBuffer> pin, QObject *receiver,
                              Done<OpenedRenewal> done) = 0;
+    // Logs a staff member in on their token and checks their staff certificate (the bank's
+    // staff role, valid now, issued by the bank CA).
+    virtual void openStaff(const TokenInfo &token, std::shared_ptr<SecureBuffer> pin,
+                           QObject *receiver, Done<OpenedStaff> done) = 0;
 };
 
 // One CMP transaction: the first step sends the key update, later steps poll. A returning
@@ -89,6 +114,11 @@ public:
     // hear "accepted".
     virtual std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
                                                     CertificateSink sink) = 0;
+    // A staff-authorized initial request for the client's new key, protected by the staff key.
+    virtual std::shared_ptr<BankExchange> initialRequest(std::shared_ptr<RenewalSession> client,
+                                                         std::shared_ptr<StaffSession> staff,
+                                                         const InitialRequestInfo &info,
+                                                         CertificateSink sink) = 0;
 };
 
 } // namespace kk

@@ -5,7 +5,9 @@
 //   - a step that fails goes to Failed (the error is in the context);
 //   - cancel() ends any step that is not terminal in Cancelled;
 //   - a removed or swapped token (by serial) ends a step that aborts on removal in Failed,
-//     with KK-104.
+//     with KK-104;
+//   - in a staff-authorized journey, the staff token removed ends any step in Failed, with
+//     KK-603.
 // There is one cleanup for every exit: entering a terminal step wipes the context (PIN, seed,
 // the bank's transaction, the token's session), and results that arrive afterwards are dropped.
 
@@ -25,10 +27,13 @@ public:
 
     // Starts `journey` with `context` (its token, profile and reconciled lifecycle).
     void start(const Journey &journey, JourneyContext context);
-    // The client's actions; ignored unless the current step takes them.
+    // The client's actions; ignored unless the current step takes them. The ones that carry
+    // data (a PIN, a drawing, a checklist) come only through their own calls below.
     bool input(Outcome event);
     void submitPin(SecureBuffer pin);
     void entropyReady(const QByteArray &seed);
+    // Staff confirmed the case and the checklist (the Checklist step).
+    void confirmChecklist(const InitialRequestInfo &info);
     void cancel();
     void tokenRemoved(const QString &serial);
 
@@ -48,6 +53,7 @@ private:
     friend class StepCall;
     void finished(quint64 generation, Outcome outcome);
     void go(StepId next);
+    bool follow(Outcome event); // the table's arrow for an input step, if it has one
 
     JourneyServices m_services;
     const Journey *m_journey = nullptr;

@@ -45,7 +45,9 @@ enum class StepId
     Finished, // terminal: «вы переведены на работу с новым комплектом ключей»
     Refused,  // terminal: the bank's reason
     Failed,   // terminal: an error from the catalogue; the current key works
-    Cancelled, // terminal: the client left, the idle timeout, the token left
+    Cancelled,  // terminal: the client left, the idle timeout, the token left
+    CheckStaff, // staff login: the PIN, the staff certificate's role and validity
+    Checklist,  // staff confirm the case, the identity check and the signed application
 };
 
 // How a step ended, or what the client did while an input step waited.
@@ -87,6 +89,8 @@ struct JourneyServices
     BankGateway *bank = nullptr;
     Journal *journal = nullptr;
     int defaultPollMs = 5000; // when the bank does not say how long to wait
+    // Staff logged in (the staff login journey): staff mode takes the session from here.
+    std::function<void(std::shared_ptr<StaffSession>)> staffLoggedIn = {};
 };
 
 // A step's line back to the runner. Copies of it travel into callbacks; once the journey
@@ -134,5 +138,7 @@ const Step &stepFor(StepId id);
 
 // The journeys.
 const Journey &renewalJourney();
+const Journey &staffLoginJourney();
+const Journey &staffRecoveryJourney();
 
 } // namespace kk

@@ -9,6 +9,8 @@
 
 #include <memory>
 
+struct PKCS11_slot_st; // libp11's slot
+
 namespace kk {
 
 class TokenKeyStore
@@ -26,6 +28,9 @@ public:
     Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id,
                                     const SecureBuffer &pin);
 
+    // Logs libp11 in to the token with this serial (a renewal with no current key to load).
+    Error login(const QString &tokenSerial, const SecureBuffer &pin);
+
     // Users that hold keys from this store (renewals) retain it while they do. The last one to
     // release it releases the slots, which makes libp11 wipe its copy of the PIN and close
     // every session on them (the raw layer's too). Keys handed out must be dropped before.
@@ -36,6 +41,7 @@ public:
 
 private:
     struct Private;
+    Expected<::PKCS11_slot_st *> loggedInSlot(const QString &tokenSerial, const SecureBuffer &pin);
     explicit TokenKeyStore(std::unique_ptr<Private> d);
     std::unique_ptr<Private> d;
 };

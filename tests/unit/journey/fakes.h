@@ -29,6 +29,22 @@ template <typename T> void later(QObject *receiver, Done<T> done, T value)
 
 struct FakeToken;
 
+// A staff member logged in on a fake staff token.
+class FakeStaffSession : public StaffSession
+{
+public:
+    explicit FakeStaffSession(int *closed) : m_closed(closed) {}
+    ~FakeStaffSession() override { ++*m_closed; }
+    QString name() const override { return QStringLiteral("Петрова Анна Сергеевна"); }
+    QString title() const override { return QStringLiteral("Операционист"); }
+    QString certificateSerial() const override { return QStringLiteral("5EAF"); }
+    QString tokenSerial() const override { return QStringLiteral("staff-1"); }
+    RenewalSession::SigningKeys signingKeys() override { return {}; }
+
+private:
+    int *m_closed;
+};
+
 class FakeSession : public RenewalSession
 {
 public:
@@ -60,6 +76,9 @@ struct FakeToken : TokenGateway
     int sessionsOpened = 0;
     int sessionsClosed = 0;
     int pinChecks = 0;
+    // Staff login: whether this token holds a staff certificate, and its sessions.
+    bool staffCertificate = false;
+    int staffSessionsClosed = 0;
 
     FakeToken()
     {
@@ -121,7 +140,23 @@ struct FakeToken : TokenGateway
             return;
         }
         later(receiver, done,
-              OpenedRenewal{std::make_shared<FakeSession>(this, profile), facts(), {}});
+              OpenedRenewal{std::make_shared<FakeSession>(this, profile),
+                            renewalFacts(entries, profile),
+                            {}});
+    }
+    void openStaff(const TokenInfo &, std::shared_ptr<SecureBuffer> typed, QObject *receiver,
+                   Done<OpenedStaff> done) override
+    {
+        LoginOutcome outcome = login(*typed);
+        if (!outcome.error && !staffCertificate)
+            outcome.error =
+                Error(ErrorCode::NotAStaffToken, QStringLiteral("no staff certificate"));
+        if (outcome.error) {
+            later(receiver, done, OpenedStaff{nullptr, outcome});
+            return;
+        }
+        later(receiver, done,
+              OpenedStaff{std::make_shared<FakeStaffSession>(&staffSessionsClosed), outcome});
     }
 };
 
@@ -192,10 +227,11 @@ inline void FakeSession::retireOldKey(QObject *receiver, Done<Error> done)
         later(receiver, done, Error(ErrorCode::Internal, QStringLiteral("no new certificate")));
         return;
     }
-    if (!facts.currentArchived)
+    if (old && !facts.currentArchived) // a first key has no old one
         old->label = old->certificateLabel =
             archivedLabel(old->certificateLabel, QDate(2026, 1, 1));
-    renewed->label = renewed->certificateLabel = facts.currentLabel;
+    renewed->label = renewed->certificateLabel =
+        old ? facts.currentLabel : QStringLiteral("Иванов Иван Иванович");
     later(receiver, done, Error());
 }
 
@@ -218,8 +254,16 @@ struct FakeBank : BankGateway
     Error failure = Error(ErrorCode::BankUnreachable, QStringLiteral("connect refused"));
     int exchanges = 0;
     int steps = 0;
+    // The initial requests staff sent: what they confirmed, and who protected them.
+    int initialRequests = 0;
+    InitialRequestInfo lastRecovery;
+    QString lastStaff;
     std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
                                             CertificateSink sink) override;
+    std::shared_ptr<BankExchange> initialRequest(std::shared_ptr<RenewalSession> client,
+                                                 std::shared_ptr<StaffSession> staff,
+                                                 const InitialRequestInfo &info,
+                                                 CertificateSink sink) override;
 };
 
 class FakeExchange : public BankExchange
@@ -268,6 +312,17 @@ inline std::shared_ptr<BankExchange> FakeBank::keyUpdate(std::shared_ptr<Renewal
 {
     ++exchanges;
     return std::make_shared<FakeExchange>(this, std::move(session), std::move(sink));
+}
+
+inline std::shared_ptr<BankExchange>
+FakeBank::initialRequest(std::shared_ptr<RenewalSession> client,
+                         std::shared_ptr<StaffSession> staff, const InitialRequestInfo &info,
+                         CertificateSink sink)
+{
+    ++initialRequests;
+    lastRecovery = info;
+    lastStaff = staff->name();
+    return keyUpdate(std::move(client), std::move(sink));
 }
 
 } // namespace kk::test
