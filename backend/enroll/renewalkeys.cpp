@@ -14,14 +14,14 @@ RenewalKeys::RenewalKeys(TokenContext &context, TokenInfo token, QByteArray curr
 
 RenewalKeys::~RenewalKeys()
 {
-    // Cleanup on every path: the keys go before their libp11 slots, then our session (its
-    // logout ends the token's login), and the last user of the store lets libp11 release
-    // the slots and wipe its copy of the PIN.
+    // Cleanup on every path: the keys go before their libp11 slots; the store logs the token
+    // out (or, its last user, lets libp11 release the slots and wipe its copy of the PIN);
+    // then our own session closes.
     m_oldKey.reset();
     m_newKey.reset();
-    m_session.reset();
     if (m_store)
-        m_store->release();
+        m_store->release(m_token.serial);
+    m_session.reset();
 }
 
 Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
@@ -70,7 +70,7 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
     m_facts.strayKeyIds.clear();
 
     m_store = store.value();
-    m_store->retain();
+    m_store->retain(m_token.serial);
     if (initial) {
         if (Error e = m_store->login(m_token.serial, pin))
             return e;

@@ -19,9 +19,9 @@ StaffKeys::~StaffKeys()
 {
     // The key before its libp11 slot; the session's logout ends staff mode on the token.
     m_key.reset();
-    m_session.reset();
     if (m_store)
-        m_store->release();
+        m_store->release(m_token.serial);
+    m_session.reset();
 }
 
 LoginOutcome StaffKeys::open(const SecureBuffer &pin)
@@ -94,7 +94,7 @@ LoginOutcome StaffKeys::open(const SecureBuffer &pin)
                 login.pinState};
     }
     m_store = store.value();
-    m_store->retain();
+    m_store->retain(m_token.serial);
     auto key = m_store->privateKey(m_token.serial, keyId, pin);
     if (!key)
         return {key.error(), login.pinState};

@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 
 #include <libp11.h>
 
@@ -15,7 +16,8 @@ struct TokenKeyStore::Private
     bool loaded = false;
     PKCS11_SLOT *slotList = nullptr;
     unsigned int slotCount = 0;
-    int users = 0; // renewals holding keys from these slots
+    int users = 0;                    // renewals and staff sessions holding keys from these slots
+    QHash<QString, int> usersByToken; // the same, by token serial
 
     ~Private()
     {
@@ -48,17 +50,35 @@ Expected<std::unique_ptr<TokenKeyStore>> TokenKeyStore::open(const QString &modu
     return std::unique_ptr<TokenKeyStore>(new TokenKeyStore(std::move(priv)));
 }
 
-void TokenKeyStore::retain()
+void TokenKeyStore::retain(const QString &tokenSerial)
 {
     ++d->users;
+    ++d->usersByToken[tokenSerial];
 }
 
-void TokenKeyStore::release()
+void TokenKeyStore::release(const QString &tokenSerial)
 {
-    // Another renewal (the next signer of a multi-signer session) may still hold keys that
-    // point into these slots: only the last user lets them go.
-    if (d->users > 0 && --d->users == 0)
+    if (d->users <= 0)
+        return;
+    int &tokenUsers = d->usersByToken[tokenSerial];
+    tokenUsers = qMax(0, tokenUsers - 1);
+    // Another user (staff mode's key, the next signer of a multi-signer session) may still
+    // hold keys that point into these slots: only the last one lets them go.
+    if (--d->users == 0) {
+        d->usersByToken.clear();
         releaseSlots();
+        return;
+    }
+    // This token's last user: libp11 logs it out, forgets its keys and its login, so that the
+    // next user of the token logs in afresh instead of trusting a login that has ended.
+    if (tokenUsers == 0) {
+        d->usersByToken.remove(tokenSerial);
+        for (unsigned int i = 0; i < d->slotCount; ++i) {
+            PKCS11_SLOT *slot = &d->slotList[i];
+            if (slot->token && QString::fromUtf8(slot->token->serialnr).trimmed() == tokenSerial)
+                PKCS11_logout(slot);
+        }
+    }
 }
 
 void TokenKeyStore::releaseSlots()

@@ -191,7 +191,9 @@ bool TestToken::make(const TokenOptions &options)
                         QStringLiteral("--days-left"), QString::number(options.daysLeft),
                         QStringLiteral("--algo"),      options.algorithm,
                         QStringLiteral("--testpki"),   harnessPath("testpki")};
-    if (!options.withCertificate)
+    if (options.blank)
+        args << QStringLiteral("--blank");
+    else if (!options.withCertificate)
         args << QStringLiteral("--no-cert");
     if (!options.policyOid.isEmpty())
         args << QStringLiteral("--policy") << options.policyOid;

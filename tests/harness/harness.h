@@ -27,6 +27,7 @@ struct TokenOptions
     QString pin = QStringLiteral("123456");
     int daysLeft = 200;
     bool withCertificate = true;
+    bool blank = false; // no key and no certificate: a new token for a first key or a replacement
     QString algorithm = QStringLiteral("ec");
     QString policyOid;
     QString caDir;      // issue the certificate from this CA (e.g. an RaServer's), not a fresh one

@@ -3,7 +3,7 @@
 # pkcs11-tool, an independent tool) and a certificate for it from the test bank CA.
 #
 #   make-token.sh --dir DIR [--label L] [--pin P] [--so-pin S] [--days-left N]
-#                 [--algo ec|rsa] [--no-cert] [--policy OID] [--cn NAME] [--org ORG]
+#                 [--algo ec|rsa] [--no-cert] [--blank] [--policy OID] [--cn NAME] [--org ORG]
 #                 [--ca-dir DIR] [--testpki PATH] [--id HEX] [--role client|staff]
 #                 [--title TITLE] [--uid UID] [--snils N] [--inn N] [--register KEYKIOSK_RA]
 #
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 dir= label="KeyKiosk Test" pin=123456 so_pin=87654321 days_left=200 algo=ec cert=1 policy=
-cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01 role=client title= register=
+cn="Иванов Иван Иванович" org='ООО «Ромашка»' ca_dir= testpki= id=01 role=client title= register= blank=0
 uid="KK-$RANDOM$RANDOM" snils=11223344595 inn=7707083893
 while (($#)); do
   case "$1" in
@@ -26,6 +26,7 @@ while (($#)); do
     --days-left) days_left=$2; shift 2 ;;
     --algo) algo=$2; shift 2 ;;
     --no-cert) cert=0; shift ;;
+    --blank) cert=0 blank=1; shift ;; # a new token as the bank hands it out: a PIN, no keys
     --policy) policy=$2; shift 2 ;;
     --cn) cn=$2; shift 2 ;;
     --org) org=$2; shift 2 ;;
@@ -62,9 +63,11 @@ p11() { pkcs11-tool --module "$module" --token-label "$label" "$@" >/dev/null 2>
 
 if [[ $algo == rsa ]]; then keytype=rsa:2048; else keytype=EC:prime256v1; fi
 # The bank's key as made at the office: generated on the token, as a real token would.
-p11 --login --pin "$pin" --keypairgen --key-type "$keytype" --id "$id" --label "$cn"
-pkcs11-tool --module "$module" --token-label "$label" --read-object --type pubkey --id "$id" \
-  --output-file "$dir/client.pub.der" >/dev/null 2>&1
+if ((!blank)); then
+  p11 --login --pin "$pin" --keypairgen --key-type "$keytype" --id "$id" --label "$cn"
+  pkcs11-tool --module "$module" --token-label "$label" --read-object --type pubkey --id "$id" \
+    --output-file "$dir/client.pub.der" >/dev/null 2>&1
+fi
 
 if ((cert)); then
   args=(issue --dir "$ca_dir" --spki "$dir/client.pub.der" --out "$dir/client.cert.der"

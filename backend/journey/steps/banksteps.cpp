@@ -73,7 +73,11 @@ void onBankAnswer(const StepCall &call, const EnrollStep &answer)
         context.error = answer.error;
         // A refused key never gets a certificate: it goes, and so does the journal's entry,
         // so that a new request starts afresh.
-        const bool refused = answer.error.code == ErrorCode::BankRejected;
+        // A staff-authorized request is refused with the bank's own words whatever the reason
+        // (the staff certificate revoked, the abonent not in the register): staff read them.
+        // The client's catalogue texts ("your certificate is revoked") would mislead here.
+        const bool refused =
+            answer.error.code == ErrorCode::BankRejected || context.recovery.has_value();
         context.renewal->dropNewKey(call.receiver(), [call, refused](Error error) {
             if (!call.current())
                 return;

@@ -31,11 +31,13 @@ public:
     // Logs libp11 in to the token with this serial (a renewal with no current key to load).
     Error login(const QString &tokenSerial, const SecureBuffer &pin);
 
-    // Users that hold keys from this store (renewals) retain it while they do. The last one to
-    // release it releases the slots, which makes libp11 wipe its copy of the PIN and close
-    // every session on them (the raw layer's too). Keys handed out must be dropped before.
-    void retain();
-    void release();
+    // Users that hold keys from this store (renewals, staff mode) retain it while they do, for
+    // their token. The last one to release it releases the slots, which makes libp11 wipe its
+    // copy of the PIN and close every session on them (the raw layer's too); the last one of a
+    // token while others remain logs that token out. Keys handed out must be dropped before,
+    // and release() comes before the user's raw session closes.
+    void retain(const QString &tokenSerial);
+    void release(const QString &tokenSerial);
     // Releases the slots now (tests; a kiosk with no renewal under way).
     void releaseSlots();
 
