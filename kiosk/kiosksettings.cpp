@@ -46,6 +46,9 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
         return valid && value > 0 ? value : fallback;
     };
     settings.idleSeconds = positive("kiosk/idleSeconds", settings.idleSeconds);
+    settings.staffIdleSeconds = positive("staff/idleSeconds", settings.staffIdleSeconds);
+    settings.staffPolicyOid =
+        ini.value(QStringLiteral("staff/policyOid"), settings.staffPolicyOid).toString();
     settings.countdownSeconds = positive("kiosk/countdownSeconds", settings.countdownSeconds);
     settings.pinShuffle = ini.value(QStringLiteral("pinpad/shuffle"), settings.pinShuffle).toBool();
     settings.pinPressFeedback =

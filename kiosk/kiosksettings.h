@@ -2,6 +2,7 @@
 // The kiosk's configuration: an INI file (--config), with defaults a branch can run on.
 
 #include "keykiosk/enroll/profilestatus.h"
+#include "keykiosk/enroll/roles.h"
 
 #include <QString>
 
@@ -34,6 +35,10 @@ struct KioskSettings
     QString actPrinter;
     QString actDirectory = QStringLiteral("/var/lib/keykiosk/acts");
     QString journalPath = QStringLiteral("/var/lib/keykiosk/journal.db"); // [journal] path
+    // [staff] policyOid: the bank CA's staff certificate policy (a token with such a
+    // certificate opens staff mode); idleSeconds: staff mode ends after this long untouched.
+    QString staffPolicyOid = QString::fromLatin1(roles::kStaffPolicy);
+    int staffIdleSeconds = 300;
 
     static KioskSettings load(const QString &path, QString *error = nullptr);
 };

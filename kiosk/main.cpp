@@ -135,6 +135,8 @@ int main(int argc, char *argv[])
     config.bankDetails = {settings.actBankName, settings.actSupportPhone, settings.actSupportEmail};
     config.actDirectory = settings.actDirectory;
     config.actPrinter = settings.actPrinter;
+    config.staffPolicyOid = settings.staffPolicyOid;
+    config.staffIdleSeconds = settings.staffIdleSeconds;
     kk::KioskApp kiosk(config);
 
     kk::PcscMonitor pcsc;

@@ -2,12 +2,14 @@
 
 #include "controllers/actcontroller.h"
 #include "controllers/appearance.h"
+#include "controllers/checklistcontroller.h"
 #include "controllers/entropycontroller.h"
 #include "controllers/idlewatch.h"
 #include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "controllers/pinpadcontroller.h"
+#include "controllers/staffcontroller.h"
 
 #include "keykiosk/logging.h"
 
@@ -64,6 +66,17 @@ void connectKioskObjects(const KioskObjects &o)
         if (o.act)
             QObject::connect(o.language, &LanguageController::languageChanged, o.act,
                              &ActController::retranslate);
+        if (o.checklist)
+            QObject::connect(o.language, &LanguageController::languageChanged, o.checklist,
+                             &ChecklistController::retranslate);
+    }
+    if (o.staff && o.checklist) {
+        // A new checklist for each recovery, for the profile it was started for.
+        QObject::connect(o.staff, &StaffController::recoveryStarted, o.checklist,
+                         [o](RecoveryCase recoveryCase) {
+                             if (const TokenProfile *profile = o.kiosk->selectedTokenProfile())
+                                 o.checklist->start(recoveryCase, *profile);
+                         });
     }
     if (o.act) {
         QObject::connect(o.kiosk, &KioskController::actRequested, o.act, &ActController::load);
@@ -91,6 +104,10 @@ void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine)
         qmlRegisterSingletonInstance(uri, 1, 0, "Journey", objects.journey);
     if (objects.idle)
         qmlRegisterSingletonInstance(uri, 1, 0, "Idle", objects.idle);
+    if (objects.staff)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Staff", objects.staff);
+    if (objects.checklist)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Checklist", objects.checklist);
     if (objects.act) {
         qmlRegisterSingletonInstance(uri, 1, 0, "Act", objects.act);
         if (engine) // the engine owns the provider

@@ -13,6 +13,8 @@ class PinPadController;
 class JourneyController;
 class IdleWatch;
 class ActController;
+class StaffController;
+class ChecklistController;
 
 struct KioskObjects
 {
@@ -24,6 +26,8 @@ struct KioskObjects
     JourneyController *journey = nullptr;
     IdleWatch *idle = nullptr;
     ActController *act = nullptr;
+    StaffController *staff = nullptr;
+    ChecklistController *checklist = nullptr;
 };
 
 // The connections between the controllers themselves (language switches, the act following

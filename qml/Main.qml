@@ -20,6 +20,7 @@ Window {
         anchors.fill: parent
         spacing: 0
         TopBar { Layout.fillWidth: true }
+        StaffBanner { Layout.fillWidth: true }
         Loader {
             id: screenLoader
             objectName: "screenLoader"
@@ -33,6 +34,7 @@ Window {
                 case KK.TokenProfiles: return tokenScreen
                 case KK.Message: return messageScreen
                 case KK.OutOfService: return outOfServiceScreen
+                case KK.StaffHome: return staffHomeScreen
                 default: return insertScreen
                 }
             }
@@ -42,6 +44,7 @@ Window {
     function journeyScreen(state) {
         switch (state) {
         case KK.Explaining: return explainScreen
+        case KK.StaffChecklist: return checklistScreen
         case KK.EnteringPin: return pinScreen
         case KK.CollectingEntropy: return entropyScreen
         case KK.CheckingPin:
@@ -73,4 +76,6 @@ Window {
     Component { id: tokenScreen; TokenScreen {} }
     Component { id: messageScreen; MessageScreen {} }
     Component { id: outOfServiceScreen; OutOfServiceScreen {} }
+    Component { id: staffHomeScreen; StaffHomeScreen {} }
+    Component { id: checklistScreen; ChecklistScreen {} }
 }

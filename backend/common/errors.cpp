@@ -99,6 +99,8 @@ const CatalogueEntry kCatalogue[] = {
     {ErrorCode::StaffTokenRemoved,
      QT_TRANSLATE_NOOP("Errors", "The staff token was removed: staff mode has ended. The "
                                  "client's keys were not changed.")},
+    {ErrorCode::StaffModeEnded,
+     QT_TRANSLATE_NOOP("Errors", "Staff mode has ended. The client's keys were not changed.")},
     {ErrorCode::Internal,
      QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please see the staff.")},
 };

@@ -206,6 +206,14 @@ void JourneyRunner::cancel()
     go(StepId::Cancelled);
 }
 
+void JourneyRunner::abort(const Error &error)
+{
+    if (!isActive())
+        return;
+    m_context.error = error;
+    go(StepId::Failed);
+}
+
 void JourneyRunner::confirmChecklist(const InitialRequestInfo &info)
 {
     if (!m_started || m_step != StepId::Checklist)

@@ -93,19 +93,22 @@ PresenceState PresenceModel::state() const
         usbTokens += device.kind == UsbDeviceKind::Token;
         usbOthers += device.kind == UsbDeviceKind::NotAToken;
     }
-    if (m_cards.size() > 1 || usbTokens > 1)
+    if (m_cards.size() > kTokenPlaces || usbTokens > kTokenPlaces)
         return PresenceState::SeveralTokens;
-    if (m_cards.size() == 1) {
-        const QString &reader = m_cards.first();
-        if (m_resolved.contains(reader))
-            return PresenceState::TokenReady;
-        if (m_failed.contains(reader))
-            return m_failed.value(reader).code == ErrorCode::UnsupportedDevice
-                       ? PresenceState::ForeignDevice
-                       : PresenceState::TokenError;
-        return PresenceState::TokenArriving;
+    if (!m_cards.isEmpty()) {
+        for (const QString &reader : m_cards) {
+            if (m_failed.contains(reader))
+                return m_failed.value(reader).code == ErrorCode::UnsupportedDevice
+                           ? PresenceState::ForeignDevice
+                           : PresenceState::TokenError;
+        }
+        for (const QString &reader : m_cards) {
+            if (!m_resolved.contains(reader))
+                return PresenceState::TokenArriving;
+        }
+        return PresenceState::TokenReady;
     }
-    if (usbTokens == 1)
+    if (usbTokens >= 1)
         return m_usbTimedOut.isEmpty() ? PresenceState::TokenArriving : PresenceState::TokenError;
     if (usbOthers > 0)
         return PresenceState::ForeignDevice;
@@ -119,12 +122,27 @@ std::optional<TokenInfo> PresenceModel::token() const
     return m_resolved.value(m_cards.first());
 }
 
+QVector<TokenInfo> PresenceModel::tokens() const
+{
+    // Over two places the extra card is never resolved: the two already there stay listed
+    // (staff mode goes on while "one token too many" is on screen).
+    QVector<TokenInfo> result;
+    for (const QString &reader : m_cards) {
+        if (m_resolved.contains(reader))
+            result << m_resolved.value(reader);
+    }
+    return result;
+}
+
 std::optional<QString> PresenceModel::readerToResolve() const
 {
-    if (m_cards.size() != 1 || m_resolved.contains(m_cards.first()) ||
-        m_failed.contains(m_cards.first()))
+    if (m_cards.size() > kTokenPlaces)
         return std::nullopt;
-    return m_cards.first();
+    for (const QString &reader : m_cards) {
+        if (!m_resolved.contains(reader) && !m_failed.contains(reader))
+            return reader;
+    }
+    return std::nullopt;
 }
 
 Error PresenceModel::error() const
@@ -134,7 +152,11 @@ Error PresenceModel::error() const
                      QStringLiteral("USB token %1 was never reported by the card reader service "
                                     "(reader driver missing?)")
                          .arg(*m_usbTimedOut.cbegin()));
-    return m_cards.size() == 1 ? m_failed.value(m_cards.first()) : Error();
+    for (const QString &reader : m_cards) {
+        if (m_failed.contains(reader))
+            return m_failed.value(reader);
+    }
+    return Error();
 }
 
 QString PresenceModel::deviceName() const
@@ -150,6 +172,12 @@ QString PresenceModel::deviceName() const
 
 std::optional<TokenInfo> matchSlot(const QString &reader, const QVector<TokenInfo> &tokens)
 {
+    // The reader's own name first (two readers may share a prefix: "... 00 00", "... 00 01"),
+    // then a prefix either way (a slot description holds 64 characters at most).
+    for (const TokenInfo &token : tokens) {
+        if (token.slotDescription == reader)
+            return token;
+    }
     for (const TokenInfo &token : tokens) {
         if (!token.slotDescription.isEmpty() &&
             (reader.startsWith(token.slotDescription) || token.slotDescription.startsWith(reader)))
@@ -234,20 +262,25 @@ void TokenPresence::update()
         resolve(*reader, 1);
 
     const PresenceState state = m_model.state();
-    if (state == m_state)
+    const QVector<TokenInfo> tokens = m_model.tokens();
+    QStringList serials;
+    for (const TokenInfo &token : tokens)
+        serials << token.serial;
+    if (state == m_state && serials == m_readySerials)
         return;
     const PresenceState previous = m_state;
     m_state = state;
-    qCInfo(lcPresence) << "presence" << previous << "->" << state;
-    if (previous == PresenceState::TokenReady && !m_readySerial.isEmpty()) {
-        emit tokenRemoved(m_readySerial);
-        m_readySerial.clear();
+    if (previous != state)
+        qCInfo(lcPresence) << "presence" << previous << "->" << state << serials;
+    for (const QString &serial : std::as_const(m_readySerials)) {
+        if (!serials.contains(serial))
+            emit tokenRemoved(serial);
     }
-    if (state == PresenceState::TokenReady) {
-        const TokenInfo token = *m_model.token();
-        m_readySerial = token.serial;
-        emit tokenReady(token);
+    for (const TokenInfo &token : tokens) {
+        if (!m_readySerials.contains(token.serial))
+            emit tokenReady(token);
     }
+    m_readySerials = serials;
     emit stateChanged(state);
 }
 

@@ -49,6 +49,7 @@ enum class ErrorCode
     NotAStaffToken = 601,          // the token holds no staff certificate of this bank
     StaffCertificateInvalid = 602, // expired, not yet valid, or not issued by the bank CA
     StaffTokenRemoved = 603,       // staff mode ended with the staff token
+    StaffModeEnded = 604,          // staff ended staff mode, or its idle timeout did
     // anything we did not foresee
     Internal = 999,
 };
@@ -127,6 +128,7 @@ enum class KioskScreen
     OutOfService,  // pcscd or the bank unreachable; clears by itself on recovery
     Renewal,       // the renewal journey: which step comes from Journey.state (WorkflowState)
     AcceptanceAct, // the act of a certificate already on the token, to print it again
+    StaffHome,     // only the staff token is in: staff log in, or insert the client's token
 };
 Q_ENUM_NS(KioskScreen)
 
@@ -170,6 +172,16 @@ enum class RecoveryCase
     ReplacementToken, // a new token for a lost or broken one: the old certificate is revoked
 };
 Q_ENUM_NS(RecoveryCase)
+
+// The fields staff type on the checklist screen, with its number pad.
+enum class ChecklistField
+{
+    Application,     // the application's number
+    ApplicationDate, // its date, DDMMYYYY
+    Snils,           // the client's SNILS (a token with no certificate)
+    Inn,             // the organization's INN (a token with no certificate)
+};
+Q_ENUM_NS(ChecklistField)
 
 // What the kiosk offers for the selected profile, from its status.
 enum class RenewalAction

@@ -10,15 +10,18 @@
 
 #include "../controllers/actcontroller.h"
 #include "../controllers/appearance.h"
+#include "../controllers/checklistcontroller.h"
 #include "../controllers/entropycontroller.h"
 #include "../controllers/idlewatch.h"
 #include "../controllers/journeycontroller.h"
 #include "../controllers/kioskcontroller.h"
 #include "../controllers/languagecontroller.h"
 #include "../controllers/pinpadcontroller.h"
+#include "../controllers/staffcontroller.h"
 #include "../registration.h"
 
 #include "keykiosk/enroll/bankservice.h"
+#include "keykiosk/enroll/roles.h"
 #include "keykiosk/journey/realgateways.h"
 #include "keykiosk/journey/runner.h"
 #include "keykiosk/token/tokenservice.h"
@@ -42,6 +45,10 @@ struct KioskAppConfig
     BankDetails bankDetails;
     QString actDirectory;
     QString actPrinter;
+    // Staff mode: the bank CA's staff policy (a token with such a certificate is a staff
+    // token), and its own idle timeout.
+    QString staffPolicyOid = QString::fromLatin1(roles::kStaffPolicy);
+    int staffIdleSeconds = 300;
 };
 
 struct KioskApp
@@ -62,6 +69,9 @@ struct KioskApp
     IdleWatch idle;
     JourneyRunner runner;
     JourneyController journey;
+    IdleWatch staffIdle;
+    StaffController staff;
+    ChecklistController checklist;
 };
 
 } // namespace kk

@@ -7,6 +7,7 @@
 #include "pinpadcontroller.h"
 
 #include "keykiosk/journal/journal.h"
+#include "keykiosk/journey/recovery.h"
 #include "keykiosk/journey/runner.h"
 #include "keykiosk/logging.h"
 
@@ -128,7 +129,61 @@ void JourneyController::startFor(const TokenProfile &profile)
     JourneyContext context = contextFor(*m_kiosk->token(), profile, m_journal);
     m_resuming = int(context.lifecycle) >= int(KeyLifecycle::WithBank);
     m_entropy->reset();
+    m_kind = JourneyKind::ClientRenewal;
     m_runner->start(renewalJourney(), std::move(context));
+}
+
+void JourneyController::beginStaffLogin(const TokenInfo &staffToken)
+{
+    if (m_kiosk->journeyActive())
+        return;
+    qCInfo(lcWorkflow) << "staff login on token" << staffToken.serial;
+    JourneyContext context;
+    context.token = staffToken;
+    m_resuming = false;
+    m_kind = JourneyKind::StaffLogin;
+    m_runner->start(staffLoginJourney(), std::move(context));
+    m_kiosk->setJourneyActive(true);
+    updateIdle();
+}
+
+bool JourneyController::beginRecovery(RecoveryCase recoveryCase,
+                                      std::shared_ptr<StaffSession> staff)
+{
+    const auto token = m_kiosk->token();
+    const TokenProfile *profile = m_kiosk->selectedTokenProfile();
+    if (!token || !profile || !staff || m_kiosk->journeyActive() ||
+        !recoveryCasesFor(*profile, token->pinState, QDateTime::currentDateTimeUtc())
+             .contains(recoveryCase))
+        return false;
+    qCInfo(lcWorkflow) << "staff recovery" << recoveryCaseName(recoveryCase) << "for token"
+                       << token->serial << "by" << staff->certificateSerial();
+    JourneyContext context = contextFor(*token, *profile, m_journal);
+    context.staff = std::move(staff);
+    m_resuming = false;
+    m_kind = JourneyKind::StaffRecovery;
+    m_recoveryCase = recoveryCase;
+    m_entropy->reset();
+    m_runner->start(staffRecoveryJourney(), std::move(context));
+    m_kiosk->setJourneyActive(true);
+    updateIdle();
+    return true;
+}
+
+void JourneyController::confirmChecklist(const InitialRequestInfo &info)
+{
+    m_runner->confirmChecklist(info);
+}
+
+void JourneyController::staffModeEnded()
+{
+    if (!m_kiosk->journeyActive() || m_kind == JourneyKind::ClientRenewal)
+        return;
+    // As if the staff token had left: the PIN is wiped, the sessions close, the client's
+    // current key is untouched, and the screen says why. A journey that has ended already
+    // keeps its last screen (KK-603 when the staff token left) until it is closed.
+    m_runner->abort(Error(ErrorCode::StaffModeEnded,
+                          QStringLiteral("staff mode ended during a staff journey")));
 }
 
 void JourneyController::begin()
@@ -164,8 +219,8 @@ void JourneyController::acknowledge()
 
 void JourneyController::newRequest()
 {
-    if (state() != WorkflowState::Refused)
-        return;
+    if (state() != WorkflowState::Refused || m_kind != JourneyKind::ClientRenewal)
+        return; // a staff recovery starts again with its checklist
     const TokenProfile *profile = m_kiosk->selectedTokenProfile();
     if (!m_kiosk->token() || !profile)
         return;
@@ -211,10 +266,16 @@ void JourneyController::onRunnerState(WorkflowState state)
     }
     if (state == WorkflowState::EnteringPin)
         m_pinPad->setPinState(m_runner->context().pinState);
+    else
+        m_pinPad->dismiss(); // whatever was typed and not submitted goes, on every way out
     if (state == WorkflowState::CollectingEntropy)
         m_entropy->reset();
     if (state == WorkflowState::CertificateReceived && m_act)
         m_act->load(m_runner->context().newCertificate); // the act comes last, as in the seeds
+    if (m_kind == JourneyKind::StaffLogin && state == WorkflowState::Finished) {
+        end(); // staff mode has its session: straight to its screen
+        return;
+    }
     emit stateChanged();
     emit screenChanged();
     emit progressChanged();
@@ -224,6 +285,18 @@ void JourneyController::onRunnerState(WorkflowState state)
 void JourneyController::onTokenLeft(const QString &serial)
 {
     if (!m_kiosk->journeyActive())
+        return;
+    // Only the journey's own tokens matter: the client's (or, logging in, the staff member's),
+    // and the staff token of a staff-authorized journey. The staff token leaving during a
+    // client's own renewal changes nothing for the client.
+    const JourneyContext &context = m_runner->context();
+    if (context.staff && serial == context.staff->tokenSerial() && serial != context.token.serial) {
+        // The staff token left a staff journey: it ends (KK-603) and says so on its screen,
+        // while the client's token, still in, goes back to its table from there.
+        m_runner->tokenRemoved(serial);
+        return;
+    }
+    if (serial != context.token.serial)
         return;
     // A step that touches the token (or holds its PIN) ends in KK-104; any other step ends
     // because the client left. Either way the current key is untouched.

@@ -7,6 +7,9 @@
 // invokables; nothing else.
 
 #include "keykiosk/enums.h"
+#include "keykiosk/token/tokentypes.h"
+
+#include <memory>
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -21,12 +24,17 @@ class PinPadController;
 class EntropyController;
 class IdleWatch;
 class ActController;
+class StaffSession;
 struct TokenProfile;
+struct InitialRequestInfo;
 
 class JourneyController : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(kk::WorkflowState state READ state NOTIFY stateChanged)
+    // Whose journey: the client's renewal, the staff login, or a staff recovery (its case).
+    Q_PROPERTY(kk::JourneyKind kind READ kind NOTIFY stateChanged)
+    Q_PROPERTY(kk::RecoveryCase recoveryCase READ recoveryCase NOTIFY stateChanged)
     Q_PROPERTY(QString message READ message NOTIFY stateChanged)
     Q_PROPERTY(QString errorId READ errorId NOTIFY stateChanged)
     Q_PROPERTY(QString bankReason READ bankReason NOTIFY stateChanged)
@@ -48,6 +56,8 @@ public:
                       Journal *journal = nullptr, QObject *parent = nullptr);
 
     WorkflowState state() const;
+    JourneyKind kind() const { return m_kind; }
+    RecoveryCase recoveryCase() const { return m_recoveryCase; }
     QString message() const;
     QString errorId() const;
     QString bankReason() const;
@@ -69,6 +79,16 @@ public:
     Q_INVOKABLE void newRequest();  // after a refusal
     Q_INVOKABLE void close();       // back to the token's profiles
     void retranslate() { emit stateChanged(); }
+
+    // Staff mode (StaffController): the staff member's PIN on the same pad, on their token.
+    void beginStaffLogin(const TokenInfo &staffToken);
+    // A staff-authorized recovery for the client's selected profile.
+    bool beginRecovery(RecoveryCase recoveryCase, std::shared_ptr<StaffSession> staff);
+    // What staff confirmed on the checklist (ChecklistController).
+    void confirmChecklist(const InitialRequestInfo &info);
+    // Staff mode ended (its token left, its idle timeout, "end staff mode"): a staff journey
+    // under way ends with it; the client's own renewal goes on.
+    void staffModeEnded();
 
 signals:
     void stateChanged();  // any news: the properties' NOTIFY
@@ -92,6 +112,8 @@ private:
     ActController *m_act;
     Journal *m_journal;
     bool m_resuming = false;
+    JourneyKind m_kind = JourneyKind::ClientRenewal;
+    RecoveryCase m_recoveryCase = RecoveryCase::ExpiredKey;
     QElapsedTimer m_busy; // since the token or the bank started working
     QTimer m_progressTick;
 };

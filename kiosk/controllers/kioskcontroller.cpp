@@ -7,6 +7,8 @@
 
 #include <QMetaEnum>
 
+#include <algorithm>
+
 namespace kk {
 
 KioskController::KioskController(TokenService *tokens, StatusPolicy policy, Journal *journal,
@@ -19,7 +21,7 @@ KioskController::KioskController(TokenService *tokens, StatusPolicy policy, Jour
 void KioskController::watch(TokenPresence *presence)
 {
     connect(presence, &TokenPresence::stateChanged, this, [this, presence](PresenceState state) {
-        onPresence(state, presence->token(), presence->error());
+        onTokens(state, presence->tokens(), presence->error());
     });
 }
 
@@ -135,77 +137,146 @@ void KioskController::endSession()
 
 void KioskController::applyPresence()
 {
-    onPresence(m_presenceState, m_presenceToken, m_presenceError);
+    // The client's token is read again (a journey ended: the table shows its new statuses).
+    if (m_token) {
+        m_tableReady = false;
+        readToken(*m_token);
+    }
+    onTokens(m_presenceState, m_presenceTokens, m_presenceError);
 }
 
 void KioskController::onPresence(PresenceState state, const std::optional<TokenInfo> &token,
                                  const Error &error)
 {
+    onTokens(state, token ? QVector<TokenInfo>{*token} : QVector<TokenInfo>(), error);
+}
+
+void KioskController::onTokens(PresenceState state, const QVector<TokenInfo> &tokens,
+                               const Error &error)
+{
     m_presenceState = state;
-    m_presenceToken = token;
+    m_presenceTokens = tokens;
     m_presenceError = error;
-    // A token that left, or was swapped for another one (checked by serial).
-    if (m_token &&
-        (state != PresenceState::TokenReady || !token || token->serial != m_token->serial)) {
+    auto present = [&tokens](const QString &serial) {
+        return std::any_of(tokens.cbegin(), tokens.cend(),
+                           [&serial](const TokenInfo &t) { return t.serial == serial; });
+    };
+    // Tokens that left (or were swapped for others: by serial). Journeys abort first.
+    if (m_staffToken && !present(m_staffToken->serial)) {
+        const QString serial = m_staffToken->serial;
+        m_staffToken.reset();
+        emit tokenLeft(serial);
+        emit staffTokenLeft(serial);
+    }
+    if (m_token && !present(m_token->serial)) {
         const QString serial = m_token->serial;
         m_token.reset();
-        ++m_readGeneration;
+        m_tableReady = false;
+        m_sessionTimedOut = false; // the timed-out token is out: the next one is welcome
         m_profiles.setProfiles({});
         emit tokenLeft(serial);
         emit tokenChanged();
     }
-    if (state != PresenceState::TokenReady)
-        m_sessionTimedOut = false; // the timed-out token is out: the next one is welcome
+    for (auto it = m_reading.begin(); it != m_reading.end();)
+        it = present(it.key()) ? std::next(it) : m_reading.erase(it);
+    m_extraClients.erase(std::remove_if(m_extraClients.begin(), m_extraClients.end(),
+                                        [&present](const QString &s) { return !present(s); }),
+                         m_extraClients.end());
+    // Tokens that arrived: read them, to tell the staff token from the client's.
+    for (const TokenInfo &token : tokens) {
+        const bool known = (m_token && m_token->serial == token.serial) ||
+                           (m_staffToken && m_staffToken->serial == token.serial) ||
+                           m_reading.contains(token.serial) ||
+                           m_extraClients.contains(token.serial);
+        if (!known)
+            readToken(token);
+    }
+    if (tokens.isEmpty()) {
+        m_sessionTimedOut = false;
+        m_readError = ErrorCode::None;
+    }
     m_tokenWasRemoved = state == PresenceState::TokenGone;
     if (!m_tokenWasRemoved)
         m_journeyInterrupted = false;
+    applyScreen();
+}
+
+void KioskController::applyScreen()
+{
     if (m_journeyActive)
-        return; // the journey keeps the screen; it saw tokenLeft() if the token went
+        return; // the journey keeps the screen; it saw tokenLeft() if a token went
     if (m_sessionTimedOut) {
         show(KioskScreen::InsertToken);
         return;
     }
+    const PresenceState state = m_presenceState;
     if (!m_bankReachable && state != PresenceState::ServiceUnavailable) {
         show(KioskScreen::OutOfService, ErrorCode::BankUnreachable);
         return;
     }
     switch (state) {
-    case PresenceState::Starting:
-    case PresenceState::NoToken:
-    case PresenceState::TokenGone:
-        show(KioskScreen::InsertToken);
-        emit screenChanged(); // tokenWasRemoved may have changed
-        break;
     case PresenceState::ServiceUnavailable:
         show(KioskScreen::OutOfService, ErrorCode::PcscUnavailable);
-        break;
-    case PresenceState::TokenArriving:
-        show(KioskScreen::ReadingToken);
-        break;
-    case PresenceState::TokenReady:
-        if (token)
-            readToken(*token);
-        break;
+        return;
     case PresenceState::SeveralTokens:
         show(KioskScreen::Message, ErrorCode::MultipleTokens);
-        break;
+        return;
     case PresenceState::ForeignDevice:
         show(KioskScreen::Message, ErrorCode::UnsupportedDevice);
-        break;
+        return;
     case PresenceState::TokenError:
-        qCWarning(lcKiosk) << error.logText();
+        qCWarning(lcKiosk) << m_presenceError.logText();
         show(KioskScreen::Message,
-             error.code == ErrorCode::None ? ErrorCode::Internal : error.code);
+             m_presenceError.code == ErrorCode::None ? ErrorCode::Internal : m_presenceError.code);
+        return;
+    default:
         break;
     }
+    if (!m_extraClients.isEmpty()) { // two client tokens: which one is meant?
+        show(KioskScreen::Message, ErrorCode::MultipleTokens);
+        return;
+    }
+    if (m_readError != ErrorCode::None) {
+        show(KioskScreen::Message, m_readError);
+        return;
+    }
+    if (!m_reading.isEmpty() || (m_token && !m_tableReady) ||
+        state == PresenceState::TokenArriving) {
+        show(KioskScreen::ReadingToken);
+        return;
+    }
+    if (m_token) {
+        if (m_screen != KioskScreen::AcceptanceAct)
+            show(KioskScreen::TokenProfiles);
+        return;
+    }
+    if (m_staffToken) {
+        show(KioskScreen::StaffHome);
+        return;
+    }
+    show(KioskScreen::InsertToken);
+    emit screenChanged(); // tokenWasRemoved may have changed
+}
+
+bool KioskController::isStaffToken(const QVector<TokenKeyEntry> &entries) const
+{
+    if (m_staffPolicy.isEmpty())
+        return false;
+    for (const TokenKeyEntry &entry : entries) {
+        if (entry.certificateDer.isEmpty())
+            continue;
+        auto profile = parseCertificate(entry.certificateDer, entry.certificateLabel);
+        if (profile && profile->policyOids.contains(m_staffPolicy))
+            return true;
+    }
+    return false;
 }
 
 void KioskController::readToken(const TokenInfo &token)
 {
-    m_token = token;
     const quint64 generation = ++m_readGeneration;
-    emit tokenChanged();
-    show(KioskScreen::ReadingToken);
+    m_reading.insert(token.serial, generation);
+    m_readError = ErrorCode::None;
 
     using Snapshot = Expected<QVector<TokenKeyEntry>>;
     const unsigned long slot = token.slotId;
@@ -221,33 +292,54 @@ void KioskController::readToken(const TokenInfo &token)
                 return session.error();
             return session.value()->keyEntries();
         },
-        [this, generation](Snapshot entries) {
-            if (generation != m_readGeneration)
-                return;
+        [this, token, generation](Snapshot entries) {
+            if (m_reading.value(token.serial) != generation)
+                return; // the token left (or was read again) meanwhile
+            m_reading.remove(token.serial);
             if (!entries) {
                 qCWarning(lcKiosk) << "reading the token failed:" << entries.error().logText();
-                show(KioskScreen::Message, entries.error().code);
+                m_readError = entries.error().code;
+                applyScreen();
                 return;
             }
-            const TokenInfo token = *m_token;
-            reconcileJournal(token, entries.value());
-            const auto profiles =
-                deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy);
-            m_renewedHere.clear();
-            for (const TokenProfile &profile : profiles) {
-                auto installedBy =
-                    m_journal
-                        ? m_journal->findByNewKey(token.serial, profile.entry.id)
-                        : Expected<std::optional<JournalEntry>>(std::optional<JournalEntry>());
-                m_renewedHere << (installedBy && installedBy.value() &&
-                                  installedBy.value()->lifecycle == KeyLifecycle::Done);
+            if (isStaffToken(entries.value())) {
+                qCInfo(lcKiosk) << "staff token" << token.serial << "inserted";
+                if (!m_staffToken || m_staffToken->serial != token.serial) {
+                    m_staffToken = token;
+                    emit staffTokenInserted(token);
+                }
+            } else if (m_token && m_token->serial != token.serial) {
+                qCInfo(lcKiosk) << "a second client token" << token.serial << "next to"
+                                << m_token->serial;
+                m_extraClients << token.serial;
+            } else {
+                showProfiles(token, entries.value());
             }
-            m_profiles.setProfiles(profiles);
-            m_selectedProfile = 0;
-            emit selectedProfileChanged();
-            show(KioskScreen::TokenProfiles);
-            logTable();
+            applyScreen();
         });
+}
+
+void KioskController::showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries)
+{
+    const bool sameToken = m_token && m_token->serial == token.serial;
+    m_token = token;
+    reconcileJournal(token, entries);
+    const auto profiles = deriveProfiles(entries, QDateTime::currentDateTimeUtc(), m_policy);
+    m_renewedHere.clear();
+    for (const TokenProfile &profile : profiles) {
+        auto installedBy =
+            m_journal ? m_journal->findByNewKey(token.serial, profile.entry.id)
+                      : Expected<std::optional<JournalEntry>>(std::optional<JournalEntry>());
+        m_renewedHere << (installedBy && installedBy.value() &&
+                          installedBy.value()->lifecycle == KeyLifecycle::Done);
+    }
+    m_profiles.setProfiles(profiles);
+    m_selectedProfile = 0;
+    m_tableReady = true;
+    if (!sameToken)
+        emit tokenChanged();
+    emit selectedProfileChanged();
+    logTable();
 }
 
 void KioskController::reconcileJournal(const TokenInfo &token,

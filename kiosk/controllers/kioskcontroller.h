@@ -1,6 +1,10 @@
 #pragma once
 // Which screen to show, from token presence, and the token's profile table. Plain logic:
 // tested without QML (tests/kiosk), exposed to QML as a singleton instance.
+// The kiosk has two token places: each token that arrives is read, and a token holding a
+// certificate of the bank's staff role is the staff token (staff mode, StaffController);
+// the other is the client's, whose profiles the table shows. Two client tokens at once are
+// one too many (KK-303), as is a third token of any kind.
 
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enums.h"
@@ -9,6 +13,7 @@
 #include "keykiosk/token/tokentypes.h"
 #include "models/profilemodel.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
@@ -50,6 +55,9 @@ public:
                     ActSaved actSaved = {}, QObject *parent = nullptr);
     // Follows the token's presence (main wires it; tests call onPresence themselves).
     void watch(TokenPresence *presence);
+    // The bank CA's staff policy: a token with a certificate under it is a staff token.
+    void setStaffPolicy(const QString &oid) { m_staffPolicy = oid; }
+    std::optional<TokenInfo> staffToken() const { return m_staffToken; }
 
     KioskScreen screen() const { return m_screen; }
     QString message() const;
@@ -84,7 +92,9 @@ public:
     // until it is removed.
     void endSession();
 
-    // The presence input, public so that tests can drive it without devices.
+    // The presence input, public so that tests can drive it without devices: every token
+    // ready (one or two), or the one token of the single-place tests.
+    void onTokens(PresenceState state, const QVector<TokenInfo> &tokens, const Error &error);
     void onPresence(PresenceState state, const std::optional<TokenInfo> &token, const Error &error);
     // Re-emits texts after a language switch.
     void retranslate();
@@ -95,10 +105,15 @@ signals:
     void selectedProfileChanged();
     void tokenLeft(const QString &serial); // before the screen changes: journeys abort first
     void actRequested(const QByteArray &certDer);
+    void staffTokenInserted(const kk::TokenInfo &token);
+    void staffTokenLeft(const QString &serial);
 
 private:
     void show(KioskScreen screen, ErrorCode code = ErrorCode::None);
     void readToken(const TokenInfo &token);
+    bool isStaffToken(const QVector<TokenKeyEntry> &entries) const;
+    void showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries);
+    void applyScreen();
     void reconcileJournal(const TokenInfo &token, const QVector<TokenKeyEntry> &entries);
     void logTable() const;
     void applyPresence();
@@ -112,8 +127,14 @@ private:
     KioskScreen m_screen = KioskScreen::InsertToken;
     ErrorCode m_code = ErrorCode::None;
     bool m_tokenWasRemoved = false;
-    std::optional<TokenInfo> m_token;
-    quint64 m_readGeneration = 0; // a read that finishes after the token left is dropped
+    std::optional<TokenInfo> m_token;      // the client's: its profiles are on the table
+    std::optional<TokenInfo> m_staffToken; // the staff member's, while it is in
+    QString m_staffPolicy;
+    QHash<QString, quint64> m_reading;       // tokens being read, by serial: their read's number
+    QStringList m_extraClients;              // client tokens beyond the first: one too many
+    bool m_tableReady = false;               // m_token's profiles are read
+    ErrorCode m_readError = ErrorCode::None; // the last read failed: the message says why
+    quint64 m_readGeneration = 0;            // a read that finishes after its token left is dropped
     ProfileModel m_profiles;
     int m_selectedProfile = 0;
     bool m_journeyActive = false;
@@ -121,7 +142,7 @@ private:
     bool m_sessionTimedOut = false;
     // The last presence report, re-applied when the bank comes back or a journey ends.
     PresenceState m_presenceState = PresenceState::Starting;
-    std::optional<TokenInfo> m_presenceToken;
+    QVector<TokenInfo> m_presenceTokens;
     Error m_presenceError;
 };
 

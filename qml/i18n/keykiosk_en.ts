@@ -51,6 +51,65 @@
     </message>
 </context>
 <context>
+    <name>ChecklistScreen</name>
+    <message>
+        <source>Recovery of an expired key</source>
+        <translation>Recovery of an expired key</translation>
+    </message>
+    <message>
+        <source>First key for a registered client</source>
+        <translation>First key for a registered client</translation>
+    </message>
+    <message>
+        <source>Replacement of a lost or broken token</source>
+        <translation>Replacement of a lost or broken token</translation>
+    </message>
+    <message>
+        <source>The client&apos;s certificate on the lost token is revoked when the new one is confirmed. The bank finds the client by the SNILS and INN.</source>
+        <translation>The client&apos;s certificate on the lost token is revoked when the new one is confirmed. The bank finds the client by the SNILS and INN.</translation>
+    </message>
+    <message>
+        <source>The bank finds the client in its register by the SNILS and INN.</source>
+        <translation>The bank finds the client in its register by the SNILS and INN.</translation>
+    </message>
+    <message>
+        <source>Client: %1, identifier %2</source>
+        <translation>Client: %1, identifier %2</translation>
+    </message>
+    <message>
+        <source>Identity document checked</source>
+        <translation>Identity document checked</translation>
+    </message>
+    <message>
+        <source>Signed and stamped application received</source>
+        <translation>Signed and stamped application received</translation>
+    </message>
+    <message>
+        <source>Application number</source>
+        <translation>Application number</translation>
+    </message>
+    <message>
+        <source>Application date (DD.MM.YYYY)</source>
+        <translation>Application date (DD.MM.YYYY)</translation>
+    </message>
+    <message>
+        <source>Client&apos;s SNILS</source>
+        <translation>Client&apos;s SNILS</translation>
+    </message>
+    <message>
+        <source>Organization&apos;s INN</source>
+        <translation>Organization&apos;s INN</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Confirm: the client continues</source>
+        <translation>Confirm: the client continues</translation>
+    </message>
+</context>
+<context>
     <name>DoneScreen</name>
     <message>
         <source>You now work with your new set of keys</source>
@@ -227,7 +286,11 @@
     </message>
     <message>
         <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
-        <translation>The staff token was removed: staff mode has ended. The client's keys were not changed.</translation>
+        <translation>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</translation>
+    </message>
+    <message>
+        <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>Staff mode has ended. The client&apos;s keys were not changed.</translation>
     </message>
 </context>
 <context>
@@ -325,6 +388,13 @@
     </message>
 </context>
 <context>
+    <name>NumberPad</name>
+    <message>
+        <source>Erase</source>
+        <translation>Erase</translation>
+    </message>
+</context>
+<context>
     <name>OutOfServiceScreen</name>
     <message>
         <source>Temporarily out of service</source>
@@ -371,6 +441,18 @@
     <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Staff: enter the PIN of your staff token</source>
+        <translation>Staff: enter the PIN of your staff token</translation>
+    </message>
+    <message>
+        <source>Client: enter the PIN of your own token</source>
+        <translation>Client: enter the PIN of your own token</translation>
+    </message>
+    <message>
+        <source>Staff, please look away. Cover the keypad with your hand: the keys are in a new order each time.</source>
+        <translation>Staff, please look away. Cover the keypad with your hand: the keys are in a new order each time.</translation>
     </message>
 </context>
 <context>
@@ -428,6 +510,85 @@
     <message>
         <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
         <translation>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</translation>
+    </message>
+</context>
+<context>
+    <name>Staff</name>
+    <message>
+        <source>Check the client&apos;s identity document.</source>
+        <translation>Check the client&apos;s identity document.</translation>
+    </message>
+    <message>
+        <source>Take the application signed by the head of the organization, with the stamp.</source>
+        <translation>Take the application signed by the head of the organization, with the stamp.</translation>
+    </message>
+    <message>
+        <source>Enter the application&apos;s number.</source>
+        <translation>Enter the application&apos;s number.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Enter the application&apos;s date as day, month and year. It cannot be in the future or older than %n days.</source>
+        <translation>
+            <numerusform>Enter the application&apos;s date as day, month and year. It cannot be in the future or older than %n days.</numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The SNILS is 11 digits and its check number does not match: check it against the application.</source>
+        <translation>The SNILS is 11 digits and its check number does not match: check it against the application.</translation>
+    </message>
+    <message>
+        <source>The INN is 10 or 12 digits and its check digits do not match: check it against the application.</source>
+        <translation>The INN is 10 or 12 digits and its check digits do not match: check it against the application.</translation>
+    </message>
+    <message>
+        <source>The certificate names no client of the bank: use the replacement case.</source>
+        <translation>The certificate names no client of the bank: use the replacement case.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffBanner</name>
+    <message>
+        <source>Staff mode: %1, %2</source>
+        <translation>Staff mode: %1, %2</translation>
+    </message>
+    <message>
+        <source>Staff mode: %1</source>
+        <translation>Staff mode: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Staff mode ends in %n s</source>
+        <translation>
+            <numerusform>Staff mode ends in %n s</numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>End staff mode</source>
+        <translation>End staff mode</translation>
+    </message>
+</context>
+<context>
+    <name>StaffHomeScreen</name>
+    <message>
+        <source>Staff mode</source>
+        <translation>Staff mode</translation>
+    </message>
+    <message>
+        <source>Staff token</source>
+        <translation>Staff token</translation>
+    </message>
+    <message>
+        <source>Insert the client&apos;s token in the second place. The staff token stays in: removing it ends staff mode.</source>
+        <translation>Insert the client&apos;s token in the second place. The staff token stays in: removing it ends staff mode.</translation>
+    </message>
+    <message>
+        <source>A staff token is in the kiosk. Log in with its PIN to start staff mode.</source>
+        <translation>A staff token is in the kiosk. Log in with its PIN to start staff mode.</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Log in</translation>
     </message>
 </context>
 <context>
@@ -571,6 +732,30 @@
         <source>Print the act</source>
         <translation>Print the act</translation>
     </message>
+    <message>
+        <source>The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.</source>
+        <translation>The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.</translation>
+    </message>
+    <message>
+        <source>Staff: choose the recovery case.</source>
+        <translation>Staff: choose the recovery case.</translation>
+    </message>
+    <message>
+        <source>Nothing staff can recover here.</source>
+        <translation>Nothing staff can recover here.</translation>
+    </message>
+    <message>
+        <source>Recover the expired key</source>
+        <translation>Recover the expired key</translation>
+    </message>
+    <message>
+        <source>First key</source>
+        <translation>First key</translation>
+    </message>
+    <message>
+        <source>Replacement token</source>
+        <translation>Replacement token</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -658,6 +843,10 @@
     <message>
         <source>Switching your token to the new keys…</source>
         <translation>Switching your token to the new keys…</translation>
+    </message>
+    <message>
+        <source>Checking the PIN and the staff certificate…</source>
+        <translation>Checking the PIN and the staff certificate…</translation>
     </message>
 </context>
 <context>

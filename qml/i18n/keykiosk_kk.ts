@@ -51,6 +51,65 @@
     </message>
 </context>
 <context>
+    <name>ChecklistScreen</name>
+    <message>
+        <source>Recovery of an expired key</source>
+        <translation>Мерзімі өткен кілтті қалпына келтіру</translation>
+    </message>
+    <message>
+        <source>First key for a registered client</source>
+        <translation>Банк клиентіне алғашқы кілт</translation>
+    </message>
+    <message>
+        <source>Replacement of a lost or broken token</source>
+        <translation>Жоғалған немесе сынған токенді ауыстыру</translation>
+    </message>
+    <message>
+        <source>The client&apos;s certificate on the lost token is revoked when the new one is confirmed. The bank finds the client by the SNILS and INN.</source>
+        <translation>Жаңа сертификат расталғанда жоғалған токендегі клиент сертификаты кері қайтарылады. Банк клиентті СНИЛС пен ИНН бойынша табады.</translation>
+    </message>
+    <message>
+        <source>The bank finds the client in its register by the SNILS and INN.</source>
+        <translation>Банк клиентті өз тізілімінен СНИЛС пен ИНН бойынша табады.</translation>
+    </message>
+    <message>
+        <source>Client: %1, identifier %2</source>
+        <translation>Клиент: %1, идентификатор %2</translation>
+    </message>
+    <message>
+        <source>Identity document checked</source>
+        <translation>Жеке басын куәландыратын құжат тексерілді</translation>
+    </message>
+    <message>
+        <source>Signed and stamped application received</source>
+        <translation>Басшы қол қойған, мөрі басылған өтініш алынды</translation>
+    </message>
+    <message>
+        <source>Application number</source>
+        <translation>Өтініш нөмірі</translation>
+    </message>
+    <message>
+        <source>Application date (DD.MM.YYYY)</source>
+        <translation>Өтініш күні (КК.АА.ЖЖЖЖ)</translation>
+    </message>
+    <message>
+        <source>Client&apos;s SNILS</source>
+        <translation>Клиенттің СНИЛС-і</translation>
+    </message>
+    <message>
+        <source>Organization&apos;s INN</source>
+        <translation>Ұйымның ИНН-і</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Бас тарту</translation>
+    </message>
+    <message>
+        <source>Confirm: the client continues</source>
+        <translation>Растау: әрі қарай клиент</translation>
+    </message>
+</context>
+<context>
     <name>DoneScreen</name>
     <message>
         <source>You now work with your new set of keys</source>
@@ -229,6 +288,10 @@
         <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
         <translation>Қызметкер токені шығарылды: қызметкер режимі аяқталды. Клиенттің кілттері өзгертілмеді.</translation>
     </message>
+    <message>
+        <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>Қызметкер режимі аяқталды. Клиенттің кілттері өзгертілмеді.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>
@@ -325,6 +388,13 @@
     </message>
 </context>
 <context>
+    <name>NumberPad</name>
+    <message>
+        <source>Erase</source>
+        <translation>Өшіру</translation>
+    </message>
+</context>
+<context>
     <name>OutOfServiceScreen</name>
     <message>
         <source>Temporarily out of service</source>
@@ -371,6 +441,18 @@
     <message>
         <source>Cancel</source>
         <translation>Болдырмау</translation>
+    </message>
+    <message>
+        <source>Staff: enter the PIN of your staff token</source>
+        <translation>Қызметкер: қызметтік токеніңіздің PIN-кодын енгізіңіз</translation>
+    </message>
+    <message>
+        <source>Client: enter the PIN of your own token</source>
+        <translation>Клиент: өз токеніңіздің PIN-кодын енгізіңіз</translation>
+    </message>
+    <message>
+        <source>Staff, please look away. Cover the keypad with your hand: the keys are in a new order each time.</source>
+        <translation>Қызметкерден басқа жаққа қарауын сұраймыз. Пернетақтаны қолыңызбен жабыңыз: пернелер әр жолы жаңа ретпен орналасады.</translation>
     </message>
 </context>
 <context>
@@ -428,6 +510,83 @@
     <message>
         <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
         <translation>Жаңа кілт токенде қалады, ал банк алған сұрауын сақтайды. Келесі жолы тоқтаған жерден жалғастырасыз.</translation>
+    </message>
+</context>
+<context>
+    <name>Staff</name>
+    <message>
+        <source>Check the client&apos;s identity document.</source>
+        <translation>Клиенттің жеке басын куәландыратын құжатын тексеріңіз.</translation>
+    </message>
+    <message>
+        <source>Take the application signed by the head of the organization, with the stamp.</source>
+        <translation>Ұйым басшысы қол қойған, мөрі басылған өтінішті қабылдаңыз.</translation>
+    </message>
+    <message>
+        <source>Enter the application&apos;s number.</source>
+        <translation>Өтініш нөмірін енгізіңіз.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Enter the application&apos;s date as day, month and year. It cannot be in the future or older than %n days.</source>
+        <translation>
+            <numerusform>Өтініш күнін күн, ай және жыл түрінде енгізіңіз. Ол болашақта немесе %n күннен ескі бола алмайды.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The SNILS is 11 digits and its check number does not match: check it against the application.</source>
+        <translation>СНИЛС — 11 цифр, бақылау саны сәйкес келмейді: өтінішпен салыстырыңыз.</translation>
+    </message>
+    <message>
+        <source>The INN is 10 or 12 digits and its check digits do not match: check it against the application.</source>
+        <translation>ИНН — 10 немесе 12 цифр, бақылау цифрлары сәйкес келмейді: өтінішпен салыстырыңыз.</translation>
+    </message>
+    <message>
+        <source>The certificate names no client of the bank: use the replacement case.</source>
+        <translation>Сертификатта банк клиенті көрсетілмеген: токенді ауыстыруды таңдаңыз.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffBanner</name>
+    <message>
+        <source>Staff mode: %1, %2</source>
+        <translation>Қызметкер режимі: %1, %2</translation>
+    </message>
+    <message>
+        <source>Staff mode: %1</source>
+        <translation>Қызметкер режимі: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Staff mode ends in %n s</source>
+        <translation>
+            <numerusform>Қызметкер режимі %n с кейін аяқталады</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>End staff mode</source>
+        <translation>Қызметкер режимін аяқтау</translation>
+    </message>
+</context>
+<context>
+    <name>StaffHomeScreen</name>
+    <message>
+        <source>Staff mode</source>
+        <translation>Қызметкер режимі</translation>
+    </message>
+    <message>
+        <source>Staff token</source>
+        <translation>Қызметкер токені</translation>
+    </message>
+    <message>
+        <source>Insert the client&apos;s token in the second place. The staff token stays in: removing it ends staff mode.</source>
+        <translation>Клиенттің токенін екінші ұяға салыңыз. Қызметкер токені орнында қалады: оны шығарсаңыз, қызметкер режимі аяқталады.</translation>
+    </message>
+    <message>
+        <source>A staff token is in the kiosk. Log in with its PIN to start staff mode.</source>
+        <translation>Киоскіде қызметкер токені тұр. Қызметкер режимін бастау үшін оның PIN-кодымен кіріңіз.</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Кіру</translation>
     </message>
 </context>
 <context>
@@ -571,6 +730,30 @@
         <source>Print the act</source>
         <translation>Актіні басып шығару</translation>
     </message>
+    <message>
+        <source>The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.</source>
+        <translation>Бұл токеннің PIN-коды бұғатталған: ондағы ештеңені пайдалану мүмкін емес. Клиентке жаңа токен беріп, онда токенді ауыстыруды орындаңыз.</translation>
+    </message>
+    <message>
+        <source>Staff: choose the recovery case.</source>
+        <translation>Қызметкер: қалпына келтіру түрін таңдаңыз.</translation>
+    </message>
+    <message>
+        <source>Nothing staff can recover here.</source>
+        <translation>Мұнда қалпына келтіретін ештеңе жоқ.</translation>
+    </message>
+    <message>
+        <source>Recover the expired key</source>
+        <translation>Мерзімі өткен кілтті қалпына келтіру</translation>
+    </message>
+    <message>
+        <source>First key</source>
+        <translation>Алғашқы кілт</translation>
+    </message>
+    <message>
+        <source>Replacement token</source>
+        <translation>Токенді ауыстыру</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -658,6 +841,10 @@
     <message>
         <source>Switching your token to the new keys…</source>
         <translation>Токенді жаңа кілттерге ауыстырып жатырмыз…</translation>
+    </message>
+    <message>
+        <source>Checking the PIN and the staff certificate…</source>
+        <translation>PIN-код пен қызметкер сертификатын тексерудеміз…</translation>
     </message>
 </context>
 <context>

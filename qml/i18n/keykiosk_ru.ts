@@ -51,6 +51,65 @@
     </message>
 </context>
 <context>
+    <name>ChecklistScreen</name>
+    <message>
+        <source>Recovery of an expired key</source>
+        <translation>Восстановление ключа с истёкшим сроком</translation>
+    </message>
+    <message>
+        <source>First key for a registered client</source>
+        <translation>Начальная генерация для клиента банка</translation>
+    </message>
+    <message>
+        <source>Replacement of a lost or broken token</source>
+        <translation>Замена утерянного или сломанного токена</translation>
+    </message>
+    <message>
+        <source>The client&apos;s certificate on the lost token is revoked when the new one is confirmed. The bank finds the client by the SNILS and INN.</source>
+        <translation>Сертификат клиента на утерянном токене будет отозван, когда новый будет подтверждён. Банк найдёт клиента по СНИЛС и ИНН.</translation>
+    </message>
+    <message>
+        <source>The bank finds the client in its register by the SNILS and INN.</source>
+        <translation>Банк найдёт клиента в своём реестре по СНИЛС и ИНН.</translation>
+    </message>
+    <message>
+        <source>Client: %1, identifier %2</source>
+        <translation>Клиент: %1, идентификатор %2</translation>
+    </message>
+    <message>
+        <source>Identity document checked</source>
+        <translation>Документ, удостоверяющий личность, проверен</translation>
+    </message>
+    <message>
+        <source>Signed and stamped application received</source>
+        <translation>Получено заявление с подписью руководителя и печатью</translation>
+    </message>
+    <message>
+        <source>Application number</source>
+        <translation>Номер заявления</translation>
+    </message>
+    <message>
+        <source>Application date (DD.MM.YYYY)</source>
+        <translation>Дата заявления (ДД.ММ.ГГГГ)</translation>
+    </message>
+    <message>
+        <source>Client&apos;s SNILS</source>
+        <translation>СНИЛС клиента</translation>
+    </message>
+    <message>
+        <source>Organization&apos;s INN</source>
+        <translation>ИНН организации</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Confirm: the client continues</source>
+        <translation>Подтвердить: дальше клиент</translation>
+    </message>
+</context>
+<context>
     <name>DoneScreen</name>
     <message>
         <source>You now work with your new set of keys</source>
@@ -229,6 +288,10 @@
         <source>The staff token was removed: staff mode has ended. The client&apos;s keys were not changed.</source>
         <translation>Токен сотрудника извлечён: режим сотрудника завершён. Ключи клиента не изменены.</translation>
     </message>
+    <message>
+        <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
+        <translation>Режим сотрудника завершён. Ключи клиента не изменены.</translation>
+    </message>
 </context>
 <context>
     <name>ExplainScreen</name>
@@ -326,6 +389,13 @@
     </message>
 </context>
 <context>
+    <name>NumberPad</name>
+    <message>
+        <source>Erase</source>
+        <translation>Стереть</translation>
+    </message>
+</context>
+<context>
     <name>OutOfServiceScreen</name>
     <message>
         <source>Temporarily out of service</source>
@@ -372,6 +442,18 @@
     <message>
         <source>Cancel</source>
         <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Staff: enter the PIN of your staff token</source>
+        <translation>Сотрудник: введите PIN-код своего служебного токена</translation>
+    </message>
+    <message>
+        <source>Client: enter the PIN of your own token</source>
+        <translation>Клиент: введите PIN-код своего токена</translation>
+    </message>
+    <message>
+        <source>Staff, please look away. Cover the keypad with your hand: the keys are in a new order each time.</source>
+        <translation>Сотрудника просим отвернуться. Прикройте клавиатуру рукой: кнопки каждый раз в новом порядке.</translation>
     </message>
 </context>
 <context>
@@ -429,6 +511,87 @@
     <message>
         <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
         <translation>Новый ключ остаётся на токене, а банк сохраняет полученный запрос. В следующий раз вы продолжите с того же места.</translation>
+    </message>
+</context>
+<context>
+    <name>Staff</name>
+    <message>
+        <source>Check the client&apos;s identity document.</source>
+        <translation>Проверьте документ, удостоверяющий личность клиента.</translation>
+    </message>
+    <message>
+        <source>Take the application signed by the head of the organization, with the stamp.</source>
+        <translation>Примите заявление, подписанное руководителем организации, с печатью.</translation>
+    </message>
+    <message>
+        <source>Enter the application&apos;s number.</source>
+        <translation>Введите номер заявления.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Enter the application&apos;s date as day, month and year. It cannot be in the future or older than %n days.</source>
+        <translation>
+            <numerusform>Введите дату заявления: день, месяц и год. Она не может быть в будущем или старше %n дня.</numerusform>
+            <numerusform>Введите дату заявления: день, месяц и год. Она не может быть в будущем или старше %n дней.</numerusform>
+            <numerusform>Введите дату заявления: день, месяц и год. Она не может быть в будущем или старше %n дней.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The SNILS is 11 digits and its check number does not match: check it against the application.</source>
+        <translation>СНИЛС — 11 цифр, и его контрольное число не сходится: сверьте с заявлением.</translation>
+    </message>
+    <message>
+        <source>The INN is 10 or 12 digits and its check digits do not match: check it against the application.</source>
+        <translation>ИНН — 10 или 12 цифр, и его контрольные цифры не сходятся: сверьте с заявлением.</translation>
+    </message>
+    <message>
+        <source>The certificate names no client of the bank: use the replacement case.</source>
+        <translation>Сертификат не указывает клиента банка: выберите замену токена.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffBanner</name>
+    <message>
+        <source>Staff mode: %1, %2</source>
+        <translation>Режим сотрудника: %1, %2</translation>
+    </message>
+    <message>
+        <source>Staff mode: %1</source>
+        <translation>Режим сотрудника: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Staff mode ends in %n s</source>
+        <translation>
+            <numerusform>Режим сотрудника завершится через %n с</numerusform>
+            <numerusform>Режим сотрудника завершится через %n с</numerusform>
+            <numerusform>Режим сотрудника завершится через %n с</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>End staff mode</source>
+        <translation>Завершить режим сотрудника</translation>
+    </message>
+</context>
+<context>
+    <name>StaffHomeScreen</name>
+    <message>
+        <source>Staff mode</source>
+        <translation>Режим сотрудника</translation>
+    </message>
+    <message>
+        <source>Staff token</source>
+        <translation>Токен сотрудника</translation>
+    </message>
+    <message>
+        <source>Insert the client&apos;s token in the second place. The staff token stays in: removing it ends staff mode.</source>
+        <translation>Вставьте токен клиента во второе гнездо. Токен сотрудника остаётся на месте: если его извлечь, режим сотрудника завершится.</translation>
+    </message>
+    <message>
+        <source>A staff token is in the kiosk. Log in with its PIN to start staff mode.</source>
+        <translation>В киоске токен сотрудника. Войдите с его PIN-кодом, чтобы начать режим сотрудника.</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Войти</translation>
     </message>
 </context>
 <context>
@@ -572,6 +735,30 @@
         <source>Print the act</source>
         <translation>Распечатать акт</translation>
     </message>
+    <message>
+        <source>The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.</source>
+        <translation>PIN-код этого токена заблокирован: ничем на нём воспользоваться нельзя. Выдайте клиенту новый токен и выполните на нём замену токена.</translation>
+    </message>
+    <message>
+        <source>Staff: choose the recovery case.</source>
+        <translation>Сотрудник: выберите вид восстановления.</translation>
+    </message>
+    <message>
+        <source>Nothing staff can recover here.</source>
+        <translation>Здесь нечего восстанавливать.</translation>
+    </message>
+    <message>
+        <source>Recover the expired key</source>
+        <translation>Восстановить истёкший ключ</translation>
+    </message>
+    <message>
+        <source>First key</source>
+        <translation>Начальная генерация</translation>
+    </message>
+    <message>
+        <source>Replacement token</source>
+        <translation>Замена токена</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -660,6 +847,10 @@
     <message>
         <source>Switching your token to the new keys…</source>
         <translation>Переводим токен на новые ключи…</translation>
+    </message>
+    <message>
+        <source>Checking the PIN and the staff certificate…</source>
+        <translation>Проверяем PIN-код и сертификат сотрудника…</translation>
     </message>
 </context>
 <context>

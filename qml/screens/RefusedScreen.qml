@@ -38,6 +38,7 @@ StepPage {
     }
     buttons: [
         KioskButton { objectName: "closeButton"; text: qsTr("Back"); onClicked: Journey.close() },
-        KioskButton { objectName: "newRequestButton"; text: qsTr("New request"); primary: true; onClicked: Journey.newRequest() }
+        // A staff recovery starts again from the token screen, with its checklist.
+        KioskButton { objectName: "newRequestButton"; visible: Journey.kind === KK.ClientRenewal; text: qsTr("New request"); primary: true; onClicked: Journey.newRequest() }
     ]
 }

@@ -214,12 +214,33 @@ Item {
                                            ? qsTr("Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.")
                                            : qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
                     case KK.NewRequest: return qsTr("The bank refused the last request. You can make a new one.")
-                    case KK.SeeStaff: return qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
+                    case KK.SeeStaff: return Staff.active
+                                             ? (Staff.clientPinLocked
+                                                ? qsTr("The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.")
+                                                : Staff.recoveryCases.length > 0 ? qsTr("Staff: choose the recovery case.")
+                                                                                 : qsTr("Nothing staff can recover here."))
+                                             : qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
                     default: return qsTr("Nothing to do for this profile.")
                     }
                 }
                 font.pixelSize: Theme.smallSize
                 color: Kiosk.selectedAction === KK.SeeStaff ? Theme.critical : Theme.text
+            }
+            // Staff mode: the recovery cases that fit the selected profile.
+            Repeater {
+                model: Staff.recoveryCases
+                KioskButton {
+                    objectName: "recoveryCase" + modelData
+                    primary: true
+                    text: {
+                        switch (modelData) {
+                        case KK.ExpiredKey: return qsTr("Recover the expired key")
+                        case KK.FirstKey: return qsTr("First key")
+                        default: return qsTr("Replacement token")
+                        }
+                    }
+                    onClicked: Staff.beginRecovery(modelData)
+                }
             }
             KioskButton {
                 objectName: "actButton"

@@ -7,7 +7,8 @@ import "../components"
 StepPage {
     title: {
         switch (Journey.state) {
-        case KK.CheckingPin: return qsTr("Checking the PIN…")
+        case KK.CheckingPin: return Journey.kind === KK.StaffLogin ? qsTr("Checking the PIN and the staff certificate…")
+                                                                   : qsTr("Checking the PIN…")
         case KK.GeneratingKey: return qsTr("Generating your new key on the token…")
         case KK.PickingUp: return qsTr("Asking the bank for your certificate…")
         case KK.Installing: return qsTr("Switching your token to the new keys…")

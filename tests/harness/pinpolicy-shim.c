@@ -9,14 +9,20 @@
  * KK_SHIM_REFUSE_SEED=1 answers C_SeedRandom with CKR_RANDOM_SEED_NOT_SUPPORTED, as many
  * real tokens do.
  *
+ * With KK_SHIM_SLOT_READERS="Token label=Reader name;..." it describes each listed token's
+ * slot by a reader's name, as OpenSC and vendor modules do: SoftHSM2 holds all its tokens
+ * at once, and this is how a kiosk with two token places learns which of them is in which
+ * reader (the demo's staff token and client token).
+ *
  * Environment: KK_SHIM_TARGET (default /usr/lib/softhsm/libsofthsm2.so),
  *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3),
- *              KK_SHIM_CALL_LOG, KK_SHIM_REFUSE_SEED.
+ *              KK_SHIM_CALL_LOG, KK_SHIM_REFUSE_SEED, KK_SHIM_SLOT_READERS.
  */
 #include <dlfcn.h>
 #include <p11-kit/pkcs11.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static CK_FUNCTION_LIST *target;
 static CK_FUNCTION_LIST shim;
@@ -112,6 +118,49 @@ static CK_RV shimGenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mec
                                      privKey);
 }
 
+/* The reader named for `label` in KK_SHIM_SLOT_READERS, copied to `reader` (size bytes). */
+static int readerFor(const char *label, char *reader, size_t size)
+{
+    const char *map = getenv("KK_SHIM_SLOT_READERS");
+    size_t labelLength = strlen(label);
+    while (map && *map) {
+        const char *end = strchr(map, ';');
+        size_t length = end ? (size_t)(end - map) : strlen(map);
+        const char *equals = memchr(map, '=', length);
+        if (equals && (size_t)(equals - map) == labelLength &&
+            strncmp(map, label, labelLength) == 0) {
+            size_t nameLength = length - labelLength - 1;
+            if (nameLength >= size)
+                nameLength = size - 1;
+            memcpy(reader, equals + 1, nameLength);
+            reader[nameLength] = '\0';
+            return 1;
+        }
+        map = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+static CK_RV shimGetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info)
+{
+    CK_RV rv = target->C_GetSlotInfo(slot, info);
+    CK_TOKEN_INFO token;
+    if (rv != CKR_OK || target->C_GetTokenInfo(slot, &token) != CKR_OK)
+        return rv;
+    char label[sizeof token.label + 1];
+    memcpy(label, token.label, sizeof token.label);
+    size_t length = sizeof token.label;
+    while (length > 0 && label[length - 1] == ' ')
+        --length;
+    label[length] = '\0';
+    char reader[sizeof info->slotDescription + 1];
+    if (readerFor(label, reader, sizeof reader)) {
+        memset(info->slotDescription, ' ', sizeof info->slotDescription);
+        memcpy(info->slotDescription, reader, strlen(reader));
+    }
+    return rv;
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
     if (!target) {
@@ -127,6 +176,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
         shim.C_GetTokenInfo = shimGetTokenInfo;
         shim.C_SeedRandom = shimSeedRandom;
         shim.C_GenerateKeyPair = shimGenerateKeyPair;
+        shim.C_GetSlotInfo = shimGetSlotInfo;
     }
     *list = &shim;
     return CKR_OK;

@@ -19,15 +19,16 @@ struct KioskStack : KioskStackFolders, KioskApp
 {
     explicit KioskStack(const QString &modulePath = QStringLiteral("/nonexistent.so"),
                         CmpEndpoint endpoint = {}, Journal *journal = nullptr, int idleSeconds = 60,
-                        int countdownSeconds = 15)
+                        int countdownSeconds = 15, int staffIdleSeconds = 300)
         : KioskApp(config(modulePath, std::move(endpoint), journal, idleSeconds, countdownSeconds,
-                          acts.path()))
+                          acts.path(), staffIdleSeconds))
     {
     }
 
 private:
     static KioskAppConfig config(const QString &modulePath, CmpEndpoint endpoint, Journal *journal,
-                                 int idleSeconds, int countdownSeconds, const QString &actDirectory)
+                                 int idleSeconds, int countdownSeconds, const QString &actDirectory,
+                                 int staffIdleSeconds)
     {
         KioskAppConfig c;
         c.modulePath = modulePath;
@@ -36,6 +37,7 @@ private:
         c.idleSeconds = idleSeconds;
         c.countdownSeconds = countdownSeconds;
         c.actDirectory = actDirectory;
+        c.staffIdleSeconds = staffIdleSeconds;
         return c;
     }
 };

@@ -36,6 +36,8 @@ public:
     void confirmChecklist(const InitialRequestInfo &info);
     void cancel();
     void tokenRemoved(const QString &serial);
+    // Ends a journey under way in Failed with `error` (staff mode ended under a staff journey).
+    void abort(const Error &error);
 
     StepId step() const { return m_step; }
     WorkflowState state() const;

@@ -1,6 +1,9 @@
 #pragma once
-// One answer to "is there a token, and which PKCS#11 slot is it?", combined from the
-// PC/SC monitor (cards in readers), udev (USB devices) and the token layer (slots).
+// One answer to "which tokens are there, and which PKCS#11 slots are they?", combined from the
+// PC/SC monitor (cards in readers), udev (USB devices) and the token layer (slots). The kiosk
+// has two token places (two readers, or two USB ports): a staff member's token stays in while
+// the client's is inserted. Whose token is whose is the kiosk's business (their certificates
+// say it); presence only counts: a third token is one too many.
 
 #include "keykiosk/errors.h"
 #include "keykiosk/presence/usbdevices.h"
@@ -21,6 +24,9 @@ class TokenService;
 class PcscMonitor;
 class UdevMonitor;
 
+// How many tokens the kiosk takes at once: the staff member's and the client's.
+constexpr int kTokenPlaces = 2;
+
 // Pure state: every input is a method call, so the rules are tested without devices.
 class PresenceModel
 {
@@ -36,10 +42,15 @@ public:
     // reader driver, a token the service cannot talk to): give up waiting for it.
     void usbArrivalTimedOut(const QString &syspath);
 
+    // TokenReady once every card present has its slot (one or two tokens); TokenArriving while
+    // one is still being resolved, with the others ready in tokens() meanwhile.
     PresenceState state() const;
     // A USB token seen by udev but not (yet) by PC/SC, if any: the one to time out.
     std::optional<QString> usbTokenWithoutCard() const;
+    // The first token to arrive, when ready (the kiosk's one token before staff mode existed).
     std::optional<TokenInfo> token() const;
+    // Every resolved token, in arrival order, whatever the state (a third card is never resolved).
+    QVector<TokenInfo> tokens() const;
     // The reader whose card still needs a slot, if any.
     std::optional<QString> readerToResolve() const;
     Error error() const;        // why the card in the reader could not be used
@@ -73,6 +84,7 @@ public:
 
     PresenceState state() const { return m_state; }
     std::optional<TokenInfo> token() const { return m_model.token(); }
+    QVector<TokenInfo> tokens() const { return m_model.tokens(); }
     QString tokenLabel() const;
     QString tokenSerial() const;
     QString deviceName() const { return m_model.deviceName(); }
@@ -95,7 +107,7 @@ private:
     TokenService *m_tokens;
     PresenceModel m_model;
     PresenceState m_state = PresenceState::Starting;
-    QString m_readySerial;
+    QStringList m_readySerials; // reported ready; each is reported removed once it goes
     QSet<QString> m_resolving;
     int m_resolveAttempts = 5;
     int m_resolveIntervalMs = 300;

@@ -43,6 +43,50 @@ private slots:
         QVERIFY(presence.tokenSerial().isEmpty());
     }
 
+    void twoTokenPlaces()
+    {
+        // A staff token and a client's in one SoftHSM2 store, each in its own reader: the
+        // module (the shim) names each slot after its reader, as OpenSC does for real tokens.
+        TokenOptions staffOptions;
+        staffOptions.label = QStringLiteral("Staff");
+        TestToken store(staffOptions);
+        TokenOptions clientOptions;
+        clientOptions.label = QStringLiteral("Client");
+        QVERIFY2(store.isValid() && store.addToken(clientOptions), qPrintable(store.error()));
+        qputenv("KK_SHIM_SLOT_READERS", "Staff=Virtual PCD 00 00;Client=Virtual PCD 00 01");
+        qputenv("KK_SHIM_TARGET", QFile::encodeName(softhsmModule()));
+        PrivatePcscd pcscd;
+        QVERIFY(pcscd.start());
+        TokenService tokens(harnessPath("pinshim"));
+        PcscMonitor pcsc;
+        TokenPresence presence(&tokens, &pcsc, nullptr);
+        QSignalSpy ready(&presence, &TokenPresence::tokenReady);
+        QSignalSpy removed(&presence, &TokenPresence::tokenRemoved);
+        pcsc.start();
+        QTRY_COMPARE_WITH_TIMEOUT(presence.state(), PresenceState::NoToken, 5000);
+
+        VirtualCard staffCard, clientCard;
+        QVERIFY(staffCard.insert(pcscd.port()));
+        QTRY_COMPARE_WITH_TIMEOUT(presence.state(), PresenceState::TokenReady, 3000);
+        QCOMPARE(presence.tokens().size(), 1);
+        QCOMPARE(presence.tokens().first().label, QStringLiteral("Staff"));
+        QVERIFY(clientCard.insert(pcscd.port() + 1)); // the second reader
+        QTRY_COMPARE_WITH_TIMEOUT(presence.tokens().size(), 2, 3000);
+        QCOMPARE(presence.state(), PresenceState::TokenReady); // two tokens: no error
+        QCOMPARE(presence.tokens().at(1).label, QStringLiteral("Client"));
+        QCOMPARE(ready.count(), 2);
+        QCOMPARE(removed.count(), 0);
+
+        staffCard.remove(); // the staff member takes theirs; the client's stays
+        QTRY_COMPARE_WITH_TIMEOUT(removed.count(), 1, 3000);
+        const QString staffSerial = ready.first().first().value<TokenInfo>().serial;
+        QCOMPARE(removed.first().first().toString(), staffSerial);
+        QCOMPARE(presence.state(), PresenceState::TokenReady);
+        QCOMPARE(presence.tokens().size(), 1);
+        QCOMPARE(presence.tokens().first().label, QStringLiteral("Client"));
+        qunsetenv("KK_SHIM_SLOT_READERS");
+    }
+
     void pcscdDownIsServiceUnavailableAndRecovers()
     {
         TestToken token;

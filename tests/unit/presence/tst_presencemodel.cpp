@@ -61,17 +61,38 @@ private slots:
         model.tokenResolved(kReader, token(QStringLiteral("A1")));
         QCOMPARE(model.state(), PresenceState::NoToken);
     }
-    void twoCardsAreMultiple()
+    void twoTokenPlacesAThirdTokenIsOneTooMany()
     {
+        const QString second = QStringLiteral("Virtual PCD 00 01");
         PresenceModel model;
         model.setServiceAvailable(true);
         model.cardInserted(kReader);
-        model.cardInserted(QStringLiteral("Virtual PCD 00 01"));
-        QCOMPARE(model.state(), PresenceState::SeveralTokens);
-        model.cardRemoved(QStringLiteral("Virtual PCD 00 01"));
+        model.tokenResolved(kReader, token(QStringLiteral("STAFF")));
+        QCOMPARE(model.state(), PresenceState::TokenReady);
+        // The client's token arrives next to the staff token: the first stays ready meanwhile.
+        model.cardInserted(second);
         QCOMPARE(model.state(), PresenceState::TokenArriving);
+        QCOMPARE(model.readerToResolve(), second);
+        QCOMPARE(model.tokens().size(), 1);
+        QCOMPARE(model.tokens().first().serial, QStringLiteral("STAFF"));
+        model.tokenResolved(second, token(QStringLiteral("CLIENT")));
+        QCOMPARE(model.state(), PresenceState::TokenReady);
+        QCOMPARE(model.tokens().size(), 2);
+        QCOMPARE(model.tokens().at(1).serial, QStringLiteral("CLIENT"));
+        QCOMPARE(model.token()->serial, QStringLiteral("STAFF")); // the first to arrive
+        // A third: too many; it is never resolved, the two in place stay.
+        model.cardInserted(QStringLiteral("Another Reader 00 00"));
+        QCOMPARE(model.state(), PresenceState::SeveralTokens);
+        QCOMPARE(model.tokens().size(), 2);
+        QVERIFY(!model.readerToResolve());
+        model.cardRemoved(QStringLiteral("Another Reader 00 00"));
+        QCOMPARE(model.state(), PresenceState::TokenReady);
+        // The staff token leaves; the client's stays.
+        model.cardRemoved(kReader);
+        QCOMPARE(model.tokens().size(), 1);
+        QCOMPARE(model.token()->serial, QStringLiteral("CLIENT"));
     }
-    void twoUsbTokensAreMultiple()
+    void threeUsbTokensAreMultiple()
     {
         PresenceModel model;
         model.setServiceAvailable(true);
@@ -80,6 +101,8 @@ private slots:
         QCOMPARE(model.state(), PresenceState::TokenArriving);
         QCOMPARE(model.deviceName(), QStringLiteral("Rutoken ECP"));
         model.usbAdded(usb(QStringLiteral("/b"), UsbDeviceKind::Token));
+        QCOMPARE(model.state(), PresenceState::TokenArriving);
+        model.usbAdded(usb(QStringLiteral("/c"), UsbDeviceKind::Token));
         QCOMPARE(model.state(), PresenceState::SeveralTokens);
     }
     void usbTokenThatPcscNeverSeesTimesOut()
@@ -146,6 +169,13 @@ private slots:
             token(QStringLiteral("1"), QStringLiteral("Other Reader 00 00")),
             token(QStringLiteral("2"), kReader)};
         QCOMPARE(matchSlot(kReader, byName)->serial, QStringLiteral("2"));
+        // Two readers of one driver: each card its own reader's slot, not the first prefix.
+        const QVector<TokenInfo> twoPlaces = {
+            token(QStringLiteral("A"), QStringLiteral("Virtual PCD 00 01")),
+            token(QStringLiteral("B"), QStringLiteral("Virtual PCD 00 00"))};
+        QCOMPARE(matchSlot(kReader, twoPlaces)->serial, QStringLiteral("B"));
+        QCOMPARE(matchSlot(QStringLiteral("Virtual PCD 00 01"), twoPlaces)->serial,
+                 QStringLiteral("A"));
         const QVector<TokenInfo> single = {
             token(QStringLiteral("9"), QStringLiteral("SoftHSM slot ID 0x1"))};
         QCOMPARE(matchSlot(kReader, single)->serial, QStringLiteral("9"));
