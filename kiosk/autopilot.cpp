@@ -1,9 +1,11 @@
 #include "autopilot.h"
 
 #include "controllers/actcontroller.h"
+#include "controllers/checklistcontroller.h"
 #include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/pinpadcontroller.h"
+#include "controllers/staffcontroller.h"
 #include "keykiosk/logging.h"
 
 #include <QCoreApplication>
@@ -19,9 +21,11 @@ namespace kk {
 
 Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
                      PinPadController *pinPad, ActController *act, SecureBuffer pin,
+                     StaffController *staff, ChecklistController *checklist, SecureBuffer staffPin,
                      QObject *parent)
     : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_pinPad(pinPad),
-      m_act(act), m_pin(std::move(pin)), m_touchscreen(std::make_unique<QTouchDevice>())
+      m_act(act), m_pin(std::move(pin)), m_staff(staff), m_checklist(checklist),
+      m_staffPin(std::move(staffPin)), m_touchscreen(std::make_unique<QTouchDevice>())
 {
     m_touchscreen->setName(QStringLiteral("autopilot"));
     m_touchscreen->setType(QTouchDevice::TouchScreen);
@@ -115,6 +119,30 @@ bool Autopilot::tap(const QString &objectName)
 void Autopilot::act()
 {
     const KioskScreen screen = m_kiosk->screen();
+    if (screen == KioskScreen::StaffHome) {
+        say(m_staff && m_staff->active() ? QStringLiteral("staff mode: %1; waiting for the "
+                                                          "client's token")
+                                               .arg(m_staff->name())
+                                         : QStringLiteral("a staff token, not logged in"));
+        return;
+    }
+    if (screen == KioskScreen::TokenProfiles && !m_started && m_staff && m_staff->active()) {
+        // Staff choose the case the token screen offers for the client's profile.
+        const QVariantList cases = m_staff->recoveryCases();
+        if (cases.isEmpty()) {
+            m_started = true;
+            say(QStringLiteral("staff mode: nothing to recover on this token"));
+            return;
+        }
+        const int chosen = cases.first().toInt();
+        if (tap(QStringLiteral("recoveryCase%1").arg(chosen))) {
+            m_started = true;
+            say(QStringLiteral("staff chose the recovery case %1")
+                    .arg(QString::fromLatin1(
+                        QMetaEnum::fromType<RecoveryCase>().valueToKey(chosen))));
+        }
+        return;
+    }
     if (screen == KioskScreen::TokenProfiles && !m_started) {
         // A client comes to do what the status asks for: renew keys that need it, pick up a
         // certificate, make a new request. Keys in operation are left alone.
@@ -151,6 +179,9 @@ void Autopilot::act()
     case WorkflowState::EnteringPin:
         m_typed = 0;
         typePin();
+        return;
+    case WorkflowState::StaffChecklist:
+        fillChecklist();
         return;
     case WorkflowState::CollectingEntropy: {
         QQuickItem *pad = find(QStringLiteral("entropyTouchArea"));
@@ -197,17 +228,56 @@ void Autopilot::act()
     }
 }
 
+void Autopilot::fillChecklist()
+{
+    if (m_taps.isEmpty()) {
+        // What staff do on this screen, top to bottom: tick, type, confirm.
+        say(QStringLiteral("staff fill the checklist"));
+        m_taps << QStringLiteral("identityChecked") << QStringLiteral("applicationReceived");
+        typeNumber(QStringLiteral("field%1").arg(int(ChecklistField::Application)),
+                   QStringLiteral("1742"));
+        typeNumber(QStringLiteral("field%1").arg(int(ChecklistField::ApplicationDate)),
+                   QDate::currentDate().toString(QStringLiteral("ddMMyyyy")));
+        if (m_checklist && m_checklist->needsAbonentNumbers()) {
+            typeNumber(QStringLiteral("field%1").arg(int(ChecklistField::Snils)),
+                       qEnvironmentVariable("KK_AUTOPILOT_SNILS"));
+            typeNumber(QStringLiteral("field%1").arg(int(ChecklistField::Inn)),
+                       qEnvironmentVariable("KK_AUTOPILOT_INN"));
+        }
+        m_taps << QStringLiteral("confirmChecklist");
+    }
+    // One tap at a time, a moment apart, as a hand moves over the screen.
+    const QString next = m_taps.takeFirst();
+    tap(next);
+    if (!m_taps.isEmpty() && m_journey->state() == WorkflowState::StaffChecklist)
+        QTimer::singleShot(120, this, &Autopilot::fillChecklist);
+    else if (m_journey->state() == WorkflowState::StaffChecklist && m_checklist)
+        say(QStringLiteral("the checklist says: %1").arg(m_checklist->problem()));
+}
+
+void Autopilot::typeNumber(const QString &fieldButton, const QString &digits)
+{
+    m_taps << fieldButton;
+    for (QChar c : digits)
+        m_taps << QStringLiteral("numberKey%1").arg(c.digitValue());
+}
+
 void Autopilot::typePin()
 {
     if (m_journey->state() != WorkflowState::EnteringPin)
         return;
-    if (m_typed == m_pin.size()) {
-        say(QStringLiteral("typed the PIN (%1 digits), pressing OK").arg(m_typed));
+    // The staff member's own PIN on their token; the client's on the client's.
+    const SecureBuffer &pin = m_journey->kind() == JourneyKind::StaffLogin ? m_staffPin : m_pin;
+    if (m_typed == pin.size()) {
+        say(QStringLiteral("typed the %1 PIN (%2 digits), pressing OK")
+                .arg(m_journey->kind() == JourneyKind::StaffLogin ? QStringLiteral("staff")
+                                                                  : QStringLiteral("client's"))
+                .arg(m_typed));
         tap(QStringLiteral("pinSubmit"));
         return;
     }
     // Find the key that shows the next digit, as a client reads the shuffled pad.
-    const int digit = m_pin.c_str()[m_typed] - '0';
+    const int digit = pin.c_str()[m_typed] - '0';
     const int position = m_pinPad->keyLabels().indexOf(digit);
     if (position < 0 || !tap(QStringLiteral("pinKey%1").arg(position)))
         return;

@@ -5,6 +5,10 @@
 // (buttons get them as Qt Quick's touch-to-mouse synthesis, the pads as touch points). It reads
 // what any client sees (the keypad's on-screen layout) and nothing else. The PIN comes from
 // KK_AUTOPILOT_PIN, is held in a SecureBuffer and is typed digit by digit on the pad.
+// With KK_AUTOPILOT_STAFF_PIN it is a staff member too (the staff-recovery demo): it logs in
+// on the staff token, chooses the recovery case the token screen offers, fills the checklist
+// on its number pad (an application number, today's date and, for a token with no
+// certificate, KK_AUTOPILOT_SNILS and KK_AUTOPILOT_INN), then lets the client go on.
 
 #include "keykiosk/securebuffer.h"
 
@@ -25,6 +29,8 @@ class KioskController;
 class JourneyController;
 class PinPadController;
 class ActController;
+class StaffController;
+class ChecklistController;
 
 class Autopilot : public QObject
 {
@@ -32,12 +38,15 @@ class Autopilot : public QObject
 public:
     Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
               PinPadController *pinPad, ActController *act, SecureBuffer pin,
-              QObject *parent = nullptr);
+              StaffController *staff = nullptr, ChecklistController *checklist = nullptr,
+              SecureBuffer staffPin = SecureBuffer(), QObject *parent = nullptr);
 
 private:
     void schedule();
     void act();
     void typePin();
+    void fillChecklist();
+    void typeNumber(const QString &fieldButton, const QString &digits);
     void drawStep();
     QQuickItem *find(const QString &objectName) const;
     bool tap(const QString &objectName);
@@ -50,6 +59,10 @@ private:
     PinPadController *m_pinPad;
     ActController *m_act;
     SecureBuffer m_pin;
+    StaffController *m_staff;
+    ChecklistController *m_checklist;
+    SecureBuffer m_staffPin;
+    QStringList m_taps; // the checklist's taps still to make, one per settle of the screen
     std::unique_ptr<QTouchDevice> m_touchscreen;
     QTimer m_settle; // lets the screen appear (and the screenshot be taken) before acting
     QTimer m_finger;

@@ -13,7 +13,13 @@
 # the real UI by touches; the script inserts and removes the token, saves a screenshot of
 # every screen and prints the command that shows the new certificate on the token.
 #
+# KK_DEMO_SCENARIO=staff-recovery runs the staff journey instead: a staff token (Петрова Анна
+# Сергеевна, PIN 135790) in the first reader and a client token whose certificate expired
+# three days ago in the second; the autopilot logs the staff member in, chooses "recover the
+# expired key", fills the checklist, and the client enters their PIN (123456) and draws.
+#
 # Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
+#              KK_DEMO_SCENARIO (renewal, the default, or staff-recovery),
 #              KK_DEMO_LANGUAGE (ru, kk or en; default ru),
 #              KK_DEMO_TOKEN_ARGS (more tests/harness/make-token.sh options, e.g. "--days-left -3"
 #              for an expired certificate or "--no-cert" for a token that needs initial generation).
@@ -23,12 +29,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KK_BUILD_DIR:-$root/build}
 demo=${KK_DEMO_DIR:-$root/demo-out}
 language=${KK_DEMO_LANGUAGE:-ru}
+scenario=${KK_DEMO_SCENARIO:-renewal}
+case $scenario in
+  renewal|staff-recovery) ;;
+  *) echo "KK_DEMO_SCENARIO: renewal or staff-recovery, not '$scenario'" >&2; exit 2 ;;
+esac
 
 if [[ -z ${KK_DEMO_SKIP_BUILD:-} ]]; then # the e2e test runs the demo on its own build
   "$root/packaging/deps.sh"
   echo "== building"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j2 --target keykiosk keykiosk-ra kk-testpki kk-pcscd-launch kk-loopback-bind kk-vcard >/dev/null
+  cmake --build "$build" -j2 --target keykiosk keykiosk-ra kk-testpki kk-pcscd-launch kk-loopback-bind kk-vcard kk-pinshim >/dev/null
 fi
 harness=$build/tests/harness
 
@@ -69,13 +80,33 @@ else
   stop_cups() { :; }
 fi
 
-echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
-"$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
-  --days-left 20 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
-  --register "$build/ra/keykiosk-ra" \
-  ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
+module=/usr/lib/softhsm/libsofthsm2.so
+if [[ $scenario == staff-recovery ]]; then
+  echo "== demo tokens: a client's certificate that expired 3 days ago, and a staff token"
+  "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
+    --days-left -3 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+    --register "$build/ra/keykiosk-ra" --uid DEMO-EXPIRED-1 >/dev/null
+  "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Staff Token" --pin 135790 \
+    --role staff --cn "Петрова Анна Сергеевна" --title "Операционист" --snils 12345678964 \
+    --id 5a --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+    --register "$build/ra/keykiosk-ra" >/dev/null
+  # SoftHSM2 holds both tokens at once; the shim names each slot after the reader its card is
+  # in, as OpenSC does for real tokens: the staff token in the first place, the client's in
+  # the second.
+  module=$harness/libkk-pinshim.so
+  export KK_SHIM_TARGET=/usr/lib/softhsm/libsofthsm2.so
+  export KK_SHIM_SLOT_READERS="Staff Token=Virtual PCD 00 00;Demo Token=Virtual PCD 00 01"
+  export KK_AUTOPILOT_STAFF_PIN=135790
+else
+  echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
+  "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
+    --days-left 20 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+    --register "$build/ra/keykiosk-ra" \
+    ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
+fi
 # shellcheck disable=SC1091
 source "$demo/token/token.env"
+export SOFTHSM2_CONF=$demo/token/softhsm2.conf
 
 echo "== private pcscd with a virtual reader"
 port=35963
@@ -95,7 +126,7 @@ for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.0
 cat > "$demo/keykiosk.conf" <<CONF
 [token]
 # The default is p11-kit's proxy (every registered module); the demo names SoftHSM2.
-module=/usr/lib/softhsm/libsofthsm2.so
+module=$module
 [kiosk]
 language=$language
 fullscreen=true
@@ -135,8 +166,8 @@ KK_AUTOPILOT_PIN=123456 QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk
 kiosk=$!
 pids+=($kiosk)
 
-card=
-insert() {
+card= second=
+insert() { # the first token place (reader "Virtual PCD 00 00")
   [[ -n $card ]] && return
   "$harness/kk-vcard" "$port" >/dev/null &
   card=$!
@@ -150,6 +181,30 @@ remove() {
   card=
   echo "   token removed"
 }
+insert_second() { # the second token place (reader "Virtual PCD 00 01")
+  [[ -n $second ]] && return
+  "$harness/kk-vcard" "$((port + 1))" >/dev/null &
+  second=$!
+  pids+=($second)
+  echo "   client's token inserted in the second place"
+}
+remove_second() {
+  [[ -z $second ]] && return
+  kill "$second" 2>/dev/null || true
+  wait "$second" 2>/dev/null || true
+  second=
+  echo "   client's token removed"
+}
+screens_matching() { ls "$demo/screens" | grep -c -- "$1" || true; }
+wait_for_count() { # pattern, count, seconds
+  for _ in $(seq $(($3 * 10))); do
+    (($(screens_matching "$1") >= $2)) && return 0
+    kill -0 "$kiosk" 2>/dev/null || { echo "the kiosk exited; see $demo/kiosk.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "timed out waiting for the $1 screen; see $demo/kiosk.log" >&2
+  exit 1
+}
 wait_for_screen() { # pattern, seconds
   for _ in $(seq $(($2 * 10))); do
     ls "$demo/screens" | grep -q -- "$1" && return 0
@@ -160,7 +215,23 @@ wait_for_screen() { # pattern, seconds
   exit 1
 }
 
-if ((headless)); then
+if ((headless)) && [[ $scenario == staff-recovery ]]; then
+  wait_for_screen InsertToken 20
+  echo "   the staff member inserts their staff token"
+  insert
+  wait_for_screen -Renewal-StaffLogin-EnteringPin 20
+  wait_for_screen StaffHome 30
+  echo "   staff mode is on; the client inserts their token next to the staff token"
+  insert_second
+  wait_for_screen TokenProfiles 20
+  echo "   the autopilot recovers the expired key: staff choose the case and fill the checklist, the client types their PIN and draws"
+  wait_for_screen -Renewal-StaffRecovery-Finished 120
+  for _ in $(seq 300); do grep -q "autopilot: journey finished" "$demo/kiosk.out" && break; sleep 0.1; done
+  remove_second
+  wait_for_count StaffHome 2 20
+  remove
+  wait_for_screen after-removal 20
+elif ((headless)); then
   wait_for_screen InsertToken 20
   insert
   wait_for_screen TokenProfiles 20
@@ -169,6 +240,8 @@ if ((headless)); then
   for _ in $(seq 300); do grep -q "autopilot: journey finished" "$demo/kiosk.out" && break; sleep 0.1; done
   remove
   wait_for_screen after-removal 20
+fi
+if ((headless)); then
   kill -TERM "$kiosk"
   wait "$kiosk" 2>/dev/null || true
   echo
@@ -180,17 +253,24 @@ if ((headless)); then
   echo
   echo "The bank's register:"
   "$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" | sed 's/^/  /'
-  show="SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --list-objects --type cert"
+  show="SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --token-label \"Demo Token\" --list-objects --type cert"
   echo
   echo "The certificates on the demo token (the new one, and the old one archived):"
   echo "  $show"
   eval "$show" 2>/dev/null | sed 's/^/    /' 
 else
-  echo "Press i to insert the token, r to remove it, q to quit. The token's PIN is 123456."
+  if [[ $scenario == staff-recovery ]]; then
+    echo "Press s to insert the staff token (PIN 135790), c for the client's token (PIN 123456),"
+    echo "S and C to remove them, q to quit."
+  else
+    echo "Press i to insert the token, r to remove it, q to quit. The token's PIN is 123456."
+  fi
   while read -rsn1 key; do
     case $key in
-      i) insert ;;
-      r) remove ;;
+      i|s) insert ;;
+      r|S) remove ;;
+      c) insert_second ;;
+      C) remove_second ;;
       q) break ;;
     esac
   done

@@ -191,8 +191,14 @@ int main(int argc, char *argv[])
         auto secure =
             kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size())));
         pin.fill('\0'); // the demo PIN, still: only the wiped buffer keeps it
-        autopilot = std::make_unique<kk::Autopilot>(window, &kiosk.kiosk, &kiosk.journey,
-                                                    &kiosk.pinPad, &kiosk.act, std::move(secure));
+        QByteArray staffPin = qgetenv("KK_AUTOPILOT_STAFF_PIN");
+        qunsetenv("KK_AUTOPILOT_STAFF_PIN");
+        auto secureStaff = kk::SecureBuffer::fromText(
+            std::string_view(staffPin.constData(), size_t(staffPin.size())));
+        staffPin.fill('\0');
+        autopilot = std::make_unique<kk::Autopilot>(
+            window, &kiosk.kiosk, &kiosk.journey, &kiosk.pinPad, &kiosk.act, std::move(secure),
+            &kiosk.staff, &kiosk.checklist, std::move(secureStaff));
     }
 
     const int rc = app.exec();

@@ -35,6 +35,11 @@ void Screenshotter::capture()
 {
     QString name =
         QString::fromLatin1(QMetaEnum::fromType<KioskScreen>().valueToKey(int(m_kiosk->screen())));
+    if (m_kiosk->screen() == KioskScreen::Renewal && m_journey &&
+        m_journey->kind() != JourneyKind::ClientRenewal) // staff mode's journeys say so
+        name += QLatin1Char('-') +
+                QString::fromLatin1(
+                    QMetaEnum::fromType<JourneyKind>().valueToKey(int(m_journey->kind())));
     if (m_kiosk->screen() == KioskScreen::Renewal && m_journey)
         name += QLatin1Char('-') +
                 QString::fromLatin1(

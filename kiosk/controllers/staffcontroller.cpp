@@ -53,7 +53,7 @@ QVariantList StaffController::recoveryCases() const
         return cases;
     for (RecoveryCase c :
          recoveryCasesFor(*profile, token->pinState, QDateTime::currentDateTimeUtc()))
-        cases << QVariant::fromValue(c);
+        cases << int(c); // QML compares them with KK.ExpiredKey, ...
     return cases;
 }
 
@@ -115,7 +115,7 @@ void StaffController::end(const char *why)
 void StaffController::beginRecovery(int recoveryCase)
 {
     const auto chosen = RecoveryCase(recoveryCase);
-    if (!m_session || !recoveryCases().contains(QVariant::fromValue(chosen)))
+    if (!m_session || !recoveryCases().contains(recoveryCase))
         return;
     if (m_journey->beginRecovery(chosen, m_session))
         emit recoveryStarted(chosen);

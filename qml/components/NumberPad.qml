@@ -13,7 +13,9 @@ Grid {
         model: [1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 0, -2]
         KioskButton {
             objectName: modelData >= 0 ? "numberKey" + modelData : (modelData === -2 ? "numberErase" : "")
-            visible: modelData !== -1
+            // the empty corner keeps its place in the grid (an invisible item would not)
+            opacity: modelData === -1 ? 0 : 1
+            enabled: modelData !== -1
             width: Theme.touchTarget * 1.6
             text: modelData >= 0 ? String(modelData) : "⌫"
             accessibleName: modelData >= 0 ? String(modelData) : qsTr("Erase")

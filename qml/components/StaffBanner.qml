@@ -7,7 +7,7 @@ import KeyKiosk 1.0
 Rectangle {
     objectName: "staffBanner"
     visible: Staff.active
-    implicitHeight: visible ? Theme.touchTarget + 16 : 0
+    implicitHeight: visible ? Theme.touchTarget + 8 : 0
     color: Theme.contrast ? "#000000" : "#6a1b9a"
     border.color: Theme.contrast ? "#ffff00" : "transparent"
     border.width: 3
@@ -19,16 +19,23 @@ Rectangle {
         anchors.leftMargin: Theme.margin
         anchors.rightMargin: Theme.margin
         spacing: 16
-        PlainText {
-            id: staffText
-            objectName: "staffName"
+        Column {
             Layout.fillWidth: true
-            elide: Text.ElideRight
-            text: Staff.title !== "" ? qsTr("Staff mode: %1, %2").arg(Staff.name).arg(Staff.title)
-                                     : qsTr("Staff mode: %1").arg(Staff.name)
-            font.pixelSize: Theme.bodySize
-            font.bold: true
-            color: Theme.contrast ? "#ffff00" : "#ffffff"
+            PlainText {
+                text: qsTr("Staff mode")
+                font.pixelSize: Theme.smallSize - 2
+                color: Theme.contrast ? "#ffff00" : "#e1bee7"
+            }
+            PlainText {
+                id: staffText
+                objectName: "staffName"
+                width: parent.width
+                elide: Text.ElideRight
+                text: Staff.title !== "" ? qsTr("%1, %2").arg(Staff.name).arg(Staff.title) : Staff.name
+                font.pixelSize: Theme.bodySize - 2
+                font.bold: true
+                color: Theme.contrast ? "#ffff00" : "#ffffff"
+            }
         }
         PlainText {
             objectName: "staffCountdown"

@@ -13,9 +13,13 @@ Item {
     property alias buttons: buttonRow.data
 
     Column {
+        id: column
         anchors.centerIn: parent
         width: page.contentWidth
         spacing: 24
+        // A step with much to show (the act) under the staff banner: a little smaller rather
+        // than cut off; touch targets stay above 48 px (Theme.touchTarget is 56).
+        scale: Math.max(0.86, Math.min(1, (page.height - 16) / Math.max(1, height)))
         PlainText {
             id: titleText
             objectName: "title"

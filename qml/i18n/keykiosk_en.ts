@@ -548,14 +548,6 @@
 </context>
 <context>
     <name>StaffBanner</name>
-    <message>
-        <source>Staff mode: %1, %2</source>
-        <translation>Staff mode: %1, %2</translation>
-    </message>
-    <message>
-        <source>Staff mode: %1</source>
-        <translation>Staff mode: %1</translation>
-    </message>
     <message numerus="yes">
         <source>Staff mode ends in %n s</source>
         <translation>
@@ -566,6 +558,14 @@
     <message>
         <source>End staff mode</source>
         <translation>End staff mode</translation>
+    </message>
+    <message>
+        <source>Staff mode</source>
+        <translation>Staff mode</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
     </message>
 </context>
 <context>

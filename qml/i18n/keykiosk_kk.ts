@@ -530,6 +530,7 @@
         <source>Enter the application&apos;s date as day, month and year. It cannot be in the future or older than %n days.</source>
         <translation>
             <numerusform>Өтініш күнін күн, ай және жыл түрінде енгізіңіз. Ол болашақта немесе %n күннен ескі бола алмайды.</numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
@@ -547,23 +548,24 @@
 </context>
 <context>
     <name>StaffBanner</name>
-    <message>
-        <source>Staff mode: %1, %2</source>
-        <translation>Қызметкер режимі: %1, %2</translation>
-    </message>
-    <message>
-        <source>Staff mode: %1</source>
-        <translation>Қызметкер режимі: %1</translation>
-    </message>
     <message numerus="yes">
         <source>Staff mode ends in %n s</source>
         <translation>
             <numerusform>Қызметкер режимі %n с кейін аяқталады</numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
         <source>End staff mode</source>
         <translation>Қызметкер режимін аяқтау</translation>
+    </message>
+    <message>
+        <source>Staff mode</source>
+        <translation>Қызметкер режимі</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
     </message>
 </context>
 <context>

@@ -550,14 +550,6 @@
 </context>
 <context>
     <name>StaffBanner</name>
-    <message>
-        <source>Staff mode: %1, %2</source>
-        <translation>Режим сотрудника: %1, %2</translation>
-    </message>
-    <message>
-        <source>Staff mode: %1</source>
-        <translation>Режим сотрудника: %1</translation>
-    </message>
     <message numerus="yes">
         <source>Staff mode ends in %n s</source>
         <translation>
@@ -569,6 +561,14 @@
     <message>
         <source>End staff mode</source>
         <translation>Завершить режим сотрудника</translation>
+    </message>
+    <message>
+        <source>Staff mode</source>
+        <translation>Режим сотрудника</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
     </message>
 </context>
 <context>

@@ -28,7 +28,7 @@ check "screens in order: ${shots[*]}" test "${shots[*]}" = "${expected[*]}"
 for file in "$demo"/screens/*.png; do
   [[ $(head -c 8 "$file" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || { echo "FAIL: not a PNG: $file"; fail=1; }
 done
-grep -q "autopilot: typed the PIN (6 digits)" "$demo/kiosk.out" || { echo "FAIL: the PIN was not typed on the pad"; fail=1; }
+grep -q "autopilot: typed the client's PIN (6 digits)" "$demo/kiosk.out" || { echo "FAIL: the PIN was not typed on the pad"; fail=1; }
 # The kiosk must not log QML or layout warnings, nor the PIN.
 if grep -vE '^(kk\.|QStandardPaths)' "$demo/kiosk.log" | grep -q .; then
   echo "FAIL: unexpected warnings in the kiosk log:"; grep -vE '^(kk\.|QStandardPaths)' "$demo/kiosk.log"; fail=1

@@ -173,8 +173,7 @@ private slots:
         b.present({b.staff, b.client});
         QTRY_COMPARE(b.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
         QCOMPARE(b.kiosk->kiosk.tokenSerial(), b.client.serial);
-        QCOMPARE(b.kiosk->staff.recoveryCases(),
-                 QVariantList{QVariant::fromValue(RecoveryCase::ExpiredKey)});
+        QCOMPARE(b.kiosk->staff.recoveryCases(), QVariantList{int(RecoveryCase::ExpiredKey)});
         QCOMPARE(b.kiosk->kiosk.selectedAction(), RenewalAction::SeeStaff);
         // A third token of any kind is one too many (presence never resolves it); staff mode
         // stays meanwhile.
