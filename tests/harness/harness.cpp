@@ -47,6 +47,20 @@ QString softhsmModule()
     return QStringLiteral("/usr/lib/softhsm/libsofthsm2.so");
 }
 
+TokenOptions staffTokenOptions(const QString &caDir, int daysLeft)
+{
+    TokenOptions s;
+    s.label = QStringLiteral("Staff");
+    s.pin = QString::fromLatin1(kStaffPin);
+    s.caDir = caDir;
+    s.role = QStringLiteral("staff");
+    s.commonName = QStringLiteral("Петрова Анна Сергеевна");
+    s.title = QStringLiteral("Операционист");
+    s.snils = QStringLiteral("12345678964"); // not the clients' (make-token.sh's default)
+    s.daysLeft = daysLeft;
+    return s;
+}
+
 // ---------------------------------------------------------------------------------------
 
 RaServer::RaServer(const Options &options) : m_options(options) {}

@@ -40,6 +40,11 @@ struct TokenOptions
     QString inn;          // the organization's INN; make-token.sh's default when empty
 };
 
+// A staff member's token (label "Staff", PIN kStaffPin), certified by the CA in `caDir` under
+// the staff role and entered into its RA's register: init-demo's staff member, on a token.
+inline constexpr char kStaffPin[] = "135790";
+TokenOptions staffTokenOptions(const QString &caDir, int daysLeft = 200);
+
 // A SoftHSM2 token in its own directory. Sets SOFTHSM2_CONF for this process, so create it
 // before anything loads the module.
 class TestToken

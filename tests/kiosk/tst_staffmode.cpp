@@ -15,7 +15,6 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
-const char kStaffPin[] = "135790";
 
 struct Branch
 {
@@ -31,15 +30,7 @@ struct Branch
     {
         if (!ra.start())
             return;
-        TokenOptions s;
-        s.label = QStringLiteral("Staff");
-        s.pin = QString::fromLatin1(kStaffPin);
-        s.caDir = ra.dir();
-        s.role = QStringLiteral("staff");
-        s.commonName = QStringLiteral("Петрова Анна Сергеевна");
-        s.title = QStringLiteral("Операционист");
-        s.snils = QStringLiteral("12345678964");
-        store = std::make_unique<TestToken>(s);
+        store = std::make_unique<TestToken>(staffTokenOptions(ra.dir()));
         TokenOptions c;
         c.label = QStringLiteral("Client");
         c.caDir = ra.dir();

@@ -20,7 +20,6 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
-const char kStaffPin[] = "135790";
 const char kClientPin[] = "123456";
 
 QByteArray touchSeed()
@@ -89,16 +88,7 @@ struct Branch
     {
         if (!ra.start())
             return false;
-        TokenOptions s;
-        s.label = QStringLiteral("Staff");
-        s.pin = QString::fromLatin1(kStaffPin);
-        s.caDir = ra.dir();
-        s.role = QStringLiteral("staff");
-        s.commonName = QStringLiteral("Петрова Анна Сергеевна");
-        s.title = QStringLiteral("Операционист");
-        s.snils = QStringLiteral("12345678964");
-        s.daysLeft = staffDaysLeft;
-        store = std::make_unique<TestToken>(s);
+        store = std::make_unique<TestToken>(staffTokenOptions(ra.dir(), staffDaysLeft));
         if (!store->isValid())
             return false;
         TokenOptions c;
