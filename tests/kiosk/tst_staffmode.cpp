@@ -192,6 +192,21 @@ private slots:
         QCOMPARE(b.kiosk->kiosk.selectedAction(), RenewalAction::SeeStaff);
     }
 
+    void aLockedClientTokenIsExplainedNotRecovered()
+    {
+        Branch b;
+        QVERIFY(b.valid());
+        QVERIFY(b.logIn());
+        TokenInfo locked = b.client;
+        locked.pinState = PinState::Locked; // as the token's flags report it
+        b.present({b.staff, locked});
+        QTRY_COMPARE(b.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QVERIFY(b.kiosk->staff.clientPinLocked()); // the token screen says: replace the token
+        QVERIFY(b.kiosk->staff.recoveryCases().isEmpty());
+        b.kiosk->staff.beginRecovery(int(RecoveryCase::ExpiredKey));
+        QVERIFY(!b.kiosk->kiosk.journeyActive()); // nothing can be done with this token
+    }
+
     void theWholeRecoveryAtTheKiosk()
     {
         Branch b;
