@@ -2,8 +2,9 @@
 //
 //   keykiosk-ra init-demo DIR [--port N]       demo bank CA, RA certificate and ra.conf
 //   keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at /.well-known/cmp
-//   keykiosk-ra requests --config FILE [--status S]
+//   keykiosk-ra requests --config FILE [--status S] [--sitting ID]
 //   keykiosk-ra approve ID --config FILE
+//   keykiosk-ra approve --sitting ID --config FILE   every pending request of a signers' sitting
 //   keykiosk-ra reject ID --reason TEXT --config FILE
 //   keykiosk-ra revoke SERIAL --config FILE [--reason TEXT]
 //   keykiosk-ra abonents [add --uid U --name N --org O --inn N --ogrn N --snils N] --config FILE
@@ -32,8 +33,8 @@
 #include <openssl/pem.h>
 
 #include <arpa/inet.h>
-#include <pwd.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -304,9 +305,9 @@ int abonentsCommand(Store &store, const QStringList &args, const QCommandLinePar
         auto add = [&subject](const char *field, const QString &value) {
             const QByteArray utf8 = value.toUtf8();
             if (!value.isEmpty())
-                X509_NAME_add_entry_by_txt(subject.get(), field, MBSTRING_UTF8,
-                                           reinterpret_cast<const unsigned char *>(utf8.constData()),
-                                           -1, -1, 0);
+                X509_NAME_add_entry_by_txt(
+                    subject.get(), field, MBSTRING_UTF8,
+                    reinterpret_cast<const unsigned char *>(utf8.constData()), -1, -1, 0);
         };
         add("C", QStringLiteral("RU"));
         add("O", a.organization);
@@ -315,8 +316,8 @@ int abonentsCommand(Store &store, const QStringList &args, const QCommandLinePar
         add("1.2.643.3.131.1.1", a.inn);
         add("1.2.643.100.1", a.ogrn);
         add("1.2.643.100.3", a.snils);
-        a.subjectDer = derBytes(
-            [&subject](unsigned char **out) { return i2d_X509_NAME(subject.get(), out); });
+        a.subjectDer =
+            derBytes([&subject](unsigned char **out) { return i2d_X509_NAME(subject.get(), out); });
         if (Error e = store.addAbonent(a, operatorName()))
             return fail(e.detail);
         std::printf("abonent %s added: %s, %s\n", qPrintable(a.uid), qPrintable(a.name),
@@ -326,8 +327,8 @@ int abonentsCommand(Store &store, const QStringList &args, const QCommandLinePar
     auto records = store.abonents();
     if (!records)
         return fail(records.error().detail);
-    std::printf("%-16s %-36s %-32s %-12s %-15s %s\n", "UID", "NAME", "ORGANIZATION", "INN",
-                "OGRN", "SNILS");
+    std::printf("%-16s %-36s %-32s %-12s %-15s %s\n", "UID", "NAME", "ORGANIZATION", "INN", "OGRN",
+                "SNILS");
     for (const AbonentRecord &a : records.value())
         std::printf("%-16s %-36s %-32s %-12s %-15s %s\n", qPrintable(a.uid), qPrintable(a.name),
                     qPrintable(a.organization), qPrintable(a.inn), qPrintable(a.ogrn),
@@ -349,7 +350,7 @@ int listAudit(Store &store)
     return 0;
 }
 
-int listRequests(Store &store, const QString &statusFilter)
+int listRequests(Store &store, const QString &statusFilter, const QString &sitting)
 {
     std::optional<RequestStatus> status;
     if (!statusFilter.isEmpty()) {
@@ -359,24 +360,61 @@ int listRequests(Store &store, const QString &statusFilter)
                                        "rejected, rejected-by-client)")
                             .arg(statusFilter));
     }
-    auto records = store.list(status);
+    auto records = store.list(status, sitting);
     if (!records)
         return fail(records.error().detail);
-    std::printf("%-6s %-9s %-19s %-16s %-18s %-11s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)",
-                "UID", "STATUS", "CASE", "ABONENT", "REASON / CERTIFICATE");
+    if (!sitting.isEmpty())
+        std::printf("sitting %s: %d request(s)\n", qPrintable(sitting), int(records->size()));
+    std::printf("%-6s %-9s %-19s %-16s %-18s %-11s %-40s %s\n", "ID", "NUMBER", "DATE (UTC)", "UID",
+                "STATUS", "CASE", "ABONENT", "REASON / CERTIFICATE");
     for (const RequestRecord &r : records.value()) {
         std::printf("%-6lld %-9s %-19s %-16s %-18s %-11s %-40s %s\n", r.id, qPrintable(r.number),
                     qPrintable(r.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
                     qPrintable(r.uid), qPrintable(statusName(r.status)), qPrintable(r.caseKind),
-                    qPrintable(r.abonent), qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
+                    qPrintable(r.abonent),
+                    qPrintable(r.reason.isEmpty() ? r.certSerial : r.reason));
         if (r.kind == QLatin1String("ir"))
-            std::printf("       staff: %s; application %s; checked: %s; approvals: %s (%d needed)\n",
-                        qPrintable(r.staff), qPrintable(r.application), qPrintable(r.checklist),
-                        qPrintable(r.approvals.isEmpty() ? QStringLiteral("none")
-                                                         : r.approvals.join(QStringLiteral(", "))),
-                        r.approvalsNeeded);
+            std::printf(
+                "       staff: %s; application %s; checked: %s; approvals: %s (%d needed)\n",
+                qPrintable(r.staff), qPrintable(r.application), qPrintable(r.checklist),
+                qPrintable(r.approvals.isEmpty() ? QStringLiteral("none")
+                                                 : r.approvals.join(QStringLiteral(", "))),
+                r.approvalsNeeded);
+        if (!r.sitting.isEmpty() && sitting.isEmpty())
+            std::printf("       sitting: %s\n", qPrintable(r.sitting));
     }
     return 0;
+}
+
+// Approves every pending request of a signers' sitting, one by one, as this operator (dual
+// control still counts operators per request).
+int approveSitting(Store &store, const QString &sitting)
+{
+    auto pending = store.list(RequestStatus::Pending, sitting);
+    if (!pending)
+        return fail(pending.error().detail);
+    auto all = store.list(std::nullopt, sitting);
+    if (!all)
+        return fail(all.error().detail);
+    if (all->isEmpty())
+        return fail(QStringLiteral("no requests of sitting %1").arg(sitting));
+    int approved = 0, failed = 0;
+    for (const RequestRecord &r : pending.value()) {
+        if (Error e = store.approve(r.id, operatorName())) {
+            std::fprintf(stderr, "request %s: %s\n", qPrintable(r.number), qPrintable(e.detail));
+            ++failed;
+            continue;
+        }
+        auto after = store.findById(r.id);
+        const bool stillPending =
+            after && after.value() && after.value()->status == RequestStatus::Pending;
+        std::printf("request %s (%s): %s\n", qPrintable(r.number), qPrintable(r.abonent),
+                    stillPending ? "approval recorded, another operator needed" : "approved");
+        ++approved;
+    }
+    std::printf("sitting %s: %d of %d request(s) were pending; %d approved now, %d failed\n",
+                qPrintable(sitting), int(pending->size()), int(all->size()), approved, failed);
+    return failed ? 1 : 0;
 }
 
 } // namespace
@@ -396,12 +434,15 @@ int main(int argc, char **argv)
                                           QStringLiteral("file"));
     const QCommandLineOption statusOption(
         QStringLiteral("status"), QStringLiteral("filter by status"), QStringLiteral("status"));
+    const QCommandLineOption sittingOption(QStringLiteral("sitting"),
+                                           QStringLiteral("a signers' sitting (requests, approve)"),
+                                           QStringLiteral("id"));
     const QCommandLineOption reasonOption(QStringLiteral("reason"), QStringLiteral("reason text"),
                                           QStringLiteral("text"));
     const QCommandLineOption portOption(QStringLiteral("port"),
                                         QStringLiteral("HTTP port for init-demo"),
                                         QStringLiteral("port"), QStringLiteral("8080"));
-    parser.addOptions({configOption, statusOption, reasonOption, portOption});
+    parser.addOptions({configOption, statusOption, sittingOption, reasonOption, portOption});
     for (const char *field : {"uid", "name", "org", "inn", "ogrn", "snils", "role"})
         parser.addOption(QCommandLineOption(QString::fromLatin1(field),
                                             QStringLiteral("abonents add / certificates import"),
@@ -433,7 +474,10 @@ int main(int argc, char **argv)
     if (!store)
         return fail(store.error().detail);
     if (command == QLatin1String("requests"))
-        return listRequests(*store.value(), parser.value(statusOption));
+        return listRequests(*store.value(), parser.value(statusOption),
+                            parser.value(sittingOption));
+    if (command == QLatin1String("approve") && parser.isSet(sittingOption))
+        return approveSitting(*store.value(), parser.value(sittingOption));
     if (command == QLatin1String("approve") || command == QLatin1String("reject")) {
         bool ok = false;
         const qint64 id = args.value(1).toLongLong(&ok);

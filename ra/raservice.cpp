@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QHash>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
@@ -675,6 +676,13 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     if (OSSL_CMP_PKISI *refused = body == kBodyKur ? keyUpdate(req, crm, der, draft, actor)
                                                    : initialRequest(req, crm, der, draft, actor))
         return refused;
+    // A signers' sitting at a kiosk: the request says which (an id the kiosk made up; the
+    // operator approves a sitting at once with `approve --sitting`).
+    draft.sitting = requestAttributes(crm).value(QString::fromLatin1(roles::kRequestSitting));
+    static const QRegularExpression sittingId(QStringLiteral("^[A-Za-z0-9-]{0,40}$"));
+    if (!sittingId.match(draft.sitting).hasMatch())
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
+                         QStringLiteral("malformed sitting id"));
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
     auto created = store->createOrGet(draft, actor);

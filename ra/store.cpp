@@ -91,7 +91,7 @@ QDateTime fromEpoch(qint64 s)
 const char kSelect[] =
     "SELECT id, number, created, updated, kind, uid, abonent, old_cert_serial, new_key_hash, "
     "new_key_spki, subject, status, reason, approve_after, cert, cert_serial, case_kind, staff, "
-    "application, checklist, approvals_needed FROM requests ";
+    "application, checklist, approvals_needed, sitting FROM requests ";
 
 RequestRecord readRecord(const Query &q)
 {
@@ -117,6 +117,7 @@ RequestRecord readRecord(const Query &q)
     r.application = q.text(18);
     r.checklist = q.text(19);
     r.approvalsNeeded = int(q.int64(20));
+    r.sitting = q.text(21);
     return r;
 }
 
@@ -299,6 +300,17 @@ Error Store::migrate()
             return e;
         }
     }
+    if (current < 3) {
+        // Signers' sittings: the requests of one organization's signers at one kiosk visit.
+        if (Error e = exec("BEGIN IMMEDIATE;"
+                           "ALTER TABLE requests ADD COLUMN sitting TEXT NOT NULL DEFAULT '';"
+                           "CREATE INDEX requests_sitting ON requests(sitting);"
+                           "PRAGMA user_version = 3;"
+                           "COMMIT;")) {
+            exec("ROLLBACK");
+            return e;
+        }
+    }
     return {};
 }
 
@@ -361,8 +373,8 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
         Query insert(m_db.get(),
                      "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
                      "old_cert_serial, new_key_hash, new_key_spki, subject, status, approve_after, "
-                     "case_kind, staff, application, checklist, approvals_needed) "
-                     "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "case_kind, staff, application, checklist, approvals_needed, sitting) "
+                     "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                      "ON CONFLICT(new_key_hash) DO NOTHING");
         insert.bind(1, now).bind(2, now).bind(3, request.kind).bind(4, request.uid);
         insert.bind(5, request.abonent).bind(6, request.oldCertSerial);
@@ -372,6 +384,7 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
         insert.bind(12, request.caseKind.isEmpty() ? QStringLiteral("renewal") : request.caseKind);
         insert.bind(13, request.staff).bind(14, request.application);
         insert.bind(15, request.checklist).bind(16, qint64(request.approvalsNeeded));
+        insert.bind(17, request.sitting);
         if (insert.step() != SQLITE_DONE)
             return rollback(insert.error("insert request"));
         if (sqlite3_changes(m_db.get()) == 1) {
@@ -385,6 +398,8 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
             if (request.kind == QLatin1String("ir"))
                 detail += QStringLiteral(" (%1; application %2; checklist %3)")
                               .arg(request.caseKind, request.application, request.checklist);
+            if (!request.sitting.isEmpty())
+                detail += QStringLiteral("; sitting %1").arg(request.sitting);
             if (Error e = auditLocked(actor, QStringLiteral("created"), number, detail))
                 return rollback(e);
         }
@@ -428,14 +443,22 @@ Expected<std::optional<RequestRecord>> Store::findById(qint64 id)
     return findOne("WHERE id = ?", id);
 }
 
-Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status)
+Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status,
+                                             const QString &sitting)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(),
-            (QByteArray(kSelect) + (status ? "WHERE status = ? ORDER BY id" : "ORDER BY id"))
-                .constData());
+    QByteArray where;
+    if (status)
+        where += "status = ?1";
+    if (!sitting.isEmpty())
+        where += QByteArray(where.isEmpty() ? "" : " AND ") + "sitting = ?2";
+    Query q(m_db.get(), (QByteArray(kSelect) + (where.isEmpty() ? QByteArray() : "WHERE " + where) +
+                         " ORDER BY id")
+                            .constData());
     if (status)
         q.bind(1, statusName(*status));
+    if (!sitting.isEmpty())
+        q.bind(2, sitting);
     QVector<RequestRecord> records;
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)

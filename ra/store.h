@@ -56,12 +56,14 @@ struct RequestRecord
     QByteArray certDer;
     QString certSerial;
     // Initial requests: what staff did and saw.
-    QString caseKind;    // "renewal", "expired", "first-key", "replacement"
-    QString staff;       // the staff member: name and certificate serial
-    QString application; // the client's signed application: number and date
-    QString checklist;   // what staff confirmed
+    QString caseKind;        // "renewal", "expired", "first-key", "replacement"
+    QString staff;           // the staff member: name and certificate serial
+    QString application;     // the client's signed application: number and date
+    QString checklist;       // what staff confirmed
     int approvalsNeeded = 0; // operators who must approve (dual control: 2)
     QStringList approvals;   // who did
+    // The signers' sitting it came from (several signers of one organization at a kiosk).
+    QString sitting;
 };
 
 enum class CertificateRole
@@ -121,14 +123,15 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.
     Expected<RequestRecord> createOrGet(const RequestRecord &request, const QString &actor);
     Expected<std::optional<RequestRecord>> findByKeyHash(const QByteArray &hash);
     Expected<std::optional<RequestRecord>> findById(qint64 id);
-    Expected<QVector<RequestRecord>> list(std::optional<RequestStatus> status = std::nullopt);
+    Expected<QVector<RequestRecord>> list(std::optional<RequestStatus> status = std::nullopt,
+                                          const QString &sitting = {});
 
     // Operator and policy actions, each audited. Each checks the current status so that, e.g.,
     // an issued request cannot be rejected afterwards. A request that needs two approvals

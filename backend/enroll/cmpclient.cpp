@@ -159,11 +159,55 @@ void CmpRequest::failSetup(const QString &what)
 }
 
 KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
-                     CertificateSink sink)
+                     CertificateSink sink, const QString &sitting)
     : CmpRequest(endpoint, kBodyKur, oldCert, oldKey, newKey, std::move(sink))
 {
-    if (!context() || !OSSL_CMP_CTX_set1_oldCert(context(), oldCert))
+    if (!context() || !OSSL_CMP_CTX_set1_oldCert(context(), oldCert) ||
+        !setRequestAttributes({{roles::kRequestSitting, sitting}}))
         failSetup(QStringLiteral("CMP key update setup"));
+}
+
+bool CmpRequest::setRequestAttributes(
+    const std::initializer_list<std::pair<const char *, QString>> &attributes)
+{
+    // Non-critical extensions of the certificate template, UTF8String values; empty ones are
+    // left out. The RA stores them with the request; they never reach the certificate.
+    std::unique_ptr<X509_EXTENSIONS, ExtensionsDeleter> extensions(sk_X509_EXTENSION_new_null());
+    bool ok = context() && extensions;
+    int count = 0;
+    for (const auto &[oid, value] : attributes) {
+        if (!ok)
+            break;
+        if (value.isEmpty())
+            continue;
+        const QByteArray utf8 = value.toUtf8();
+        std::unique_ptr<ASN1_UTF8STRING, OpenSslDeleter<ASN1_UTF8STRING, ASN1_UTF8STRING_free>>
+            text(ASN1_UTF8STRING_new());
+        Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
+        const QByteArray der = text && ASN1_STRING_set(text.get(), utf8.constData(), utf8.size())
+                                   ? derBytes([&text](unsigned char **out) {
+                                         return i2d_ASN1_UTF8STRING(text.get(), out);
+                                     })
+                                   : QByteArray();
+        Asn1OctetStringPtr data(ASN1_OCTET_STRING_new());
+        ok = object && !der.isEmpty() && data &&
+             ASN1_OCTET_STRING_set(
+                 data.get(), reinterpret_cast<const unsigned char *>(der.constData()), der.size());
+        X509_EXTENSION *ext =
+            ok ? X509_EXTENSION_create_by_OBJ(nullptr, object.get(), 0, data.get()) : nullptr;
+        ok = ext && sk_X509_EXTENSION_push(extensions.get(), ext);
+        if (!ok)
+            X509_EXTENSION_free(ext);
+        ++count;
+    }
+    if (!ok)
+        return false;
+    if (count == 0)
+        return true; // nothing to say: the template carries no extensions
+    if (!OSSL_CMP_CTX_set0_reqExtensions(context(), extensions.get()))
+        return false;
+    extensions.release(); // the context owns them now
+    return true;
 }
 
 InitialRequest::InitialRequest(const CmpEndpoint &endpoint, X509 *staffCert, EVP_PKEY *staffKey,
@@ -184,37 +228,13 @@ InitialRequest::InitialRequest(const CmpEndpoint &endpoint, X509 *staffCert, EVP
     bool ok = ctx && subject && addName("UID", info.uid) && addName(kOidSnils, info.snils) &&
               addName(kOidInn, info.inn) && OSSL_CMP_CTX_set1_subjectName(ctx, subject.get());
     // What staff checked: request attributes, never copied into the certificate.
-    std::unique_ptr<X509_EXTENSIONS, ExtensionsDeleter> extensions(sk_X509_EXTENSION_new_null());
-    const std::pair<const char *, QString> attributes[] = {
-        {roles::kRequestCase, info.caseKind},
-        {roles::kRequestApplication, info.application},
-        {roles::kRequestApplicationDate, info.applicationDate.toString(Qt::ISODate)},
-        {roles::kRequestChecklist, info.checklist.join(QLatin1Char(','))}};
-    for (const auto &[oid, value] : attributes) {
-        if (!ok)
-            break;
-        const QByteArray utf8 = value.toUtf8();
-        std::unique_ptr<ASN1_UTF8STRING, OpenSslDeleter<ASN1_UTF8STRING, ASN1_UTF8STRING_free>>
-            text(ASN1_UTF8STRING_new());
-        Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
-        const QByteArray der = text && ASN1_STRING_set(text.get(), utf8.constData(), utf8.size())
-                                   ? derBytes([&text](unsigned char **out) {
-                                         return i2d_ASN1_UTF8STRING(text.get(), out);
-                                     })
-                                   : QByteArray();
-        Asn1OctetStringPtr data(ASN1_OCTET_STRING_new());
-        ok = object && !der.isEmpty() && data &&
-             ASN1_OCTET_STRING_set(
-                 data.get(), reinterpret_cast<const unsigned char *>(der.constData()), der.size());
-        X509_EXTENSION *ext =
-            ok ? X509_EXTENSION_create_by_OBJ(nullptr, object.get(), 0, data.get()) : nullptr;
-        ok = ext && sk_X509_EXTENSION_push(extensions.get(), ext);
-        if (!ok)
-            X509_EXTENSION_free(ext);
-    }
-    if (ok && OSSL_CMP_CTX_set0_reqExtensions(ctx, extensions.get()))
-        extensions.release(); // the context owns them now
-    else
+    ok = ok && setRequestAttributes(
+                   {{roles::kRequestCase, info.caseKind},
+                    {roles::kRequestApplication, info.application},
+                    {roles::kRequestApplicationDate, info.applicationDate.toString(Qt::ISODate)},
+                    {roles::kRequestChecklist, info.checklist.join(QLatin1Char(','))},
+                    {roles::kRequestSitting, info.sitting}});
+    if (!ok)
         failSetup(QStringLiteral("CMP initial request setup"));
     // The certificate must name the abonent asked for.
     m_expectation = [info](X509 *cert) -> Error {

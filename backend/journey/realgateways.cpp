@@ -147,9 +147,10 @@ class CmpExchange : public BankExchange, public std::enable_shared_from_this<Cmp
 public:
     CmpExchange(BankService *bank, CmpEndpoint endpoint, std::shared_ptr<RenewalSession> session,
                 CertificateSink sink, std::shared_ptr<StaffSession> staff = {},
-                std::optional<InitialRequestInfo> recovery = {})
+                std::optional<InitialRequestInfo> recovery = {}, QString sitting = {})
         : m_bank(bank), m_endpoint(std::move(endpoint)), m_session(std::move(session)),
-          m_sink(std::move(sink)), m_staff(std::move(staff)), m_recovery(std::move(recovery))
+          m_sink(std::move(sink)), m_staff(std::move(staff)), m_recovery(std::move(recovery)),
+          m_sitting(std::move(sitting))
     {
     }
     ~CmpExchange() override
@@ -189,9 +190,9 @@ private:
                                      QStringLiteral("a key update needs the current certificate"));
                 return failed;
             } else {
-                m_update =
-                    std::make_unique<KeyUpdate>(m_endpoint, keys.currentCertificate.get(),
-                                                keys.currentKey.get(), keys.newKey.get(), m_sink);
+                m_update = std::make_unique<KeyUpdate>(m_endpoint, keys.currentCertificate.get(),
+                                                       keys.currentKey.get(), keys.newKey.get(),
+                                                       m_sink, m_sitting);
             }
         }
         return m_update->step();
@@ -203,6 +204,7 @@ private:
     CertificateSink m_sink;
     std::shared_ptr<StaffSession> m_staff;
     std::optional<InitialRequestInfo> m_recovery;
+    QString m_sitting;
     std::mutex m_mutex;
     std::unique_ptr<CmpRequest> m_update;
 };
@@ -282,9 +284,11 @@ CmpBankGateway::CmpBankGateway(BankService *bank, CmpEndpoint endpoint)
 }
 
 std::shared_ptr<BankExchange> CmpBankGateway::keyUpdate(std::shared_ptr<RenewalSession> session,
-                                                        CertificateSink sink)
+                                                        CertificateSink sink,
+                                                        const QString &sitting)
 {
-    return std::make_shared<CmpExchange>(m_bank, m_endpoint, std::move(session), std::move(sink));
+    return std::make_shared<CmpExchange>(m_bank, m_endpoint, std::move(session), std::move(sink),
+                                         nullptr, std::nullopt, sitting);
 }
 
 std::shared_ptr<BankExchange> CmpBankGateway::initialRequest(std::shared_ptr<RenewalSession> client,

@@ -119,10 +119,13 @@ void BankStep::enter(const StepCall &call) const
             call.finish(Outcome::Failed);
             return;
         }
-        context.exchange = call.services().bank->initialRequest(
-            context.renewal, context.staff, *context.recovery, certificateSink(call));
+        InitialRequestInfo info = *context.recovery;
+        info.sitting = context.sitting;
+        context.exchange = call.services().bank->initialRequest(context.renewal, context.staff,
+                                                                info, certificateSink(call));
     } else if (!context.exchange) {
-        context.exchange = call.services().bank->keyUpdate(context.renewal, certificateSink(call));
+        context.exchange = call.services().bank->keyUpdate(context.renewal, certificateSink(call),
+                                                           context.sitting);
     }
     context.exchange->step(call.receiver(), [call](EnrollStep answer) {
         if (call.current())

@@ -82,6 +82,9 @@ protected:
                EVP_PKEY *protectingKey, EVP_PKEY *newKey, CertificateSink sink);
     OSSL_CMP_CTX *context() { return m_ctx.get(); }
     void failSetup(const QString &what);
+    // Request attributes (enroll/roles.h) as the template's extensions; empty values are left out.
+    bool
+    setRequestAttributes(const std::initializer_list<std::pair<const char *, QString>> &attributes);
     // Beyond the new key and the chain: what else the certificate must show (a subject).
     std::function<Error(X509 *cert)> m_expectation;
 
@@ -107,8 +110,9 @@ private:
 class KeyUpdate : public CmpRequest
 {
 public:
+    // `sitting`: the signers' sitting the renewal is part of, if any.
     KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKey, EVP_PKEY *newKey,
-              CertificateSink sink);
+              CertificateSink sink, const QString &sitting = {});
 };
 
 // What staff checked for an initial request, and whom it is for (docs/architecture.md,
@@ -124,6 +128,7 @@ struct InitialRequestInfo
     QString uid;
     QString snils;
     QString inn;
+    QString sitting; // the signers' sitting, if the recovery is part of one
 };
 
 // A staff-authorized initial request (ir): protected by the staff member's key, the proof of

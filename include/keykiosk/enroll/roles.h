@@ -17,13 +17,15 @@ inline constexpr char kStaffPolicy[] = "2.25.21673444316961114367652965473578379
 inline constexpr char kRaPolicy[] = "2.25.219848704667317415524245771136346609685";
 
 // Request attributes of an initial request (UTF8String values).
-inline constexpr char kRequestCase[] =             // "expired", "first-key" or "replacement"
+inline constexpr char kRequestCase[] = // "expired", "first-key" or "replacement"
     "2.25.115696035786316451948890919547718562684.1";
-inline constexpr char kRequestApplication[] =      // the client's signed application: its number
+inline constexpr char kRequestApplication[] = // the client's signed application: its number
     "2.25.115696035786316451948890919547718562684.2";
-inline constexpr char kRequestApplicationDate[] =  // ... and its date, YYYY-MM-DD
+inline constexpr char kRequestApplicationDate[] = // ... and its date, YYYY-MM-DD
     "2.25.115696035786316451948890919547718562684.3";
-inline constexpr char kRequestChecklist[] =        // what staff confirmed, comma-separated:
+inline constexpr char kRequestChecklist[] =           // what staff confirmed, comma-separated:
     "2.25.115696035786316451948890919547718562684.4"; // identity-document,signed-application
+// Any request (a key update too): the signers' sitting it belongs to, "S-…".
+inline constexpr char kRequestSitting[] = "2.25.115696035786316451948890919547718562684.5";
 
 } // namespace kk::roles

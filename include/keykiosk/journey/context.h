@@ -18,6 +18,7 @@ struct JourneyContext
     QByteArray profileKeyId;
     QString owner; // for the slip: the certificate's owner and identifier
     QString identifier;
+    QString sitting; // the signers' sitting this journey is part of ("S-…"), if any
     // The lifecycle, as reconciled from the token when the journey began, then advanced by
     // the steps (enroll/lifecycle.h).
     KeyLifecycle lifecycle = KeyLifecycle::NeedKey;

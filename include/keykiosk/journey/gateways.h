@@ -112,8 +112,10 @@ public:
     virtual ~BankGateway() = default;
     // `sink` runs inside certConf, on the bank's thread: only if it succeeds does the bank
     // hear "accepted".
+    // `sitting`: the signers' sitting the renewal belongs to, if any (the bank keeps it).
     virtual std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
-                                                    CertificateSink sink) = 0;
+                                                    CertificateSink sink,
+                                                    const QString &sitting) = 0;
     // A staff-authorized initial request for the client's new key, protected by the staff key.
     virtual std::shared_ptr<BankExchange> initialRequest(std::shared_ptr<RenewalSession> client,
                                                          std::shared_ptr<StaffSession> staff,

@@ -40,7 +40,7 @@ class CmpBankGateway : public BankGateway
 public:
     CmpBankGateway(BankService *bank, CmpEndpoint endpoint);
     std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
-                                            CertificateSink sink) override;
+                                            CertificateSink sink, const QString &sitting) override;
     std::shared_ptr<BankExchange> initialRequest(std::shared_ptr<RenewalSession> client,
                                                  std::shared_ptr<StaffSession> staff,
                                                  const InitialRequestInfo &info,

@@ -419,6 +419,55 @@ private slots:
                  qPrintable(audit));
     }
 
+    void aSittingIsListedAndApprovedWithOneCommand()
+    {
+        // Three signers of one organization renew in one sitting at a kiosk; a fourth client,
+        // at the same time, outside it. The bank approves the sitting with one command.
+        Bank bank;
+        bank.ra.setConfig(QStringLiteral("approval=auto"), QStringLiteral("approval=manual"));
+        QVERIFY(bank.start());
+        const QString sitting = QStringLiteral("S-20261128-4F2A");
+        struct Signer
+        {
+            Identity identity;
+            EvpPkeyPtr newKey{EVP_EC_gen("P-256")};
+            std::unique_ptr<KeyUpdate> request;
+        };
+        std::vector<Signer> signers(4);
+        for (int i = 0; i < 4; ++i) {
+            Signer &s = signers[i];
+            s.identity = issue(bank.ra, bank.scratch, QStringLiteral("signer%1").arg(i),
+                               {QStringLiteral("--uid"), QStringLiteral("SIT-%1").arg(i)});
+            QVERIFY(s.identity.cert);
+            s.request = std::make_unique<KeyUpdate>(
+                endpointOf(bank.ra), s.identity.cert.get(), s.identity.key.get(), s.newKey.get(),
+                [](const QByteArray &) { return Error(); }, i < 3 ? sitting : QString());
+            QCOMPARE(s.request->step().state, EnrollState::Waiting);
+        }
+        const QString listed =
+            bank.ra.cli({QStringLiteral("requests"), QStringLiteral("--sitting"), sitting});
+        QVERIFY2(listed.contains(QStringLiteral("sitting %1: 3 request(s)").arg(sitting)) &&
+                     listed.count(QStringLiteral(" pending ")) == 3 && !listed.contains("SIT-3"),
+                 qPrintable(listed));
+        int rc = -1;
+        const QString approved =
+            bank.ra.cli({QStringLiteral("approve"), QStringLiteral("--sitting"), sitting}, &rc);
+        QCOMPARE(rc, 0);
+        QVERIFY2(
+            approved.contains(QStringLiteral("3 of 3 request(s) were pending; 3 approved now")),
+            qPrintable(approved));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(toTheEnd(*signers[i].request).state, EnrollState::Issued);
+        QCOMPARE(signers[3].request->step().state, EnrollState::Waiting); // not in the sitting
+        QVERIFY(
+            bank.ra.cli({QStringLiteral("audit")}).contains(QStringLiteral("sitting ") + sitting));
+        // An unknown sitting is an error, not silence.
+        bank.ra.cli(
+            {QStringLiteral("approve"), QStringLiteral("--sitting"), QStringLiteral("S-NONE")},
+            &rc);
+        QVERIFY(rc != 0);
+    }
+
     void theAuditLogIsAppendOnly()
     {
         Bank bank;

@@ -258,8 +258,9 @@ struct FakeBank : BankGateway
     int initialRequests = 0;
     InitialRequestInfo lastRecovery;
     QString lastStaff;
+    QString lastSitting;
     std::shared_ptr<BankExchange> keyUpdate(std::shared_ptr<RenewalSession> session,
-                                            CertificateSink sink) override;
+                                            CertificateSink sink, const QString &sitting) override;
     std::shared_ptr<BankExchange> initialRequest(std::shared_ptr<RenewalSession> client,
                                                  std::shared_ptr<StaffSession> staff,
                                                  const InitialRequestInfo &info,
@@ -308,8 +309,10 @@ private:
 };
 
 inline std::shared_ptr<BankExchange> FakeBank::keyUpdate(std::shared_ptr<RenewalSession> session,
-                                                         CertificateSink sink)
+                                                         CertificateSink sink,
+                                                         const QString &sitting)
 {
+    lastSitting = sitting;
     ++exchanges;
     return std::make_shared<FakeExchange>(this, std::move(session), std::move(sink));
 }
@@ -322,7 +325,7 @@ FakeBank::initialRequest(std::shared_ptr<RenewalSession> client,
     ++initialRequests;
     lastRecovery = info;
     lastStaff = staff->name();
-    return keyUpdate(std::move(client), std::move(sink));
+    return keyUpdate(std::move(client), std::move(sink), info.sitting);
 }
 
 } // namespace kk::test
