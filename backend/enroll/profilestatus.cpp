@@ -131,6 +131,8 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
             profile.ownerName = value;
         else if (nid == NID_organizationName)
             profile.organization = value;
+        else if (nid == NID_title)
+            profile.title = value;
         const QString oid = objectText(object);
         for (const auto &known : kIdentifierOids) {
             if (oid == QLatin1String(known.oid))

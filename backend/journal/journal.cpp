@@ -68,6 +68,15 @@ const char kSchemaV2[] =
     " started INTEGER NOT NULL, updated INTEGER NOT NULL,"
     " PRIMARY KEY (token_serial, profile_key_id));"
     "CREATE INDEX IF NOT EXISTS key_lifecycle_new_key ON key_lifecycle(token_serial, new_key_id);";
+// Version 3 adds signers' sittings: the board of each, signer by signer.
+const char kSchemaV3[] =
+    "CREATE TABLE IF NOT EXISTS sittings (id TEXT PRIMARY KEY, organization TEXT NOT NULL,"
+    " inn TEXT NOT NULL, started INTEGER NOT NULL, closed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS sitting_signers (sitting TEXT NOT NULL REFERENCES sittings(id),"
+    " position INTEGER NOT NULL, token_serial TEXT NOT NULL, profile_key_id BLOB NOT NULL,"
+    " owner TEXT NOT NULL, title TEXT NOT NULL, identifier TEXT NOT NULL, status TEXT NOT NULL,"
+    " reason TEXT NOT NULL, request_number TEXT NOT NULL, certificate BLOB NOT NULL,"
+    " PRIMARY KEY (sitting, position));";
 const char kMigrateV1[] =
     "INSERT OR IGNORE INTO key_lifecycle (token_serial, profile_key_id, lifecycle, new_key_id,"
     " detail, started, updated) SELECT token_serial, current_key_id, 'with-bank',"
@@ -110,7 +119,9 @@ Expected<std::unique_ptr<Journal>> Journal::open(const QString &path)
     if (!migrated && current == 1)
         migrated = exec(raw, kMigrateV1);
     if (!migrated)
-        migrated = exec(raw, "PRAGMA user_version = 2");
+        migrated = exec(raw, kSchemaV3);
+    if (!migrated)
+        migrated = exec(raw, "PRAGMA user_version = 3");
     if (migrated) {
         exec(raw, "ROLLBACK");
         return migrated;
@@ -214,6 +225,125 @@ Error Journal::remove(const QString &tokenSerial, const QByteArray &profileKeyId
     bindText(s.get(), 1, tokenSerial);
     bindBlob(s.get(), 2, profileKeyId);
     return sqlite3_step(s.get()) == SQLITE_DONE ? Error() : sqlError(m_db.get(), "remove");
+}
+
+namespace {
+const char *const kSignerStatusNames[] = {
+    "waiting-for-token",    "reading", "ready",       "renewing",     "with-bank",
+    "certificate-received", "refused", "needs-staff", "nothing-to-do"};
+
+SignerStatus signerStatusFromName(const QString &name)
+{
+    for (int i = 0; i < int(std::size(kSignerStatusNames)); ++i) {
+        if (name == QLatin1String(kSignerStatusNames[i]))
+            return SignerStatus(i);
+    }
+    return SignerStatus::WaitingForToken;
+}
+} // namespace
+
+Error Journal::saveSitting(const Sitting &sitting)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    sqlite3 *db = m_db.get();
+    if (Error e = exec(db, "BEGIN IMMEDIATE"))
+        return e;
+    auto rollback = [db](Error e) {
+        exec(db, "ROLLBACK");
+        return e;
+    };
+    Statement head = prepare(
+        db, "INSERT INTO sittings (id, organization, inn, started, closed) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET closed = excluded.closed");
+    bindText(head.get(), 1, sitting.id);
+    bindText(head.get(), 2, sitting.organization.name);
+    bindText(head.get(), 3, sitting.organization.inn);
+    sqlite3_bind_int64(head.get(), 4, sitting.started.toSecsSinceEpoch());
+    sqlite3_bind_int64(head.get(), 5,
+                       sitting.closed.isValid() ? sitting.closed.toSecsSinceEpoch() : 0);
+    if (sqlite3_step(head.get()) != SQLITE_DONE)
+        return rollback(sqlError(db, "save sitting"));
+    Statement clear = prepare(db, "DELETE FROM sitting_signers WHERE sitting = ?");
+    bindText(clear.get(), 1, sitting.id);
+    if (sqlite3_step(clear.get()) != SQLITE_DONE)
+        return rollback(sqlError(db, "save sitting"));
+    for (int i = 0; i < sitting.signers.size(); ++i) {
+        const SittingSigner &s = sitting.signers[i];
+        Statement row = prepare(
+            db, "INSERT INTO sitting_signers (sitting, position, token_serial, profile_key_id,"
+                " owner, title, identifier, status, reason, request_number, certificate)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        bindText(row.get(), 1, sitting.id);
+        sqlite3_bind_int(row.get(), 2, i);
+        bindText(row.get(), 3, s.tokenSerial);
+        bindBlob(row.get(), 4, s.profileKeyId);
+        bindText(row.get(), 5, s.owner);
+        bindText(row.get(), 6, s.title);
+        bindText(row.get(), 7, s.identifier);
+        bindText(row.get(), 8, QString::fromLatin1(kSignerStatusNames[int(s.status)]));
+        bindText(row.get(), 9, s.reason);
+        bindText(row.get(), 10, s.requestNumber);
+        bindBlob(row.get(), 11, s.certificateDer);
+        if (sqlite3_step(row.get()) != SQLITE_DONE)
+            return rollback(sqlError(db, "save sitting"));
+    }
+    if (Error e = exec(db, "COMMIT"))
+        return rollback(e);
+    return {};
+}
+
+Expected<std::optional<Sitting>> Journal::readSitting(const char *where, const QString &id)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    sqlite3 *db = m_db.get();
+    Statement head =
+        prepare(db, (QByteArray("SELECT id, organization, inn, started, closed FROM sittings ") +
+                     where + " ORDER BY started DESC LIMIT 1")
+                        .constData());
+    if (!id.isEmpty())
+        bindText(head.get(), 1, id);
+    const int rc = sqlite3_step(head.get());
+    if (rc == SQLITE_DONE)
+        return std::optional<Sitting>();
+    if (rc != SQLITE_ROW)
+        return sqlError(db, "read sitting");
+    Sitting sitting;
+    sitting.id = columnText(head.get(), 0);
+    sitting.organization = {columnText(head.get(), 1), columnText(head.get(), 2)};
+    sitting.started = QDateTime::fromSecsSinceEpoch(sqlite3_column_int64(head.get(), 3), Qt::UTC);
+    if (const qint64 closed = sqlite3_column_int64(head.get(), 4))
+        sitting.closed = QDateTime::fromSecsSinceEpoch(closed, Qt::UTC);
+    Statement rows = prepare(db, "SELECT token_serial, profile_key_id, owner, title, identifier,"
+                                 " status, reason, request_number, certificate FROM sitting_signers"
+                                 " WHERE sitting = ? ORDER BY position");
+    bindText(rows.get(), 1, sitting.id);
+    int step;
+    while ((step = sqlite3_step(rows.get())) == SQLITE_ROW) {
+        SittingSigner s;
+        s.tokenSerial = columnText(rows.get(), 0);
+        s.profileKeyId = columnBlob(rows.get(), 1);
+        s.owner = columnText(rows.get(), 2);
+        s.title = columnText(rows.get(), 3);
+        s.identifier = columnText(rows.get(), 4);
+        s.status = signerStatusFromName(columnText(rows.get(), 5));
+        s.reason = columnText(rows.get(), 6);
+        s.requestNumber = columnText(rows.get(), 7);
+        s.certificateDer = columnBlob(rows.get(), 8);
+        sitting.signers << s;
+    }
+    if (step != SQLITE_DONE)
+        return sqlError(db, "read sitting");
+    return std::optional<Sitting>(sitting);
+}
+
+Expected<std::optional<Sitting>> Journal::openSitting()
+{
+    return readSitting("WHERE closed = 0", {});
+}
+
+Expected<std::optional<Sitting>> Journal::sitting(const QString &id)
+{
+    return readSitting("WHERE id = ?", id);
 }
 
 } // namespace kk

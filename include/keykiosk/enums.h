@@ -183,6 +183,21 @@ enum class ChecklistField
 };
 Q_ENUM_NS(ChecklistField)
 
+// A signer on a sitting's board (docs/architecture.md, "Sittings").
+enum class SignerStatus
+{
+    WaitingForToken,     // seen in this sitting; their token is not in the kiosk
+    Reading,             // their token is being read
+    Ready,               // their token is in: they may renew (or pick up)
+    Renewing,            // their journey is under way
+    WithBank,            // «принят банком»: the request is with the bank
+    CertificateReceived, // the new certificate is on their token, in operation
+    Refused,     // «получен отказ в регистрации», with the bank's reason
+    NeedsStaff,  // expired (or locked): the staff journey, where staff are present
+    NothingToDo, // in operation with a fresh certificate
+};
+Q_ENUM_NS(SignerStatus)
+
 // What the kiosk offers for the selected profile, from its status.
 enum class RenewalAction
 {

@@ -33,6 +33,7 @@ struct CertificateProfile
     QString profileName; // Наименование профиля: the certificate's label on the token, else CN
     QString ownerName;    // CN
     QString organization; // O
+    QString title;        // the owner's title, where the certificate has one
     QString identifier;   // Идентификатор: the subject UID, else the serial number
     QString cryptography; // Криптография: algorithm and parameters, e.g. "ECDSA P-256"
     QString keyTypeText;  // Тип ключа: working key ("рабочий")

@@ -7,6 +7,7 @@
 
 #include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/expected.h"
+#include "keykiosk/journey/sitting.h"
 
 #include <QDateTime>
 
@@ -33,7 +34,7 @@ struct JournalEntry
 class Journal
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     static Expected<std::unique_ptr<Journal>> open(const QString &path);
     ~Journal();
@@ -49,6 +50,12 @@ public:
     // Every renewal of this token the journal knows, to reconcile them with the token.
     Expected<QVector<JournalEntry>> forToken(const QString &tokenSerial);
 
+    // Signers' sittings: the whole board, written at once (a crash or an idle timeout brings
+    // it back as it was). One sitting is open at a time; a closed one stays for staff.
+    Error saveSitting(const Sitting &sitting);
+    Expected<std::optional<Sitting>> openSitting();
+    Expected<std::optional<Sitting>> sitting(const QString &id);
+
 private:
     struct Closer
     {
@@ -57,6 +64,7 @@ private:
     explicit Journal(sqlite3 *db);
     Expected<QVector<JournalEntry>> select(const char *where, const QString &serial,
                                            const QByteArray *id);
+    Expected<std::optional<Sitting>> readSitting(const char *where, const QString &id);
     std::unique_ptr<sqlite3, Closer> m_db;
     std::mutex m_mutex;
 };

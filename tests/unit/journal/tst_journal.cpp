@@ -73,6 +73,54 @@ private slots:
         QVERIFY(Journal::open(path)); // and it opens again at version 2
     }
 
+    void keepsASittingsBoard()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("j.db"));
+        Sitting sitting;
+        sitting.id = QStringLiteral("S-20261128-4F2A");
+        sitting.organization = {QStringLiteral("ООО «Ромашка»"), QStringLiteral("7707083893")};
+        sitting.started = QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC);
+        SittingSigner director;
+        director.tokenSerial = QStringLiteral("T1");
+        director.profileKeyId = "\x01";
+        director.owner = QStringLiteral("Директоров Д. Д.");
+        director.title = QStringLiteral("Генеральный директор");
+        director.status = SignerStatus::CertificateReceived;
+        director.requestNumber = QStringLiteral("R-000001");
+        director.certificateDer = "DER";
+        SittingSigner accountant = director;
+        accountant.tokenSerial = QStringLiteral("T2");
+        accountant.owner = QStringLiteral("Бухгалтерова Б. Б.");
+        accountant.status = SignerStatus::Refused;
+        accountant.reason = QStringLiteral("Неверно указан ИНН");
+        sitting.signers = {director, accountant};
+        {
+            auto journal = Journal::open(path).takeValue();
+            QVERIFY(!journal->openSitting().value());
+            QVERIFY(!journal->saveSitting(sitting));
+            sitting.signers[1].status =
+                SignerStatus::WithBank; // saved again: the board as it is now
+            QVERIFY(!journal->saveSitting(sitting));
+        } // a restart
+        auto journal = Journal::open(path).takeValue();
+        auto open = journal->openSitting().value();
+        QVERIFY(open);
+        QCOMPARE(open->id, sitting.id);
+        QCOMPARE(open->organization.inn, QStringLiteral("7707083893"));
+        QCOMPARE(open->started, sitting.started);
+        QCOMPARE(open->signers.size(), 2);
+        QCOMPARE(open->signers[0].title, QStringLiteral("Генеральный директор"));
+        QCOMPARE(open->signers[0].status, SignerStatus::CertificateReceived);
+        QCOMPARE(open->signers[0].certificateDer, QByteArray("DER"));
+        QCOMPARE(open->signers[1].status, SignerStatus::WithBank);
+        QCOMPARE(open->signers[1].reason, QStringLiteral("Неверно указан ИНН"));
+        sitting.closed = QDateTime::currentDateTimeUtc();
+        QVERIFY(!journal->saveSitting(sitting));
+        QVERIFY(!journal->openSitting().value()); // closed: kept for staff, not reopened
+        QVERIFY(journal->sitting(sitting.id).value()->closed.isValid());
+    }
+
     void refusesANewerSchema()
     {
         QTemporaryDir dir;
