@@ -238,7 +238,7 @@ SignerStatus signerStatusFromName(const QString &name)
         if (name == QLatin1String(kSignerStatusNames[i]))
             return SignerStatus(i);
     }
-    return SignerStatus::WaitingForToken;
+    return SignerStatus::SignerWaitingForToken;
 }
 } // namespace
 

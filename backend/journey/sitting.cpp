@@ -40,29 +40,31 @@ SignerStatus signerStatusFor(const TokenProfile &profile, PinState pinState, con
                              SignerStatus before)
 {
     // What this sitting saw happen stays true while the token agrees.
-    if (before == SignerStatus::Refused && profile.lifecycle == KeyLifecycle::NeedKey)
-        return SignerStatus::Refused;
+    if (before == SignerStatus::SignerRefused && profile.lifecycle == KeyLifecycle::NeedKey)
+        return SignerStatus::SignerRefused;
     if (profile.lifecycle == KeyLifecycle::WithBank)
-        return SignerStatus::WithBank;
+        return SignerStatus::SignerWithBank;
     // In operation: renewed in this sitting, or nothing to do (an unscheduled renewal is the
     // client's own business at the token screen, not the sitting's).
     if (profile.status == ProfileStatus::InOperation && !profile.error &&
         profile.lifecycle == KeyLifecycle::NeedKey && pinState != PinState::Locked)
-        return before == SignerStatus::CertificateReceived ? SignerStatus::CertificateReceived
-                                                           : SignerStatus::NothingToDo;
+        return before == SignerStatus::SignerCertificateReceived
+                   ? SignerStatus::SignerCertificateReceived
+                   : SignerStatus::SignerNothingToDo;
     const RenewalAction action = offerFor({&profile, pinState, now});
     switch (action) {
     case RenewalAction::SeeStaff:
-        return SignerStatus::NeedsStaff;
+        return SignerStatus::SignerNeedsStaff;
     case RenewalAction::Renew:
     case RenewalAction::PickUp:
     case RenewalAction::NewRequest:
-        return SignerStatus::Ready;
+        return SignerStatus::SignerReady;
     case RenewalAction::NoAction:
         break;
     }
-    return before == SignerStatus::CertificateReceived ? SignerStatus::CertificateReceived
-                                                       : SignerStatus::NothingToDo;
+    return before == SignerStatus::SignerCertificateReceived
+               ? SignerStatus::SignerCertificateReceived
+               : SignerStatus::SignerNothingToDo;
 }
 
 Sitting::Admission Sitting::admit(const TokenInfo &token, const QVector<TokenProfile> &profiles,
@@ -88,7 +90,7 @@ Sitting::Admission Sitting::admit(const TokenInfo &token, const QVector<TokenPro
         signer.owner = profile.certificate.ownerName;
         signer.title = profile.certificate.title;
         signer.identifier = profile.certificate.identifier;
-        signer.status = signerStatusFor(profile, token.pinState, now, SignerStatus::Reading);
+        signer.status = signerStatusFor(profile, token.pinState, now, SignerStatus::SignerReading);
         signers << signer;
     }
     if (!any)
@@ -102,10 +104,10 @@ void Sitting::tokenLeft(const QString &tokenSerial)
         if (signer.tokenSerial != tokenSerial)
             continue;
         switch (signer.status) {
-        case SignerStatus::Reading:
-        case SignerStatus::Ready:
-        case SignerStatus::Renewing: // the journey ended with the token: they start again
-            signer.status = SignerStatus::WaitingForToken;
+        case SignerStatus::SignerReading:
+        case SignerStatus::SignerReady:
+        case SignerStatus::SignerRenewing: // the journey ended with the token: they start again
+            signer.status = SignerStatus::SignerWaitingForToken;
             break;
         default:
             break; // with the bank, received, refused, needs staff: that stays on the board
@@ -117,8 +119,9 @@ int Sitting::settled() const
 {
     int n = 0;
     for (const SittingSigner &signer : signers)
-        n += signer.status == SignerStatus::CertificateReceived ||
-             signer.status == SignerStatus::WithBank || signer.status == SignerStatus::NothingToDo;
+        n += signer.status == SignerStatus::SignerCertificateReceived ||
+             signer.status == SignerStatus::SignerWithBank ||
+             signer.status == SignerStatus::SignerNothingToDo;
     return n;
 }
 

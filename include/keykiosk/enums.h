@@ -183,18 +183,19 @@ enum class ChecklistField
 };
 Q_ENUM_NS(ChecklistField)
 
-// A signer on a sitting's board (docs/architecture.md, "Sittings").
+// A signer on a sitting's board (docs/architecture.md, "Sittings"). The names carry "Signer":
+// QML sees every enum of this namespace as KK.<Value>, so values must be unique.
 enum class SignerStatus
 {
-    WaitingForToken,     // seen in this sitting; their token is not in the kiosk
-    Reading,             // their token is being read
-    Ready,               // their token is in: they may renew (or pick up)
-    Renewing,            // their journey is under way
-    WithBank,            // «принят банком»: the request is with the bank
-    CertificateReceived, // the new certificate is on their token, in operation
-    Refused,     // «получен отказ в регистрации», with the bank's reason
-    NeedsStaff,  // expired (or locked): the staff journey, where staff are present
-    NothingToDo, // in operation with a fresh certificate
+    SignerWaitingForToken,     // seen in this sitting; their token is not in the kiosk
+    SignerReading,             // their token is being read
+    SignerReady,               // their token is in: they may renew (or pick up)
+    SignerRenewing,            // their journey is under way
+    SignerWithBank,            // «принят банком»: the request is with the bank
+    SignerCertificateReceived, // the new certificate is on their token, in operation
+    SignerRefused, // «получен отказ в регистрации», with the bank's reason
+    SignerNeedsStaff,  // expired (or locked): the staff journey, where staff are present
+    SignerNothingToDo, // in operation with a fresh certificate
 };
 Q_ENUM_NS(SignerStatus)
 

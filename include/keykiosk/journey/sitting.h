@@ -30,7 +30,7 @@ struct SittingSigner
     QString owner;
     QString title;
     QString identifier;
-    SignerStatus status = SignerStatus::Reading;
+    SignerStatus status = SignerStatus::SignerReading;
     QString reason;            // a refusal's reason, or why staff are needed
     QString requestNumber;     // the bank's, once it answered
     QByteArray certificateDer; // the new certificate, for the summary

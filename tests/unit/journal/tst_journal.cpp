@@ -86,13 +86,13 @@ private slots:
         director.profileKeyId = "\x01";
         director.owner = QStringLiteral("Директоров Д. Д.");
         director.title = QStringLiteral("Генеральный директор");
-        director.status = SignerStatus::CertificateReceived;
+        director.status = SignerStatus::SignerCertificateReceived;
         director.requestNumber = QStringLiteral("R-000001");
         director.certificateDer = "DER";
         SittingSigner accountant = director;
         accountant.tokenSerial = QStringLiteral("T2");
         accountant.owner = QStringLiteral("Бухгалтерова Б. Б.");
-        accountant.status = SignerStatus::Refused;
+        accountant.status = SignerStatus::SignerRefused;
         accountant.reason = QStringLiteral("Неверно указан ИНН");
         sitting.signers = {director, accountant};
         {
@@ -100,7 +100,7 @@ private slots:
             QVERIFY(!journal->openSitting().value());
             QVERIFY(!journal->saveSitting(sitting));
             sitting.signers[1].status =
-                SignerStatus::WithBank; // saved again: the board as it is now
+                SignerStatus::SignerWithBank; // saved again: the board as it is now
             QVERIFY(!journal->saveSitting(sitting));
         } // a restart
         auto journal = Journal::open(path).takeValue();
@@ -111,9 +111,9 @@ private slots:
         QCOMPARE(open->started, sitting.started);
         QCOMPARE(open->signers.size(), 2);
         QCOMPARE(open->signers[0].title, QStringLiteral("Генеральный директор"));
-        QCOMPARE(open->signers[0].status, SignerStatus::CertificateReceived);
+        QCOMPARE(open->signers[0].status, SignerStatus::SignerCertificateReceived);
         QCOMPARE(open->signers[0].certificateDer, QByteArray("DER"));
-        QCOMPARE(open->signers[1].status, SignerStatus::WithBank);
+        QCOMPARE(open->signers[1].status, SignerStatus::SignerWithBank);
         QCOMPARE(open->signers[1].reason, QStringLiteral("Неверно указан ИНН"));
         sitting.closed = QDateTime::currentDateTimeUtc();
         QVERIFY(!journal->saveSitting(sitting));

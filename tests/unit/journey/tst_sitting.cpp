@@ -83,7 +83,7 @@ private slots:
             Sitting::Admission::Joined);
         QCOMPARE(s.signers.size(), 1);
         QCOMPARE(s.signers[0].title, QStringLiteral("Генеральный директор"));
-        QCOMPARE(s.signers[0].status, SignerStatus::Ready); // planned regeneration
+        QCOMPARE(s.signers[0].status, SignerStatus::SignerReady); // planned regeneration
         // A token with two profiles of the organization (and one of another): both join.
         QCOMPARE(
             s.admit(token(QStringLiteral("T2")),
@@ -94,8 +94,8 @@ private slots:
                     kNow),
             Sitting::Admission::Joined);
         QCOMPARE(s.signers.size(), 3);
-        QCOMPARE(s.signers[1].status, SignerStatus::NothingToDo); // fresh: nothing to renew
-        QCOMPARE(s.signers[2].status, SignerStatus::NeedsStaff);  // expired
+        QCOMPARE(s.signers[1].status, SignerStatus::SignerNothingToDo); // fresh: nothing to renew
+        QCOMPARE(s.signers[2].status, SignerStatus::SignerNeedsStaff);  // expired
         // Another organization's token joins nothing.
         QCOMPARE(s.admit(token(QStringLiteral("T9")),
                          {profile("\x01", QStringLiteral("Чужой"), QStringLiteral("7728168971"))},
@@ -118,11 +118,12 @@ private slots:
         s.admit(token(QStringLiteral("T1")),
                 {profile("\x01", QStringLiteral("Директоров"), QStringLiteral("7707083893"), 20)},
                 kNow);
-        s.signers[0].status = SignerStatus::Renewing;
+        s.signers[0].status = SignerStatus::SignerRenewing;
         s.tokenLeft(QStringLiteral("T1"));
-        QCOMPARE(s.signers[0].status, SignerStatus::WaitingForToken); // they start again
-        for (SignerStatus kept : {SignerStatus::WithBank, SignerStatus::CertificateReceived,
-                                  SignerStatus::Refused, SignerStatus::NeedsStaff}) {
+        QCOMPARE(s.signers[0].status, SignerStatus::SignerWaitingForToken); // they start again
+        for (SignerStatus kept :
+             {SignerStatus::SignerWithBank, SignerStatus::SignerCertificateReceived,
+              SignerStatus::SignerRefused, SignerStatus::SignerNeedsStaff}) {
             s.signers[0].status = kept;
             s.tokenLeft(QStringLiteral("T1"));
             QCOMPARE(s.signers[0].status, kept);
@@ -133,24 +134,25 @@ private slots:
     {
         TokenProfile p =
             profile("\x01", QStringLiteral("Директоров"), QStringLiteral("7707083893"), 20);
-        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::Reading),
-                 SignerStatus::Ready);
-        QCOMPARE(signerStatusFor(p, PinState::Locked, kNow, SignerStatus::Reading),
-                 SignerStatus::NeedsStaff);
+        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::SignerReading),
+                 SignerStatus::SignerReady);
+        QCOMPARE(signerStatusFor(p, PinState::Locked, kNow, SignerStatus::SignerReading),
+                 SignerStatus::SignerNeedsStaff);
         p.lifecycle = KeyLifecycle::WithBank;
-        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::Reading),
-                 SignerStatus::WithBank);
+        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::SignerReading),
+                 SignerStatus::SignerWithBank);
         TokenProfile fresh =
             profile("\x01", QStringLiteral("Директоров"), QStringLiteral("7707083893"));
-        QCOMPARE(signerStatusFor(fresh, PinState::Ok, kNow, SignerStatus::CertificateReceived),
-                 SignerStatus::CertificateReceived); // renewed in this sitting: it stays so
-        QCOMPARE(signerStatusFor(fresh, PinState::Ok, kNow, SignerStatus::Reading),
-                 SignerStatus::NothingToDo);
-        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::Refused),
-                 SignerStatus::WithBank);
+        QCOMPARE(
+            signerStatusFor(fresh, PinState::Ok, kNow, SignerStatus::SignerCertificateReceived),
+            SignerStatus::SignerCertificateReceived); // renewed in this sitting: it stays so
+        QCOMPARE(signerStatusFor(fresh, PinState::Ok, kNow, SignerStatus::SignerReading),
+                 SignerStatus::SignerNothingToDo);
+        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::SignerRefused),
+                 SignerStatus::SignerWithBank);
         p.lifecycle = KeyLifecycle::NeedKey;
-        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::Refused),
-                 SignerStatus::Refused);
+        QCOMPARE(signerStatusFor(p, PinState::Ok, kNow, SignerStatus::SignerRefused),
+                 SignerStatus::SignerRefused);
     }
 };
 
