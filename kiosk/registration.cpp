@@ -9,6 +9,7 @@
 #include "controllers/kioskcontroller.h"
 #include "controllers/languagecontroller.h"
 #include "controllers/pinpadcontroller.h"
+#include "controllers/sittingcontroller.h"
 #include "controllers/staffcontroller.h"
 
 #include "keykiosk/logging.h"
@@ -69,6 +70,9 @@ void connectKioskObjects(const KioskObjects &o)
         if (o.checklist)
             QObject::connect(o.language, &LanguageController::languageChanged, o.checklist,
                              &ChecklistController::retranslate);
+        if (o.sitting)
+            QObject::connect(o.language, &LanguageController::languageChanged, o.sitting,
+                             &SittingController::retranslate);
     }
     if (o.staff && o.checklist) {
         // A new checklist for each recovery, for the profile it was started for.
@@ -108,6 +112,8 @@ void registerKioskTypes(const KioskObjects &objects, QQmlEngine *engine)
         qmlRegisterSingletonInstance(uri, 1, 0, "Staff", objects.staff);
     if (objects.checklist)
         qmlRegisterSingletonInstance(uri, 1, 0, "Checklist", objects.checklist);
+    if (objects.sitting)
+        qmlRegisterSingletonInstance(uri, 1, 0, "Sitting", objects.sitting);
     if (objects.act) {
         qmlRegisterSingletonInstance(uri, 1, 0, "Act", objects.act);
         if (engine) // the engine owns the provider

@@ -15,6 +15,7 @@ class IdleWatch;
 class ActController;
 class StaffController;
 class ChecklistController;
+class SittingController;
 
 struct KioskObjects
 {
@@ -28,6 +29,7 @@ struct KioskObjects
     ActController *act = nullptr;
     StaffController *staff = nullptr;
     ChecklistController *checklist = nullptr;
+    SittingController *sitting = nullptr;
 };
 
 // The connections between the controllers themselves (language switches, the act following

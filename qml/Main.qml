@@ -35,6 +35,7 @@ Window {
                 case KK.Message: return messageScreen
                 case KK.OutOfService: return outOfServiceScreen
                 case KK.StaffHome: return staffHomeScreen
+                case KK.SittingBoard: return sittingBoardScreen
                 default: return insertScreen
                 }
             }
@@ -78,4 +79,5 @@ Window {
     Component { id: outOfServiceScreen; OutOfServiceScreen {} }
     Component { id: staffHomeScreen; StaffHomeScreen {} }
     Component { id: checklistScreen; ChecklistScreen {} }
+    Component { id: sittingBoardScreen; SittingBoardScreen {} }
 }

@@ -77,7 +77,17 @@ Sitting::Admission Sitting::admit(const TokenInfo &token, const QVector<TokenPro
         if (!organization.matches(profile.certificate))
             continue;
         any = true;
-        const int index = indexOf(token.serial, profile.renewal.currentKeyId);
+        int index = indexOf(token.serial, profile.renewal.currentKeyId);
+        if (index < 0 && !profile.certificate.identifier.isEmpty()) {
+            // Renewed since: a new key set, the same signer (the certificate's identifier).
+            for (int i = 0; i < signers.size(); ++i) {
+                if (signers[i].tokenSerial == token.serial &&
+                    signers[i].identifier == profile.certificate.identifier)
+                    index = i;
+            }
+            if (index >= 0)
+                signers[index].profileKeyId = profile.renewal.currentKeyId;
+        }
         if (index >= 0) {
             known = true;
             SittingSigner &signer = signers[index];

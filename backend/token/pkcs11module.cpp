@@ -309,22 +309,36 @@ Expected<std::unique_ptr<TokenSession>> Pkcs11Module::openSession(CK_SLOT_ID slo
     CK_RV rv = m_functions->C_OpenSession(slot, flags, nullptr, nullptr, &handle);
     if (rv != CKR_OK)
         return pkcs11Error("C_OpenSession", rv);
-    return std::make_unique<TokenSession>(m_functions, slot, handle, m_logins);
+    return std::make_unique<TokenSession>(m_functions, slot, handle, m_sessions);
+}
+
+int Pkcs11Module::openSessions(CK_SLOT_ID slot) const
+{
+    const auto it = m_sessions->open.find(slot);
+    return it == m_sessions->open.end() ? 0 : it->second;
+}
+
+int Pkcs11Module::loggedInSessions(CK_SLOT_ID slot) const
+{
+    const auto it = m_sessions->logins.find(slot);
+    return it == m_sessions->logins.end() ? 0 : it->second;
 }
 
 // ---------------------------------------------------------------------------------------
 // TokenSession
 
 TokenSession::TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle,
-                           std::shared_ptr<std::map<CK_SLOT_ID, int>> logins)
-    : m_functions(functions), m_slot(slot), m_handle(handle), m_logins(std::move(logins))
+                           std::shared_ptr<SessionBook> book)
+    : m_functions(functions), m_slot(slot), m_handle(handle), m_book(std::move(book))
 {
+    ++m_book->open[m_slot];
 }
 
 TokenSession::~TokenSession()
 {
     logout();
     m_functions->C_CloseSession(m_handle);
+    --m_book->open[m_slot];
 }
 
 LoginOutcome TokenSession::login(const SecureBuffer &pin)
@@ -334,7 +348,7 @@ LoginOutcome TokenSession::login(const SecureBuffer &pin)
                                     CK_ULONG(pin.size()));
     if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
         if (!m_loggedIn)
-            ++(*m_logins)[m_slot];
+            ++m_book->logins[m_slot];
         m_loggedIn = true;
     } else {
         outcome.error = pkcs11Error("C_Login", rv);
@@ -360,7 +374,7 @@ void TokenSession::logout()
     if (!m_loggedIn)
         return;
     m_loggedIn = false;
-    int &users = (*m_logins)[m_slot];
+    int &users = m_book->logins[m_slot];
     if (--users <= 0) {
         users = 0;
         m_functions->C_Logout(m_handle);

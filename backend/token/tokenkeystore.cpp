@@ -89,6 +89,21 @@ void TokenKeyStore::releaseSlots()
     d->slotCount = 0;
 }
 
+bool TokenKeyStore::holds(const QString &tokenSerial) const
+{
+    return d->usersByToken.value(tokenSerial) > 0;
+}
+
+bool TokenKeyStore::holdsSlots() const
+{
+    return d->slotList != nullptr;
+}
+
+bool TokenKeyStore::holdsAnyUser() const
+{
+    return d->users > 0;
+}
+
 Error TokenKeyStore::login(const QString &tokenSerial, const SecureBuffer &pin)
 {
     auto slot = loggedInSlot(tokenSerial, pin);

@@ -129,6 +129,7 @@ enum class KioskScreen
     Renewal,       // the renewal journey: which step comes from Journey.state (WorkflowState)
     AcceptanceAct, // the act of a certificate already on the token, to print it again
     StaffHome,     // only the staff token is in: staff log in, or insert the client's token
+    SittingBoard,  // a signers' sitting: who has renewed, who is next
 };
 Q_ENUM_NS(KioskScreen)
 
@@ -198,6 +199,16 @@ enum class SignerStatus
     SignerNothingToDo, // in operation with a fresh certificate
 };
 Q_ENUM_NS(SignerStatus)
+
+// What a signer can do on the board now (their token in the kiosk).
+enum class SignerAction
+{
+    SignerNoAction,
+    SignerRenew,   // renew (or, after a refusal, a new request)
+    SignerPickUp,  // the request is with the bank: pick up the certificate
+    SignerRecover, // staff mode: the staff recovery for this signer
+};
+Q_ENUM_NS(SignerAction)
 
 // What the kiosk offers for the selected profile, from its status.
 enum class RenewalAction

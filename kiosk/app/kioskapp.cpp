@@ -16,7 +16,8 @@ KioskApp::KioskApp(const KioskAppConfig &config)
                              [this](std::shared_ptr<StaffSession> s) { staff.setSession(s); }}),
       journey(&runner, &kiosk, &pinPad, &entropy, &idle, &act, config.journal),
       staffIdle(config.staffIdleSeconds, config.countdownSeconds),
-      staff(&kiosk, &journey, &staffIdle), checklist(&journey)
+      staff(&kiosk, &journey, &staffIdle), checklist(&journey),
+      sitting(&kiosk, &journey, &runner, &staff, &act, config.journal, &tokens)
 {
     kiosk.setStaffPolicy(config.staffPolicyOid);
     pinPad.setShuffle(config.pinShuffle);
@@ -26,8 +27,8 @@ KioskApp::KioskApp(const KioskAppConfig &config)
 
 KioskObjects KioskApp::objects()
 {
-    return {&kiosk,   &language, &appearance, &entropy, &pinPad,
-            &journey, &idle,     &act,        &staff,   &checklist};
+    return {&kiosk, &language, &appearance, &entropy,   &pinPad, &journey,
+            &idle,  &act,      &staff,      &checklist, &sitting};
 }
 
 } // namespace kk

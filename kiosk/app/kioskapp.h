@@ -17,6 +17,7 @@
 #include "../controllers/kioskcontroller.h"
 #include "../controllers/languagecontroller.h"
 #include "../controllers/pinpadcontroller.h"
+#include "../controllers/sittingcontroller.h"
 #include "../controllers/staffcontroller.h"
 #include "../registration.h"
 
@@ -72,6 +73,7 @@ struct KioskApp
     IdleWatch staffIdle;
     StaffController staff;
     ChecklistController checklist;
+    SittingController sitting;
 };
 
 } // namespace kk

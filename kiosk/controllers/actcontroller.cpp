@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QDir>
 
+#include <utility>
+
 namespace kk {
 
 ActController::ActController(BankDetails bank, QString saveDirectory, QString printerName,
@@ -17,11 +19,17 @@ ActController::ActController(BankDetails bank, QString saveDirectory, QString pr
     connect(&m_printer, &ActPrinter::finished, this, [this](const Error &error) {
         m_error = error.code;
         if (!error) {
-            (m_printingSlip ? m_slipPrinted : m_printed) = true;
+            (m_printing == Document::Slip      ? m_slipPrinted
+             : m_printing == Document::Summary ? m_summaryPrinted
+                                               : m_printed) = true;
         } else {
             qCWarning(lcAct) << error.logText();
         }
         emit changed();
+        if (!m_queuedSummary.first.isEmpty()) {
+            const auto [path, title] = std::exchange(m_queuedSummary, {});
+            submit(path, title, Document::Summary);
+        }
     });
 }
 
@@ -61,7 +69,7 @@ bool ActController::load(const QByteArray &certDer)
 void ActController::clear()
 {
     m_data.reset();
-    m_printed = m_slipPrinted = false;
+    m_printed = m_slipPrinted = m_summaryPrinted = false;
     m_error = ErrorCode::None;
     ++m_version;
     emit changed();
@@ -104,9 +112,9 @@ QString ActController::savePath(const QString &stem) const
             .arg(stem, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss"))));
 }
 
-void ActController::submit(const QString &path, const QString &title, bool slip)
+void ActController::submit(const QString &path, const QString &title, Document document)
 {
-    m_printingSlip = slip;
+    m_printing = document;
     m_error = ErrorCode::None;
     if (Error e = m_printer.print(path, title)) {
         m_error = e.code;
@@ -129,7 +137,7 @@ void ActController::print()
     m_lastSaved = path;
     qCInfo(lcAct) << "act saved as" << path;
     m_printed = false;
-    submit(path, QStringLiteral("Act %1").arg(m_data->certificate.serialHex), false);
+    submit(path, QStringLiteral("Act %1").arg(m_data->certificate.serialHex), Document::Act);
 }
 
 void ActController::printSlip(const QString &requestNumber, const QString &owner,
@@ -146,7 +154,26 @@ void ActController::printSlip(const QString &requestNumber, const QString &owner
         return;
     }
     m_slipPrinted = false;
-    submit(path, QStringLiteral("Slip %1").arg(requestNumber), true);
+    submit(path, QStringLiteral("Slip %1").arg(requestNumber), Document::Slip);
+}
+
+QString ActController::printSummary(const SittingSummary &summary)
+{
+    const QString path = savePath(QStringLiteral("sitting-%1").arg(summary.id));
+    if (Error e = writeSittingSummaryPdf(summary, language(), path)) {
+        m_error = ErrorCode::PrintFailed;
+        qCWarning(lcAct) << e.logText();
+        emit changed();
+        return {};
+    }
+    qCInfo(lcAct) << "sitting summary saved as" << path;
+    m_summaryPrinted = false;
+    const QString title = QStringLiteral("Sitting %1").arg(summary.id);
+    if (printing()) // the last signer's act is still printing: the summary follows it
+        m_queuedSummary = {path, title};
+    else
+        submit(path, title, Document::Summary);
+    return path;
 }
 
 QImage ActImageProvider::requestImage(const QString &, QSize *size, const QSize &requestedSize)

@@ -25,6 +25,7 @@ class ActController : public QObject
     Q_PROPERTY(bool printing READ printing NOTIFY changed)
     Q_PROPERTY(bool printed READ printed NOTIFY changed)
     Q_PROPERTY(bool slipPrinted READ slipPrinted NOTIFY changed)
+    Q_PROPERTY(bool summaryPrinted READ summaryPrinted NOTIFY changed)
     Q_PROPERTY(QString message READ message NOTIFY changed)
     Q_PROPERTY(QString errorId READ errorId NOTIFY changed)
     Q_PROPERTY(bool printerAvailable READ printerAvailable NOTIFY changed)
@@ -37,6 +38,7 @@ public:
     bool printing() const { return m_printer.busy(); }
     bool printed() const { return m_printed; }
     bool slipPrinted() const { return m_slipPrinted; }
+    bool summaryPrinted() const { return m_summaryPrinted; }
     QString message() const;
     QString errorId() const;
     bool printerAvailable() const { return m_printerAvailable; }
@@ -53,6 +55,8 @@ public:
     Q_INVOKABLE void print();
     Q_INVOKABLE void printSlip(const QString &requestNumber, const QString &owner,
                                const QString &identifier);
+    // A sitting's one-page summary: saved for staff, and printed. C++ only (SittingController).
+    QString printSummary(const SittingSummary &summary);
     Q_INVOKABLE void refreshPrinter(); // reads the printer's state for the buttons
     void retranslate() { emit changed(); }
 
@@ -62,7 +66,13 @@ signals:
 private:
     QString language() const;
     QString savePath(const QString &stem) const;
-    void submit(const QString &path, const QString &title, bool slip);
+    enum class Document
+    {
+        Act,
+        Slip,
+        Summary,
+    };
+    void submit(const QString &path, const QString &title, Document document);
 
     BankDetails m_bank;
     QString m_saveDirectory;
@@ -72,7 +82,9 @@ private:
     int m_version = 0;
     bool m_printed = false;
     bool m_slipPrinted = false;
-    bool m_printingSlip = false;
+    bool m_summaryPrinted = false;
+    Document m_printing = Document::Act;
+    std::pair<QString, QString> m_queuedSummary; // path and title, after the job printing now
     bool m_printerAvailable = false;
     ErrorCode m_error = ErrorCode::None;
     QString m_lastSaved;

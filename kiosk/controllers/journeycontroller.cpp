@@ -130,6 +130,7 @@ void JourneyController::startFor(const TokenProfile &profile)
     m_resuming = int(context.lifecycle) >= int(KeyLifecycle::WithBank);
     m_entropy->reset();
     m_kind = JourneyKind::ClientRenewal;
+    context.sitting = m_sitting;
     m_runner->start(renewalJourney(), std::move(context));
 }
 
@@ -160,6 +161,7 @@ bool JourneyController::beginRecovery(RecoveryCase recoveryCase,
                        << token->serial << "by" << staff->certificateSerial();
     JourneyContext context = contextFor(*token, *profile, m_journal);
     context.staff = std::move(staff);
+    context.sitting = m_sitting;
     m_resuming = false;
     m_kind = JourneyKind::StaffRecovery;
     m_recoveryCase = recoveryCase;

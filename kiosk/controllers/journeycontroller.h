@@ -84,6 +84,9 @@ public:
     void beginStaffLogin(const TokenInfo &staffToken);
     // A staff-authorized recovery for the client's selected profile.
     bool beginRecovery(RecoveryCase recoveryCase, std::shared_ptr<StaffSession> staff);
+    // The signers' sitting the next journeys belong to (empty: none); the bank keeps it.
+    void setSitting(const QString &id) { m_sitting = id; }
+    QString sitting() const { return m_sitting; }
     // What staff confirmed on the checklist (ChecklistController).
     void confirmChecklist(const InitialRequestInfo &info);
     // Staff mode ended (its token left, its idle timeout, "end staff mode"): a staff journey
@@ -113,6 +116,7 @@ private:
     Journal *m_journal;
     bool m_resuming = false;
     JourneyKind m_kind = JourneyKind::ClientRenewal;
+    QString m_sitting;
     RecoveryCase m_recoveryCase = RecoveryCase::ExpiredKey;
     QElapsedTimer m_busy; // since the token or the bank started working
     QTimer m_progressTick;

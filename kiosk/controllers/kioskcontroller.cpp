@@ -131,6 +131,10 @@ void KioskController::endSession()
 {
     m_sessionTimedOut = m_token.has_value();
     m_journeyActive = false;
+    if (m_sittingActive) { // the board as it was; the token in the kiosk is ignored
+        applyScreen();
+        return;
+    }
     show(KioskScreen::InsertToken);
     emit screenChanged();
 }
@@ -205,7 +209,7 @@ void KioskController::applyScreen()
 {
     if (m_journeyActive)
         return; // the journey keeps the screen; it saw tokenLeft() if a token went
-    if (m_sessionTimedOut) {
+    if (m_sessionTimedOut && !m_sittingActive) { // a sitting's board comes back instead
         show(KioskScreen::InsertToken);
         return;
     }
@@ -245,6 +249,11 @@ void KioskController::applyScreen()
         show(KioskScreen::ReadingToken);
         return;
     }
+    if (m_sittingActive) { // the board, whoever's token is in (or none)
+        show(KioskScreen::SittingBoard);
+        emit screenChanged(); // the token (or the timeout) may have changed on the same screen
+        return;
+    }
     if (m_token) {
         if (m_screen != KioskScreen::AcceptanceAct)
             show(KioskScreen::TokenProfiles);
@@ -256,6 +265,27 @@ void KioskController::applyScreen()
     }
     show(KioskScreen::InsertToken);
     emit screenChanged(); // tokenWasRemoved may have changed
+}
+
+void KioskController::setSittingActive(bool active)
+{
+    if (active == m_sittingActive)
+        return;
+    m_sittingActive = active;
+    applyScreen();
+}
+
+bool KioskController::selectProfile(const QByteArray &profileKeyId)
+{
+    const auto &profiles = m_profiles.profiles();
+    for (int row = 0; row < profiles.size(); ++row) {
+        if (profiles[row].renewal.currentKeyId == profileKeyId) {
+            m_selectedProfile = row;
+            emit selectedProfileChanged();
+            return true;
+        }
+    }
+    return false;
 }
 
 bool KioskController::isStaffToken(const QVector<TokenKeyEntry> &entries) const
@@ -340,6 +370,7 @@ void KioskController::showProfiles(const TokenInfo &token, const QVector<TokenKe
         emit tokenChanged();
     emit selectedProfileChanged();
     logTable();
+    emit clientTokenRead();
 }
 
 void KioskController::reconcileJournal(const TokenInfo &token,

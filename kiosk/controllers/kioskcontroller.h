@@ -55,6 +55,14 @@ public:
                     ActSaved actSaved = {}, QObject *parent = nullptr);
     // Follows the token's presence (main wires it; tests call onPresence themselves).
     void watch(TokenPresence *presence);
+    // A signers' sitting is open: its board takes the place of the token screen and the
+    // attract screen (SittingController).
+    void setSittingActive(bool active);
+    bool sittingActive() const { return m_sittingActive; }
+    // Selects the profile with this current key id; false if the table has none.
+    bool selectProfile(const QByteArray &profileKeyId);
+    // The client's token is in and its table read (not timed out): a signer may act.
+    bool clientTokenReady() const { return m_token && m_tableReady && !m_sessionTimedOut; }
     // The bank CA's staff policy: a token with a certificate under it is a staff token.
     void setStaffPolicy(const QString &oid) { m_staffPolicy = oid; }
     std::optional<TokenInfo> staffToken() const { return m_staffToken; }
@@ -106,6 +114,7 @@ signals:
     void tokenLeft(const QString &serial); // before the screen changes: journeys abort first
     void actRequested(const QByteArray &certDer);
     void staffTokenInserted(const kk::TokenInfo &token);
+    void clientTokenRead(); // the client's token's table is (re)read: token(), profiles()
     void staffTokenLeft(const QString &serial);
 
 private:
@@ -130,9 +139,10 @@ private:
     std::optional<TokenInfo> m_token;      // the client's: its profiles are on the table
     std::optional<TokenInfo> m_staffToken; // the staff member's, while it is in
     QString m_staffPolicy;
-    QHash<QString, quint64> m_reading;       // tokens being read, by serial: their read's number
-    QStringList m_extraClients;              // client tokens beyond the first: one too many
-    bool m_tableReady = false;               // m_token's profiles are read
+    QHash<QString, quint64> m_reading; // tokens being read, by serial: their read's number
+    QStringList m_extraClients;        // client tokens beyond the first: one too many
+    bool m_tableReady = false;         // m_token's profiles are read
+    bool m_sittingActive = false;
     ErrorCode m_readError = ErrorCode::None; // the last read failed: the message says why
     quint64 m_readGeneration = 0;            // a read that finishes after its token left is dropped
     ProfileModel m_profiles;

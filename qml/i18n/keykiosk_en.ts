@@ -123,6 +123,10 @@
         <source>Remove your token when the act is printed. Thank you!</source>
         <translation>Remove your token when the act is printed. Thank you!</translation>
     </message>
+    <message>
+        <source>Back to the signers</source>
+        <translation>Back to the signers</translation>
+    </message>
 </context>
 <context>
     <name>EntropyPad</name>
@@ -513,6 +517,100 @@
     </message>
 </context>
 <context>
+    <name>Sitting</name>
+    <message>
+        <source>This token belongs to another organization (%1). It cannot join the sitting of %2: please take it out.</source>
+        <translation>This token belongs to another organization (%1). It cannot join the sitting of %2: please take it out.</translation>
+    </message>
+    <message>
+        <source>waiting for their token</source>
+        <translation>waiting for their token</translation>
+    </message>
+    <message>
+        <source>reading the token</source>
+        <translation>reading the token</translation>
+    </message>
+    <message>
+        <source>ready to renew</source>
+        <translation>ready to renew</translation>
+    </message>
+    <message>
+        <source>renewing</source>
+        <translation>renewing</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>accepted by the bank</translation>
+    </message>
+    <message>
+        <source>certificate received</source>
+        <translation>certificate received</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <source>needs the staff</source>
+        <translation>needs the staff</translation>
+    </message>
+    <message>
+        <source>in operation: nothing to renew</source>
+        <translation>in operation: nothing to renew</translation>
+    </message>
+</context>
+<context>
+    <name>SittingBoardScreen</name>
+    <message>
+        <source>Signers of %1</source>
+        <translation>Signers of %1</translation>
+    </message>
+    <message>
+        <source>INN %1 · sitting %2</source>
+        <translation>INN %1 · sitting %2</translation>
+    </message>
+    <message>
+        <source>The session timed out. Take the token out; the next signer inserts theirs.</source>
+        <translation>The session timed out. Take the token out; the next signer inserts theirs.</translation>
+    </message>
+    <message>
+        <source>Next signer: insert your own token.</source>
+        <translation>Next signer: insert your own token.</translation>
+    </message>
+    <message>
+        <source>When you are done, take your token out: the next signer inserts theirs.</source>
+        <translation>When you are done, take your token out: the next signer inserts theirs.</translation>
+    </message>
+    <message>
+        <source>Request %1</source>
+        <translation>Request %1</translation>
+    </message>
+    <message>
+        <source>Pick up</source>
+        <translation>Pick up</translation>
+    </message>
+    <message>
+        <source>Recover (staff)</source>
+        <translation>Recover (staff)</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <source>Renew</source>
+        <translation>Renew</translation>
+    </message>
+    <message>
+        <source>Each signer&apos;s act is printed after their certificate. Finishing prints the sitting&apos;s summary; requests still with the bank are picked up later, at any kiosk.</source>
+        <translation>Each signer&apos;s act is printed after their certificate. Finishing prints the sitting&apos;s summary; requests still with the bank are picked up later, at any kiosk.</translation>
+    </message>
+    <message>
+        <source>Finish the sitting</source>
+        <translation>Finish the sitting</translation>
+    </message>
+</context>
+<context>
     <name>Staff</name>
     <message>
         <source>Check the client&apos;s identity document.</source>
@@ -755,6 +853,10 @@
     <message>
         <source>Replacement token</source>
         <translation>Replacement token</translation>
+    </message>
+    <message>
+        <source>Several signers renew now</source>
+        <translation>Several signers renew now</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,10 @@
         <source>Remove your token when the act is printed. Thank you!</source>
         <translation>Акт басылып шыққан соң токенді шығарып алыңыз. Рахмет!</translation>
     </message>
+    <message>
+        <source>Back to the signers</source>
+        <translation>Қол қоюшылар тізіміне оралу</translation>
+    </message>
 </context>
 <context>
     <name>EntropyPad</name>
@@ -513,6 +517,100 @@
     </message>
 </context>
 <context>
+    <name>Sitting</name>
+    <message>
+        <source>This token belongs to another organization (%1). It cannot join the sitting of %2: please take it out.</source>
+        <translation>Бұл токен басқа ұйымға тиесілі (%1). Ол %2 сеансына қатыса алмайды: оны шығарыңыз.</translation>
+    </message>
+    <message>
+        <source>waiting for their token</source>
+        <translation>өз токенін күтуде</translation>
+    </message>
+    <message>
+        <source>reading the token</source>
+        <translation>токен оқылуда</translation>
+    </message>
+    <message>
+        <source>ready to renew</source>
+        <translation>қайта генерациялауға дайын</translation>
+    </message>
+    <message>
+        <source>renewing</source>
+        <translation>қайта генерациялау жүріп жатыр</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>банк қабылдады</translation>
+    </message>
+    <message>
+        <source>certificate received</source>
+        <translation>жаңа сертификат алынды</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>тіркеуден бас тартылды</translation>
+    </message>
+    <message>
+        <source>needs the staff</source>
+        <translation>банк қызметкері қажет</translation>
+    </message>
+    <message>
+        <source>in operation: nothing to renew</source>
+        <translation>пайдалануда: қайта генерациялау қажет емес</translation>
+    </message>
+</context>
+<context>
+    <name>SittingBoardScreen</name>
+    <message>
+        <source>Signers of %1</source>
+        <translation>%1 қол қоюшылары</translation>
+    </message>
+    <message>
+        <source>INN %1 · sitting %2</source>
+        <translation>ИНН %1 · сеанс %2</translation>
+    </message>
+    <message>
+        <source>The session timed out. Take the token out; the next signer inserts theirs.</source>
+        <translation>Сеанс уақыты бітті. Токенді шығарыңыз; келесі қол қоюшы өзінікін салады.</translation>
+    </message>
+    <message>
+        <source>Next signer: insert your own token.</source>
+        <translation>Келесі қол қоюшы: өз токеніңізді салыңыз.</translation>
+    </message>
+    <message>
+        <source>When you are done, take your token out: the next signer inserts theirs.</source>
+        <translation>Аяқтағаннан кейін токеніңізді шығарыңыз: келесі қол қоюшы өзінікін салады.</translation>
+    </message>
+    <message>
+        <source>Request %1</source>
+        <translation>Сұрау %1</translation>
+    </message>
+    <message>
+        <source>Pick up</source>
+        <translation>Алу</translation>
+    </message>
+    <message>
+        <source>Recover (staff)</source>
+        <translation>Қалпына келтіру (қызметкер)</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Жаңа сұрау</translation>
+    </message>
+    <message>
+        <source>Renew</source>
+        <translation>Қайта генерациялау</translation>
+    </message>
+    <message>
+        <source>Each signer&apos;s act is printed after their certificate. Finishing prints the sitting&apos;s summary; requests still with the bank are picked up later, at any kiosk.</source>
+        <translation>Әр қол қоюшының актісі сертификаты алынғаннан кейін басылады. Аяқтағанда сеанс қорытындысы басылады; банктегі сұрауларды қол қоюшы кейін кез келген киоскіде алады.</translation>
+    </message>
+    <message>
+        <source>Finish the sitting</source>
+        <translation>Сеансты аяқтау</translation>
+    </message>
+</context>
+<context>
     <name>Staff</name>
     <message>
         <source>Check the client&apos;s identity document.</source>
@@ -755,6 +853,10 @@
     <message>
         <source>Replacement token</source>
         <translation>Токенді ауыстыру</translation>
+    </message>
+    <message>
+        <source>Several signers renew now</source>
+        <translation>Бірнеше қол қоюшының кілттерін қайта генерациялау</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,10 @@
         <source>Remove your token when the act is printed. Thank you!</source>
         <translation>Когда акт будет распечатан, извлеките токен. Спасибо!</translation>
     </message>
+    <message>
+        <source>Back to the signers</source>
+        <translation>Вернуться к списку подписантов</translation>
+    </message>
 </context>
 <context>
     <name>EntropyPad</name>
@@ -514,6 +518,100 @@
     </message>
 </context>
 <context>
+    <name>Sitting</name>
+    <message>
+        <source>This token belongs to another organization (%1). It cannot join the sitting of %2: please take it out.</source>
+        <translation>Этот токен принадлежит другой организации (%1). Он не может участвовать в сеансе %2: извлеките его, пожалуйста.</translation>
+    </message>
+    <message>
+        <source>waiting for their token</source>
+        <translation>ожидает свой токен</translation>
+    </message>
+    <message>
+        <source>reading the token</source>
+        <translation>токен читается</translation>
+    </message>
+    <message>
+        <source>ready to renew</source>
+        <translation>готов к регенерации</translation>
+    </message>
+    <message>
+        <source>renewing</source>
+        <translation>идёт регенерация</translation>
+    </message>
+    <message>
+        <source>accepted by the bank</source>
+        <translation>принят банком</translation>
+    </message>
+    <message>
+        <source>certificate received</source>
+        <translation>получен новый сертификат</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>получен отказ в регистрации</translation>
+    </message>
+    <message>
+        <source>needs the staff</source>
+        <translation>нужен сотрудник банка</translation>
+    </message>
+    <message>
+        <source>in operation: nothing to renew</source>
+        <translation>в эксплуатации: регенерация не нужна</translation>
+    </message>
+</context>
+<context>
+    <name>SittingBoardScreen</name>
+    <message>
+        <source>Signers of %1</source>
+        <translation>Подписанты %1</translation>
+    </message>
+    <message>
+        <source>INN %1 · sitting %2</source>
+        <translation>ИНН %1 · сеанс %2</translation>
+    </message>
+    <message>
+        <source>The session timed out. Take the token out; the next signer inserts theirs.</source>
+        <translation>Время сеанса истекло. Извлеките токен; следующий подписант вставляет свой.</translation>
+    </message>
+    <message>
+        <source>Next signer: insert your own token.</source>
+        <translation>Следующий подписант: вставьте свой токен.</translation>
+    </message>
+    <message>
+        <source>When you are done, take your token out: the next signer inserts theirs.</source>
+        <translation>Когда закончите, извлеките свой токен: следующий подписант вставит свой.</translation>
+    </message>
+    <message>
+        <source>Request %1</source>
+        <translation>Запрос %1</translation>
+    </message>
+    <message>
+        <source>Pick up</source>
+        <translation>Получить</translation>
+    </message>
+    <message>
+        <source>Recover (staff)</source>
+        <translation>Восстановить (сотрудник)</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Новый запрос</translation>
+    </message>
+    <message>
+        <source>Renew</source>
+        <translation>Перегенерировать</translation>
+    </message>
+    <message>
+        <source>Each signer&apos;s act is printed after their certificate. Finishing prints the sitting&apos;s summary; requests still with the bank are picked up later, at any kiosk.</source>
+        <translation>Акт каждого подписанта печатается после получения его сертификата. При завершении печатается сводка сеанса; запросы, которые ещё в банке, подписант получит позже в любом киоске.</translation>
+    </message>
+    <message>
+        <source>Finish the sitting</source>
+        <translation>Завершить сеанс</translation>
+    </message>
+</context>
+<context>
     <name>Staff</name>
     <message>
         <source>Check the client&apos;s identity document.</source>
@@ -758,6 +856,10 @@
     <message>
         <source>Replacement token</source>
         <translation>Замена токена</translation>
+    </message>
+    <message>
+        <source>Several signers renew now</source>
+        <translation>Перегенерировать ключи нескольким подписантам</translation>
     </message>
 </context>
 <context>

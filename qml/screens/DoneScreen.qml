@@ -8,6 +8,6 @@ StepPage {
     body: qsTr("Remove your token when the act is printed. Thank you!")
     ActPanel { anchors.horizontalCenter: parent.horizontalCenter; previewWidth: 300 }
     buttons: [
-        KioskButton { objectName: "closeButton"; text: qsTr("Back to my token"); onClicked: Journey.close() }
+        KioskButton { objectName: "closeButton"; text: Sitting.active ? qsTr("Back to the signers") : qsTr("Back to my token"); onClicked: Journey.close() }
     ]
 }

@@ -243,6 +243,12 @@ Item {
                 }
             }
             KioskButton {
+                objectName: "startSitting"
+                visible: Sitting.canStart
+                text: qsTr("Several signers renew now")
+                onClicked: Sitting.start()
+            }
+            KioskButton {
                 objectName: "actButton"
                 visible: Kiosk.canShowAct
                 text: Kiosk.actPrintedBefore ? qsTr("Print the act again") : qsTr("Print the act")

@@ -76,6 +76,29 @@ struct SlipData
 };
 Error writeSlipPdf(const SlipData &slip, const QString &language, const QString &path);
 
+// The one-page summary of a signers' sitting: the organization, each signer with their request
+// number and status, for the organization and for staff.
+struct SittingSummary
+{
+    QString id;
+    QString organization;
+    QString inn;
+    QDate date;
+    BankDetails bank;
+    struct Row
+    {
+        QString owner;
+        QString title;
+        QString status; // as the board says it, in the summary's language
+        QString requestNumber;
+        QString certificateSerial;
+        QString note; // a refusal's reason
+    };
+    QVector<Row> rows;
+};
+Error writeSittingSummaryPdf(const SittingSummary &summary, const QString &language,
+                             const QString &path);
+
 // The QR code of `text` as a square of modules (true = dark), or empty on failure.
 QVector<QVector<bool>> qrModules(const QByteArray &text);
 

@@ -24,6 +24,17 @@ Error pkcs11Error(const char *call, CK_RV rv);
 
 class TokenSession;
 
+// This process's sessions per slot: how many are open, how many logged in. PKCS#11 keeps one
+// login state per token for the whole application, so C_Logout ends every session's login:
+// it is called only when the last logged-in session of that slot closes (two renewals on one
+// token, a PIN check while a renewal waits for the bank). The open count says whether
+// anything of a token is still held (a sitting's next signer starts from none).
+struct SessionBook
+{
+    std::map<CK_SLOT_ID, int> logins;
+    std::map<CK_SLOT_ID, int> open;
+};
+
 class Pkcs11Module
 {
 public:
@@ -41,6 +52,9 @@ public:
     Expected<QVector<TokenInfo>> tokens() const;
     Expected<TokenInfo> tokenInfo(CK_SLOT_ID slot) const;
     Expected<std::unique_ptr<TokenSession>> openSession(CK_SLOT_ID slot, bool readWrite) const;
+    // This process's sessions on a slot (the raw layer's; libp11 keeps its own).
+    int openSessions(CK_SLOT_ID slot) const;
+    int loggedInSessions(CK_SLOT_ID slot) const;
 
 private:
     struct LibraryCloser
@@ -50,12 +64,7 @@ private:
     Pkcs11Module() = default;
 
     QString m_path;
-    // Logged-in sessions per slot. PKCS#11 keeps one login state per token for the whole
-    // application, so C_Logout ends every session's login: it is called only when the last
-    // logged-in session of that slot closes (two renewals on one token, a PIN check while a
-    // renewal waits for the bank).
-    std::shared_ptr<std::map<CK_SLOT_ID, int>> m_logins =
-        std::make_shared<std::map<CK_SLOT_ID, int>>();
+    std::shared_ptr<SessionBook> m_sessions = std::make_shared<SessionBook>();
     std::unique_ptr<void, LibraryCloser> m_library;
     CK_FUNCTION_LIST *m_functions = nullptr;
     bool m_finalizeOnDestruction = false;
@@ -72,7 +81,7 @@ class TokenSession
 {
 public:
     TokenSession(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, CK_SESSION_HANDLE handle,
-                 std::shared_ptr<std::map<CK_SLOT_ID, int>> logins);
+                 std::shared_ptr<SessionBook> book);
     ~TokenSession();
     TokenSession(const TokenSession &) = delete;
     TokenSession &operator=(const TokenSession &) = delete;
@@ -106,7 +115,7 @@ private:
     CK_FUNCTION_LIST *m_functions;
     CK_SLOT_ID m_slot;
     CK_SESSION_HANDLE m_handle;
-    std::shared_ptr<std::map<CK_SLOT_ID, int>> m_logins;
+    std::shared_ptr<SessionBook> m_book;
     bool m_loggedIn = false;
 };
 

@@ -40,6 +40,10 @@ public:
     void release(const QString &tokenSerial);
     // Releases the slots now (tests; a kiosk with no renewal under way).
     void releaseSlots();
+    // Whether anyone holds keys of this token, and whether libp11 holds any slot at all.
+    bool holds(const QString &tokenSerial) const;
+    bool holdsSlots() const;
+    bool holdsAnyUser() const;
 
 private:
     struct Private;

@@ -27,6 +27,7 @@ TokenProfile profile(const QByteArray &id, const QString &owner, const QString &
     TokenProfile p = deriveProfiles({entry}, kNow, {}).first();
     p.certificate.ownerName = owner; // the names the test needs, over the generic certificate
     p.certificate.title = title;
+    p.certificate.identifier = QStringLiteral("UID-") + owner; // one per profile, as banks issue
     p.certificate.identifiers.insert(QStringLiteral("INN"), inn);
     return p;
 }
@@ -110,6 +111,14 @@ private slots:
                  Sitting::Admission::SameSigner);
         QCOMPARE(s.signers.size(), 3);
         QCOMPARE(s.indexOf(QStringLiteral("T2"), "\x02"), 2);
+        // Renewed since (a new key set under the same identifier): still the same signer.
+        TokenProfile renewed =
+            profile("\x77", QStringLiteral("Директоров"), QStringLiteral("7707083893"));
+        renewed.certificate.identifier = s.signers[0].identifier;
+        QCOMPARE(s.admit(token(QStringLiteral("T1")), {renewed}, kNow),
+                 Sitting::Admission::SameSigner);
+        QCOMPARE(s.signers.size(), 3);
+        QCOMPARE(s.signers[0].profileKeyId, QByteArray("\x77"));
     }
 
     void aTokenLeavingLeavesResultsOnTheBoard()
