@@ -5,6 +5,7 @@
 #include "controllers/journeycontroller.h"
 #include "controllers/kioskcontroller.h"
 #include "controllers/pinpadcontroller.h"
+#include "controllers/sittingcontroller.h"
 #include "controllers/staffcontroller.h"
 #include "keykiosk/logging.h"
 
@@ -22,10 +23,12 @@ namespace kk {
 Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
                      PinPadController *pinPad, ActController *act, SecureBuffer pin,
                      StaffController *staff, ChecklistController *checklist, SecureBuffer staffPin,
-                     QObject *parent)
+                     SittingController *sitting, QObject *parent)
     : QObject(parent), m_window(window), m_kiosk(kiosk), m_journey(journey), m_pinPad(pinPad),
       m_act(act), m_pin(std::move(pin)), m_staff(staff), m_checklist(checklist),
-      m_staffPin(std::move(staffPin)), m_touchscreen(std::make_unique<QTouchDevice>())
+      m_staffPin(std::move(staffPin)), m_sitting(sitting),
+      m_sittingSigners(qEnvironmentVariableIntValue("KK_AUTOPILOT_SITTING")),
+      m_touchscreen(std::make_unique<QTouchDevice>())
 {
     m_touchscreen->setName(QStringLiteral("autopilot"));
     m_touchscreen->setType(QTouchDevice::TouchScreen);
@@ -40,6 +43,12 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::screenChanged, this, &Autopilot::schedule);
     connect(act, &ActController::changed, this, [this] {
+        if (m_sittingFinishing && !m_act->printing() && m_act->summaryPrinted()) {
+            m_sittingFinishing = false;
+            say(QStringLiteral("the sitting's summary is printed"));
+            QTimer::singleShot(1500, this, [this] { say(QStringLiteral("sitting finished")); });
+            return;
+        }
         if (m_slipRequested && !m_act->printing()) {
             m_slipRequested = false;
             say(m_act->slipPrinted()
@@ -53,7 +62,11 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
         say(m_act->printed() ? QStringLiteral("the act is printed (two copies)")
                              : QStringLiteral("the act was not printed: %1").arg(m_act->errorId()));
         // Time for the screen (and its screenshot) to show the result before the token goes.
-        QTimer::singleShot(1500, this, [this] { say(QStringLiteral("journey finished")); });
+        QTimer::singleShot(1500, this, [this] {
+            say(QStringLiteral("journey finished"));
+            if (m_sitting && m_sitting->active())
+                tap(QStringLiteral("closeButton")); // back to the board for the next signer
+        });
     });
     m_finger.setSingleShot(true);
     connect(&m_finger, &QTimer::timeout, this, &Autopilot::drawStep);
@@ -124,6 +137,18 @@ void Autopilot::act()
                                                           "client's token")
                                                .arg(m_staff->name())
                                          : QStringLiteral("a staff token, not logged in"));
+        return;
+    }
+    if (screen == KioskScreen::SittingBoard) {
+        onBoard();
+        return;
+    }
+    if (screen == KioskScreen::TokenProfiles && !m_started && m_sittingSigners > 0 && m_sitting &&
+        !m_sitting->active()) {
+        if (tap(QStringLiteral("startSitting"))) {
+            m_started = true;
+            say(QStringLiteral("started a sitting of %1 signers").arg(m_sittingSigners));
+        }
         return;
     }
     if (screen == KioskScreen::TokenProfiles && !m_started && m_staff && m_staff->active()) {
@@ -225,6 +250,45 @@ void Autopilot::act()
         return;
     default:
         return;
+    }
+}
+
+void Autopilot::onBoard()
+{
+    // The signer whose token is in acts on their row; when nothing is left for them, they are
+    // done and take the token out (the demo script does). With every signer on the board and
+    // no token in, the sitting is finished.
+    const QVariantList signers = m_sitting->signers();
+    const QString token = m_kiosk->tokenSerial();
+    if (!token.isEmpty() && m_kiosk->clientTokenReady()) {
+        for (int row = 0; row < signers.size(); ++row) {
+            const QVariantMap signer = signers[row].toMap();
+            if (signer.value(QStringLiteral("action")).toInt() !=
+                int(SignerAction::SignerNoAction)) {
+                say(QStringLiteral("signer %1 (%2) acts: %3")
+                        .arg(row + 1)
+                        .arg(signer.value(QStringLiteral("owner")).toString(),
+                             signer.value(QStringLiteral("statusText")).toString()));
+                tap(QStringLiteral("signerAction%1").arg(row));
+                return;
+            }
+        }
+        if (m_signerDoneToken != token) {
+            m_signerDoneToken = token;
+            QStringList states;
+            for (const QVariant &s : signers) {
+                if (s.toMap().value(QStringLiteral("present")).toBool())
+                    states << s.toMap().value(QStringLiteral("statusText")).toString();
+            }
+            say(QStringLiteral("signer finished: %1").arg(states.join(QStringLiteral(", "))));
+        }
+        return;
+    }
+    if (token.isEmpty() && signers.size() >= m_sittingSigners && m_sittingSigners > 0 &&
+        !m_sittingFinishing) {
+        m_sittingFinishing = true;
+        say(QStringLiteral("all %1 signers seen: finishing the sitting").arg(signers.size()));
+        tap(QStringLiteral("finishSitting"));
     }
 }
 

@@ -9,6 +9,10 @@
 // on the staff token, chooses the recovery case the token screen offers, fills the checklist
 // on its number pad (an application number, today's date and, for a token with no
 // certificate, KK_AUTOPILOT_SNILS and KK_AUTOPILOT_INN), then lets the client go on.
+// With KK_AUTOPILOT_SITTING=N it starts a signers' sitting at the first token screen, acts on
+// each signer's row while their token is in, goes back to the board after each signer's act
+// ("signer finished"), and finishes the sitting once N signers are on the board and no token
+// is in ("sitting finished", when the summary is printed).
 
 #include "keykiosk/securebuffer.h"
 
@@ -31,6 +35,7 @@ class PinPadController;
 class ActController;
 class StaffController;
 class ChecklistController;
+class SittingController;
 
 class Autopilot : public QObject
 {
@@ -39,13 +44,15 @@ public:
     Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyController *journey,
               PinPadController *pinPad, ActController *act, SecureBuffer pin,
               StaffController *staff = nullptr, ChecklistController *checklist = nullptr,
-              SecureBuffer staffPin = SecureBuffer(), QObject *parent = nullptr);
+              SecureBuffer staffPin = SecureBuffer(), SittingController *sitting = nullptr,
+              QObject *parent = nullptr);
 
 private:
     void schedule();
     void act();
     void typePin();
     void fillChecklist();
+    void onBoard();
     void typeNumber(const QString &fieldButton, const QString &digits);
     void drawStep();
     QQuickItem *find(const QString &objectName) const;
@@ -62,6 +69,10 @@ private:
     StaffController *m_staff;
     ChecklistController *m_checklist;
     SecureBuffer m_staffPin;
+    SittingController *m_sitting;
+    int m_sittingSigners = 0;  // KK_AUTOPILOT_SITTING: how many signers to wait for
+    QString m_signerDoneToken; // the token whose signer was reported finished
+    bool m_sittingFinishing = false;
     QStringList m_taps; // the checklist's taps still to make, one per settle of the screen
     std::unique_ptr<QTouchDevice> m_touchscreen;
     QTimer m_settle; // lets the screen appear (and the screenshot be taken) before acting

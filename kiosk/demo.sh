@@ -17,9 +17,13 @@
 # Сергеевна, PIN 135790) in the first reader and a client token whose certificate expired
 # three days ago in the second; the autopilot logs the staff member in, chooses "recover the
 # expired key", fills the checklist, and the client enters their PIN (123456) and draws.
+# KK_DEMO_SCENARIO=sitting runs a signers' sitting: three tokens of one organization (ООО
+# «Ромашка») take turns in the reader - the director, the chief accountant and a signer whose
+# certificate has expired (shown as needing staff); the autopilot starts the sitting, each
+# signer renews and prints their act, and the summary is printed at the end. PIN 123456.
 #
 # Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
-#              KK_DEMO_SCENARIO (renewal, the default, or staff-recovery),
+#              KK_DEMO_SCENARIO (renewal, the default, staff-recovery or sitting),
 #              KK_DEMO_LANGUAGE (ru, kk or en; default ru),
 #              KK_DEMO_TOKEN_ARGS (more tests/harness/make-token.sh options, e.g. "--days-left -3"
 #              for an expired certificate or "--no-cert" for a token that needs initial generation).
@@ -31,8 +35,8 @@ demo=${KK_DEMO_DIR:-$root/demo-out}
 language=${KK_DEMO_LANGUAGE:-ru}
 scenario=${KK_DEMO_SCENARIO:-renewal}
 case $scenario in
-  renewal|staff-recovery) ;;
-  *) echo "KK_DEMO_SCENARIO: renewal or staff-recovery, not '$scenario'" >&2; exit 2 ;;
+  renewal|staff-recovery|sitting) ;;
+  *) echo "KK_DEMO_SCENARIO: renewal, staff-recovery or sitting, not '$scenario'" >&2; exit 2 ;;
 esac
 
 if [[ -z ${KK_DEMO_SKIP_BUILD:-} ]]; then # the e2e test runs the demo on its own build
@@ -97,6 +101,24 @@ if [[ $scenario == staff-recovery ]]; then
   export KK_SHIM_TARGET=/usr/lib/softhsm/libsofthsm2.so
   export KK_SHIM_SLOT_READERS="Staff Token=Virtual PCD 00 00;Demo Token=Virtual PCD 00 01"
   export KK_AUTOPILOT_STAFF_PIN=135790
+elif [[ $scenario == sitting ]]; then
+  echo "== demo tokens: three signers of ООО «Ромашка»"
+  signer() { # label, name, title, days left
+    "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "$1" --pin 123456 \
+      --cn "$2" --title "$3" --days-left "$4" --uid "ROM-$RANDOM$RANDOM" \
+      --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
+      --register "$build/ra/keykiosk-ra" >/dev/null
+  }
+  signer "Director" "Директоров Дмитрий Петрович" "Генеральный директор" 20
+  signer "Accountant" "Бухгалтерова Анна Ивановна" "Главный бухгалтер" 25
+  signer "Deputy" "Просроченко Олег Викторович" "Заместитель директора" -3
+  # One reader, three tokens in turn: the shim names the slot of whichever token the script
+  # has just inserted after the reader (SoftHSM2 holds all three at once).
+  module=$harness/libkk-pinshim.so
+  export KK_SHIM_TARGET=/usr/lib/softhsm/libsofthsm2.so
+  export KK_SHIM_SLOT_READERS_FILE=$demo/reader-holds
+  : > "$KK_SHIM_SLOT_READERS_FILE"
+  export KK_AUTOPILOT_SITTING=3
 else
   echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
   "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
@@ -215,7 +237,30 @@ wait_for_screen() { # pattern, seconds
   exit 1
 }
 
-if ((headless)) && [[ $scenario == staff-recovery ]]; then
+autopilot_said() { grep -c -- "autopilot: $1" "$demo/kiosk.out" || true; }
+wait_for_autopilot() { # text, count, seconds
+  for _ in $(seq $(($3 * 10))); do
+    (($(autopilot_said "$1") >= $2)) && return 0
+    kill -0 "$kiosk" 2>/dev/null || { echo "the kiosk exited; see $demo/kiosk.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "timed out waiting for the autopilot to say '$1'; see $demo/kiosk.out" >&2
+  exit 1
+}
+if ((headless)) && [[ $scenario == sitting ]]; then
+  wait_for_screen InsertToken 20
+  n=0
+  for label in Director Accountant Deputy; do
+    n=$((n + 1))
+    echo "$label=Virtual PCD 00 00" > "$KK_SHIM_SLOT_READERS_FILE"
+    echo "   signer $n ($label) inserts their token"
+    insert
+    wait_for_autopilot "signer finished" "$n" 150
+    remove
+    sleep 1
+  done
+  wait_for_autopilot "sitting finished" 1 60
+elif ((headless)) && [[ $scenario == staff-recovery ]]; then
   wait_for_screen InsertToken 20
   echo "   the staff member inserts their staff token"
   insert
@@ -253,6 +298,15 @@ if ((headless)); then
   echo
   echo "The bank's register:"
   "$build/ra/keykiosk-ra" requests --config "$demo/bank/ra.conf" | sed 's/^/  /'
+  if [[ $scenario == sitting ]]; then
+    sitting_id=$(grep -o 'sitting "S-[0-9A-F-]*" started' "$demo/kiosk.log" | head -1 | cut -d'"' -f2)
+    echo
+    echo "The sitting at the bank ($sitting_id):"
+    "$build/ra/keykiosk-ra" requests --sitting "$sitting_id" --config "$demo/bank/ra.conf" | sed 's/^/  /'
+    echo "The sitting's summary, as saved by the kiosk: $(ls "$demo"/acts/sitting-*.pdf 2>/dev/null | head -1)"
+    echo "   and as the printer printed it: $(ls "$demo"/cups/out/Sitting_*.pdf 2>/dev/null | head -1)"
+    exit 0
+  fi
   show="SOFTHSM2_CONF=$SOFTHSM2_CONF pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --token-label \"Demo Token\" --list-objects --type cert"
   echo
   echo "The certificates on the demo token (the new one, and the old one archived):"

@@ -198,7 +198,7 @@ int main(int argc, char *argv[])
         staffPin.fill('\0');
         autopilot = std::make_unique<kk::Autopilot>(
             window, &kiosk.kiosk, &kiosk.journey, &kiosk.pinPad, &kiosk.act, std::move(secure),
-            &kiosk.staff, &kiosk.checklist, std::move(secureStaff));
+            &kiosk.staff, &kiosk.checklist, std::move(secureStaff), &kiosk.sitting);
     }
 
     const int rc = app.exec();

@@ -157,8 +157,9 @@ void ActController::printSlip(const QString &requestNumber, const QString &owner
     submit(path, QStringLiteral("Slip %1").arg(requestNumber), Document::Slip);
 }
 
-QString ActController::printSummary(const SittingSummary &summary)
+QString ActController::printSummary(SittingSummary summary)
 {
+    summary.bank = m_bank; // the bank's name and contacts, as on the acts
     const QString path = savePath(QStringLiteral("sitting-%1").arg(summary.id));
     if (Error e = writeSittingSummaryPdf(summary, language(), path)) {
         m_error = ErrorCode::PrintFailed;

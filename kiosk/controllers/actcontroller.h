@@ -56,7 +56,7 @@ public:
     Q_INVOKABLE void printSlip(const QString &requestNumber, const QString &owner,
                                const QString &identifier);
     // A sitting's one-page summary: saved for staff, and printed. C++ only (SittingController).
-    QString printSummary(const SittingSummary &summary);
+    QString printSummary(SittingSummary summary);
     Q_INVOKABLE void refreshPrinter(); // reads the printer's state for the buttons
     void retranslate() { emit changed(); }
 

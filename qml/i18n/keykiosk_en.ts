@@ -855,8 +855,12 @@
         <translation>Replacement token</translation>
     </message>
     <message>
-        <source>Several signers renew now</source>
-        <translation>Several signers renew now</translation>
+        <source>Several signers</source>
+        <translation>Several signers</translation>
+    </message>
+    <message>
+        <source>Several signers of this organization renew now</source>
+        <translation>Several signers of this organization renew now</translation>
     </message>
 </context>
 <context>

@@ -855,8 +855,12 @@
         <translation>Токенді ауыстыру</translation>
     </message>
     <message>
-        <source>Several signers renew now</source>
-        <translation>Бірнеше қол қоюшының кілттерін қайта генерациялау</translation>
+        <source>Several signers</source>
+        <translation>Бірнеше қол қоюшы</translation>
+    </message>
+    <message>
+        <source>Several signers of this organization renew now</source>
+        <translation>Осы ұйымның бірнеше қол қоюшысы кілттерді қазір қайта генерациялайды</translation>
     </message>
 </context>
 <context>

@@ -858,8 +858,12 @@
         <translation>Замена токена</translation>
     </message>
     <message>
-        <source>Several signers renew now</source>
-        <translation>Перегенерировать ключи нескольким подписантам</translation>
+        <source>Several signers</source>
+        <translation>Несколько подписантов</translation>
+    </message>
+    <message>
+        <source>Several signers of this organization renew now</source>
+        <translation>Несколько подписантов этой организации перегенерируют ключи сейчас</translation>
     </message>
 </context>
 <context>

@@ -245,7 +245,8 @@ Item {
             KioskButton {
                 objectName: "startSitting"
                 visible: Sitting.canStart
-                text: qsTr("Several signers renew now")
+                text: qsTr("Several signers")
+                accessibleName: qsTr("Several signers of this organization renew now")
                 onClicked: Sitting.start()
             }
             KioskButton {

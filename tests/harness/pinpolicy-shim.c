@@ -12,7 +12,8 @@
  * With KK_SHIM_SLOT_READERS="Token label=Reader name;..." it describes each listed token's
  * slot by a reader's name, as OpenSC and vendor modules do: SoftHSM2 holds all its tokens
  * at once, and this is how a kiosk with two token places learns which of them is in which
- * reader (the demo's staff token and client token).
+ * reader (the demo's staff token and client token). KK_SHIM_SLOT_READERS_FILE names a file
+ * holding the same text, read at every call: the demo's signers take turns in one reader.
  *
  * Environment: KK_SHIM_TARGET (default /usr/lib/softhsm/libsofthsm2.so),
  *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3),
@@ -121,7 +122,18 @@ static CK_RV shimGenerateKeyPair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mec
 /* The reader named for `label` in KK_SHIM_SLOT_READERS, copied to `reader` (size bytes). */
 static int readerFor(const char *label, char *reader, size_t size)
 {
+    static char fromFile[4096];
     const char *map = getenv("KK_SHIM_SLOT_READERS");
+    const char *path = getenv("KK_SHIM_SLOT_READERS_FILE");
+    FILE *file = path ? fopen(path, "r") : NULL;
+    if (file) {
+        size_t n = fread(fromFile, 1, sizeof fromFile - 1, file);
+        fclose(file);
+        while (n > 0 && (fromFile[n - 1] == '\n' || fromFile[n - 1] == '\r'))
+            --n;
+        fromFile[n] = '\0';
+        map = fromFile;
+    }
     size_t labelLength = strlen(label);
     while (map && *map) {
         const char *end = strchr(map, ';');
