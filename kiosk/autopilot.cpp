@@ -43,9 +43,12 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::screenChanged, this, &Autopilot::schedule);
     connect(act, &ActController::changed, this, [this] {
-        if (m_sittingFinishing && !m_act->printing() && m_act->summaryPrinted()) {
+        if (m_sittingFinishing && !m_act->printing()) {
             m_sittingFinishing = false;
-            say(QStringLiteral("the sitting's summary is printed"));
+            say(m_act->summaryPrinted()
+                    ? QStringLiteral("the sitting's summary is printed")
+                    : QStringLiteral("the sitting's summary was not printed: %1 (it is saved)")
+                          .arg(m_act->errorId()));
             QTimer::singleShot(1500, this, [this] { say(QStringLiteral("sitting finished")); });
             return;
         }

@@ -1,6 +1,7 @@
 #pragma once
 // Exact kill points for the crash tests (docs/architecture.md, "The kill matrix"): at a named
-// place, a test build kills its own process with SIGKILL when KK_KILL_AT names that place.
+// place, a test build kills its own process with SIGKILL when KK_KILL_AT names that place
+// ("point", or "point@N" for the Nth time it is reached).
 // Compiled in only with KEYKIOSK_FAULT_INJECTION (tests/run.sh turns it on); a production
 // build has no fault points at all, not even the environment lookup.
 

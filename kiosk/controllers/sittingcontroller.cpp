@@ -43,6 +43,13 @@ SittingController::SittingController(KioskController *kiosk, JourneyController *
                 m_sitting->tokenLeft(signer.tokenSerial);
             qCInfo(lcKiosk) << "sitting" << m_sitting->id << "of" << m_sitting->organization.name
                             << "reopened with" << m_sitting->signers.size() << "signer(s)";
+            for (int row = 0; row < m_sitting->signers.size(); ++row)
+                qCInfo(lcKiosk).noquote()
+                    << QStringLiteral("sitting %1: signer %2 %3 (reopened)")
+                           .arg(m_sitting->id)
+                           .arg(row + 1)
+                           .arg(QString::fromLatin1(QMetaEnum::fromType<SignerStatus>().valueToKey(
+                               int(m_sitting->signers[row].status))));
             activate();
         }
     }

@@ -241,6 +241,42 @@ private slots:
                  qPrintable(requests));
     }
 
+    void aSittingStartedInStaffModeRecoversItsExpiredSigner()
+    {
+        Branch b; // the client's certificate has expired
+        QVERIFY(b.valid());
+        QVERIFY(b.logIn());
+        b.present({b.staff, b.client});
+        QTRY_COMPARE(b.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QVERIFY(b.kiosk->sitting.canStart());
+        b.kiosk->sitting.start();
+        QCOMPARE(b.kiosk->kiosk.screen(), KioskScreen::SittingBoard);
+        QCOMPARE(b.kiosk->sitting.sitting()->signers.first().status,
+                 SignerStatus::SignerNeedsStaff);
+        QCOMPARE(b.kiosk->sitting.actionFor(0), SignerAction::SignerRecover); // staff are here
+        b.kiosk->sitting.act(0);
+        QCOMPARE(b.kiosk->journey.kind(), JourneyKind::StaffRecovery);
+        QCOMPARE(b.kiosk->journey.state(), WorkflowState::StaffChecklist);
+        QVERIFY(b.fillChecklist());
+        b.typePin("123456");
+        QTRY_COMPARE_WITH_TIMEOUT(b.kiosk->journey.state(), WorkflowState::CollectingEntropy,
+                                  10000);
+        b.draw();
+        QTRY_COMPARE_WITH_TIMEOUT(b.kiosk->journey.state(), WorkflowState::CertificateReceived,
+                                  20000);
+        b.kiosk->journey.acknowledge();
+        b.kiosk->journey.close();
+        QTRY_COMPARE(b.kiosk->kiosk.screen(), KioskScreen::SittingBoard);
+        QCOMPARE(b.kiosk->sitting.sitting()->signers.first().status,
+                 SignerStatus::SignerCertificateReceived);
+        // The bank keeps the recovery with the sitting.
+        const QString listed = b.ra.cli(
+            {QStringLiteral("requests"), QStringLiteral("--sitting"), b.kiosk->sitting.id()});
+        QVERIFY2(listed.contains(QStringLiteral(": 1 request(s)")) &&
+                     listed.contains(QStringLiteral("expired")),
+                 qPrintable(listed));
+    }
+
     void removingTheStaffTokenEndsStaffModeAndTheJourney()
     {
         Branch b;

@@ -15,6 +15,8 @@
 //     no drawing for a key that already exists).
 #include "harness.h"
 
+#include "keykiosk/journal/journal.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -22,6 +24,7 @@
 
 #include <algorithm>
 
+using namespace kk;
 using namespace kk::test;
 
 namespace {
@@ -293,6 +296,128 @@ private slots:
         qInfo("%s: after the restart the kiosk showed \"%s\"; register: 1 request, confirmed; "
               "token: 1 live certificate (verifies), the old one archived, no orphan key",
               qPrintable(point), qPrintable(tableAfterRestart));
+    }
+
+    // A signers' sitting killed while its second signer's request reaches the bank (the same
+    // kill point, its second time), then restarted: the board comes back as it was, signer 2
+    // picks up, and the sitting finishes with both signers renewed and one request each.
+    void aSittingKilledMidwayThenRestarted()
+    {
+        RaServer::Options bankOptions;
+        bankOptions.autoDelaySeconds = 2;
+        bankOptions.checkAfterSeconds = 1;
+        RaServer bank(bankOptions);
+        QVERIFY(bank.start());
+        auto signer = [&bank](const char *label, const char *cn, int days) {
+            TokenOptions o;
+            o.label = QString::fromLatin1(label);
+            o.caDir = bank.dir();
+            o.commonName = QString::fromUtf8(cn);
+            o.daysLeft = days;
+            return o;
+        };
+        TestToken store(signer("Director", "Директоров Дмитрий", 20));
+        QVERIFY2(store.isValid() && store.addToken(signer("Accountant", "Бухгалтерова Анна", 25)),
+                 qPrintable(store.error()));
+        PrivatePcscd pcscd;
+        QVERIFY(pcscd.start());
+
+        QTemporaryDir kioskDir;
+        const QString journalPath = kioskDir.filePath(QStringLiteral("journal.db"));
+        const QString readerHolds = kioskDir.filePath(QStringLiteral("reader-holds"));
+        const QString config = kioskDir.filePath(QStringLiteral("keykiosk.conf"));
+        {
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("[token]\nmodule=%1\n[kiosk]\nfullscreen=false\n"
+                                      "idleSeconds=600\n[entropy]\ntargetBits=64\n"
+                                      "[bank]\nurl=%2\nraCert=%3\ncaCert=%4\nmessageTimeout=10\n"
+                                      "probeSeconds=60\n[journal]\npath=%5\n[act]\ndirectory=%6\n")
+                           .arg(harnessPath("pinshim"), bank.url(), bank.raCertPath(),
+                                bank.caCertPath(), journalPath,
+                                kioskDir.filePath(QStringLiteral("acts")))
+                           .toUtf8());
+        }
+        // One reader; the shim names the slot of whichever token is in it.
+        auto hold = [&readerHolds](const char *label) {
+            QFile file(readerHolds);
+            file.open(QIODevice::WriteOnly);
+            file.write(QByteArray(label) + "=Virtual PCD 00 00\n");
+        };
+        QStringList environment = pcscd.environment();
+        environment << QStringLiteral("QT_QPA_PLATFORM=offscreen")
+                    << QStringLiteral("QT_QUICK_BACKEND=software")
+                    << QStringLiteral("QT_LOGGING_RULES=kk.*.info=true")
+                    << QStringLiteral("KK_AUTOPILOT_PIN=123456")
+                    << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=300")
+                    << QStringLiteral("KK_AUTOPILOT_SITTING=2")
+                    << QStringLiteral("KK_SHIM_TARGET=") + softhsmModule()
+                    << QStringLiteral("KK_SHIM_SLOT_READERS_FILE=") + readerHolds
+                    << QStringLiteral("CUPS_SERVER=/nonexistent/cups.sock");
+
+        VirtualCard card;
+        Run killed;
+        {
+            Kiosk first(config, environment +
+                                    QStringList{QStringLiteral("KK_KILL_AT=journal-with-bank@2")});
+            QVERIFY(first.started());
+            QVERIFY(waitFor(first, {QStringLiteral("autopilot: waiting for the token")}, 15000));
+            hold("Director");
+            QVERIFY(card.insert(pcscd.port()));
+            QVERIFY2(waitFor(first, {QStringLiteral("autopilot: signer finished")}, 90000),
+                     qPrintable(first.out() + first.log().right(3000)));
+            card.remove();
+            QTest::qWait(1000);
+            hold("Accountant");
+            QVERIFY(card.insert(pcscd.port()));
+            killed = first.waitForDeath(90000);
+        }
+        QVERIFY2(killed.crashed &&
+                     killed.log.contains(QStringLiteral("SIGKILL at journal-with-bank")),
+                 qPrintable(killed.log.right(3000)));
+        const QRegularExpression started(QStringLiteral("sitting \"(S-[0-9A-F-]+)\" started"));
+        const QString sittingId = started.match(killed.log).captured(1);
+        QVERIFY2(!sittingId.isEmpty(), qPrintable(killed.log.right(3000)));
+
+        // The same kiosk again, the accountant's token still in.
+        Run restarted;
+        {
+            Kiosk second(config, environment);
+            QVERIFY(second.started());
+            const bool finished =
+                waitFor(second, {QStringLiteral("autopilot: signer finished")}, 90000);
+            restarted = second.stop();
+            QVERIFY2(finished, qPrintable(restarted.out + restarted.log.right(4000)));
+        }
+        // The board came back as it was: signer 1 renewed, signer 2 mid-way (their journey
+        // died with the kiosk; the token shows the request with the bank).
+        QVERIFY2(
+            restarted.log.contains(QStringLiteral("reopened with 2 signer(s)")) &&
+                restarted.log.contains(
+                    QStringLiteral("signer 1 SignerCertificateReceived (reopened)")) &&
+                restarted.log.contains(QStringLiteral("signer 2 SignerWaitingForToken (reopened)")),
+            qPrintable(restarted.log.right(4000)));
+        QVERIFY2(restarted.out.contains(QStringLiteral("acts: принят банком")),
+                 qPrintable(restarted.out)); // signer 2 picked up, no new key drawn
+        QVERIFY(!restarted.out.contains(QStringLiteral("drawing on the entropy pad")));
+        // The bank: one request per signer, both confirmed, both of this sitting.
+        const QString listed =
+            bank.cli({QStringLiteral("requests"), QStringLiteral("--sitting"), sittingId});
+        QVERIFY2(listed.contains(QStringLiteral("sitting %1: 2 request(s)").arg(sittingId)) &&
+                     listed.count(QStringLiteral(" confirmed ")) == 2,
+                 qPrintable(listed));
+        // The journal: the board as it stands, both signers with their new certificates.
+        auto journal = Journal::open(journalPath).takeValue();
+        const auto board = journal->openSitting().value();
+        QVERIFY(board && board->id == sittingId);
+        QCOMPARE(board->signers.size(), 2);
+        for (const SittingSigner &s : board->signers) {
+            QCOMPARE(s.status, SignerStatus::SignerCertificateReceived);
+            QVERIFY(!s.certificateDer.isEmpty());
+        }
+        qInfo("sitting killed at journal-with-bank@2: the board came back (signer 1 certificate "
+              "received, signer 2 waiting for their token), signer 2 picked up; register: %s",
+              qPrintable(listed.section(QLatin1Char('\n'), 0, 0)));
     }
 };
 
