@@ -277,6 +277,18 @@ private slots:
         QVERIFY(!o.journal->openSitting().value());
         QCOMPARE(o.journal->sitting(sittingId).value()->signers.size(), 3);
         QCOMPARE(o.kiosk->kiosk.screen(), KioskScreen::InsertToken);
+
+        // Later, alone: signer 2 picks up at the token screen, as any client does.
+        o.insert(o.accountant);
+        QTRY_COMPARE(o.kiosk->kiosk.screen(), KioskScreen::TokenProfiles);
+        QCOMPARE(o.kiosk->kiosk.selectedAction(), RenewalAction::PickUp);
+        o.kiosk->journey.begin();
+        QCOMPARE(o.kiosk->journey.state(), WorkflowState::EnteringPin);
+        o.typePin("123456");
+        QTRY_COMPARE_WITH_TIMEOUT(o.kiosk->journey.state(), WorkflowState::CertificateReceived,
+                                  20000);
+        QVERIFY(o.ra.cli({QStringLiteral("requests"), QStringLiteral("--sitting"), sittingId})
+                    .count(QStringLiteral(" confirmed ")) == 2);
     }
 
     void theBoardComesBackAfterARestart()
