@@ -12,6 +12,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace kk::ra {
 
 namespace {
@@ -41,14 +46,22 @@ Expected<EvpPkeyPtr> readKey(const QString &path)
 
 Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
 {
-    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "w"));
+    // Created with its final mode, never over an existing file: a private key is the owner's
+    // from its first byte (no window with a wider mode), and nothing is silently replaced.
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, cert ? 0644 : 0600);
+    if (fd < 0)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("cannot create %1: %2")
+                         .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    BioPtr bio(BIO_new_fd(fd, BIO_CLOSE));
     const bool ok = bio && (cert ? PEM_write_bio_X509(bio.get(), cert)
                                  : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0,
                                                             nullptr, nullptr));
+    if (!bio)
+        ::close(fd);
     if (!ok)
         return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(path));
-    if (!cert)
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
     return {};
 }
 
@@ -225,23 +238,31 @@ Error initDemo(const QString &dir, int httpPort)
 {
     QDir().mkpath(dir);
     const QString base = QDir(dir).absolutePath();
+    // A bank's CA key is never overwritten: running init-demo again must not replace it.
+    for (const char *existing : {"ca.key.pem", "ra.conf", "ra.db"}) {
+        if (QFileInfo::exists(QDir(base).filePath(QLatin1String(existing))))
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("%1 already holds %2: init-demo never overwrites a bank; "
+                                        "use an empty directory")
+                             .arg(base, QLatin1String(existing)));
+    }
     const RaPolicy roles; // the default role OIDs, written to ra.conf below
     EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256")),
         staffKey(EVP_EC_gen("P-256"));
     X509Ptr caCert = makeCert(caKey.get(), QStringLiteral("Demo Bank CA"), nullptr, nullptr, true,
                               "critical,keyCertSign,cRLSign");
-    X509Ptr raCert = makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(),
-                              caKey.get(), false, "critical,digitalSignature", nullptr,
-                              roles.raPolicyOid);
-    X509Ptr tlsCert = makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(),
-                               false, "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1",
-                               roles.raPolicyOid);
+    X509Ptr raCert =
+        makeCert(raKey.get(), QStringLiteral("Demo Bank RA"), caCert.get(), caKey.get(), false,
+                 "critical,digitalSignature", nullptr, roles.raPolicyOid);
+    X509Ptr tlsCert =
+        makeCert(tlsKey.get(), QStringLiteral("localhost"), caCert.get(), caKey.get(), false,
+                 "critical,digitalSignature", "DNS:localhost,IP:127.0.0.1", roles.raPolicyOid);
     // A staff member's certificate (its key in a file: for `openssl cmp` as a staff client;
     // the demo's staff token gets a key of its own, generated on the token).
-    X509Ptr staffCert = makeCert(staffKey.get(), QStringLiteral("Петрова Анна Сергеевна"),
-                                 caCert.get(), caKey.get(), false,
-                                 "critical,digitalSignature,nonRepudiation", nullptr,
-                                 roles.staffPolicyOid, QStringLiteral("Операционист"));
+    X509Ptr staffCert =
+        makeCert(staffKey.get(), QStringLiteral("Петрова Анна Сергеевна"), caCert.get(),
+                 caKey.get(), false, "critical,digitalSignature,nonRepudiation", nullptr,
+                 roles.staffPolicyOid, QStringLiteral("Операционист"));
     for (const auto &[name, cert, key] :
          {std::tuple{"ca", caCert.get(), caKey.get()}, std::tuple{"ra", raCert.get(), raKey.get()},
           std::tuple{"tls", tlsCert.get(), tlsKey.get()},
@@ -284,9 +305,9 @@ Error initDemo(const QString &dir, int httpPort)
     auto store = Store::open(QDir(base).filePath(QStringLiteral("ra.db")));
     if (!store)
         return store.error();
-    for (const auto &[cert, role] :
-         {std::pair{raCert.get(), CertificateRole::Ra}, std::pair{tlsCert.get(), CertificateRole::Ra},
-          std::pair{staffCert.get(), CertificateRole::Staff}}) {
+    for (const auto &[cert, role] : {std::pair{raCert.get(), CertificateRole::Ra},
+                                     std::pair{tlsCert.get(), CertificateRole::Ra},
+                                     std::pair{staffCert.get(), CertificateRole::Staff}}) {
         CertificateRecord record;
         record.serial = serialHex(cert);
         record.role = role;

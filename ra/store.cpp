@@ -7,6 +7,11 @@
 
 #include <sqlite3.h>
 
+#include <QFile>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <functional>
 
 Q_LOGGING_CATEGORY(lcStore, "kk.ra.store", QtInfoMsg)
@@ -206,6 +211,12 @@ Store::~Store() = default;
 
 Expected<std::unique_ptr<Store>> Store::open(const QString &path)
 {
+    // The register is the bank's: a new database is created readable by its owner only
+    // (SQLite gives its -wal and -shm files the same mode).
+    const QByteArray file = QFile::encodeName(path);
+    const int fd = ::open(file.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
     sqlite3 *raw = nullptr;
     const int rc = sqlite3_open_v2(
         path.toUtf8().constData(), &raw,
@@ -311,6 +322,19 @@ Error Store::migrate()
             return e;
         }
     }
+    if (current < 4) {
+        // Request numbers from their own counter, taken only when a request is really added:
+        // a key sent again does not use one up (the row id does: SQLite allocates it first).
+        if (Error e = exec("BEGIN IMMEDIATE;"
+                           "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+                           "INSERT INTO counters (name, value) SELECT 'request',"
+                           " coalesce(max(CAST(substr(number, 3) AS INTEGER)), 0) FROM requests;"
+                           "PRAGMA user_version = 4;"
+                           "COMMIT;")) {
+            exec("ROLLBACK");
+            return e;
+        }
+    }
     return {};
 }
 
@@ -369,7 +393,7 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
         return e;
     };
     {
-        // The number is derived from the row id inside the same transaction.
+        // The number comes from its counter inside the same transaction (no gaps).
         Query insert(m_db.get(),
                      "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
                      "old_cert_serial, new_key_hash, new_key_spki, subject, status, approve_after, "
@@ -389,7 +413,14 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
             return rollback(insert.error("insert request"));
         if (sqlite3_changes(m_db.get()) == 1) {
             const qint64 id = sqlite3_last_insert_rowid(m_db.get());
-            const QString number = QStringLiteral("R-%1").arg(id, 6, 10, QLatin1Char('0'));
+            Query counter(m_db.get(), "UPDATE counters SET value = value + 1 WHERE name = 'request'"
+                                      " RETURNING value");
+            if (counter.step() != SQLITE_ROW)
+                return rollback(counter.error("number request"));
+            const qint64 next = counter.int64(0);
+            if (counter.step() != SQLITE_DONE)
+                return rollback(counter.error("number request"));
+            const QString number = QStringLiteral("R-%1").arg(next, 6, 10, QLatin1Char('0'));
             Query numbering(m_db.get(), "UPDATE requests SET number = ? WHERE id = ?");
             numbering.bind(1, number).bind(2, id);
             if (numbering.step() != SQLITE_DONE)

@@ -123,7 +123,7 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.

@@ -468,6 +468,63 @@ private slots:
         QVERIFY(rc != 0);
     }
 
+    void requestNumbersHaveNoGaps()
+    {
+        // A key sent again (a returning client, a retry) is the same request: it must not use
+        // up a number. Two clients, the first sending twice: R-000001 and R-000002.
+        Bank bank;
+        bank.ra.setConfig(QStringLiteral("approval=auto"), QStringLiteral("approval=manual"));
+        QVERIFY(bank.start());
+        const Identity first = issue(bank.ra, bank.scratch, QStringLiteral("first"),
+                                     {QStringLiteral("--uid"), QStringLiteral("GAP-1")});
+        const Identity second = issue(bank.ra, bank.scratch, QStringLiteral("second"),
+                                      {QStringLiteral("--uid"), QStringLiteral("GAP-2")});
+        EvpPkeyPtr firstKey(EVP_EC_gen("P-256")), secondKey(EVP_EC_gen("P-256"));
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            KeyUpdate again(endpointOf(bank.ra), first.cert.get(), first.key.get(), firstKey.get(),
+                            [](const QByteArray &) { return Error(); });
+            QCOMPARE(again.step().state, EnrollState::Waiting);
+        }
+        KeyUpdate other(endpointOf(bank.ra), second.cert.get(), second.key.get(), secondKey.get(),
+                        [](const QByteArray &) { return Error(); });
+        QCOMPARE(other.step().state, EnrollState::Waiting);
+        const QString listed = bank.ra.cli({QStringLiteral("requests")});
+        QVERIFY2(listed.contains(QStringLiteral("R-000001")) &&
+                     listed.contains(QStringLiteral("R-000002")) &&
+                     listed.count(QStringLiteral("R-0")) == 2,
+                 qPrintable(listed));
+    }
+
+    void theBanksFilesAreTheBanks()
+    {
+        // Keys and the register are readable by their owner only, from the moment they exist,
+        // and init-demo never replaces a bank's CA key.
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.ra.cli({QStringLiteral("requests")}); // the register exists
+        for (const char *name :
+             {"ca.key.pem", "ra.key.pem", "tls.key.pem", "staff.key.pem", "ra.db"}) {
+            const QFileInfo file(bank.ra.dir() + QLatin1Char('/') + QLatin1String(name));
+            QVERIFY2(file.exists(), name);
+            const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                QFileDevice::ReadOther | QFileDevice::WriteOther;
+            QVERIFY2(!(file.permissions() & others), name);
+        }
+        QFile key(bank.ra.dir() + QStringLiteral("/ca.key.pem"));
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        const QByteArray before = key.readAll();
+        key.close();
+        QProcess again;
+        again.setProcessChannelMode(QProcess::MergedChannels);
+        again.start(QStringLiteral(KK_RA_PATH), {QStringLiteral("init-demo"), bank.ra.dir()});
+        QVERIFY(again.waitForFinished(20000));
+        const QString said = QString::fromUtf8(again.readAll());
+        QVERIFY2(again.exitCode() != 0 && said.contains(QStringLiteral("never overwrites")),
+                 qPrintable(said));
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        QCOMPARE(key.readAll(), before);
+    }
+
     void theAuditLogIsAppendOnly()
     {
         Bank bank;
