@@ -144,6 +144,12 @@ int serve(const RaConfig &config)
                                                      config.tlsKey.toUtf8().constData());
         if (!https->is_valid())
             return fail(QStringLiteral("cannot load the TLS certificate %1").arg(config.tlsCert));
+        // TLS 1.2 at least, and for 1.2 only AEAD suites with forward secrecy (no CBC, no
+        // SHA-1 MACs); TLS 1.3's suites are all of that kind already.
+        SSL_CTX *tls = https->ssl_context();
+        if (!SSL_CTX_set_min_proto_version(tls, TLS1_2_VERSION) ||
+            !SSL_CTX_set_cipher_list(tls, "ECDHE+AESGCM:ECDHE+CHACHA20"))
+            return fail(QStringLiteral("cannot restrict the TLS protocol and cipher suites"));
         configure(*https, service, config);
         const int tlsPort =
             config.httpsPort < 0

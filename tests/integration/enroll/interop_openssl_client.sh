@@ -45,6 +45,16 @@ for transport in http https; do
   echo "ok: openssl cmp kur over $transport"
   cert=new-$transport.pem key=new-$transport.key
 done
+# TLS: at least 1.2, and for 1.2 only AEAD suites with forward secrecy (no CBC, no SHA-1 MACs).
+tls() { openssl s_client -connect "127.0.0.1:$tls_port" -CAfile ca.cert.pem "$@" </dev/null >/dev/null 2>&1; }
+if tls -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256; then echo "ok: TLS 1.2 with ECDHE-ECDSA-AES128-GCM-SHA256"
+else echo "FAIL: TLS 1.2 with an AEAD suite refused"; fail=1; fi
+for weak in ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384; do
+  if tls -tls1_2 -cipher "$weak"; then echo "FAIL: TLS 1.2 accepted $weak"; fail=1
+  else echo "ok: TLS 1.2 refuses $weak"; fi
+done
+if tls -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'; then echo "FAIL: TLS 1.1 accepted"; fail=1
+else echo "ok: TLS 1.1 refused"; fi
 # One live renewal per certificate: the first one, now superseded, renews no more.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out again.key 2>/dev/null
 if openssl cmp -cmd kur -server "127.0.0.1:$port" -path .well-known/cmp -srvcert ra.cert.pem \
