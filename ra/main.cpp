@@ -20,6 +20,8 @@
 #include "raservice.h"
 #include "store.h"
 
+#include "keykiosk/x509text.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -212,21 +214,6 @@ X509Ptr readCertificateFile(const QString &path)
         cert.reset(d2i_X509(nullptr, &p, bytes.size()));
     }
     return cert;
-}
-
-QString nameField(const X509_NAME *name, const char *field)
-{
-    Asn1ObjectPtr object(OBJ_txt2obj(field, 0));
-    const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
-    if (i < 0)
-        return {};
-    unsigned char *utf8 = nullptr;
-    const int length =
-        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-    QString text =
-        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
-    OPENSSL_free(utf8);
-    return text;
 }
 
 // Registers certificates the bank already issued (a migration, the test and demo tokens). A

@@ -1,5 +1,7 @@
 #include "raservice.h"
 
+#include "keykiosk/x509text.h"
+
 #include <QCryptographicHash>
 #include <QHash>
 #include <QLoggingCategory>
@@ -30,20 +32,6 @@ QByteArray toDer(const OSSL_CMP_MSG *msg)
 QByteArray certDer(const X509 *cert)
 {
     return derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
-}
-
-QString nameEntry(const X509_NAME *name, int nid)
-{
-    const int i = nid != NID_undef ? X509_NAME_get_index_by_NID(name, nid, -1) : -1;
-    if (i < 0)
-        return {};
-    unsigned char *utf8 = nullptr;
-    const int length =
-        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-    QString s =
-        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
-    OPENSSL_free(utf8);
-    return s;
 }
 
 // A DER element: tag, header and content bounds.
@@ -84,22 +72,6 @@ OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
 {
     qCInfo(lcRa) << "rejecting:" << text;
     return status(OSSL_CMP_PKISTATUS_rejection, failBit, text);
-}
-
-// A name entry by OID (the Russian identifiers have no stable short names in OpenSSL).
-QString nameEntry(const X509_NAME *name, const char *oid)
-{
-    Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
-    const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
-    if (i < 0)
-        return {};
-    unsigned char *utf8 = nullptr;
-    const int length =
-        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-    QString s =
-        length >= 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length) : QString();
-    OPENSSL_free(utf8);
-    return s;
 }
 
 const char kOidInn[] = "1.2.643.3.131.1.1";
@@ -444,11 +416,11 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
     draft.kind = QStringLiteral("kur");
     draft.caseKind = QStringLiteral("renewal");
     const X509_NAME *subject = X509_get_subject_name(oldCert.get());
-    draft.uid = known.abonentUid.isEmpty() ? nameEntry(subject, NID_userId) : known.abonentUid;
+    draft.uid = known.abonentUid.isEmpty() ? nameField(subject, "UID") : known.abonentUid;
     if (draft.uid.isEmpty())
         draft.uid = oldSerial;
-    draft.abonent = nameEntry(subject, NID_commonName);
-    const QString organization = nameEntry(subject, NID_organizationName);
+    draft.abonent = nameField(subject, "CN");
+    const QString organization = nameField(subject, "O");
     if (!organization.isEmpty())
         draft.abonent += QStringLiteral(", ") + organization;
     draft.oldCertSerial = oldSerial;
@@ -526,7 +498,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
                          QStringLiteral("the staff certificate was not issued by this bank"));
     }
     const QString staffSerial = serialHex(staffCert.get());
-    const QString staffName = nameEntry(X509_get_subject_name(staffCert.get()), NID_commonName);
+    const QString staffName = nameField(X509_get_subject_name(staffCert.get()), "CN");
     actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
     auto registered = store->findCertificate(staffSerial);
     if (!registered)
@@ -578,7 +550,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
     // new certificate is the register's, never what the kiosk sent.
     const X509_NAME *requested = OSSL_CRMF_CERTTEMPLATE_get0_subject(OSSL_CRMF_MSG_get0_tmpl(crm));
     std::optional<AbonentRecord> abonent;
-    const QString uid = requested ? nameEntry(requested, NID_userId) : QString();
+    const QString uid = requested ? nameField(requested, "UID") : QString();
     if (!uid.isEmpty()) {
         auto found = store->findAbonent(uid);
         if (!found)
@@ -587,7 +559,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
         abonent = found.value();
     } else if (requested) {
         auto found =
-            store->findAbonents(nameEntry(requested, kOidSnils), nameEntry(requested, kOidInn));
+            store->findAbonents(nameField(requested, kOidSnils), nameField(requested, kOidInn));
         if (!found)
             return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
                              QStringLiteral("registration database unavailable"));

@@ -127,6 +127,17 @@ RequestRecord readRecord(const Query &q)
 }
 
 const char *const kRoleNames[] = {"client", "staff", "ra"};
+
+// The enum value whose stored name this is (the tables above, in enum order).
+template <typename Enum, std::size_t N>
+std::optional<Enum> fromName(const char *const (&names)[N], const QString &name)
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name == QLatin1String(names[i]))
+            return Enum(i);
+    }
+    return std::nullopt;
+}
 const char *const kStateNames[] = {"live", "superseded", "revoked"};
 
 const char kSelectCertificate[] = "SELECT serial, role, abonent_uid, subject, not_after, state, "
@@ -140,10 +151,7 @@ CertificateRecord readCertificate(const Query &q)
     c.abonentUid = q.text(2);
     c.subject = q.text(3);
     c.notAfter = fromEpoch(q.int64(4));
-    const QString state = q.text(5);
-    c.state = state == QLatin1String("revoked")      ? CertificateState::Revoked
-              : state == QLatin1String("superseded") ? CertificateState::Superseded
-                                                     : CertificateState::Live;
+    c.state = fromName<CertificateState>(kStateNames, q.text(5)).value_or(CertificateState::Live);
     c.replacedBy = q.text(6);
     c.der = q.blob(7);
     return c;
@@ -175,11 +183,7 @@ QString statusName(RequestStatus status)
 
 std::optional<RequestStatus> statusFromName(const QString &name)
 {
-    for (int i = 0; i < int(std::size(kStatusNames)); ++i) {
-        if (name == QLatin1String(kStatusNames[i]))
-            return RequestStatus(i);
-    }
-    return std::nullopt;
+    return fromName<RequestStatus>(kStatusNames, name);
 }
 
 QString roleName(CertificateRole role)
@@ -189,11 +193,7 @@ QString roleName(CertificateRole role)
 
 std::optional<CertificateRole> roleFromName(const QString &name)
 {
-    for (int i = 0; i < int(std::size(kRoleNames)); ++i) {
-        if (name == QLatin1String(kRoleNames[i]))
-            return CertificateRole(i);
-    }
-    return std::nullopt;
+    return fromName<CertificateRole>(kRoleNames, name);
 }
 
 QString stateName(CertificateState state)

@@ -3,6 +3,7 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
+#include "keykiosk/x509text.h"
 
 #include <QFile>
 #include <QUrl>
@@ -239,23 +240,9 @@ InitialRequest::InitialRequest(const CmpEndpoint &endpoint, X509 *staffCert, EVP
     // The certificate must name the abonent asked for.
     m_expectation = [info](X509 *cert) -> Error {
         const X509_NAME *name = X509_get_subject_name(cert);
-        const auto field = [name](const char *oid) {
-            Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
-            const int i = object ? X509_NAME_get_index_by_OBJ(name, object.get(), -1) : -1;
-            if (i < 0)
-                return QString();
-            unsigned char *utf8 = nullptr;
-            const int length =
-                ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-            QString text = length >= 0
-                               ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length)
-                               : QString();
-            OPENSSL_free(utf8);
-            return text;
-        };
-        if ((!info.uid.isEmpty() && field("0.9.2342.19200300.100.1.1") != info.uid) ||
-            (!info.snils.isEmpty() && field(kOidSnils) != info.snils) ||
-            (!info.inn.isEmpty() && field(kOidInn) != info.inn))
+        if ((!info.uid.isEmpty() && nameField(name, "UID") != info.uid) ||
+            (!info.snils.isEmpty() && nameField(name, kOidSnils) != info.snils) ||
+            (!info.inn.isEmpty() && nameField(name, kOidInn) != info.inn))
             return Error(ErrorCode::NewCertificateInvalid,
                          QStringLiteral("the certificate names another abonent than the one "
                                         "asked for"));

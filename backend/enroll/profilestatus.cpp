@@ -2,6 +2,7 @@
 
 #include "keykiosk/logging.h"
 #include "keykiosk/opensslptr.h"
+#include "keykiosk/x509text.h"
 
 #include <QCoreApplication>
 #include <QSet>
@@ -15,17 +16,6 @@
 namespace kk {
 
 namespace {
-
-QString asn1Text(const ASN1_STRING *value)
-{
-    unsigned char *utf8 = nullptr;
-    const int length = ASN1_STRING_to_UTF8(&utf8, value);
-    if (length < 0)
-        return {};
-    QString text = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
-    OPENSSL_free(utf8);
-    return text;
-}
 
 QString objectText(const ASN1_OBJECT *object)
 {
@@ -125,7 +115,7 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
     for (int i = 0; i < X509_NAME_entry_count(subject); ++i) {
         const X509_NAME_ENTRY *entry = X509_NAME_get_entry(subject, i);
         const ASN1_OBJECT *object = X509_NAME_ENTRY_get_object(entry);
-        const QString value = asn1Text(X509_NAME_ENTRY_get_data(entry));
+        const QString value = asn1Utf8(X509_NAME_ENTRY_get_data(entry));
         const int nid = OBJ_obj2nid(object);
         if (nid == NID_commonName)
             profile.ownerName = value;

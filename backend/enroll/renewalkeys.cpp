@@ -1,5 +1,6 @@
 #include "keykiosk/enroll/renewalkeys.h"
 
+#include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
 
@@ -175,19 +176,9 @@ Error RenewalKeys::retireOldKey()
     // The new key set takes the profile's label; a first key, its owner's name.
     QString label = m_facts.currentLabel;
     if (label.isEmpty()) {
-        const auto *p =
-            reinterpret_cast<const unsigned char *>(m_facts.newCertificateDer.constData());
-        X509Ptr cert(d2i_X509(nullptr, &p, m_facts.newCertificateDer.size()));
-        const X509_NAME *subject = cert ? X509_get_subject_name(cert.get()) : nullptr;
-        const int cn = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1) : -1;
-        unsigned char *utf8 = nullptr;
-        const int length =
-            cn >= 0 ? ASN1_STRING_to_UTF8(
-                          &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, cn)))
-                    : -1;
-        label = length > 0 ? QString::fromUtf8(reinterpret_cast<const char *>(utf8), length)
-                           : QStringLiteral("KeyKiosk");
-        OPENSSL_free(utf8);
+        const auto certificate = parseCertificate(m_facts.newCertificateDer);
+        label = certificate && !certificate->ownerName.isEmpty() ? certificate->ownerName
+                                                                 : QStringLiteral("KeyKiosk");
     }
     if (m_facts.currentCertificate && !m_facts.currentArchived) {
         if (m_options.oldKeyPolicy == OldKeyPolicy::Delete) {

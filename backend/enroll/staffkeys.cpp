@@ -72,17 +72,8 @@ LoginOutcome StaffKeys::open(const SecureBuffer &pin)
         keyId = entry.id;
         m_cert = std::move(cert);
         m_name = profile->ownerName;
+        m_title = profile->title;
         m_serial = profile->serialHex;
-        const X509_NAME *subject = X509_get_subject_name(m_cert.get());
-        const int title = X509_NAME_get_index_by_NID(subject, NID_title, -1);
-        unsigned char *utf8 = nullptr;
-        const int length =
-            title >= 0 ? ASN1_STRING_to_UTF8(
-                             &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, title)))
-                       : -1;
-        if (length > 0)
-            m_title = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
-        OPENSSL_free(utf8);
         break;
     }
     if (keyId.isEmpty()) {

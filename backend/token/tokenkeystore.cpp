@@ -99,11 +99,6 @@ bool TokenKeyStore::holdsSlots() const
     return d->slotList != nullptr;
 }
 
-bool TokenKeyStore::holdsAnyUser() const
-{
-    return d->users > 0;
-}
-
 Error TokenKeyStore::login(const QString &tokenSerial, const SecureBuffer &pin)
 {
     auto slot = loggedInSlot(tokenSerial, pin);

@@ -17,7 +17,7 @@ KioskApp::KioskApp(const KioskAppConfig &config)
       journey(&runner, &kiosk, &pinPad, &entropy, &idle, &act, config.journal),
       staffIdle(config.staffIdleSeconds, config.countdownSeconds),
       staff(&kiosk, &journey, &staffIdle), checklist(&journey),
-      sitting(&kiosk, &journey, &runner, &staff, &act, config.journal, &tokens)
+      sitting(&kiosk, &journey, &runner, &staff, &act, config.journal)
 {
     kiosk.setStaffPolicy(config.staffPolicyOid);
     pinPad.setShuffle(config.pinShuffle);

@@ -275,31 +275,38 @@ void KioskController::setSittingActive(bool active)
     applyScreen();
 }
 
-bool KioskController::selectProfile(const QByteArray &profileKeyId)
+int KioskController::rowOf(const QByteArray &profileKeyId) const
 {
     const auto &profiles = m_profiles.profiles();
     for (int row = 0; row < profiles.size(); ++row) {
-        if (profiles[row].renewal.currentKeyId == profileKeyId) {
-            m_selectedProfile = row;
-            emit selectedProfileChanged();
-            return true;
-        }
+        if (profiles[row].renewal.currentKeyId == profileKeyId)
+            return row;
     }
-    return false;
+    return -1;
 }
 
-bool KioskController::isStaffToken(const QVector<TokenKeyEntry> &entries) const
+const TokenProfile *KioskController::profileFor(const QByteArray &profileKeyId) const
 {
-    if (m_staffPolicy.isEmpty())
+    const int row = rowOf(profileKeyId);
+    return row < 0 ? nullptr : &m_profiles.profiles()[row];
+}
+
+bool KioskController::selectProfile(const QByteArray &profileKeyId)
+{
+    const int row = rowOf(profileKeyId);
+    if (row < 0)
         return false;
-    for (const TokenKeyEntry &entry : entries) {
-        if (entry.certificateDer.isEmpty())
-            continue;
-        auto profile = parseCertificate(entry.certificateDer, entry.certificateLabel);
-        if (profile && profile->policyOids.contains(m_staffPolicy))
-            return true;
-    }
-    return false;
+    m_selectedProfile = row;
+    emit selectedProfileChanged();
+    return true;
+}
+
+bool KioskController::isStaffToken(const QVector<TokenProfile> &profiles) const
+{
+    return !m_staffPolicy.isEmpty() &&
+           std::any_of(profiles.cbegin(), profiles.cend(), [this](const TokenProfile &p) {
+               return p.certificate.policyOids.contains(m_staffPolicy);
+           });
 }
 
 void KioskController::readToken(const TokenInfo &token)
@@ -332,7 +339,10 @@ void KioskController::readToken(const TokenInfo &token)
                 applyScreen();
                 return;
             }
-            if (isStaffToken(entries.value())) {
+            // The certificates are parsed once: the table, and whose token it is, come from it.
+            const auto profiles =
+                deriveProfiles(entries.value(), QDateTime::currentDateTimeUtc(), m_policy);
+            if (isStaffToken(profiles)) {
                 qCInfo(lcKiosk) << "staff token" << token.serial << "inserted";
                 if (!m_staffToken || m_staffToken->serial != token.serial) {
                     m_staffToken = token;
@@ -343,18 +353,18 @@ void KioskController::readToken(const TokenInfo &token)
                                 << m_token->serial;
                 m_extraClients << token.serial;
             } else {
-                showProfiles(token, entries.value());
+                showProfiles(token, entries.value(), profiles);
             }
             applyScreen();
         });
 }
 
-void KioskController::showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries)
+void KioskController::showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries,
+                                   const QVector<TokenProfile> &profiles)
 {
     const bool sameToken = m_token && m_token->serial == token.serial;
     m_token = token;
     reconcileJournal(token, entries);
-    const auto profiles = deriveProfiles(entries, QDateTime::currentDateTimeUtc(), m_policy);
     m_renewedHere.clear();
     for (const TokenProfile &profile : profiles) {
         auto installedBy =

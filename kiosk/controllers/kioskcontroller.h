@@ -59,7 +59,9 @@ public:
     // attract screen (SittingController).
     void setSittingActive(bool active);
     bool sittingActive() const { return m_sittingActive; }
-    // Selects the profile with this current key id; false if the table has none.
+    // The table's profile with this current key id (null if none; valid until the table
+    // changes), and selecting it.
+    const TokenProfile *profileFor(const QByteArray &profileKeyId) const;
     bool selectProfile(const QByteArray &profileKeyId);
     // The client's token is in and its table read (not timed out): a signer may act.
     bool clientTokenReady() const { return m_token && m_tableReady && !m_sessionTimedOut; }
@@ -120,8 +122,10 @@ signals:
 private:
     void show(KioskScreen screen, ErrorCode code = ErrorCode::None);
     void readToken(const TokenInfo &token);
-    bool isStaffToken(const QVector<TokenKeyEntry> &entries) const;
-    void showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries);
+    bool isStaffToken(const QVector<TokenProfile> &profiles) const;
+    void showProfiles(const TokenInfo &token, const QVector<TokenKeyEntry> &entries,
+                      const QVector<TokenProfile> &profiles);
+    int rowOf(const QByteArray &profileKeyId) const;
     void applyScreen();
     void reconcileJournal(const TokenInfo &token, const QVector<TokenKeyEntry> &entries);
     void logTable() const;

@@ -9,7 +9,6 @@
 #include "keykiosk/journey/recovery.h"
 #include "keykiosk/journey/runner.h"
 #include "keykiosk/logging.h"
-#include "keykiosk/token/tokenservice.h"
 
 #include <QCoreApplication>
 #include <QMetaEnum>
@@ -18,10 +17,9 @@ namespace kk {
 
 SittingController::SittingController(KioskController *kiosk, JourneyController *journey,
                                      JourneyRunner *runner, StaffController *staff,
-                                     ActController *act, Journal *journal, TokenService *tokens,
-                                     QObject *parent)
+                                     ActController *act, Journal *journal, QObject *parent)
     : QObject(parent), m_kiosk(kiosk), m_journey(journey), m_runner(runner), m_staff(staff),
-      m_act(act), m_journal(journal), m_tokens(tokens)
+      m_act(act), m_journal(journal)
 {
     connect(m_kiosk, &KioskController::clientTokenRead, this, &SittingController::onTokenRead);
     connect(m_kiosk, &KioskController::tokenLeft, this, &SittingController::onTokenLeft);
@@ -94,6 +92,7 @@ void SittingController::onTokenRead()
     if (!m_sitting || !m_kiosk->token())
         return;
     const TokenInfo token = *m_kiosk->token();
+    const QVector<SittingSigner> before = m_sitting->signers;
     const Sitting::Admission admission =
         m_sitting->admit(token, m_kiosk->profiles()->profiles(), QDateTime::currentDateTimeUtc());
     if (admission == Sitting::Admission::OtherOrganization) {
@@ -108,7 +107,7 @@ void SittingController::onTokenRead()
     } else {
         m_refusedOrganization.clear();
     }
-    save();
+    saveIf(before);
     emit changed();
 }
 
@@ -116,18 +115,13 @@ void SittingController::onTokenLeft(const QString &serial)
 {
     if (!m_sitting)
         return;
+    // Nothing of this signer stays for the next: their journey ended with the token (its
+    // context wiped, the PIN pad cleared, the sessions closed, and with the last key user
+    // gone libp11's slots released: TokenKeyStore::release).
+    const QVector<SittingSigner> before = m_sitting->signers;
     m_sitting->tokenLeft(serial);
     m_refusedOrganization.clear();
-    save();
-    // Nothing of this signer stays for the next: the journey ended with the token (its
-    // context wiped, the PIN pad cleared, the sessions closed); what libp11 still holds of the
-    // token goes now, before the next token is read.
-    if (m_tokens)
-        m_tokens->post([](TokenContext &context) {
-            auto store = context.keyStore();
-            if (store && !store.value()->holdsAnyUser())
-                store.value()->releaseSlots();
-        });
+    saveIf(before);
     emit changed();
 }
 
@@ -144,7 +138,7 @@ void SittingController::onJourney()
     if (row < 0)
         return;
     SittingSigner &signer = m_sitting->signers[row];
-    const SignerStatus before = signer.status;
+    const SittingSigner before = signer;
     if (!context.requestNumber.isEmpty())
         signer.requestNumber = context.requestNumber;
     switch (m_runner->state()) {
@@ -177,7 +171,9 @@ void SittingController::onJourney()
         signer.status = SignerStatus::SignerRenewing;
         break;
     }
-    if (signer.status != before)
+    if (signer == before)
+        return; // a journey's step that changes nothing on the board writes nothing
+    if (signer.status != before.status)
         qCInfo(lcKiosk).noquote() << QStringLiteral("sitting %1: signer %2 %3")
                                          .arg(m_sitting->id)
                                          .arg(row + 1)
@@ -196,11 +192,7 @@ SignerAction SittingController::actionFor(int row) const
     const SittingSigner &signer = m_sitting->signers[row];
     if (signer.tokenSerial != m_kiosk->token()->serial)
         return SignerAction::SignerNoAction;
-    const TokenProfile *profile = nullptr;
-    for (const TokenProfile &p : m_kiosk->profiles()->profiles()) {
-        if (p.renewal.currentKeyId == signer.profileKeyId)
-            profile = &p;
-    }
+    const TokenProfile *profile = m_kiosk->profileFor(signer.profileKeyId);
     if (!profile)
         return SignerAction::SignerNoAction;
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -273,6 +265,12 @@ void SittingController::finish()
     m_sitting.reset();
     m_refusedOrganization.clear();
     activate();
+}
+
+void SittingController::saveIf(const QVector<SittingSigner> &before)
+{
+    if (m_sitting->signers != before)
+        save();
 }
 
 void SittingController::save()

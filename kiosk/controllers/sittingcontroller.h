@@ -23,7 +23,6 @@ class JourneyRunner;
 class StaffController;
 class ActController;
 class Journal;
-class TokenService;
 
 class SittingController : public QObject
 {
@@ -44,7 +43,7 @@ class SittingController : public QObject
 public:
     SittingController(KioskController *kiosk, JourneyController *journey, JourneyRunner *runner,
                       StaffController *staff, ActController *act, Journal *journal,
-                      TokenService *tokens, QObject *parent = nullptr);
+                      QObject *parent = nullptr);
 
     bool active() const { return m_sitting.has_value(); }
     QString id() const { return m_sitting ? m_sitting->id : QString(); }
@@ -72,6 +71,7 @@ private:
     void onTokenLeft(const QString &serial);
     void onJourney();
     void save();
+    void saveIf(const QVector<SittingSigner> &before); // only when the board changed
     void activate();
 
     KioskController *m_kiosk;
@@ -80,7 +80,6 @@ private:
     StaffController *m_staff;
     ActController *m_act;
     Journal *m_journal;
-    TokenService *m_tokens;
     std::optional<Sitting> m_sitting;
     QString m_refusedOrganization; // the last token that could not join, for the notice
     QString m_summaryPath;

@@ -166,6 +166,16 @@ void RaServer::stop()
     m_process->waitForFinished(2000);
 }
 
+QString RaServer::registerState(const QString &serialHex) const
+{
+    for (const QString &line : cli({QStringLiteral("certificates")}).split(QLatin1Char('\n'))) {
+        const QStringList fields = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (fields.value(0).compare(serialHex, Qt::CaseInsensitive) == 0)
+            return fields.value(1) + QLatin1Char(' ') + fields.value(2);
+    }
+    return {};
+}
+
 QString RaServer::cli(const QStringList &args, int *exitCode) const
 {
     QProcess process;

@@ -109,6 +109,9 @@ public:
     QString caCertPath() const { return m_dir.path() + QStringLiteral("/ca.cert.pem"); }
     // Runs "keykiosk-ra ARGS --config ra.conf" (the operator CLI); returns its output.
     QString cli(const QStringList &args, int *exitCode = nullptr) const;
+    // A certificate's row in the register (`certificates`): "role state", e.g. "client live";
+    // empty if the register does not hold it. The serial in hex, either case.
+    QString registerState(const QString &serialHex) const;
     QString log() const;
 
 private:

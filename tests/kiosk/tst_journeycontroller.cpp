@@ -7,7 +7,6 @@
 #include "keykiosk/enroll/bankmonitor.h"
 #include "keykiosk/journal/journal.h"
 
-#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QtTest>
 
@@ -15,14 +14,6 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
-// Types a PIN as a client does: finds each digit on the shuffled pad and presses that key.
-void typePin(PinPadController &pad, const char *pin)
-{
-    pad.appear(); // what the pad does when it is shown
-    for (const char *c = pin; *c; ++c)
-        pad.pressKey(pad.keyLabels().indexOf(*c - '0'));
-}
-
 struct Scene
 {
     RaServer ra;
@@ -79,23 +70,8 @@ struct Scene
         remove();
         return kiosk->kiosk.screen() == KioskScreen::InsertToken;
     }
-    void typePin(const char *pin) { ::typePin(kiosk->pinPad, pin); }
-    void draw() { drawOn(*kiosk); }
-    // A wandering finger on the entropy pad until the journey moves on.
-    static void drawOn(KioskStack &stack)
-    {
-        auto *random = QRandomGenerator::global();
-        double x = 300, y = 200, vx = 0, vy = 0;
-        for (int i = 0; i < 2000 && stack.journey.state() == WorkflowState::CollectingEntropy;
-             ++i) {
-            vx = 0.8 * vx + random->bounded(12.0) - 6;
-            vy = 0.8 * vy + random->bounded(12.0) - 6;
-            x += vx;
-            y += vy;
-            stack.entropy.addPoint(x, y, 1.0, 0);
-            QThread::usleep(500 + random->bounded(3000));
-        }
-    }
+    void typePin(const char *pin) { kk::typePin(kiosk->pinPad, pin); }
+    void draw() { kk::draw(*kiosk); }
 };
 } // namespace
 
@@ -285,7 +261,7 @@ private slots:
         typePin(stack.pinPad, "123456");
         stack.pinPad.submit();
         QTRY_COMPARE(stack.journey.state(), WorkflowState::CollectingEntropy);
-        Scene::drawOn(stack);
+        kk::draw(stack);
         QTRY_COMPARE(stack.journey.state(), WorkflowState::Sending);
         QTRY_VERIFY_WITH_TIMEOUT(stack.journey.showProgress(), 2000);
         QTRY_VERIFY_WITH_TIMEOUT(stack.journey.elapsedSeconds() >= 1, 3000);

@@ -7,7 +7,6 @@
 
 #include "keykiosk/journal/journal.h"
 
-#include <QRandomGenerator>
 #include <QtTest>
 
 using namespace kk;
@@ -104,26 +103,10 @@ struct Office
     }
     void typePin(const char *pin)
     {
-        PinPadController &pad = kiosk->pinPad;
-        pad.appear();
-        for (const char *c = pin; *c; ++c)
-            pad.pressKey(pad.keyLabels().indexOf(*c - '0'));
-        pad.submit();
+        kk::typePin(kiosk->pinPad, pin);
+        kiosk->pinPad.submit();
     }
-    void draw()
-    {
-        auto *random = QRandomGenerator::global();
-        double x = 300, y = 200, vx = 0, vy = 0;
-        for (int i = 0; i < 2000 && kiosk->journey.state() == WorkflowState::CollectingEntropy;
-             ++i) {
-            vx = 0.8 * vx + random->bounded(12.0) - 6;
-            vy = 0.8 * vy + random->bounded(12.0) - 6;
-            x += vx;
-            y += vy;
-            kiosk->entropy.addPoint(x, y, 1.0, 0);
-            QThread::usleep(500 + random->bounded(3000));
-        }
-    }
+    void draw() { kk::draw(*kiosk); }
     // From the board to «принят банком», then "I will come back later".
     bool renewToTheBank(int row)
     {

@@ -8,7 +8,6 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/journal/journal.h"
 
-#include <QRandomGenerator>
 #include <QtTest>
 
 using namespace kk;
@@ -74,30 +73,14 @@ struct Branch
     }
     void typePin(const char *pin)
     {
-        PinPadController &pad = kiosk->pinPad;
-        pad.appear();
-        for (const char *c = pin; *c; ++c)
-            pad.pressKey(pad.keyLabels().indexOf(*c - '0'));
-        pad.submit();
+        kk::typePin(kiosk->pinPad, pin);
+        kiosk->pinPad.submit();
     }
+    void draw() { kk::draw(*kiosk); }
     void typeDigits(const char *digits)
     {
         for (const char *c = digits; *c; ++c)
             kiosk->checklist.typeDigit(*c - '0');
-    }
-    void draw()
-    {
-        auto *random = QRandomGenerator::global();
-        double x = 300, y = 200, vx = 0, vy = 0;
-        for (int i = 0; i < 2000 && kiosk->journey.state() == WorkflowState::CollectingEntropy;
-             ++i) {
-            vx = 0.8 * vx + random->bounded(12.0) - 6;
-            vy = 0.8 * vy + random->bounded(12.0) - 6;
-            x += vx;
-            y += vy;
-            kiosk->entropy.addPoint(x, y, 1.0, 0);
-            QThread::usleep(500 + random->bounded(3000));
-        }
     }
     // The staff token in, its PIN on the pad: staff mode.
     bool logIn()

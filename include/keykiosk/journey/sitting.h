@@ -34,6 +34,15 @@ struct SittingSigner
     QString reason;            // a refusal's reason, or why staff are needed
     QString requestNumber;     // the bank's, once it answered
     QByteArray certificateDer; // the new certificate, for the summary
+
+    bool operator==(const SittingSigner &other) const
+    {
+        return tokenSerial == other.tokenSerial && profileKeyId == other.profileKeyId &&
+               owner == other.owner && title == other.title && identifier == other.identifier &&
+               status == other.status && reason == other.reason &&
+               requestNumber == other.requestNumber && certificateDer == other.certificateDer;
+    }
+    bool operator!=(const SittingSigner &other) const { return !(*this == other); }
 };
 
 struct Sitting

@@ -43,7 +43,6 @@ public:
     // Whether anyone holds keys of this token, and whether libp11 holds any slot at all.
     bool holds(const QString &tokenSerial) const;
     bool holdsSlots() const;
-    bool holdsAnyUser() const;
 
 private:
     struct Private;

@@ -149,6 +149,35 @@ bool waitFor(Kiosk &kiosk, const QStringList &what, int ms)
     return false;
 }
 
+// The kiosk's configuration for a crash test, in `dir` (the journal and the acts there too),
+// and the environment the autopilot runs in.
+QString writeKioskConfig(const QTemporaryDir &dir, const QString &module, const RaServer &bank)
+{
+    const QString config = dir.filePath(QStringLiteral("keykiosk.conf"));
+    QFile file(config);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(QStringLiteral("[token]\nmodule=%1\n[kiosk]\nfullscreen=false\n"
+                              "idleSeconds=600\n[entropy]\ntargetBits=64\n"
+                              "[bank]\nurl=%2\nraCert=%3\ncaCert=%4\nmessageTimeout=10\n"
+                              "probeSeconds=60\n[journal]\npath=%5\n[act]\ndirectory=%6\n")
+                   .arg(module, bank.url(), bank.raCertPath(), bank.caCertPath(),
+                        dir.filePath(QStringLiteral("journal.db")),
+                        dir.filePath(QStringLiteral("acts")))
+                   .toUtf8());
+    return config;
+}
+
+QStringList autopilotEnvironment(const PrivatePcscd &pcscd)
+{
+    return pcscd.environment() << QStringLiteral("QT_QPA_PLATFORM=offscreen")
+                               << QStringLiteral("QT_QUICK_BACKEND=software")
+                               << QStringLiteral("QT_LOGGING_RULES=kk.*.info=true")
+                               << QStringLiteral("KK_AUTOPILOT_PIN=123456")
+                               << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=300")
+                               << QStringLiteral("CUPS_SERVER=/nonexistent/cups.sock");
+}
+
 } // namespace
 
 class TestKillMatrix : public QObject
@@ -212,26 +241,9 @@ private slots:
         QVERIFY(pcscd.start());
 
         QTemporaryDir kioskDir;
-        const QString config = kioskDir.filePath(QStringLiteral("keykiosk.conf"));
-        {
-            QFile file(config);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QStringLiteral("[token]\nmodule=%1\n[kiosk]\nfullscreen=false\n"
-                                      "idleSeconds=600\n[entropy]\ntargetBits=64\n"
-                                      "[bank]\nurl=%2\nraCert=%3\ncaCert=%4\nmessageTimeout=10\n"
-                                      "probeSeconds=60\n[journal]\npath=%5\n[act]\ndirectory=%6\n")
-                           .arg(softhsmModule(), bank.url(), bank.raCertPath(), bank.caCertPath(),
-                                kioskDir.filePath(QStringLiteral("journal.db")),
-                                kioskDir.filePath(QStringLiteral("acts")))
-                           .toUtf8());
-        }
-        QStringList environment = pcscd.environment();
-        environment << QStringLiteral("QT_QPA_PLATFORM=offscreen")
-                    << QStringLiteral("QT_QUICK_BACKEND=software")
-                    << QStringLiteral("QT_LOGGING_RULES=kk.*.info=true")
-                    << QStringLiteral("KK_AUTOPILOT_PIN=123456")
-                    << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=300")
-                    << QStringLiteral("CUPS_SERVER=/nonexistent/cups.sock");
+        const QString config = writeKioskConfig(kioskDir, softhsmModule(), bank);
+        QVERIFY(!config.isEmpty());
+        const QStringList environment = autopilotEnvironment(pcscd);
 
         // 1. The kiosk dies at the point.
         VirtualCard card;
@@ -325,35 +337,19 @@ private slots:
         QTemporaryDir kioskDir;
         const QString journalPath = kioskDir.filePath(QStringLiteral("journal.db"));
         const QString readerHolds = kioskDir.filePath(QStringLiteral("reader-holds"));
-        const QString config = kioskDir.filePath(QStringLiteral("keykiosk.conf"));
-        {
-            QFile file(config);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QStringLiteral("[token]\nmodule=%1\n[kiosk]\nfullscreen=false\n"
-                                      "idleSeconds=600\n[entropy]\ntargetBits=64\n"
-                                      "[bank]\nurl=%2\nraCert=%3\ncaCert=%4\nmessageTimeout=10\n"
-                                      "probeSeconds=60\n[journal]\npath=%5\n[act]\ndirectory=%6\n")
-                           .arg(harnessPath("pinshim"), bank.url(), bank.raCertPath(),
-                                bank.caCertPath(), journalPath,
-                                kioskDir.filePath(QStringLiteral("acts")))
-                           .toUtf8());
-        }
+        const QString config = writeKioskConfig(kioskDir, harnessPath("pinshim"), bank);
+        QVERIFY(!config.isEmpty());
         // One reader; the shim names the slot of whichever token is in it.
         auto hold = [&readerHolds](const char *label) {
             QFile file(readerHolds);
             file.open(QIODevice::WriteOnly);
             file.write(QByteArray(label) + "=Virtual PCD 00 00\n");
         };
-        QStringList environment = pcscd.environment();
-        environment << QStringLiteral("QT_QPA_PLATFORM=offscreen")
-                    << QStringLiteral("QT_QUICK_BACKEND=software")
-                    << QStringLiteral("QT_LOGGING_RULES=kk.*.info=true")
-                    << QStringLiteral("KK_AUTOPILOT_PIN=123456")
-                    << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=300")
-                    << QStringLiteral("KK_AUTOPILOT_SITTING=2")
-                    << QStringLiteral("KK_SHIM_TARGET=") + softhsmModule()
-                    << QStringLiteral("KK_SHIM_SLOT_READERS_FILE=") + readerHolds
-                    << QStringLiteral("CUPS_SERVER=/nonexistent/cups.sock");
+        const QStringList environment =
+            autopilotEnvironment(pcscd)
+            << QStringLiteral("KK_AUTOPILOT_SITTING=2")
+            << QStringLiteral("KK_SHIM_TARGET=") + softhsmModule()
+            << QStringLiteral("KK_SHIM_SLOT_READERS_FILE=") + readerHolds;
 
         VirtualCard card;
         Run killed;

@@ -4,6 +4,8 @@
 // with the subject from the register; every refusal with a clear reason; dual control.
 #include "harness.h"
 
+#include "keykiosk/x509text.h"
+
 #include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/roles.h"
 
@@ -31,36 +33,6 @@ EvpPkeyPtr readKey(const QString &path)
     BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
     return EvpPkeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
                           : nullptr);
-}
-
-QString nameField(X509 *cert, const char *oid)
-{
-    Asn1ObjectPtr object(OBJ_txt2obj(oid, 1));
-    const X509_NAME *name = X509_get_subject_name(cert);
-    const int i = X509_NAME_get_index_by_OBJ(name, object.get(), -1);
-    if (i < 0)
-        return {};
-    unsigned char *utf8 = nullptr;
-    const int length =
-        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-    const QString text = QString::fromUtf8(reinterpret_cast<const char *>(utf8), length);
-    OPENSSL_free(utf8);
-    return text;
-}
-
-// The register's row of a certificate, as `keykiosk-ra certificates` lists it: role and state.
-QString registerState(const RaServer &ra, X509 *cert)
-{
-    for (const QString &line : ra.cli({QStringLiteral("certificates")}).split(QLatin1Char('\n'))) {
-        const QStringList fields = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-        char *hex = BN_bn2hex(bn.get());
-        const bool match = fields.value(0) == QString::fromLatin1(hex);
-        OPENSSL_free(hex);
-        if (match)
-            return fields.value(1) + QLatin1Char(' ') + fields.value(2);
-    }
-    return {};
 }
 
 QString serialOf(X509 *cert)
@@ -204,8 +176,10 @@ private slots:
             bank.initial(info, bank.staffCert.get(), bank.staffKey.get(), &issued);
         QCOMPARE(step.state, EnrollState::Issued);
         QVERIFY(issued);
-        QCOMPARE(nameField(issued.get(), "2.5.4.3"), QStringLiteral("Сидоров Сидор Сидорович"));
-        QCOMPARE(nameField(issued.get(), "0.9.2342.19200300.100.1.1"), QStringLiteral("FIRST-1"));
+        QCOMPARE(nameField(X509_get_subject_name(issued.get()), "2.5.4.3"),
+                 QStringLiteral("Сидоров Сидор Сидорович"));
+        QCOMPARE(nameField(X509_get_subject_name(issued.get()), "0.9.2342.19200300.100.1.1"),
+                 QStringLiteral("FIRST-1"));
         std::unique_ptr<CERTIFICATEPOLICIES,
                         OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
             policies(static_cast<CERTIFICATEPOLICIES *>(
@@ -223,7 +197,7 @@ private slots:
                      requests.contains(QStringLiteral("identity-document,signed-application")) &&
                      requests.contains(QStringLiteral(" confirmed ")),
                  qPrintable(requests));
-        QCOMPARE(registerState(bank.ra, issued.get()), QStringLiteral("client live"));
+        QCOMPARE(bank.ra.registerState(serialOf(issued.get())), QStringLiteral("client live"));
         const QString audit = bank.ra.cli({QStringLiteral("audit")});
         QVERIFY2(audit.contains(QStringLiteral("staff Петрова Анна Сергеевна")) &&
                      audit.contains(QStringLiteral("created")) &&
@@ -245,7 +219,8 @@ private slots:
         info.uid = QStringLiteral("EXP-1");
         QCOMPARE(bank.initial(info, bank.staffCert.get(), bank.staffKey.get()).state,
                  EnrollState::Issued);
-        QCOMPARE(registerState(bank.ra, expired.cert.get()), QStringLiteral("client superseded"));
+        QCOMPARE(bank.ra.registerState(serialOf(expired.cert.get())),
+                 QStringLiteral("client superseded"));
     }
 
     void aReplacementRevokesTheLostToken()
@@ -258,7 +233,8 @@ private slots:
         info.uid = QStringLiteral("REP-1");
         QCOMPARE(bank.initial(info, bank.staffCert.get(), bank.staffKey.get()).state,
                  EnrollState::Issued);
-        QCOMPARE(registerState(bank.ra, lost.cert.get()), QStringLiteral("client revoked"));
+        QCOMPARE(bank.ra.registerState(serialOf(lost.cert.get())),
+                 QStringLiteral("client revoked"));
         // The lost token's key renews no more.
         QCOMPARE(bank.keyUpdate(lost).error.code, ErrorCode::CertificateRevoked);
     }
