@@ -159,6 +159,16 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"),
                                                 c.policy.transactionIdleSeconds)
                                           .toInt();
+    c.policy.transactionKeepDays =
+        ini.value(QStringLiteral("policy/transaction_keep_days"), c.policy.transactionKeepDays)
+            .toInt();
+    c.policy.messageTimeWindowSeconds =
+        ini.value(QStringLiteral("policy/message_time_window"), c.policy.messageTimeWindowSeconds)
+            .toInt();
+    if (c.policy.transactionKeepDays < 1 || c.policy.messageTimeWindowSeconds < 1)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("policy/transaction_keep_days and policy/message_time_window "
+                                    "must be positive"));
     c.policy.staffApprovals =
         ini.value(QStringLiteral("policy/staff_approvals"), c.policy.staffApprovals).toInt();
     if (c.policy.staffApprovals < 0 || c.policy.staffApprovals > 2)
@@ -293,6 +303,10 @@ Error initDemo(const QString &dir, int httpPort)
                        "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled="
                        "true\nrenewal_window_days=30\n"
                        "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n"
+                       "; a pollReq or certConf continues a transaction this long after its "
+                       "request\ntransaction_keep_days=7\n"
+                       "; seconds a message's messageTime may differ from the bank's clock\n"
+                       "message_time_window=600\n"
                        "; operators who approve a staff-authorized initial request: 0, 1 or 2\n"
                        "staff_approvals=0\n\n"
                        "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"

@@ -1,5 +1,6 @@
 #include "raservice.h"
 
+#include "keykiosk/faultpoint.h"
 #include "keykiosk/x509text.h"
 
 #include <QCryptographicHash>
@@ -32,33 +33,6 @@ QByteArray toDer(const OSSL_CMP_MSG *msg)
 QByteArray certDer(const X509 *cert)
 {
     return derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
-}
-
-// A DER element: tag, header and content bounds.
-struct Element
-{
-    int tag = 0, cls = 0;
-    const unsigned char *start = nullptr, *content = nullptr;
-    long length = 0;
-    bool constructed = false;
-    const unsigned char *end() const { return content + length; }
-};
-
-bool readElement(const unsigned char *&p, const unsigned char *limit, Element &e)
-{
-    e.start = p;
-    long length = 0;
-    int tag = 0, cls = 0;
-    const int flags = ASN1_get_object(&p, &length, &tag, &cls, limit - p);
-    if (flags & 0x80 || p + length > limit)
-        return false;
-    e.tag = tag;
-    e.cls = cls;
-    e.content = p;
-    e.length = length;
-    e.constructed = flags & V_ASN1_CONSTRUCTED;
-    p += length;
-    return true;
 }
 
 OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
@@ -192,66 +166,6 @@ Error addCertificatePolicies(X509 *cert, const QStringList &oids)
     return {};
 }
 
-QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
-{
-    // CertTemplate ::= SEQUENCE { ... publicKey [6] IMPLICIT SubjectPublicKeyInfo OPTIONAL ... }
-    // OpenSSL 3.0 has no getter for it (3.2 adds one), so the template is walked as DER.
-    const OSSL_CRMF_CERTTEMPLATE *tmpl = OSSL_CRMF_MSG_get0_tmpl(crm);
-    unsigned char *der = nullptr;
-    const int length = i2d_OSSL_CRMF_CERTTEMPLATE(tmpl, &der);
-    QByteArray spki;
-    if (length > 0) {
-        const unsigned char *p = der, *limit = der + length;
-        Element outer;
-        if (readElement(p, limit, outer) && outer.tag == V_ASN1_SEQUENCE) {
-            p = outer.content;
-            Element field;
-            while (p < outer.end() && readElement(p, outer.end(), field)) {
-                if (field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 6 && field.constructed) {
-                    // Re-tag as SEQUENCE: same content, universal SEQUENCE header.
-                    unsigned char header[8];
-                    unsigned char *h = header;
-                    ASN1_put_object(&h, 1, int(field.length), V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
-                    spki = QByteArray(reinterpret_cast<const char *>(header), int(h - header)) +
-                           QByteArray(reinterpret_cast<const char *>(field.content),
-                                      int(field.length));
-                    break;
-                }
-            }
-        }
-    }
-    OPENSSL_free(der);
-    return spki;
-}
-
-QVector<QByteArray> extraCertsDer(const QByteArray &messageDer)
-{
-    // PKIMessage ::= SEQUENCE { header, body, protection [0] OPTIONAL, extraCerts [1] OPTIONAL }
-    // extraCerts are not visible to the 3.0 server callbacks, so they are read from the DER.
-    QVector<QByteArray> certs;
-    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
-    const unsigned char *limit = p + messageDer.size();
-    Element message;
-    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE)
-        return certs;
-    p = message.content;
-    Element field;
-    while (p < message.end() && readElement(p, message.end(), field)) {
-        if (field.cls != V_ASN1_CONTEXT_SPECIFIC || field.tag != 1)
-            continue;
-        const unsigned char *q = field.content;
-        Element sequence;
-        if (!readElement(q, field.end(), sequence))
-            break;
-        q = sequence.content;
-        Element cert;
-        while (q < sequence.end() && readElement(q, sequence.end(), cert))
-            certs << QByteArray(reinterpret_cast<const char *>(cert.start),
-                                int(cert.end() - cert.start));
-    }
-    return certs;
-}
-
 // ---------------------------------------------------------------------------------------
 
 struct RaService::Transaction
@@ -260,9 +174,19 @@ struct RaService::Transaction
     std::mutex lock;
     CmpSrvCtxPtr srv;
     std::chrono::steady_clock::time_point lastUsed = std::chrono::steady_clock::now();
-    QByteArray originalRequest; // the ir/kur, re-processed when a poll finds it approved
+    QByteArray id;              // the transactionID
+    QByteArray senderDer;       // who opened it: only they continue it
+    QByteArray originalRequest; // the ir/kur, re-processed when a poll finds it decided
     qint64 requestId = 0;
+    bool remembered = false; // in the register's transactions: any process continues it
+    bool waiting = false;    // the last answer was "waiting"
+    bool refused = false;    // the last answer refused the request: nothing to continue
+    // The message being handled, and whether it passed the replay window (once per message:
+    // a poll that finds the request decided runs the original request again).
+    CmpHeaderFields inbound;
+    bool inboundAdmitted = false;
 
+    bool admitInbound();
     OSSL_CMP_PKISI *certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut);
     // Each checks its kind of request and fills in the draft; a refusal is returned.
     OSSL_CMP_PKISI *keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
@@ -271,6 +195,21 @@ struct RaService::Transaction
                                    const QByteArray &der, RequestRecord &draft, QString &actor);
     X509Ptr issue(const RequestRecord &request, QString *error);
 };
+
+bool RaService::Transaction::admitInbound()
+{
+    if (inboundAdmitted)
+        return true;
+    QString why;
+    if (!service->m_replay.admit(inbound, &why)) {
+        qCWarning(lcRa) << "message refused, transaction" << id.toHex() << ":" << why;
+        // OpenSSL answers a callback's failure with an error message carrying this reason.
+        ERR_raise_data(ERR_LIB_CMP, CMP_R_ERROR_VALIDATING_PROTECTION, "%s", qPrintable(why));
+        return false;
+    }
+    inboundAdmitted = true;
+    return true;
+}
 
 namespace {
 
@@ -281,7 +220,13 @@ OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, in
     auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
     *chainOut = nullptr;
     *caPubs = nullptr;
-    return t->certRequest(req, crm, certOut);
+    *certOut = nullptr;
+    if (!t->admitInbound())
+        return nullptr;
+    t->waiting = false;
+    OSSL_CMP_PKISI *si = t->certRequest(req, crm, certOut);
+    t->refused = si && !*certOut && !t->waiting;
+    return si;
 }
 
 int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **certReq,
@@ -290,7 +235,7 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
     auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
     *certReq = nullptr;
     *checkAfter = 0;
-    if (t->requestId == 0 || t->originalRequest.isEmpty())
+    if (!t->admitInbound() || t->requestId == 0 || t->originalRequest.isEmpty())
         return 0;
     Store *store = t->service->store();
     if (t->service->policy().approval == ApprovalMode::Auto &&
@@ -313,6 +258,8 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
                const OSSL_CMP_PKISI *si)
 {
     auto *t = static_cast<RaService::Transaction *>(OSSL_CMP_SRV_CTX_get0_custom_ctx(srv));
+    if (!t->admitInbound())
+        return 0;
     auto record = t->service->store()->findById(t->requestId);
     if (!record || !record.value() || record.value()->certDer.isEmpty())
         return 0;
@@ -674,16 +621,28 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     RequestRecord record = *current.value();
     requestId = record.id;
     originalRequest = der;
+    if (senderDer.isEmpty())
+        senderDer = inbound.senderDer;
+    if (!remembered && !id.isEmpty()) {
+        // From here on, a poll or a confirmation reaching any RA process continues it.
+        if (Error e = store->rememberTransaction({id, requestId, senderDer, der}))
+            qCWarning(lcRa) << "transaction" << id.toHex()
+                            << "is held in memory only:" << e.logText();
+        else
+            remembered = true;
+    }
 
     switch (record.status) {
     case RequestStatus::Pending:
         qCInfo(lcRa) << "request" << record.number << "for" << record.abonent
                      << "is waiting for approval";
+        waiting = true;
         return status(OSSL_CMP_PKISTATUS_waiting, -1,
                       QStringLiteral("Запрос %1 принят банком").arg(record.number));
     case RequestStatus::Rejected:
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, record.reason);
     case RequestStatus::Approved: {
+        KK_FAULT_POINT("ra-approved");
         QString error;
         X509Ptr cert = issue(record, &error);
         if (!cert)
@@ -696,6 +655,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
             record = *again.value();
             break;
         }
+        KK_FAULT_POINT("ra-issued");
         qCInfo(lcRa) << "issued certificate" << serialHex(cert.get()) << "for request"
                      << record.number;
         *certOut = cert.release();
@@ -762,8 +722,52 @@ X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *err
 
 // ---------------------------------------------------------------------------------------
 
+ReplayWindow::ReplayWindow(const RaPolicy &policy)
+    : m_window(policy.messageTimeWindowSeconds),
+      m_capacity(std::size_t(std::max(1, policy.replayCacheEntries)))
+{
+}
+
+bool ReplayWindow::admit(const CmpHeaderFields &header, QString *why)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!header.messageTime.isValid() ||
+        qAbs(header.messageTime.secsTo(now)) > qint64(m_window.count())) {
+        *why = QStringLiteral("messageTime %1 is not within %2 s of the bank's clock")
+                   .arg(header.messageTime.toString(Qt::ISODate))
+                   .arg(m_window.count());
+        return false;
+    }
+    if (header.senderNonce.size() < 16) {
+        *why = QStringLiteral("no senderNonce of 128 bits");
+        return false;
+    }
+    // A message older than the window is refused by its time, so its nonce may go after
+    // twice the window; the capacity bounds memory whatever the rate.
+    const auto steadyNow = std::chrono::steady_clock::now();
+    std::string key = header.transactionId.toStdString() + '/' + header.senderNonce.toStdString();
+    std::lock_guard<std::mutex> lock(m_mutex);
+    while (!m_order.empty() &&
+           (steadyNow - m_order.front().first > 2 * m_window || m_order.size() >= m_capacity)) {
+        m_seen.erase(m_order.front().second);
+        m_order.pop_front();
+    }
+    if (!m_seen.insert(key).second) {
+        *why = QStringLiteral("replayed message");
+        return false;
+    }
+    m_order.emplace_back(steadyNow, std::move(key));
+    return true;
+}
+
+std::size_t ReplayWindow::size() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_order.size();
+}
+
 RaService::RaService(RaIdentity identity, RaPolicy policy, Store *store)
-    : m_identity(std::move(identity)), m_policy(policy), m_store(store)
+    : m_identity(std::move(identity)), m_policy(policy), m_store(store), m_replay(m_policy)
 {
 }
 
@@ -779,39 +783,30 @@ void RaService::expireIdleTransactions()
 {
     const auto limit =
         std::chrono::steady_clock::now() - std::chrono::seconds(m_policy.transactionIdleSeconds);
-    std::lock_guard<std::mutex> lock(m_mapMutex);
-    for (auto it = m_transactions.begin(); it != m_transactions.end();) {
-        if (it->second->lastUsed < limit)
-            it = m_transactions.erase(it);
-        else
-            ++it;
+    {
+        std::lock_guard<std::mutex> lock(m_mapMutex);
+        for (auto it = m_transactions.begin(); it != m_transactions.end();) {
+            if (it->second->lastUsed < limit)
+                it = m_transactions.erase(it);
+            else
+                ++it;
+        }
+    }
+    // The register forgets a transaction after a week: a client away longer sends its request
+    // again, with the same key, and the bank continues the request it holds for that key.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!m_lastPrune.isValid() || m_lastPrune.secsTo(now) > 3600) {
+        m_lastPrune = now;
+        if (Error e = m_store->forgetTransactionsBefore(now.addDays(-m_policy.transactionKeepDays)))
+            qCWarning(lcRa) << e.logText();
     }
 }
 
-bool RaService::seenBefore(const QByteArray &messageHash)
+std::shared_ptr<RaService::Transaction> RaService::newTransaction(const QByteArray &id)
 {
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard<std::mutex> lock(m_replayMutex);
-    if (m_recentMessages.size() > 200000 || (m_recentMessages.size() % 4096) == 0) {
-        for (auto it = m_recentMessages.begin(); it != m_recentMessages.end();)
-            it = now - it->second > std::chrono::hours(24) ? m_recentMessages.erase(it)
-                                                           : std::next(it);
-    }
-    return !m_recentMessages.emplace(messageHash, now).second;
-}
-
-std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id,
-                                                                  int bodyType)
-{
-    std::lock_guard<std::mutex> lock(m_mapMutex);
-    auto it = m_transactions.find(id);
-    const bool opensTransaction = bodyType == kBodyIr || bodyType == kBodyCr ||
-                                  bodyType == kBodyKur || bodyType == kBodyP10cr;
-    if (it != m_transactions.end())
-        return it->second;
-
     auto t = std::make_shared<Transaction>();
     t->service = this;
+    t->id = id;
     t->srv.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
     OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get());
     X509_STORE *trusted = X509_STORE_new();
@@ -831,54 +826,98 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     OSSL_CMP_SRV_CTX_set_accept_unprotected(t->srv.get(), 0);
     OSSL_CMP_SRV_CTX_set_send_unprotected_errors(t->srv.get(), 0);
     OSSL_CMP_SRV_CTX_set_grant_implicit_confirm(t->srv.get(), 0);
-    // Only messages that open a transaction are remembered; a stray pollReq or certConf gets
-    // an error from a throw-away context.
-    if (opensTransaction && !id.isEmpty())
-        m_transactions[id] = t;
     return t;
+}
+
+std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArray &id,
+                                                                  int bodyType)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mapMutex);
+        auto it = m_transactions.find(id);
+        if (it != m_transactions.end())
+            return it->second;
+    }
+    std::shared_ptr<Transaction> t = newTransaction(id);
+    const bool opensTransaction = bodyType == kBodyIr || bodyType == kBodyCr ||
+                                  bodyType == kBodyKur || bodyType == kBodyP10cr;
+    if (!t || opensTransaction || id.isEmpty())
+        return t;
+    // A pollReq or certConf for a transaction this process does not hold (it restarted, or
+    // another process answered the request): the register continues it (docs/architecture.md,
+    // "The bank's transactions").
+    auto stored = m_store->findTransaction(id);
+    if (!stored || !stored.value())
+        return t; // nothing to continue: the library answers with an error
+    t->requestId = stored.value()->requestId;
+    t->senderDer = stored.value()->senderDer;
+    t->originalRequest = stored.value()->requestDer;
+    t->remembered = true;
+    // OpenSSL's context learns the transaction (its id, the request id a poll must name) only
+    // from the request itself, so the request runs through it again: it was admitted when it
+    // first came, and it is answered from the register as a resend of it would be. The answer
+    // is dropped, and so is its nonce, which the client never saw.
+    const auto *p = reinterpret_cast<const unsigned char *>(t->originalRequest.constData());
+    CmpMsgPtr original(d2i_OSSL_CMP_MSG(nullptr, &p, t->originalRequest.size()));
+    t->inbound = cmpHeaderFields(t->originalRequest);
+    t->inboundAdmitted = true;
+    CmpMsgPtr primed(original ? OSSL_CMP_SRV_process_request(t->srv.get(), original.get())
+                              : nullptr);
+    ERR_clear_error();
+    if (!primed ||
+        !OSSL_CMP_CTX_set1_senderNonce(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()), nullptr)) {
+        qCWarning(lcRa) << "transaction" << id.toHex() << "could not be continued";
+        return newTransaction(id); // the library answers with an error; the client resends
+    }
+    qCInfo(lcRa) << "transaction" << id.toHex() << "continued from the register";
+    return t;
+}
+
+QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
+{
+    // A fresh context with no callbacks answers with an error bound to nothing of the
+    // transaction the message names.
+    CmpSrvCtxPtr scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
+    OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
+    OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
+    OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());
+    OSSL_CMP_CTX_set_log_verbosity(cmp, OSSL_CMP_LOG_ERR);
+    OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                          nullptr);
+    OSSL_CMP_SRV_CTX_set_accept_unprotected(scratch.get(), 1);
+    CmpMsgPtr response(OSSL_CMP_SRV_process_request(scratch.get(), req));
+    ERR_clear_error();
+    return response ? toDer(response.get()) : QByteArray();
 }
 
 QByteArray RaService::handle(const QByteArray &requestDer)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(requestDer.constData());
     CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
-    if (!req ||
+    const CmpHeaderFields header = req ? cmpHeaderFields(requestDer) : CmpHeaderFields();
+    if (!req || !header.valid ||
         p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
         ERR_clear_error();
         qCDebug(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
         return {};
     }
-    const OSSL_CMP_PKIHEADER *header = OSSL_CMP_MSG_get0_header(req.get());
-    const ASN1_OCTET_STRING *tid = header ? OSSL_CMP_HDR_get0_transactionID(header) : nullptr;
-    const QByteArray id =
-        tid ? QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(tid)),
-                         ASN1_STRING_length(tid))
-            : QByteArray();
+    const QByteArray id = header.transactionId;
     const int bodyType = OSSL_CMP_MSG_get_bodytype(req.get());
 
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
     if (!t)
         return {};
-    const bool replayed =
-        seenBefore(QCryptographicHash::hash(requestDer, QCryptographicHash::Sha256));
     std::lock_guard<std::mutex> lock(t->lock);
-    t->lastUsed = std::chrono::steady_clock::now();
-    CmpMsgPtr response;
-    if (replayed) {
-        qCWarning(lcRa) << "replayed message refused, transaction" << id.toHex();
-        // A fresh context answers with an error bound to nothing of the original exchange.
-        CmpSrvCtxPtr scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
-        OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
-        OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
-        OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());
-        OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                              nullptr);
-        OSSL_CMP_SRV_CTX_set_accept_unprotected(scratch.get(), 1);
-        // The scratch context has no callbacks, so the library answers with an error message.
-        response.reset(OSSL_CMP_SRV_process_request(scratch.get(), req.get()));
-    } else {
-        response.reset(OSSL_CMP_SRV_process_request(t->srv.get(), req.get()));
+    if (!t->senderDer.isEmpty() && header.senderDer != t->senderDer) {
+        // Whoever else names the transaction changes nothing of it.
+        qCWarning(lcRa) << "message from another sender refused, transaction" << id.toHex();
+        return errorAnswer(req.get());
     }
+    t->lastUsed = std::chrono::steady_clock::now();
+    t->inbound = header;
+    t->inboundAdmitted = false;
+    t->refused = false;
+    CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req.get()));
     if (!response) {
         unsigned long e = ERR_peek_last_error();
         qCWarning(lcRa) << "no response:" << ERR_reason_error_string(e);
@@ -887,12 +926,19 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     }
     ERR_clear_error();
     const int rspType = OSSL_CMP_MSG_get_bodytype(response.get());
-    // pkiconf or error ends the transaction (RFC 4210 5.1.2 body numbers).
+    // pkiconf or error ends the transaction in OpenSSL's context (RFC 4210 5.1.2 body
+    // numbers), and so does a refusal; the register still holds what was decided. Only an
+    // open transaction stays in memory, so a refused or unprotected message costs nothing
+    // once answered.
     constexpr int kBodyPkiConf = 19, kBodyError = 23;
-    if (rspType == kBodyPkiConf || rspType == kBodyError) {
+    const bool open = rspType != kBodyPkiConf && rspType != kBodyError && !t->refused &&
+                      t->requestId != 0 && !id.isEmpty();
+    {
         std::lock_guard<std::mutex> mapLock(m_mapMutex);
         auto it = m_transactions.find(id);
-        if (it != m_transactions.end() && it->second == t)
+        if (open)
+            m_transactions[id] = t;
+        else if (it != m_transactions.end() && it->second == t)
             m_transactions.erase(it);
     }
     return toDer(response.get());

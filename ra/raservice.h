@@ -3,19 +3,24 @@
 // One OpenSSL server context per transaction (a context holds exactly one), kept in a map
 // by transactionID, each used under its own lock, and dropped when idle.
 
+#include "cmpder.h"
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
 #include "store.h"
 
+#include <openssl/cmp.h>
 #include <openssl/crmf.h>
 
 #include <QDateTime>
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_set>
 
 namespace kk::ra {
 
@@ -39,8 +44,30 @@ struct RaPolicy
     bool allowUnscheduled = true; // renewal before the window opens
     int renewalWindowDays = 30;
     int validityDays = 365;
-    int checkAfterSeconds = 2; // what pollRep tells the client
-    int transactionIdleSeconds = 300;
+    int checkAfterSeconds = 2;        // what pollRep tells the client
+    int transactionIdleSeconds = 300; // in memory; the register keeps them for:
+    int transactionKeepDays = 7;
+    // Replay protection: a message's messageTime must be this close to the RA's clock, and
+    // its (transactionID, senderNonce) is refused a second time within twice the window.
+    int messageTimeWindowSeconds = 600;
+    int replayCacheEntries = 1000000; // a bound on memory whatever the traffic
+};
+
+// The replay window: O(1) per message, bounded in time and in memory.
+class ReplayWindow
+{
+public:
+    explicit ReplayWindow(const RaPolicy &policy);
+    // True for a fresh message; else false and why.
+    bool admit(const CmpHeaderFields &header, QString *why);
+    std::size_t size() const;
+
+private:
+    std::chrono::seconds m_window;
+    std::size_t m_capacity;
+    mutable std::mutex m_mutex;
+    std::unordered_set<std::string> m_seen;
+    std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> m_order;
 };
 
 struct RaIdentity
@@ -69,20 +96,23 @@ public:
     const RaIdentity &identity() const { return m_identity; }
     Store *store() const { return m_store; }
 
+    std::size_t replayEntries() const { return m_replay.size(); }
+
 private:
+    std::shared_ptr<Transaction> newTransaction(const QByteArray &id);
     std::shared_ptr<Transaction> transactionFor(const QByteArray &id, int bodyType);
-    bool seenBefore(const QByteArray &messageHash);
+    QByteArray errorAnswer(const OSSL_CMP_MSG *req);
 
     RaIdentity m_identity;
     RaPolicy m_policy;
     Store *m_store;
     mutable std::mutex m_mapMutex;
     std::map<QByteArray, std::shared_ptr<Transaction>> m_transactions;
-    // Replay detection: hashes of recent messages. In memory on purpose: a replay can at
+    // Replay detection, after the protection check. In memory on purpose: a replay can at
     // most re-deliver a (public) certificate to the holder of its key, so it needs no disk
-    // write per message; the window is bounded in time and size.
-    std::mutex m_replayMutex;
-    std::map<QByteArray, std::chrono::steady_clock::time_point> m_recentMessages;
+    // write per message.
+    ReplayWindow m_replay;
+    QDateTime m_lastPrune;
 };
 
 // The certificate policy OIDs a certificate carries (its roles), and a certificate policies
@@ -93,9 +123,5 @@ Error addCertificatePolicies(X509 *cert, const QStringList &oids);
 QString serialHex(const X509 *cert);
 QString subjectLine(const X509 *cert);
 QDateTime notAfterOf(const X509 *cert);
-
-// Helpers the RA needs because OpenSSL 3.0 has no public getter for them (exposed for tests).
-QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm);
-QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
 
 } // namespace kk::ra

@@ -335,6 +335,66 @@ Error Store::migrate()
             return e;
         }
     }
+    if (current < 5) {
+        // CMP transactions outlive the process that opened them: a pollReq or certConf that
+        // reaches a restarted RA (or another node) is answered from here.
+        if (Error e = exec("BEGIN IMMEDIATE;"
+                           "CREATE TABLE transactions (id BLOB PRIMARY KEY,"
+                           " request_id INTEGER NOT NULL REFERENCES requests(id),"
+                           " sender BLOB NOT NULL, request BLOB NOT NULL,"
+                           " updated INTEGER NOT NULL);"
+                           "CREATE INDEX transactions_updated ON transactions(updated);"
+                           "PRAGMA user_version = 5;"
+                           "COMMIT;")) {
+            exec("ROLLBACK");
+            return e;
+        }
+    }
+    return {};
+}
+
+Error Store::rememberTransaction(const TransactionRecord &transaction)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), "INSERT INTO transactions (id, request_id, sender, request, updated) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                        "request_id = excluded.request_id, sender = excluded.sender, "
+                        "request = excluded.request, updated = excluded.updated");
+    q.bind(1, transaction.id)
+        .bind(2, transaction.requestId)
+        .bind(3, transaction.senderDer)
+        .bind(4, transaction.requestDer)
+        .bind(5, QDateTime::currentSecsSinceEpoch());
+    if (q.step() != SQLITE_DONE)
+        return q.error("remember transaction");
+    return {};
+}
+
+Expected<std::optional<TransactionRecord>> Store::findTransaction(const QByteArray &id)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), "SELECT request_id, sender, request FROM transactions WHERE id = ?");
+    q.bind(1, id);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE)
+        return std::optional<TransactionRecord>();
+    if (rc != SQLITE_ROW)
+        return q.error("find transaction");
+    TransactionRecord found;
+    found.id = id;
+    found.requestId = q.int64(0);
+    found.senderDer = q.blob(1);
+    found.requestDer = q.blob(2);
+    return std::optional<TransactionRecord>(found);
+}
+
+Error Store::forgetTransactionsBefore(const QDateTime &before)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), "DELETE FROM transactions WHERE updated < ?");
+    q.bind(1, before.toSecsSinceEpoch());
+    if (q.step() != SQLITE_DONE)
+        return q.error("forget transactions");
     return {};
 }
 

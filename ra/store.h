@@ -7,6 +7,7 @@
 //  - certificates: every certificate the bank knows, with its role (client, staff, RA) and
 //    state (live, superseded by a confirmed renewal, revoked);
 //  - approvals: who approved which request (dual control);
+//  - transactions: the CMP transactions the RA answered, so that any process continues them;
 //  - audit: who did what to which request, and when - append-only (triggers refuse any
 //    change or deletion).
 
@@ -105,6 +106,16 @@ struct AbonentRecord
     QDateTime created;
 };
 
+// A CMP transaction the RA answered: what a later pollReq or certConf continues, on any node
+// and after any restart.
+struct TransactionRecord
+{
+    QByteArray id; // the transactionID
+    qint64 requestId = 0;
+    QByteArray senderDer;  // who opened it (the header's sender): only they continue it
+    QByteArray requestDer; // the ir/kur, run again when a poll finds the request decided
+};
+
 struct AuditRecord
 {
     qint64 id = 0;
@@ -123,7 +134,7 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.
@@ -156,6 +167,11 @@ public:
     Expected<std::optional<AbonentRecord>> findAbonent(const QString &uid);
     Expected<QVector<AbonentRecord>> findAbonents(const QString &snils, const QString &inn);
     Expected<QVector<AbonentRecord>> abonents();
+
+    // CMP transactions (RFC 4210 5.1.1 transactionID), kept for a week.
+    Error rememberTransaction(const TransactionRecord &transaction);
+    Expected<std::optional<TransactionRecord>> findTransaction(const QByteArray &id);
+    Error forgetTransactionsBefore(const QDateTime &before);
 
     Error audit(const QString &actor, const QString &action, const QString &request,
                 const QString &detail);

@@ -18,7 +18,8 @@ namespace kk {
 
 namespace {
 // OSSL_CMP_PKIBODY_* are not public in OpenSSL 3.0 (RFC 4210 5.1.2 numbering).
-constexpr int kBodyIr = 0, kBodyKur = 7, kBodyCertConf = 24;
+constexpr int kBodyIr = 0, kBodyIp = 1, kBodyCp = 3, kBodyKur = 7, kBodyKup = 8, kBodyCertConf = 24,
+              kBodyError = 23, kBodyPollReq = 25;
 // The Russian identifiers, by OID (their short names differ between OpenSSL versions).
 const char kOidInn[] = "1.2.643.3.131.1.1";
 const char kOidSnils[] = "1.2.643.100.3";
@@ -31,15 +32,25 @@ struct ExtensionsDeleter
     }
 };
 
+} // namespace
+
 // OpenSSL's own HTTP exchange, with the kill point where the bank has heard "accepted" and
-// the kiosk has not yet read the answer (docs/architecture.md, "The kill matrix").
-OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request)
+// the kiosk has not yet read the answer (docs/architecture.md, "The kill matrix"). What was
+// sent and what came back decide what a failure means (CmpRequest::step).
+OSSL_CMP_MSG *CmpRequest::transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request)
 {
+    auto *self = static_cast<CmpRequest *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
     OSSL_CMP_MSG *response = OSSL_CMP_MSG_http_perform(ctx, request);
     if (response && OSSL_CMP_MSG_get_bodytype(request) == kBodyCertConf)
         KK_FAULT_POINT("bank-confirmed");
+    if (self) {
+        self->m_lastRequestBody = OSSL_CMP_MSG_get_bodytype(request);
+        self->m_lastResponseBody = response ? OSSL_CMP_MSG_get_bodytype(response) : -1;
+    }
     return response;
 }
+
+namespace {
 
 X509Ptr certFromPem(const QByteArray &pem)
 {
@@ -141,7 +152,8 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
         // A kept-alive connection that the server closed kills certConf (SIGPIPE).
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_IMPLICIT_CONFIRM, 0) &&
-        OSSL_CMP_CTX_set_transfer_cb(ctx, &transfer) &&
+        OSSL_CMP_CTX_set_transfer_cb(ctx, &CmpRequest::transfer) &&
+        OSSL_CMP_CTX_set_transfer_cb_arg(ctx, this) &&
         OSSL_CMP_CTX_set_certConf_cb(ctx, &KeyUpdate::certConfCallback) &&
         OSSL_CMP_CTX_set_certConf_cb_arg(ctx, this);
     if (!ok)
@@ -309,7 +321,24 @@ EnrollStep CmpRequest::step()
     }
     ERR_clear_error();
     int checkAfter = 0;
-    const int rv = OSSL_CMP_try_certreq(m_ctx.get(), m_bodyType, nullptr, &checkAfter);
+    m_lastRequestBody = m_lastResponseBody = -1;
+    int rv = OSSL_CMP_try_certreq(m_ctx.get(), m_bodyType, nullptr, &checkAfter);
+    // An error message answering a poll or a confirmation is no decision on the request: the
+    // bank lost the transaction (a restart, another node, a forged message in between). The
+    // request goes again, with the same key, and the bank continues the request it holds for
+    // that key (docs/architecture.md, "The bank's transactions").
+    for (int resend = 0;
+         rv == 0 && !m_sinkError && resend < 2 && m_lastResponseBody == kBodyError &&
+         (m_lastRequestBody == kBodyPollReq || m_lastRequestBody == kBodyCertConf);
+         ++resend) {
+        qCWarning(lcEnroll) << "the bank does not know the transaction any more ("
+                            << statusText(m_ctx.get()) << "); sending the request again";
+        ERR_clear_error();
+        if (!OSSL_CMP_CTX_reinit(m_ctx.get()))
+            break;
+        m_lastRequestBody = m_lastResponseBody = -1;
+        rv = OSSL_CMP_try_certreq(m_ctx.get(), m_bodyType, nullptr, &checkAfter);
+    }
     const int status = OSSL_CMP_CTX_get_status(m_ctx.get());
     result.serverText = statusText(m_ctx.get());
     result.failInfo = OSSL_CMP_CTX_get_failInfoCode(m_ctx.get());
@@ -330,7 +359,10 @@ EnrollStep CmpRequest::step()
     if (m_sinkError) {
         result.state = EnrollState::Failed;
         result.error = m_sinkError;
-    } else if (status == OSSL_CMP_PKISTATUS_rejection) {
+    } else if (status == OSSL_CMP_PKISTATUS_rejection &&
+               (m_lastResponseBody == kBodyIp || m_lastResponseBody == kBodyCp ||
+                m_lastResponseBody == kBodyKup)) {
+        // Only the answer to the request itself is the bank's decision; an error message is not.
         result.state = EnrollState::Rejected;
         const int fail = result.failInfo;
         const ErrorCode code =

@@ -121,12 +121,38 @@ bool RaServer::prepare()
     return true;
 }
 
-bool RaServer::launch()
+bool RaServer::restart(const QStringList &environment)
+{
+    stop();
+    if (m_port != 0) // the bank's address stays what the clients know
+        setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=%1").arg(m_port));
+    return launch(environment);
+}
+
+void RaServer::kill()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(5000);
+}
+
+bool RaServer::waitForDeath(int milliseconds)
+{
+    return !m_process || m_process->state() == QProcess::NotRunning ||
+           m_process->waitForFinished(milliseconds);
+}
+
+bool RaServer::launch(const QStringList &environment)
 {
     // Output goes to a file: a pipe nobody reads would fill up and block the RA's logging.
+    // An earlier run's log is kept beside it (serve.log.1, ...).
     const QString logPath = m_dir.path() + QStringLiteral("/serve.log");
-    QFile::remove(logPath);
+    for (int n = 1; QFile::exists(logPath); ++n)
+        QFile::rename(logPath, logPath + QStringLiteral(".%1").arg(n));
     m_process = std::make_unique<QProcess>();
+    if (!environment.isEmpty())
+        m_process->setEnvironment(QProcess::systemEnvironment() + environment);
     m_process->setStandardOutputFile(logPath);
     m_process->setStandardErrorFile(logPath, QIODevice::Append);
     m_process->start(QStringLiteral(KK_RA_PATH),

@@ -99,6 +99,12 @@ public:
     bool prepare(); // init-demo and the options, without starting (start() calls it)
     bool start();
     void stop();
+    void kill(); // SIGKILL, like a crash or a power cut
+    // Starts it again on the same directory (register, keys, config), after stop() or kill();
+    // `environment` is added to the process's (KK_KILL_AT=point@N in test builds).
+    bool restart(const QStringList &environment = {});
+    // Waits until the RA has ended by itself (a kill point); true if it did.
+    bool waitForDeath(int milliseconds);
     // Replaces text in ra.conf (after prepare(), before start()).
     void setConfig(const QString &from, const QString &to);
     QString dir() const { return m_dir.path(); }
@@ -115,7 +121,7 @@ public:
     QString log() const;
 
 private:
-    bool launch();
+    bool launch(const QStringList &environment = {});
     Options m_options;
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;

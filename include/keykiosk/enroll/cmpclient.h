@@ -17,6 +17,7 @@
 #include <optional>
 
 typedef struct ossl_cmp_ctx_st OSSL_CMP_CTX;
+typedef struct ossl_cmp_msg_st OSSL_CMP_MSG;
 
 namespace kk {
 
@@ -75,6 +76,9 @@ public:
 
     EnrollStep step();
 
+    // OpenSSL's HTTP transfer, noting the body types of what went and came back.
+    static OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request);
+
 protected:
     // `protectingCert` and `protectingKey` protect the message; `newKey` gives the proof of
     // possession.
@@ -104,6 +108,7 @@ private:
     Error m_setupError;
     Error m_sinkError;
     QByteArray m_storedCert;
+    int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
 };
 
 // A key update (kur): protected by the current key and certificate, the one it renews.

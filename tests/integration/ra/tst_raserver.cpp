@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include "harness.h"
+#include "softclient.h"
 
 #include "raconfig.h"
 #include "raservice.h"
@@ -21,103 +22,6 @@ using namespace kk::test;
 
 namespace {
 
-constexpr int kBodyError = 23;
-
-struct Exchange
-{
-    QVector<QByteArray> requests; // kur, pollReq..., certConf
-    int outcome = 0;
-};
-
-// Records every request a real OpenSSL client sends, and forwards it over HTTP.
-OSSL_CMP_MSG *recordAndSend(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
-{
-    auto *exchange = static_cast<Exchange *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
-    unsigned char *der = nullptr;
-    const int length = i2d_OSSL_CMP_MSG(req, &der);
-    exchange->requests << QByteArray(reinterpret_cast<const char *>(der), length);
-    OPENSSL_free(der);
-    return OSSL_CMP_MSG_http_perform(ctx, req);
-}
-
-X509Ptr readPem(const QString &path)
-{
-    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
-    return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-}
-
-// A client with software keys and a certificate from the RA's CA, entered into the RA's
-// register (the bank knows the certificates it issued).
-struct SoftClient
-{
-    EvpPkeyPtr oldKey{EVP_EC_gen("P-256")};
-    X509Ptr oldCert;
-    QString firstCertPath; // the certificate it started with
-
-    bool make(const RaServer &ra, QTemporaryDir &scratch)
-    {
-        unsigned char *spki = nullptr;
-        const int length = i2d_PUBKEY(oldKey.get(), &spki);
-        QFile pub(scratch.filePath(QStringLiteral("old.pub.der")));
-        pub.open(QIODevice::WriteOnly);
-        pub.write(reinterpret_cast<const char *>(spki), length);
-        pub.close();
-        OPENSSL_free(spki);
-        const QString pem = scratch.filePath(QStringLiteral("old.pem"));
-        if (QProcess::execute(harnessPath("testpki"),
-                              {QStringLiteral("issue"), QStringLiteral("--dir"), ra.dir(),
-                               QStringLiteral("--spki"), pub.fileName(),
-                               QStringLiteral("--pem-out"), pem, QStringLiteral("--cn"),
-                               QStringLiteral("Fuzz Client"), QStringLiteral("--uid"),
-                               QStringLiteral("FUZZ-1"), QStringLiteral("--not-after-days"),
-                               QStringLiteral("20")}) != 0)
-            return false;
-        int registered = -1;
-        ra.cli({QStringLiteral("certificates"), QStringLiteral("import"), pem}, &registered);
-        firstCertPath = pem;
-        oldCert = readPem(pem);
-        return oldCert && registered == 0;
-    }
-
-    Exchange renew(const RaServer &ra)
-    {
-        Exchange exchange;
-        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
-        X509Ptr raCert = readPem(ra.raCertPath());
-        OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new(nullptr, nullptr);
-        OSSL_CMP_CTX_set1_server(ctx, "127.0.0.1");
-        OSSL_CMP_CTX_set_serverPort(ctx, ra.port());
-        OSSL_CMP_CTX_set1_serverPath(ctx, "/.well-known/cmp");
-        OSSL_CMP_CTX_set1_srvCert(ctx, raCert.get());
-        OSSL_CMP_CTX_set1_cert(ctx, oldCert.get());
-        OSSL_CMP_CTX_set1_pkey(ctx, oldKey.get());
-        OSSL_CMP_CTX_set1_oldCert(ctx, oldCert.get());
-        EVP_PKEY_up_ref(newKey.get());
-        OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.get());
-        OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
-        OSSL_CMP_CTX_set_transfer_cb(ctx, recordAndSend);
-        OSSL_CMP_CTX_set_transfer_cb_arg(ctx, &exchange);
-        OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_ERR);
-        X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr); // polls by itself
-        exchange.outcome = issued != nullptr;
-        if (issued) { // the renewed key is the one in operation now
-            X509_up_ref(issued);
-            oldCert.reset(issued);
-            oldKey = std::move(newKey);
-        }
-        OSSL_CMP_CTX_free(ctx);
-        return exchange;
-    }
-};
-
-int bodyType(const std::string &der)
-{
-    const auto *p = reinterpret_cast<const unsigned char *>(der.data());
-    OSSL_CMP_MSG *msg = d2i_OSSL_CMP_MSG(nullptr, &p, long(der.size()));
-    const int type = msg ? OSSL_CMP_MSG_get_bodytype(msg) : -1;
-    OSSL_CMP_MSG_free(msg);
-    return type;
-}
 
 QByteArray mutate(const QByteArray &original, QRandomGenerator &rng)
 {

@@ -1,0 +1,186 @@
+#include "cmpder.h"
+
+#include <openssl/asn1.h>
+#include <openssl/crmf.h>
+
+#include <memory>
+
+namespace kk::ra {
+
+namespace {
+
+// A DER element: tag, header and content bounds.
+struct Element
+{
+    int tag = 0, cls = 0;
+    const unsigned char *start = nullptr, *content = nullptr;
+    long length = 0;
+    bool constructed = false;
+    const unsigned char *end() const { return content + length; }
+};
+
+bool readElement(const unsigned char *&p, const unsigned char *limit, Element &e)
+{
+    if (p >= limit)
+        return false;
+    e.start = p;
+    long length = 0;
+    int tag = 0, cls = 0;
+    const int flags = ASN1_get_object(&p, &length, &tag, &cls, limit - p);
+    // 0x80: an error; 0x21: the indefinite length form, which DER never uses.
+    if ((flags & 0x80) || flags == 0x21 || length < 0 || length > limit - p)
+        return false;
+    e.tag = tag;
+    e.cls = cls;
+    e.content = p;
+    e.length = length;
+    e.constructed = flags & V_ASN1_CONSTRUCTED;
+    p += length;
+    return true;
+}
+
+QByteArray bytes(const unsigned char *from, const unsigned char *to)
+{
+    return QByteArray(reinterpret_cast<const char *>(from), int(to - from));
+}
+
+// The content of an explicitly tagged OCTET STRING ([n] EXPLICIT OCTET STRING).
+QByteArray explicitOctets(const Element &field)
+{
+    const unsigned char *p = field.content;
+    Element inner;
+    if (!readElement(p, field.end(), inner) || inner.tag != V_ASN1_OCTET_STRING ||
+        inner.cls != V_ASN1_UNIVERSAL)
+        return {};
+    return bytes(inner.content, inner.end());
+}
+
+QDateTime generalizedTime(const Element &field)
+{
+    const unsigned char *p = field.content;
+    Element inner;
+    if (!readElement(p, field.end(), inner) || inner.tag != V_ASN1_GENERALIZEDTIME ||
+        inner.length > 64)
+        return {};
+    // YYYYMMDDHHMMSS[.fff]Z, as DER requires.
+    const QByteArray text = bytes(inner.content, inner.end());
+    if (text.size() < 15 || !text.endsWith('Z'))
+        return {};
+    QDateTime t =
+        QDateTime::fromString(QString::fromLatin1(text.left(14)), QStringLiteral("yyyyMMddHHmmss"));
+    if (!t.isValid())
+        return {};
+    t.setTimeSpec(Qt::UTC);
+    return t;
+}
+
+} // namespace
+
+CmpHeaderFields cmpHeaderFields(const QByteArray &messageDer)
+{
+    // PKIMessage ::= SEQUENCE { header PKIHeader, ... }
+    // PKIHeader ::= SEQUENCE { pvno INTEGER, sender GeneralName, recipient GeneralName,
+    //   messageTime [0] GeneralizedTime OPTIONAL, protectionAlg [1] ..., senderKID [2] ...,
+    //   recipKID [3] ..., transactionID [4] OCTET STRING OPTIONAL,
+    //   senderNonce [5] OCTET STRING OPTIONAL, ... }  (all explicitly tagged)
+    CmpHeaderFields fields;
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message, header, pvno, sender, recipient;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE || !message.constructed)
+        return fields;
+    p = message.content;
+    if (!readElement(p, message.end(), header) || header.tag != V_ASN1_SEQUENCE ||
+        !header.constructed)
+        return fields;
+    p = header.content;
+    if (!readElement(p, header.end(), pvno) || pvno.tag != V_ASN1_INTEGER ||
+        !readElement(p, header.end(), sender) || !readElement(p, header.end(), recipient))
+        return fields;
+    fields.senderDer = bytes(sender.start, sender.end());
+    Element field;
+    while (p < header.end()) {
+        if (!readElement(p, header.end(), field))
+            return CmpHeaderFields();
+        if (field.cls != V_ASN1_CONTEXT_SPECIFIC)
+            continue;
+        switch (field.tag) {
+        case 0:
+            fields.messageTime = generalizedTime(field);
+            break;
+        case 4:
+            fields.transactionId = explicitOctets(field);
+            break;
+        case 5:
+            fields.senderNonce = explicitOctets(field);
+            break;
+        default:
+            break;
+        }
+    }
+    fields.valid = true;
+    return fields;
+}
+
+QByteArray templatePublicKeySpki(const QByteArray &templateDer)
+{
+    // CertTemplate ::= SEQUENCE { ... publicKey [6] IMPLICIT SubjectPublicKeyInfo OPTIONAL ... }
+    const auto *p = reinterpret_cast<const unsigned char *>(templateDer.constData());
+    const unsigned char *limit = p + templateDer.size();
+    Element outer;
+    if (!readElement(p, limit, outer) || outer.tag != V_ASN1_SEQUENCE)
+        return {};
+    p = outer.content;
+    Element field;
+    while (p < outer.end() && readElement(p, outer.end(), field)) {
+        if (field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 6 && field.constructed) {
+            // Re-tag as SEQUENCE: same content, universal SEQUENCE header.
+            unsigned char header[8];
+            unsigned char *h = header;
+            ASN1_put_object(&h, 1, int(field.length), V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+            return bytes(header, h) + bytes(field.content, field.end());
+        }
+    }
+    return {};
+}
+
+QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
+{
+    // OpenSSL 3.0 has no getter for the template's public key (3.2 adds one).
+    unsigned char *der = nullptr;
+    const int length = i2d_OSSL_CRMF_CERTTEMPLATE(OSSL_CRMF_MSG_get0_tmpl(crm), &der);
+    QByteArray spki;
+    if (length > 0)
+        spki = templatePublicKeySpki(QByteArray(reinterpret_cast<const char *>(der), length));
+    OPENSSL_free(der);
+    return spki;
+}
+
+QVector<QByteArray> extraCertsDer(const QByteArray &messageDer)
+{
+    // PKIMessage ::= SEQUENCE { header, body, protection [0] OPTIONAL, extraCerts [1] OPTIONAL }
+    // extraCerts are not visible to the 3.0 server callbacks, so they are read from the DER.
+    QVector<QByteArray> certs;
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE)
+        return certs;
+    p = message.content;
+    Element field;
+    while (p < message.end() && readElement(p, message.end(), field)) {
+        if (field.cls != V_ASN1_CONTEXT_SPECIFIC || field.tag != 1)
+            continue;
+        const unsigned char *q = field.content;
+        Element sequence;
+        if (!readElement(q, field.end(), sequence))
+            break;
+        q = sequence.content;
+        Element cert;
+        while (q < sequence.end() && readElement(q, sequence.end(), cert))
+            certs << bytes(cert.start, cert.end());
+    }
+    return certs;
+}
+
+} // namespace kk::ra

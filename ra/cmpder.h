@@ -1,0 +1,31 @@
+#pragma once
+// DER walking the RA does itself, on bytes that come from the network: OpenSSL 3.0 has no
+// public getter for these parts of a CMP message. Each function reads only within the bytes
+// it is given and returns nothing (empty) for anything malformed. Fuzzed by fuzz/ra_der.cpp.
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QVector>
+
+typedef struct ossl_crmf_msg_st OSSL_CRMF_MSG;
+
+namespace kk::ra {
+
+// The parts of a PKIHeader (RFC 4210 5.1.1) the RA decides by.
+struct CmpHeaderFields
+{
+    bool valid = false;
+    QByteArray senderDer;     // the sender GeneralName, as encoded
+    QDateTime messageTime;    // invalid when absent
+    QByteArray transactionId; // content octets
+    QByteArray senderNonce;   // content octets
+};
+CmpHeaderFields cmpHeaderFields(const QByteArray &messageDer);
+
+// The SubjectPublicKeyInfo of a certificate template ([6] IMPLICIT), re-tagged as a SEQUENCE.
+QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm);
+QByteArray templatePublicKeySpki(const QByteArray &templateDer);
+// The certificates in a PKIMessage's extraCerts ([1]), each as its own DER.
+QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
+
+} // namespace kk::ra
