@@ -12,11 +12,13 @@ packages=(
   qml-module-qtquick2 qml-module-qtquick-window2 qml-module-qtquick-controls2
   qml-module-qtquick-layouts qml-module-qttest
   # crypto, token, presence, storage
-  libssl-dev openssl libp11-dev libp11-kit-dev p11-kit libpcsclite-dev libudev-dev libsqlite3-dev
+  libssl-dev openssl libboost-dev libp11-dev libp11-kit-dev p11-kit libpcsclite-dev libudev-dev libsqlite3-dev
   libcpp-httplib-dev sqlite3 curl
   # test harness: SoftHSM2 token, private pcscd + vpcd, umockdev, Xvfb
   softhsm2 opensc pcscd pcsc-tools vsmartcard-vpcd umockdev libumockdev-dev gir1.2-umockdev-1.0
   python3 python3-gi iproute2 util-linux xvfb xauth xdotool x11-utils bc
+  # the RA under systemd socket activation (systemd-socket-activate)
+  systemd
   # fonts with Cyrillic (and Kazakh) glyphs for the kiosk
   fonts-dejavu-core
   # the acceptance act: QR code, printing through CUPS (PDF printer in tests), checks by

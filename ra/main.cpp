@@ -1,7 +1,8 @@
 // keykiosk-ra: the bank's registration authority for KeyKiosk.
 //
 //   keykiosk-ra init-demo DIR [--port N]       demo bank CA, RA certificate and ra.conf
-//   keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at /.well-known/cmp
+//   keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at /.well-known/cmp;
+//                                              systemd socket activation (sockets "http", "https")
 //   keykiosk-ra requests --config FILE [--status S] [--sitting ID]
 //   keykiosk-ra approve ID --config FILE
 //   keykiosk-ra approve --sitting ID --config FILE   every pending request of a signers' sitting
@@ -14,8 +15,7 @@
 // An operator is the system account that runs the command; approvals, refusals, revocations
 // and additions to the register are written to the append-only audit log under that name.
 // Operator commands work on the database directly, never through the public CMP port.
-#include <httplib.h> // Debian builds it as a library with OpenSSL support (pkg-config cpp-httplib)
-
+#include "httpfront.h"
 #include "raconfig.h"
 #include "raservice.h"
 #include "store.h"
@@ -34,9 +34,8 @@
 
 #include <openssl/pem.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,72 +44,10 @@ using namespace kk::ra;
 
 namespace {
 
-std::atomic<httplib::Server *> g_http{nullptr};
-std::atomic<httplib::Server *> g_https{nullptr};
-std::atomic_bool g_stop{false};
-
-void onSignal(int)
-{
-    g_stop = true;
-    if (auto *s = g_http.load())
-        s->stop();
-    if (auto *s = g_https.load())
-        s->stop();
-}
-
-// Debian's cpp-httplib is built with a listen backlog of 5: a branch's kiosks (or the
-// benchmark's 64 clients) connecting at once overflow it and then wait for SYN retransmits
-// (a second each). listen() again on the bound socket raises the backlog.
-void widenListenBacklog(int port)
-{
-    QDir fds(QStringLiteral("/proc/self/fd"));
-    for (const QString &entry : fds.entryList(QDir::Files | QDir::System | QDir::NoDotAndDotDot)) {
-        const int fd = entry.toInt();
-        sockaddr_storage address{};
-        socklen_t length = sizeof address;
-        int listening = 0;
-        socklen_t size = sizeof listening;
-        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 ||
-            address.ss_family != AF_INET ||
-            ntohs(reinterpret_cast<sockaddr_in *>(&address)->sin_port) != port ||
-            ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
-            continue;
-        ::listen(fd, SOMAXCONN);
-    }
-}
-
 int fail(const QString &message)
 {
     std::fprintf(stderr, "keykiosk-ra: %s\n", qPrintable(message));
     return 1;
-}
-
-void configure(httplib::Server &server, RaService &service, const RaConfig &config)
-{
-    server.set_payload_max_length(std::size_t(config.maxBodyBytes)); // larger bodies get 413
-    // One request per connection: OpenSSL's client says "keep-alive", httplib wants
-    // "Keep-Alive", and a half-kept connection kills the client on certConf.
-    server.set_keep_alive_max_count(1);
-    const int threads = config.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
-    server.Post(
-        "/.well-known/cmp", [&service](const httplib::Request &req, httplib::Response &res) {
-            if (req.get_header_value("Content-Type") != "application/pkixcmp") {
-                res.status = 415;
-                res.set_content("expected Content-Type: application/pkixcmp\n", "text/plain");
-                return;
-            }
-            const QByteArray response =
-                service.handle(QByteArray(req.body.data(), int(req.body.size())));
-            if (response.isEmpty()) {
-                res.status = 400;
-                res.set_content("not a CMP message\n", "text/plain");
-                return;
-            }
-            res.set_header("Connection", "close");
-            res.set_content(std::string(response.constData(), std::size_t(response.size())),
-                            "application/pkixcmp");
-        });
 }
 
 int serve(const RaConfig &config)
@@ -122,73 +59,74 @@ int serve(const RaConfig &config)
     if (!identity)
         return fail(identity.error().detail);
     RaService service(identity.takeValue(), config.policy, store->get());
-
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGINT, onSignal);
     std::signal(SIGPIPE, SIG_IGN);
-
-    httplib::Server http;
-    configure(http, service, config);
-    const std::string host = config.listen.toStdString();
-    const int port = config.httpPort == 0
-                         ? http.bind_to_any_port(host)
-                         : (http.bind_to_port(host, config.httpPort) ? config.httpPort : -1);
-    if (port < 0)
-        return fail(
-            QStringLiteral("cannot listen on %1:%2").arg(config.listen).arg(config.httpPort));
-    widenListenBacklog(port);
-    g_http = &http;
-
-    std::unique_ptr<httplib::SSLServer> https;
-    std::thread httpsThread;
-    if (config.httpsPort != 0) {
-        https = std::make_unique<httplib::SSLServer>(config.tlsCert.toUtf8().constData(),
-                                                     config.tlsKey.toUtf8().constData());
-        if (!https->is_valid())
-            return fail(QStringLiteral("cannot load the TLS certificate %1").arg(config.tlsCert));
-        // TLS 1.2 at least, and for 1.2 only AEAD suites with forward secrecy (no CBC, no
-        // SHA-1 MACs); TLS 1.3's suites are all of that kind already.
-        SSL_CTX *tls = https->ssl_context();
-        if (!SSL_CTX_set_min_proto_version(tls, TLS1_2_VERSION) ||
-            !SSL_CTX_set_cipher_list(tls, "ECDHE+AESGCM:ECDHE+CHACHA20"))
-            return fail(QStringLiteral("cannot restrict the TLS protocol and cipher suites"));
-        configure(*https, service, config);
-        const int tlsPort =
-            config.httpsPort < 0
-                ? https->bind_to_any_port(host)
-                : (https->bind_to_port(host, config.httpsPort) ? config.httpsPort : -1);
-        if (tlsPort < 0)
-            return fail(QStringLiteral("cannot listen on %1:%2 (HTTPS)")
-                            .arg(config.listen)
-                            .arg(config.httpsPort));
-        widenListenBacklog(tlsPort);
-        g_https = https.get();
-        std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(),
-                    tlsPort);
-        httpsThread = std::thread([&https] { https->listen_after_bind(); });
+    // Every connection is a descriptor: the connection cap, not the soft limit, decides.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
     }
 
-    std::thread housekeeping([&service, &store] {
-        while (!g_stop) {
-            for (int i = 0; i < 50 && !g_stop; ++i)
+    HttpFrontLimits limits;
+    limits.maxBodyBytes = std::size_t(config.maxBodyBytes);
+    limits.workers = config.threads;
+    limits.headerDeadline = std::chrono::milliseconds(config.headerTimeoutMs);
+    limits.bodyDeadline = std::chrono::milliseconds(config.bodyTimeoutMs);
+    limits.maxConnections = config.maxConnections;
+    limits.maxConnectionsPerPeer = config.maxConnectionsPerPeer;
+    limits.shutdownGrace = std::chrono::seconds(config.shutdownGraceSeconds);
+    HttpFront front(limits,
+                    [&service](const QByteArray &request) { return service.handle(request); });
+    const TlsFiles tlsFiles{config.tlsCert.toStdString(), config.tlsKey.toStdString()};
+    const std::string host = config.listen.toStdString();
+    int port = -1, tlsPort = -1;
+    // systemd socket activation: the sockets named "http" and "https" (an unnamed first one
+    // is HTTP); otherwise the configured ports.
+    const auto inherited = inheritedSockets();
+    for (std::size_t i = 0; i < inherited.size(); ++i) {
+        const auto &[name, fd] = inherited[i];
+        const bool tls = name == "https";
+        if (!tls && name != "http" && !(name == "unknown" && i == 0))
+            return fail(QStringLiteral("an inherited socket named %1: name them http or https")
+                            .arg(QString::fromStdString(name)));
+        auto adopted = front.adopt(fd, tls ? std::optional<TlsFiles>(tlsFiles) : std::nullopt);
+        if (!adopted)
+            return fail(adopted.error().detail);
+        (tls ? tlsPort : port) = adopted.value();
+    }
+    if (inherited.empty()) {
+        auto plain = front.listen(host, config.httpPort, std::nullopt);
+        if (!plain)
+            return fail(plain.error().detail);
+        port = plain.value();
+        if (config.httpsPort != 0) {
+            auto secure = front.listen(host, std::max(0, config.httpsPort), tlsFiles);
+            if (!secure)
+                return fail(secure.error().detail);
+            tlsPort = secure.value();
+        }
+    }
+
+    std::atomic_bool stopping{false};
+    std::thread housekeeping([&service, &store, &stopping] {
+        while (!stopping) {
+            for (int i = 0; i < 50 && !stopping; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             service.expireIdleTransactions();
             store.value()->approveDue(QDateTime::currentDateTimeUtc());
         }
     });
-    std::printf("keykiosk-ra: listening on http://%s:%d/.well-known/cmp (approval %s)\n",
-                host.c_str(), port,
-                config.policy.approval == ApprovalMode::Auto ? "auto" : "manual");
+    if (tlsPort >= 0)
+        std::printf("keykiosk-ra: listening on https://%s:%d/.well-known/cmp\n", host.c_str(),
+                    tlsPort);
+    if (port >= 0)
+        std::printf("keykiosk-ra: listening on http://%s:%d/.well-known/cmp (approval %s)\n",
+                    host.c_str(), port,
+                    config.policy.approval == ApprovalMode::Auto ? "auto" : "manual");
     std::fflush(stdout);
-    http.listen_after_bind();
-    g_stop = true;
-    if (https)
-        https->stop();
-    if (httpsThread.joinable())
-        httpsThread.join();
+    front.run(); // until SIGTERM, then the exchanges in flight finish
+    stopping = true;
     housekeeping.join();
-    g_http = nullptr;
-    g_https = nullptr;
     return 0;
 }
 

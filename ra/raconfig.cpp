@@ -128,6 +128,21 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.tlsKey = resolve(base, ini.value(QStringLiteral("server/tls_key")).toString());
     c.maxBodyBytes = ini.value(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes).toInt();
     c.threads = ini.value(QStringLiteral("server/threads"), c.threads).toInt();
+    c.headerTimeoutMs =
+        ini.value(QStringLiteral("server/header_timeout_ms"), c.headerTimeoutMs).toInt();
+    c.bodyTimeoutMs = ini.value(QStringLiteral("server/body_timeout_ms"), c.bodyTimeoutMs).toInt();
+    c.maxConnections =
+        ini.value(QStringLiteral("server/max_connections"), c.maxConnections).toInt();
+    c.maxConnectionsPerPeer =
+        ini.value(QStringLiteral("server/max_connections_per_peer"), c.maxConnectionsPerPeer)
+            .toInt();
+    c.shutdownGraceSeconds =
+        ini.value(QStringLiteral("server/shutdown_grace_seconds"), c.shutdownGraceSeconds).toInt();
+    if (c.threads < 1 || c.headerTimeoutMs < 1 || c.bodyTimeoutMs < 1 || c.maxConnections < 1 ||
+        c.maxConnectionsPerPeer < 1 || c.shutdownGraceSeconds < 0 || c.maxBodyBytes < 1)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("[server] threads, timeouts, connection caps and "
+                                    "max_body_bytes must be positive"));
     c.caCert = resolve(base, ini.value(QStringLiteral("ca/cert")).toString());
     c.caKey = resolve(base, ini.value(QStringLiteral("ca/key")).toString());
     c.caKeyModule = ini.value(QStringLiteral("ca/key_pkcs11_module")).toString();
@@ -289,31 +304,36 @@ Error initDemo(const QString &dir, int httpPort)
     QFile conf(QDir(base).filePath(QStringLiteral("ra.conf")));
     if (!conf.open(QIODevice::WriteOnly))
         return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(conf.fileName()));
-    conf.write(
-        QStringLiteral("; keykiosk-ra demo configuration (paths relative to this file)\n"
-                       "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert."
-                       "pem\ntls_key=tls.key.pem\n"
-                       "max_body_bytes=65536\nthreads=16\n\n"
-                       "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
-                       "; key_pkcs11_module=/usr/lib/softhsm/libsofthsm2.so\n; "
-                       "key_token_serial=...\n; key_id=01\n"
-                       "; key_pin_file=hsm.pin\n\n"
-                       "[ra]\ncert=ra.cert.pem\nkey=ra.key.pem\n\n"
-                       "[store]\npath=ra.db\n\n"
-                       "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled="
-                       "true\nrenewal_window_days=30\n"
-                       "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n"
-                       "; a pollReq or certConf continues a transaction this long after its "
-                       "request\ntransaction_keep_days=7\n"
-                       "; seconds a message's messageTime may differ from the bank's clock\n"
-                       "message_time_window=600\n"
-                       "; operators who approve a staff-authorized initial request: 0, 1 or 2\n"
-                       "staff_approvals=0\n\n"
-                       "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"
-                       "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n")
-            .arg(httpPort)
-            .arg(roles.clientPolicyOid, roles.staffPolicyOid, roles.raPolicyOid)
-            .toUtf8());
+    conf.write(QStringLiteral(
+                   "; keykiosk-ra demo configuration (paths relative to this file)\n"
+                   "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert."
+                   "pem\ntls_key=tls.key.pem\n"
+                   "max_body_bytes=65536\n; CMP worker threads (connections need none)\nthreads=4\n"
+                   "; deadlines per connection: to the end of the headers, then of the body\n"
+                   "header_timeout_ms=5000\nbody_timeout_ms=10000\n"
+                   "max_connections=1024\nmax_connections_per_peer=64\n"
+                   "; on SIGTERM, seconds for the exchanges in flight to finish\n"
+                   "shutdown_grace_seconds=20\n\n"
+                   "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
+                   "; key_pkcs11_module=/usr/lib/softhsm/libsofthsm2.so\n; "
+                   "key_token_serial=...\n; key_id=01\n"
+                   "; key_pin_file=hsm.pin\n\n"
+                   "[ra]\ncert=ra.cert.pem\nkey=ra.key.pem\n\n"
+                   "[store]\npath=ra.db\n\n"
+                   "[policy]\napproval=auto\nauto_delay_seconds=3\nallow_unscheduled="
+                   "true\nrenewal_window_days=30\n"
+                   "validity_days=365\ncheck_after_seconds=1\ntransaction_idle_seconds=300\n"
+                   "; a pollReq or certConf continues a transaction this long after its "
+                   "request\ntransaction_keep_days=7\n"
+                   "; seconds a message's messageTime may differ from the bank's clock\n"
+                   "message_time_window=600\n"
+                   "; operators who approve a staff-authorized initial request: 0, 1 or 2\n"
+                   "staff_approvals=0\n\n"
+                   "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"
+                   "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n")
+                   .arg(httpPort)
+                   .arg(roles.clientPolicyOid, roles.staffPolicyOid, roles.raPolicyOid)
+                   .toUtf8());
     conf.close();
     // The bank's register knows its own certificates from the start.
     auto store = Store::open(QDir(base).filePath(QStringLiteral("ra.db")));

@@ -14,7 +14,10 @@ struct RaConfig
     int httpsPort = 0; // 0: no HTTPS
     QString tlsCert, tlsKey;
     int maxBodyBytes = 64 * 1024;
-    int threads = 16;
+    int threads = 4; // CMP workers (crypto and SQLite); connections need no thread
+    int headerTimeoutMs = 5000, bodyTimeoutMs = 10000;
+    int maxConnections = 1024, maxConnectionsPerPeer = 64;
+    int shutdownGraceSeconds = 20;
     QString caCert, caKey;                                           // PEM files, or:
     QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
     QString raCert, raKey;

@@ -108,6 +108,7 @@ public:
     // Replaces text in ra.conf (after prepare(), before start()).
     void setConfig(const QString &from, const QString &to);
     QString dir() const { return m_dir.path(); }
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
     quint16 port() const { return m_port; }
     quint16 tlsPort() const { return m_tlsPort; }
     QString url() const;

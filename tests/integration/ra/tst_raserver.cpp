@@ -22,7 +22,6 @@ using namespace kk::test;
 
 namespace {
 
-
 QByteArray mutate(const QByteArray &original, QRandomGenerator &rng)
 {
     QByteArray m = original;

@@ -21,7 +21,6 @@ using namespace kk::test;
 
 namespace {
 
-
 std::string post(quint16 port, const QByteArray &der)
 {
     httplib::Client http("127.0.0.1", port);

@@ -1,0 +1,504 @@
+#include "httpfront.h"
+
+#include <QLoggingCategory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcHttp, "kk.ra.http", QtInfoMsg)
+
+namespace kk::ra {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes)
+{
+    if (head.target != "/.well-known/cmp" && head.target.rfind("/.well-known/cmp/", 0) != 0)
+        return HttpRefusal{404, "not found\n"};
+    if (head.method != "POST")
+        return HttpRefusal{405, "only POST\n"};
+    if (head.contentType != "application/pkixcmp")
+        return HttpRefusal{415, "expected Content-Type: application/pkixcmp\n"};
+    // One length, said once: two (even equal) or a list mean a proxy and the RA may read the
+    // body differently, the root of request smuggling (RFC 9112 6.3).
+    if (head.contentLengths.size() > 1 || (head.chunked && !head.contentLengths.empty()))
+        return HttpRefusal{400, "more than one body length\n"};
+    if (head.contentLengths.empty())
+        return head.chunked ? std::nullopt
+                            : std::optional<HttpRefusal>(HttpRefusal{411, "length required\n"});
+    const std::string &length = head.contentLengths.front();
+    if (length.empty() || length.size() > 18 ||
+        length.find_first_not_of("0123456789") != std::string::npos)
+        return HttpRefusal{400, "malformed Content-Length\n"};
+    if (std::strtoull(length.c_str(), nullptr, 10) > maxBodyBytes)
+        return HttpRefusal{413, "request too large\n"};
+    return std::nullopt;
+}
+
+std::vector<std::pair<std::string, int>> inheritedSockets()
+{
+    // sd_listen_fds(3) without libsystemd: LISTEN_PID must be us, the descriptors start at 3.
+    std::vector<std::pair<std::string, int>> sockets;
+    const char *pid = std::getenv("LISTEN_PID");
+    const char *count = std::getenv("LISTEN_FDS");
+    if (!pid || !count || std::strtol(pid, nullptr, 10) != long(::getpid()))
+        return sockets;
+    const std::string names = std::getenv("LISTEN_FDNAMES") ? std::getenv("LISTEN_FDNAMES") : "";
+    std::size_t from = 0;
+    for (int i = 0, n = int(std::strtol(count, nullptr, 10)); i < n; ++i) {
+        std::string name = "unknown";
+        if (from <= names.size() && !names.empty()) {
+            const std::size_t colon = names.find(':', from);
+            name =
+                names.substr(from, colon == std::string::npos ? std::string::npos : colon - from);
+            from = colon == std::string::npos ? names.size() + 1 : colon + 1;
+        }
+        sockets.emplace_back(name, 3 + i);
+    }
+    ::unsetenv("LISTEN_PID"); // not for children
+    ::unsetenv("LISTEN_FDS");
+    ::unsetenv("LISTEN_FDNAMES");
+    return sockets;
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct HttpFront::Impl
+{
+    HttpFrontLimits limits;
+    Handler handler;
+
+    // Counters first: sessions left in the event loop's queues are destroyed with it, and
+    // give their places back here.
+    mutable std::mutex mutex;
+    std::map<std::string, int> perPeer;
+    int open = 0;
+    Stats stats;
+    std::chrono::steady_clock::time_point lastCapWarning;
+
+    std::atomic_bool draining{false};
+    net::io_context ioc;
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+    std::vector<std::unique_ptr<net::ssl::context>> tlsContexts;
+    std::unique_ptr<net::thread_pool> workers;
+
+    // A place for one connection from `peer`, or none (over a cap).
+    bool take(const std::string &peer)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        int &mine = perPeer[peer];
+        if (open >= limits.maxConnections || mine >= limits.maxConnectionsPerPeer) {
+            if (mine == 0)
+                perPeer.erase(peer);
+            ++stats.refusedOverCap;
+            // Rate-limited: an attack must not turn into a log flood.
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastCapWarning > std::chrono::seconds(10)) {
+                lastCapWarning = now;
+                qCWarning(lcHttp).noquote()
+                    << "connection cap reached (" << open << "open," << mine << "from"
+                    << QString::fromStdString(peer) << "); refused so far:" << stats.refusedOverCap;
+            }
+            return false;
+        }
+        ++mine;
+        ++open;
+        ++stats.accepted;
+        return true;
+    }
+    void give(const std::string &peer)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        --open;
+        auto it = perPeer.find(peer);
+        if (it != perPeer.end() && --it->second <= 0)
+            perPeer.erase(it);
+    }
+    void count(long Stats::*field)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++(stats.*field);
+    }
+    Expected<int> addAcceptor(std::unique_ptr<tcp::acceptor> acceptor,
+                              const std::optional<TlsFiles> &tls);
+    void accept(tcp::acceptor *acceptor, net::ssl::context *tls);
+    void drain();
+    void checkDrained();
+    std::chrono::steady_clock::time_point drainDeadline;
+    std::unique_ptr<net::steady_timer> drainTimer;
+};
+
+namespace {
+
+// A connection's place under the caps, given back whatever way the session ends.
+class Place
+{
+public:
+    Place(HttpFront::Impl *front, std::string peer) : m_front(front), m_peer(std::move(peer)) {}
+    ~Place() { m_front->give(m_peer); }
+    Place(const Place &) = delete;
+    Place &operator=(const Place &) = delete;
+    const std::string &peer() const { return m_peer; }
+
+private:
+    HttpFront::Impl *m_front;
+    std::string m_peer;
+};
+
+beast::tcp_stream &lowest(beast::tcp_stream &stream)
+{
+    return stream;
+}
+beast::tcp_stream &lowest(beast::ssl_stream<beast::tcp_stream> &stream)
+{
+    return stream.next_layer();
+}
+
+template <class Stream> class Session : public std::enable_shared_from_this<Session<Stream>>
+{
+public:
+    template <class... Args>
+    Session(HttpFront::Impl *front, std::string peer, Args &&...args)
+        : m_front(front), m_place(front, std::move(peer)), m_stream(std::forward<Args>(args)...)
+    {
+    }
+
+    void start()
+    {
+        lowest(m_stream).expires_after(m_front->limits.headerDeadline);
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            readHeader();
+        } else {
+            m_stream.async_handshake(net::ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (ec)
+                                             return self->closeAfter(ec, "TLS handshake");
+                                         self->readHeader();
+                                     });
+        }
+    }
+
+private:
+    void readHeader()
+    {
+        m_parser.emplace();
+        m_parser->header_limit(std::uint32_t(m_front->limits.maxHeaderBytes));
+        m_parser->body_limit(m_front->limits.maxBodyBytes); // chunked bodies too
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = this->shared_from_this()](
+                                    beast::error_code ec, std::size_t) { self->onHeader(ec); });
+    }
+
+    void onHeader(beast::error_code ec)
+    {
+        if (ec)
+            return refuseOrClose(ec, "headers");
+        const auto &request = m_parser->get();
+        RequestHead head;
+        head.method = std::string(request.method_string());
+        head.target = std::string(request.target());
+        head.contentType = std::string(request[http::field::content_type]);
+        for (const auto &field : request)
+            if (field.name() == http::field::content_length)
+                head.contentLengths.emplace_back(field.value());
+        head.chunked = request.chunked();
+        if (auto refusal = refuseHead(head, m_front->limits.maxBodyBytes))
+            return answer(refusal->status, "text/plain", refusal->text);
+        lowest(m_stream).expires_after(m_front->limits.bodyDeadline);
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->onBody(ec);
+                         });
+    }
+
+    void onBody(beast::error_code ec)
+    {
+        if (ec)
+            return refuseOrClose(ec, "body");
+        // The event loop's job ends here: CMP runs on a worker, the answer comes back to this
+        // connection's strand.
+        lowest(m_stream).expires_never();
+        std::string body = m_parser->release().body();
+        net::post(*m_front->workers, [self = this->shared_from_this(), body = std::move(body)] {
+            const QByteArray response =
+                self->m_front->handler(QByteArray(body.data(), int(body.size())));
+            self->m_front->count(&HttpFront::Stats::exchanges);
+            if (self->m_front->draining)
+                self->m_front->count(&HttpFront::Stats::finishedWhileDraining);
+            net::post(self->m_stream.get_executor(), [self, response] {
+                if (response.isEmpty())
+                    self->answer(400, "text/plain", "not a CMP message\n");
+                else
+                    self->answer(200, "application/pkixcmp",
+                                 std::string(response.constData(), std::size_t(response.size())));
+            });
+        });
+    }
+
+    void refuseOrClose(beast::error_code ec, const char *where)
+    {
+        if (ec == http::error::body_limit)
+            return answer(413, "text/plain", "request too large\n");
+        if (ec == http::error::header_limit)
+            return answer(431, "text/plain", "headers too large\n");
+        if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message)
+            return answer(400, "text/plain", "malformed request\n");
+        closeAfter(ec, where);
+    }
+
+    void answer(int status, const char *contentType, std::string body)
+    {
+        m_response.result(unsigned(status));
+        m_response.version(11);
+        m_response.set(http::field::content_type, contentType);
+        m_response.set(http::field::server, "keykiosk-ra");
+        m_response.keep_alive(false); // one exchange per connection (RFC 6712 allows it)
+        m_response.body() = std::move(body);
+        m_response.prepare_payload();
+        lowest(m_stream).expires_after(m_front->limits.writeDeadline);
+        http::async_write(m_stream, m_response,
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec)
+                                  return self->closeAfter(ec, "answer");
+                              self->finish();
+                          });
+    }
+
+    void finish()
+    {
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            beast::error_code ignored;
+            m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        } else {
+            lowest(m_stream).expires_after(std::chrono::seconds(2));
+            m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+        }
+    }
+
+    void closeAfter(beast::error_code ec, const char *where)
+    {
+        if (ec == beast::error::timeout) {
+            m_front->count(&HttpFront::Stats::timedOut);
+            qCDebug(lcHttp).noquote() << "deadline passed in the" << where << "of"
+                                      << QString::fromStdString(m_place.peer());
+        }
+        beast::error_code ignored;
+        lowest(m_stream).socket().close(ignored);
+    }
+
+    HttpFront::Impl *m_front;
+    Place m_place;
+    Stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    http::response<http::string_body> m_response;
+};
+
+} // namespace
+
+Expected<int> HttpFront::Impl::addAcceptor(std::unique_ptr<tcp::acceptor> acceptor,
+                                           const std::optional<TlsFiles> &tls)
+{
+    net::ssl::context *tlsContext = nullptr;
+    if (tls) {
+        auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+        SSL_CTX *native = context->native_handle();
+        // TLS 1.2 at least, and for 1.2 only AEAD suites with forward secrecy (no CBC, no
+        // SHA-1 MACs); TLS 1.3's suites are all of that kind already.
+        if (!SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) ||
+            !SSL_CTX_set_cipher_list(native, "ECDHE+AESGCM:ECDHE+CHACHA20") ||
+            SSL_CTX_use_certificate_chain_file(native, tls->certChain.c_str()) != 1 ||
+            SSL_CTX_use_PrivateKey_file(native, tls->key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+            SSL_CTX_check_private_key(native) != 1)
+            return Error(
+                ErrorCode::Internal,
+                QStringLiteral("cannot load the TLS certificate %1 and key %2")
+                    .arg(QString::fromStdString(tls->certChain), QString::fromStdString(tls->key)));
+        SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+        tlsContext = context.get();
+        tlsContexts.push_back(std::move(context));
+    }
+    const int port = acceptor->local_endpoint().port();
+    accept(acceptor.get(), tlsContext);
+    acceptors.push_back(std::move(acceptor));
+    return port;
+}
+
+void HttpFront::Impl::accept(tcp::acceptor *acceptor, net::ssl::context *tls)
+{
+    acceptor->async_accept(
+        net::make_strand(ioc), [this, acceptor, tls](beast::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted || draining || !acceptor->is_open())
+                return;
+            if (!ec) {
+                beast::error_code peerError;
+                const auto remote = socket.remote_endpoint(peerError);
+                const std::string peer = peerError ? "?" : remote.address().to_string();
+                if (take(peer)) {
+                    if (tls)
+                        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                            this, peer, std::move(socket), *tls)
+                            ->start();
+                    else
+                        std::make_shared<Session<beast::tcp_stream>>(this, peer, std::move(socket))
+                            ->start();
+                } // else the socket closes as it goes out of scope
+            } else if (ec == net::error::no_descriptors) {
+                qCWarning(lcHttp) << "out of file descriptors; accepting again shortly";
+            }
+            accept(acceptor, tls);
+        });
+}
+
+void HttpFront::Impl::drain()
+{
+    draining = true;
+    for (auto &acceptor : acceptors) {
+        beast::error_code ignored;
+        acceptor->close(ignored); // the kernel refuses new connections from here on
+    }
+    drainDeadline = std::chrono::steady_clock::now() + limits.shutdownGrace;
+    drainTimer = std::make_unique<net::steady_timer>(ioc);
+    checkDrained();
+}
+
+void HttpFront::Impl::checkDrained()
+{
+    int left = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        left = open;
+        if (left == 0 || std::chrono::steady_clock::now() >= drainDeadline) {
+            stats.unfinishedAtExit = left;
+            ioc.stop();
+            return;
+        }
+    }
+    drainTimer->expires_after(std::chrono::milliseconds(20));
+    drainTimer->async_wait([this](beast::error_code ec) {
+        if (!ec)
+            checkDrained();
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+
+HttpFront::HttpFront(HttpFrontLimits limits, Handler handler) : d(std::make_shared<Impl>())
+{
+    d->limits = limits;
+    d->handler = std::move(handler);
+    d->workers = std::make_unique<net::thread_pool>(std::size_t(std::max(1, limits.workers)));
+}
+
+HttpFront::~HttpFront()
+{
+    d->ioc.stop();
+    d->workers->join();
+}
+
+Expected<int> HttpFront::listen(const std::string &host, int port,
+                                const std::optional<TlsFiles> &tls)
+{
+    beast::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (ec)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("bad listen address %1").arg(QString::fromStdString(host)));
+    auto acceptor = std::make_unique<tcp::acceptor>(d->ioc);
+    const tcp::endpoint endpoint(address, std::uint16_t(port));
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec)
+        acceptor->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec)
+        acceptor->bind(endpoint, ec);
+    if (!ec)
+        acceptor->listen(SOMAXCONN, ec); // a branch's kiosks may all connect at once
+    if (ec)
+        return Error(ErrorCode::Internal, QStringLiteral("cannot listen on %1:%2: %3")
+                                              .arg(QString::fromStdString(host))
+                                              .arg(port)
+                                              .arg(QString::fromStdString(ec.message())));
+    return d->addAcceptor(std::move(acceptor), tls);
+}
+
+Expected<int> HttpFront::adopt(int fd, const std::optional<TlsFiles> &tls)
+{
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0 ||
+        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening ||
+        (address.ss_family != AF_INET && address.ss_family != AF_INET6))
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("descriptor %1 is not a listening TCP socket").arg(fd));
+    auto acceptor = std::make_unique<tcp::acceptor>(d->ioc);
+    beast::error_code ec;
+    acceptor->assign(address.ss_family == AF_INET ? tcp::v4() : tcp::v6(), fd, ec);
+    if (ec)
+        return Error(ErrorCode::Internal, QStringLiteral("cannot adopt descriptor %1: %2")
+                                              .arg(fd)
+                                              .arg(QString::fromStdString(ec.message())));
+    return d->addAcceptor(std::move(acceptor), tls);
+}
+
+void HttpFront::run()
+{
+    net::signal_set stopSignals(d->ioc, SIGINT, SIGTERM);
+    stopSignals.async_wait([this](beast::error_code ec, int signal) {
+        if (ec)
+            return;
+        int open = 0;
+        {
+            std::lock_guard<std::mutex> lock(d->mutex);
+            open = d->open;
+        }
+        qCInfo(lcHttp) << "signal" << signal << "- no new connections; finishing" << open
+                       << "open ones within" << d->limits.shutdownGrace.count() << "ms";
+        d->drain();
+    });
+    std::vector<std::thread> threads;
+    for (int i = 1; i < d->limits.ioThreads; ++i)
+        threads.emplace_back([this] { d->ioc.run(); });
+    d->ioc.run();
+    for (std::thread &t : threads)
+        t.join();
+    d->workers->join(); // exchanges still on a worker finish (their answers have nowhere to go)
+    const Stats s = stats();
+    qCInfo(lcHttp) << "stopped:" << s.exchanges << "exchanges," << s.finishedWhileDraining
+                   << "finished while draining," << s.unfinishedAtExit
+                   << "connections unfinished at exit";
+}
+
+void HttpFront::stop()
+{
+    net::post(d->ioc, [impl = d.get()] { impl->drain(); });
+}
+
+HttpFront::Stats HttpFront::stats() const
+{
+    std::lock_guard<std::mutex> lock(d->mutex);
+    return d->stats;
+}
+
+} // namespace kk::ra

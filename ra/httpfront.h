@@ -1,0 +1,109 @@
+#pragma once
+// The RA's HTTP front (RFC 6712, CMP over HTTP): event-driven on Boost.Beast, so that a slow
+// or idle connection holds a socket and a few kilobytes, never a thread. Each connection has
+// deadlines (TLS handshake and headers, body, answer), a header and a body cap that hold for
+// every transfer encoding, and a place under a cap per peer and in total. Complete requests
+// go to a pool of workers (CMP is crypto and SQLite); the event loop never blocks on them.
+// On SIGTERM it stops accepting, lets the exchanges in flight finish within a grace time,
+// and returns. Listening sockets are bound here or inherited from systemd (socket activation).
+// docs/architecture.md, "The bank's HTTP front".
+
+#include "keykiosk/expected.h"
+
+#include <QByteArray>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kk::ra {
+
+struct HttpFrontLimits
+{
+    std::size_t maxBodyBytes = 64 * 1024;
+    std::size_t maxHeaderBytes = 8 * 1024;
+    // From accept (through the TLS handshake) to the end of the headers; then to the end of
+    // the body; then to the end of the answer.
+    std::chrono::milliseconds headerDeadline{5000};
+    std::chrono::milliseconds bodyDeadline{10000};
+    std::chrono::milliseconds writeDeadline{10000};
+    int maxConnections = 1024;
+    int maxConnectionsPerPeer = 64;
+    int workers = 4;   // threads that run CMP
+    int ioThreads = 1; // threads that run the event loop (TLS handshakes run here)
+    std::chrono::milliseconds shutdownGrace{20000};
+};
+
+// A request's line and headers as the front decides on them (fuzzed by fuzz/ra_http.cpp).
+struct RequestHead
+{
+    std::string method;
+    std::string target;
+    std::string contentType;
+    std::vector<std::string> contentLengths; // every Content-Length field, as sent
+    bool chunked = false;
+};
+
+struct HttpRefusal
+{
+    int status = 400;
+    std::string text;
+};
+
+// Why a request is refused before its body is read, or nothing: POST to /.well-known/cmp,
+// application/pkixcmp, and at most one Content-Length of digits only (never with chunked),
+// within the body cap.
+std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes);
+
+// The listening sockets systemd passed (sd_listen_fds(3)): name and descriptor. The names
+// come from FileDescriptorName= ("http", "https"); unnamed ones are called "unknown".
+std::vector<std::pair<std::string, int>> inheritedSockets();
+
+struct TlsFiles
+{
+    std::string certChain; // PEM: the RA's TLS certificate, then its chain
+    std::string key;
+};
+
+class HttpFront
+{
+public:
+    // One CMP request (DER) in, the response (DER) out; empty: not a CMP message (400).
+    using Handler = std::function<QByteArray(const QByteArray &request)>;
+
+    HttpFront(HttpFrontLimits limits, Handler handler);
+    ~HttpFront();
+    HttpFront(const HttpFront &) = delete;
+    HttpFront &operator=(const HttpFront &) = delete;
+
+    // A listening socket, bound here (port 0: any free one) or adopted from systemd; with
+    // `tls`, HTTPS (TLS 1.2 and 1.3, AEAD suites with forward secrecy only). Returns the port.
+    Expected<int> listen(const std::string &host, int port, const std::optional<TlsFiles> &tls);
+    Expected<int> adopt(int fd, const std::optional<TlsFiles> &tls);
+
+    // Serves until SIGTERM or SIGINT (or stop()), then drains and returns.
+    void run();
+    void stop();
+
+    struct Stats
+    {
+        long accepted = 0;
+        long refusedOverCap = 0; // connections closed at once: over the total or per-peer cap
+        long timedOut = 0;       // connections closed by a deadline
+        long exchanges = 0;      // requests answered by the handler
+        long finishedWhileDraining = 0;
+        long unfinishedAtExit = 0; // connections still open when the grace time ran out
+    };
+    Stats stats() const;
+
+    struct Impl; // httpfront.cpp's
+
+private:
+    std::shared_ptr<Impl> d;
+};
+
+} // namespace kk::ra

@@ -1,0 +1,341 @@
+// keykiosk-ra's HTTP front under the attacks testers made (docs/architecture.md, "The bank's
+// HTTP front"): slow connections, a thousand idle ones, a chunked body without end, two
+// Content-Length headers, and SIGTERM in the middle of renewals. A real renewal goes through
+// each time, and nothing is lost.
+#include "harness.h"
+#include "softclient.h"
+
+#include <QTcpServer>
+#include <QtTest>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace kk;
+using namespace kk::test;
+
+namespace {
+
+// A TCP connection to the RA from another loopback address than the real client's (the
+// attacker is another peer).
+int connectFrom(const char *local, quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, local, &from.sin_addr);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&from), sizeof from) != 0 ||
+        ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0) {
+        if (fd >= 0)
+            ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool sendAll(int fd, const QByteArray &bytes)
+{
+    return ::send(fd, bytes.constData(), std::size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+}
+
+// What the server sends back within `ms`, until it closes.
+QByteArray readAnswer(int fd, int ms)
+{
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0)
+            continue;
+        char buffer[4096];
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0)
+            break;
+        answer.append(buffer, int(n));
+    }
+    return answer;
+}
+
+// True once the server closed the connection (EOF or reset).
+bool closedByServer(int fd)
+{
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0)
+        return false;
+    char byte;
+    return ::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
+}
+
+void raiseFileLimit()
+{
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+// A renewal that gives up after `seconds` without an answer (OpenSSL's message timeout).
+int renewWithin(SoftClient &client, const RaServer &ra, int seconds)
+{
+    client.begin(ra);
+    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_MSG_TIMEOUT, seconds);
+    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_TOTAL_TIMEOUT, 3 * seconds);
+    int rv = -1;
+    while (rv == -1)
+        rv = client.step(ra.port());
+    return rv;
+}
+
+QByteArray kurBody(SoftClient &client, const RaServer &ra)
+{
+    // A real kur, captured on its way out (nobody listens on port 1).
+    EvpPkeyPtr key(EVP_EC_gen("P-256"));
+    Exchange captured;
+    std::unique_ptr<OSSL_CMP_CTX, OpenSslDeleter<OSSL_CMP_CTX, OSSL_CMP_CTX_free>> ctx(
+        client.clientContext(ra, key.get(), &captured));
+    OSSL_CMP_CTX_set_serverPort(ctx.get(), 1);
+    OSSL_CMP_exec_certreq(ctx.get(), 7, nullptr);
+    return captured.requests.value(0);
+}
+
+} // namespace
+
+class TestRaHttpFront : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_scratch;
+
+private slots:
+    void initTestCase() { raiseFileLimit(); } // the RA inherits it
+
+    void slowConnectionsStarveNobody()
+    {
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("header_timeout_ms=5000"),
+                     QStringLiteral("header_timeout_ms=3000"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("SLOW-1")));
+        // 48 connections that send a byte of their headers every 500 ms (more than any
+        // thread pool the RA ever had), kept going on a thread of their own.
+        std::vector<int> slow;
+        for (int i = 0; i < 48; ++i) {
+            const int fd = connectFrom("127.0.0.2", ra.port());
+            QVERIFY(fd >= 0);
+            slow.push_back(fd);
+        }
+        std::atomic_bool done{false};
+        std::thread trickle([&slow, &done] {
+            const QByteArray request = "POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\n";
+            for (int i = 0; !done && i < request.size() * 4; ++i) {
+                for (int fd : slow)
+                    ::send(fd, request.constData() + (i % request.size()), 1,
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
+                for (int t = 0; t < 10 && !done; ++t)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        });
+        const int renewed = renewWithin(client, ra, 8);
+        done = true;
+        trickle.join();
+        QVERIFY2(renewed == 1, qPrintable(ra.log()));
+        // The header deadline closes every one of them.
+        QElapsedTimer timer;
+        timer.start();
+        int closed = 0;
+        while (timer.elapsed() < 15000) {
+            closed = int(std::count_if(slow.begin(), slow.end(), closedByServer));
+            if (closed == int(slow.size()))
+                break;
+            QThread::msleep(100);
+        }
+        for (int fd : slow)
+            ::close(fd);
+        QCOMPARE(closed, int(slow.size()));
+    }
+
+    void aThousandIdleConnectionsStarveNobody()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("IDLE-1")));
+        std::vector<int> idle;
+        for (int i = 0; i < 1000; ++i) {
+            const int fd = connectFrom("127.0.0.2", ra.port());
+            if (fd >= 0)
+                idle.push_back(fd);
+        }
+        QVERIFY(idle.size() >= 900);
+        const int renewed = renewWithin(client, ra, 8);
+        QThread::msleep(300);
+        // Over the per-peer cap (64) they are closed at once.
+        const int closed = int(std::count_if(idle.begin(), idle.end(), closedByServer));
+        for (int fd : idle)
+            ::close(fd);
+        QVERIFY2(renewed == 1, qPrintable(ra.log()));
+        QVERIFY2(closed >= int(idle.size()) - 64,
+                 qPrintable(QStringLiteral("%1 of %2 closed").arg(closed).arg(idle.size())));
+        QVERIFY(ra.log().contains(QStringLiteral("connection cap reached")));
+    }
+
+    void aChunkedBodyIsCappedToo()
+    {
+        RaServer ra;
+        QVERIFY(ra.start());
+        const int fd = connectFrom("127.0.0.2", ra.port());
+        QVERIFY(fd >= 0);
+        QVERIFY(sendAll(fd, "POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            "application/pkixcmp\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        const QByteArray chunk = "4000\r\n" + QByteArray(0x4000, '\x30') + "\r\n";
+        qint64 sent = 0;
+        while (sent < 150ll * 1024 * 1024 && sendAll(fd, chunk))
+            sent += chunk.size();
+        const QByteArray answer = readAnswer(fd, 5000);
+        ::close(fd);
+        QVERIFY2(sent < 16ll * 1024 * 1024, qPrintable(QString::number(sent)));
+        QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
+    }
+
+    void twoContentLengthsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("lengths");
+        QTest::newRow("the same twice") << QByteArray("Content-Length: %1\r\nContent-Length: %1");
+        QTest::newRow("a list") << QByteArray("Content-Length: %1, %1");
+        QTest::newRow("a sign") << QByteArray("Content-Length: +%1");
+        QTest::newRow("with chunked") << QByteArray("Content-Length: %1\r\nTransfer-Encoding: "
+                                                    "chunked");
+    }
+
+    void twoContentLengthsAreRefused()
+    {
+        QFETCH(QByteArray, lengths);
+        RaServer ra;
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("LENGTH-1")));
+        const QByteArray body = kurBody(client, ra);
+        QVERIFY(!body.isEmpty());
+        const int fd = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(fd >= 0);
+        QVERIFY(sendAll(fd, "POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            "application/pkixcmp\r\n" +
+                                QString::fromLatin1(lengths).arg(body.size()).toLatin1() +
+                                "\r\n\r\n" + body));
+        const QByteArray answer = readAnswer(fd, 5000);
+        ::close(fd);
+        QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.left(200).constData());
+        QVERIFY(!ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("R-0")));
+    }
+
+    void systemdSocketActivation()
+    {
+        // systemd passes the listening socket (here its own tool does, as the unit would);
+        // the RA binds nothing itself and serves a real renewal on it.
+        const QString activate =
+            QStandardPaths::findExecutable(QStringLiteral("systemd-socket-activate"));
+        QVERIFY2(!activate.isEmpty(), "systemd-socket-activate (package systemd) is missing");
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=1")); // unused
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("SOCKET-1")));
+        quint16 port = 0;
+        {
+            QTcpServer probe; // a free port
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            port = probe.serverPort();
+        }
+        QProcess activator;
+        activator.setProcessChannelMode(QProcess::MergedChannels);
+        activator.start(activate, {QStringLiteral("-l"), QStringLiteral("127.0.0.1:%1").arg(port),
+                                   QStringLiteral("--fdname=http"), QStringLiteral(KK_RA_PATH),
+                                   QStringLiteral("serve"), QStringLiteral("--config"),
+                                   ra.dir() + QStringLiteral("/ra.conf")});
+        QVERIFY(activator.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        while (!activator.readAll().isEmpty() || timer.elapsed() < 300)
+            QThread::msleep(50); // "Listening on ..."
+        client.begin(ra);
+        int rv = -1;
+        while (rv == -1)
+            rv = client.step(port);
+        ::kill(pid_t(activator.processId()), SIGTERM); // the RA itself, after the exec
+        QVERIFY(activator.waitForFinished(30000));
+        const QByteArray output = activator.readAll();
+        QVERIFY2(rv == 1, output.constData());
+        QVERIFY2(output.contains("listening on http://127.0.0.1:" + QByteArray::number(port)),
+                 output.constData());
+        QCOMPARE(activator.exitCode(), 0);
+    }
+
+    void sigtermFinishesWhatIsInFlightAndLosesNothing()
+    {
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("auto_delay_seconds=1"),
+                     QStringLiteral("auto_delay_seconds=0"));
+        QVERIFY(ra.start());
+        constexpr int kClients = 12;
+        std::vector<std::unique_ptr<SoftClient>> clients;
+        for (int i = 0; i < kClients; ++i) {
+            clients.push_back(std::make_unique<SoftClient>());
+            QVERIFY(clients.back()->make(ra, m_scratch, QStringLiteral("TERM-%1").arg(i)));
+        }
+        // Each client renews one key, trying again (the same key) until it has a certificate:
+        // across the SIGTERM and the restart.
+        std::atomic_int finished{0};
+        std::atomic<quint16> port{ra.port()};
+        std::vector<std::thread> threads;
+        for (auto &client : clients) {
+            client->begin(ra);
+            threads.emplace_back([&client, &finished, &port] {
+                QElapsedTimer timer;
+                timer.start();
+                while (timer.elapsed() < 60000) {
+                    if (client->step(port) == 1) {
+                        ++finished;
+                        return;
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                }
+            });
+        }
+        QThread::msleep(150); // renewals under way
+        ::kill(ra.pid(), SIGTERM);
+        QVERIFY(ra.waitForDeath(30000));
+        const QString log = ra.log();
+        QVERIFY2(log.contains(QStringLiteral("0 connections unfinished at exit")), qPrintable(log));
+        QVERIFY(ra.restart());
+        for (std::thread &t : threads)
+            t.join();
+        QCOMPARE(finished.load(), kClients);
+        QCOMPARE(ra.cli({QStringLiteral("requests"), QStringLiteral("--status"),
+                         QStringLiteral("confirmed")})
+                     .count(QStringLiteral("R-0")),
+                 kClients);
+        QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), kClients);
+        qInfo("SIGTERM: %s", qPrintable(log.section(QStringLiteral("stopped:"), 1).trimmed()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRaHttpFront)
+#include "tst_rahttpfront.moc"
