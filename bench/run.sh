@@ -6,12 +6,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KK_BUILD_DIR:-$root/build-bench}
 "$root/packaging/deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j2 --target keykiosk kk-bench-token kk-bench-ra kk-bench-entropy kk-bench-act keykiosk-ra kk-testpki >/dev/null
+cmake --build "$build" -j2 --target keykiosk kk-bench-token kk-bench-ra kk-bench-ra-attack kk-bench-entropy kk-bench-act keykiosk-ra kk-testpki >/dev/null
 echo "== token layer and presence ($(nproc) cores, $(date -u +%F))"
 "$build/bench/kk-bench-token" --rounds "${KK_BENCH_ROUNDS:-20}"
 echo
 echo "== enrollment (CMP over loopback HTTP to keykiosk-ra)"
 "$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-64}" --seconds "${KK_BENCH_SECONDS:-10}"
+echo
+echo "== keykiosk-ra under junk (200,000 badly signed messages, 40,000 refused requests)"
+"$build/bench/kk-bench-ra-attack" --clients 8 --seconds "${KK_BENCH_SECONDS:-10}" \
+  --junk "${KK_BENCH_JUNK:-200000}" --rejected "${KK_BENCH_REJECTED:-40000}"
 echo
 echo "== touch entropy"
 "$build/bench/kk-bench-entropy" "${KK_BENCH_TRACES:-50}"

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang-format
+  # fuzzing (fuzz/): clang with libFuzzer and the sanitizers
+  clang libfuzzer-14-dev
   # Qt 5.15 Quick (software backend, controls, tests, linguist, qmllint)
   qtbase5-dev qtdeclarative5-dev qtquickcontrols2-5-dev qttools5-dev qttools5-dev-tools
   qtdeclarative5-dev-tools libqt5svg5-dev

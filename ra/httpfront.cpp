@@ -30,6 +30,23 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
+namespace {
+// The request line and headers as refuseHead sees them.
+template <class Message> RequestHead headOf(const Message &request)
+{
+    RequestHead head;
+    head.method = std::string(request.method_string());
+    head.target = std::string(request.target());
+    head.contentType = std::string(request[http::field::content_type]);
+    for (const auto &field : request)
+        if (field.name() == http::field::content_length)
+            head.contentLengths.emplace_back(field.value());
+    head.chunked = request.chunked();
+    return head;
+}
+
+} // namespace
+
 std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes)
 {
     if (head.target != "/.well-known/cmp" && head.target.rfind("/.well-known/cmp/", 0) != 0)
@@ -52,6 +69,40 @@ std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBo
     if (std::strtoull(length.c_str(), nullptr, 10) > maxBodyBytes)
         return HttpRefusal{413, "request too large\n"};
     return std::nullopt;
+}
+
+int statusForRequestBytes(const std::string &bytes, std::size_t maxHeaderBytes,
+                          std::size_t maxBodyBytes, std::string *body)
+{
+    // The session's steps without a socket: headers, the checks on them, then the body.
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(std::uint32_t(maxHeaderBytes));
+    parser.body_limit(maxBodyBytes);
+    parser.eager(false);
+    beast::error_code ec;
+    std::size_t used = parser.put(net::buffer(bytes), ec);
+    while (!ec && !parser.is_header_done() && used < bytes.size()) // a header split in parts
+        used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == http::error::header_limit)
+        return 431;
+    if (ec == http::error::need_more || (!ec && !parser.is_header_done()))
+        return 0; // the deadline would end it
+    if (ec)
+        return 400;
+    if (auto refusal = refuseHead(headOf(parser.get()), maxBodyBytes))
+        return refusal->status;
+    parser.eager(true);
+    while (!ec && !parser.is_done() && used < bytes.size())
+        used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == http::error::body_limit)
+        return 413;
+    if (ec && ec != http::error::need_more)
+        return 400;
+    if (!parser.is_done())
+        return 0;
+    if (body)
+        *body = parser.get().body();
+    return 200;
 }
 
 std::vector<std::pair<std::string, int>> inheritedSockets()
@@ -212,16 +263,7 @@ private:
     {
         if (ec)
             return refuseOrClose(ec, "headers");
-        const auto &request = m_parser->get();
-        RequestHead head;
-        head.method = std::string(request.method_string());
-        head.target = std::string(request.target());
-        head.contentType = std::string(request[http::field::content_type]);
-        for (const auto &field : request)
-            if (field.name() == http::field::content_length)
-                head.contentLengths.emplace_back(field.value());
-        head.chunked = request.chunked();
-        if (auto refusal = refuseHead(head, m_front->limits.maxBodyBytes))
+        if (auto refusal = refuseHead(headOf(m_parser->get()), m_front->limits.maxBodyBytes))
             return answer(refusal->status, "text/plain", refusal->text);
         lowest(m_stream).expires_after(m_front->limits.bodyDeadline);
         http::async_read(m_stream, m_buffer, *m_parser,

@@ -59,6 +59,12 @@ struct HttpRefusal
 // within the body cap.
 std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes);
 
+// One request's bytes through the front's parser and checks, as a connection would go: the
+// status the front answers (200: the body goes to CMP), or 0 when the request is incomplete
+// (the deadline would end the connection). For fuzzing and tests.
+int statusForRequestBytes(const std::string &bytes, std::size_t maxHeaderBytes,
+                          std::size_t maxBodyBytes, std::string *body = nullptr);
+
 // The listening sockets systemd passed (sd_listen_fds(3)): name and descriptor. The names
 // come from FileDescriptorName= ("http", "https"); unnamed ones are called "unknown".
 std::vector<std::pair<std::string, int>> inheritedSockets();

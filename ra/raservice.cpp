@@ -22,6 +22,15 @@ namespace kk::ra {
 
 namespace {
 
+// OpenSSL's CMP diagnostics (which print whole certificates when a signature fails) go to the
+// debug level of the RA's category: a flood of junk must not become a flood of log.
+int cmpLog(const char *, const char *, int, OSSL_CMP_severity level, const char *message)
+{
+    if (level <= OSSL_CMP_LOG_ERR)
+        qCDebug(lcRa).noquote() << "OpenSSL CMP:" << QString::fromUtf8(message).left(300);
+    return 1;
+}
+
 // Not public in OpenSSL 3.0 (RFC 4210 section 5.1.2 numbering).
 constexpr int kBodyIr = 0, kBodyCr = 2, kBodyP10cr = 4, kBodyKur = 7;
 
@@ -85,6 +94,7 @@ X509Ptr protectingCertificate(const OSSL_CMP_MSG *req, const QVector<QByteArray>
         if (!cert)
             continue;
         CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
+        OSSL_CMP_CTX_set_log_cb(scratch.get(), cmpLog);
         OSSL_CMP_CTX_set1_srvCert(scratch.get(), cert.get());
         if (OSSL_CMP_validate_msg(scratch.get(), req) == 1)
             return cert;
@@ -822,7 +832,8 @@ std::shared_ptr<RaService::Transaction> RaService::newTransaction(const QByteArr
         X509_STORE_free(trusted);
         return nullptr;
     }
-    OSSL_CMP_CTX_set_log_verbosity(cmp, OSSL_CMP_LOG_WARNING);
+    OSSL_CMP_CTX_set_log_cb(cmp, cmpLog);
+    OSSL_CMP_CTX_set_log_verbosity(cmp, OSSL_CMP_LOG_ERR);
     OSSL_CMP_SRV_CTX_set_accept_unprotected(t->srv.get(), 0);
     OSSL_CMP_SRV_CTX_set_send_unprotected_errors(t->srv.get(), 0);
     OSSL_CMP_SRV_CTX_set_grant_implicit_confirm(t->srv.get(), 0);
@@ -881,6 +892,7 @@ QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
     OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
     OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
     OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get());
+    OSSL_CMP_CTX_set_log_cb(cmp, cmpLog);
     OSSL_CMP_CTX_set_log_verbosity(cmp, OSSL_CMP_LOG_ERR);
     OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
                           nullptr);

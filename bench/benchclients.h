@@ -1,0 +1,100 @@
+#pragma once
+// What the RA benchmarks share: software-key clients with certificates from the bank CA, one
+// renewal each, and percentiles.
+#include "harness.h"
+
+#include "keykiosk/enroll/roles.h"
+#include "keykiosk/opensslptr.h"
+
+#include <QFile>
+
+#include <openssl/cmp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace kk::test {
+
+inline double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size())))];
+}
+
+inline X509Ptr readCert(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+inline EvpPkeyPtr readKey(const QString &path)
+{
+    BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
+    return EvpPkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+}
+
+// A client certificate from the bank CA, for a software key (the throughput clients).
+inline X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
+{
+    X509Ptr cert(X509_new());
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1000 + n);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -86400);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * 20);
+    const QByteArray cn = QByteArray("Bench Client ") + QByteArray::number(n);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca));
+    X509_set_pubkey(cert.get(), key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, ca, cert.get(), nullptr, nullptr, 0);
+    X509_EXTENSION *ku =
+        X509V3_EXT_conf_nid(nullptr, &ctx, NID_key_usage, "critical,digitalSignature");
+    X509_add_ext(cert.get(), ku, -1);
+    X509_EXTENSION_free(ku);
+    // The bank's client profile, by its certificate policy.
+    CERTIFICATEPOLICIES *policies = sk_POLICYINFO_new_null();
+    POLICYINFO *info = POLICYINFO_new();
+    ASN1_OBJECT_free(info->policyid);
+    info->policyid = OBJ_txt2obj(roles::kClientPolicy, 1);
+    sk_POLICYINFO_push(policies, info);
+    X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies, 0, X509V3_ADD_DEFAULT);
+    CERTIFICATEPOLICIES_free(policies);
+    X509_sign(cert.get(), caKey, EVP_sha256());
+    return cert;
+}
+
+// One renewal; on success the client works with the new key and certificate (its old one is
+// superseded: a certificate renews once).
+inline bool softwareKur(const RaServer &ra, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
+{
+    OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new(nullptr, nullptr);
+    OSSL_CMP_CTX_set1_server(ctx, "127.0.0.1");
+    OSSL_CMP_CTX_set_serverPort(ctx, ra.port());
+    OSSL_CMP_CTX_set1_serverPath(ctx, "/.well-known/cmp");
+    OSSL_CMP_CTX_set1_srvCert(ctx, raCert);
+    OSSL_CMP_CTX_set1_cert(ctx, oldCert.get());
+    OSSL_CMP_CTX_set1_pkey(ctx, oldKey.get());
+    OSSL_CMP_CTX_set1_oldCert(ctx, oldCert.get());
+    EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+    EVP_PKEY_up_ref(newKey.get());
+    OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.get());
+    OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
+    OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_EMERG);
+    X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr);
+    const bool ok = issued != nullptr;
+    if (ok) {
+        X509_up_ref(issued);
+        oldCert.reset(issued);
+        oldKey = std::move(newKey);
+    }
+    OSSL_CMP_CTX_free(ctx);
+    return ok;
+}
+
+} // namespace kk::test
