@@ -153,23 +153,10 @@ int main(int argc, char **argv)
                 percentile(journey, 0.5), percentile(journey, 0.99), "<= 40 ms");
 
     // 2. Throughput with concurrent clients (software keys: the RA is measured).
-    X509Ptr ca = readCert(ra.caCertPath()), raCert = readCert(ra.raCertPath());
-    EvpPkeyPtr caKey = readKey(ra.dir() + QStringLiteral("/ca.key.pem"));
+    X509Ptr raCert = readCert(ra.raCertPath());
     std::vector<EvpPkeyPtr> keys;
     std::vector<X509Ptr> certs;
-    QTemporaryDir pems;
-    QStringList import = {QStringLiteral("certificates"), QStringLiteral("import")};
-    for (int i = 0; i < clients; ++i) {
-        keys.emplace_back(EVP_EC_gen("P-256"));
-        certs.push_back(issueClientCert(keys.back().get(), ca.get(), caKey.get(), i));
-        const QString path = pems.filePath(QStringLiteral("client%1.pem").arg(i));
-        BioPtr out(BIO_new_file(QFile::encodeName(path).constData(), "w"));
-        PEM_write_bio_X509(out.get(), certs.back().get());
-        import << path;
-    }
-    int registered = -1;
-    ra.cli(import, &registered); // the bank's register knows its clients' certificates
-    if (registered != 0) {
+    if (!makeClients(ra, clients, keys, certs)) {
         std::fprintf(stderr, "cannot register the clients' certificates\n");
         return 1;
     }

@@ -7,6 +7,7 @@
 #include "keykiosk/opensslptr.h"
 
 #include <QFile>
+#include <QTemporaryDir>
 
 #include <openssl/cmp.h>
 #include <openssl/pem.h>
@@ -95,6 +96,28 @@ inline bool softwareKur(const RaServer &ra, X509 *raCert, X509Ptr &oldCert, EvpP
     }
     OSSL_CMP_CTX_free(ctx);
     return ok;
+}
+
+// `count` clients with software keys and certificates from the RA's CA, entered into its
+// register (the bank knows its clients' certificates). False if the register refused them.
+inline bool makeClients(const RaServer &ra, int count, std::vector<EvpPkeyPtr> &keys,
+                        std::vector<X509Ptr> &certs)
+{
+    X509Ptr ca = readCert(ra.caCertPath());
+    EvpPkeyPtr caKey = readKey(ra.dir() + QStringLiteral("/ca.key.pem"));
+    QTemporaryDir pems;
+    QStringList import = {QStringLiteral("certificates"), QStringLiteral("import")};
+    for (int i = 0; i < count; ++i) {
+        keys.emplace_back(EVP_EC_gen("P-256"));
+        certs.push_back(issueClientCert(keys.back().get(), ca.get(), caKey.get(), i));
+        const QString path = pems.filePath(QStringLiteral("client%1.pem").arg(i));
+        BioPtr out(BIO_new_file(QFile::encodeName(path).constData(), "w"));
+        PEM_write_bio_X509(out.get(), certs.back().get());
+        import << path;
+    }
+    int registered = -1;
+    ra.cli(import, &registered);
+    return registered == 0;
 }
 
 } // namespace kk::test
