@@ -67,12 +67,16 @@ free_port() { # the first free TCP port from $1 on
 
 echo "== demo bank: keykiosk-ra (auto approval after 6 s)"
 ra_port=$(free_port 18480)
+ra_tls_port=$(free_port $((ra_port + 1)))
 "$build/ra/keykiosk-ra" init-demo "$demo/bank" --port "$ra_port" >/dev/null
 sed -i 's/^auto_delay_seconds=.*/auto_delay_seconds=6/' "$demo/bank/ra.conf"
+# The kiosk speaks HTTPS to the bank: the RA's TLS certificate (from the demo bank CA, for
+# 127.0.0.1) is checked against the bank CA and the address.
+sed -i "s/^https_port=0/https_port=$ra_tls_port/" "$demo/bank/ra.conf"
 QT_LOGGING_RULES="kk.*.info=true" "$build/ra/keykiosk-ra" serve --config "$demo/bank/ra.conf" \
   >"$demo/ra.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$ra_port " && break; sleep 0.05; done
+for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$ra_tls_port " && break; sleep 0.05; done
 
 echo "== kiosk printer: a private CUPS with a PDF printer"
 printer_queue=KeyKioskDemo$$
@@ -155,7 +159,7 @@ fullscreen=true
 [status]
 renewalWindowDays=30
 [bank]
-url=http://127.0.0.1:$ra_port/.well-known/cmp
+url=https://127.0.0.1:$ra_tls_port/.well-known/cmp
 raCert=bank/ra.cert.pem
 caCert=bank/ca.cert.pem
 [journal]

@@ -62,6 +62,11 @@ KioskSettings KioskSettings::load(const QString &path, QString *error)
     settings.bankUrl = ini.value(QStringLiteral("bank/url")).toString();
     settings.bankRaCert = file("bank/raCert", {});
     settings.bankCaCert = file("bank/caCert", {});
+    settings.bankTls.pinnedCertPath = file("bank/tlsPin", {});
+    settings.bankTls.clientCertPath = file("bank/tlsClientCert", {});
+    settings.bankTls.clientKeyPath = file("bank/tlsClientKey", {});
+    settings.bankTls.allowPlainHttp =
+        ini.value(QStringLiteral("bank/allowPlainHttp"), false).toBool();
     settings.bankMessageTimeoutSeconds =
         positive("bank/messageTimeout", settings.bankMessageTimeoutSeconds);
     settings.bankProbeSeconds = positive("bank/probeSeconds", settings.bankProbeSeconds);

@@ -1,6 +1,7 @@
 #pragma once
 // The kiosk's configuration: an INI file (--config), with defaults a branch can run on.
 
+#include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enroll/roles.h"
 
@@ -21,10 +22,13 @@ struct KioskSettings
     int countdownSeconds = 15; // [kiosk] countdownSeconds: then the session is wiped
     bool pinShuffle = true;    // [pinpad] shuffle: digits in a new order each time
     bool pinPressFeedback = true; // [pinpad] pressFeedback: highlight pressed keys
-    // [bank] url (http://host:port/.well-known/cmp), raCert (pinned), caCert, timeouts.
+    // [bank] url (https://host:port/.well-known/cmp), raCert (pinned), caCert, timeouts;
+    // tlsPin (the RA's TLS certificate, pinned instead of the CA and host name check),
+    // tlsClientCert and tlsClientKey (this kiosk's identity), allowPlainHttp.
     QString bankUrl;
     QString bankRaCert;
     QString bankCaCert;
+    BankTlsOptions bankTls;
     int bankMessageTimeoutSeconds = 20; // [bank] messageTimeout
     int bankProbeSeconds = 15;          // [bank] probeSeconds: how often reachability is checked
     // [act] the bank's name and support contacts on the act, the printer (CUPS destination;

@@ -106,8 +106,8 @@ int main(int argc, char *argv[])
 
     // The bank: without a valid [bank] section the kiosk can show tokens but not renew, and
     // says "out of service" (the details are in the log for staff).
-    auto endpoint =
-        kk::CmpEndpoint::fromFiles(settings.bankUrl, settings.bankRaCert, settings.bankCaCert);
+    auto endpoint = kk::CmpEndpoint::fromFiles(settings.bankUrl, settings.bankRaCert,
+                                               settings.bankCaCert, settings.bankTls);
     if (!endpoint)
         qCCritical(lcKiosk) << "the bank is not configured:" << endpoint.error().logText();
     kk::CmpEndpoint bankEndpoint = endpoint ? endpoint.value() : kk::CmpEndpoint{};

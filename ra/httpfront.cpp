@@ -243,12 +243,27 @@ public:
                                      [self = this->shared_from_this()](beast::error_code ec) {
                                          if (ec)
                                              return self->closeAfter(ec, "TLS handshake");
+                                         self->noteKiosk();
                                          self->readHeader();
                                      });
         }
     }
 
 private:
+    // A kiosk that identified itself with a certificate from the bank CA (checked in the
+    // handshake) is named in the log.
+    void noteKiosk()
+    {
+        if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+            if (X509 *kiosk = SSL_get0_peer_certificate(m_stream.native_handle())) {
+                char subject[256] = {};
+                X509_NAME_oneline(X509_get_subject_name(kiosk), subject, sizeof subject);
+                qCInfo(lcHttp).noquote() << "kiosk certificate" << subject << "from"
+                                         << QString::fromStdString(m_place.peer());
+            }
+        }
+    }
+
     void readHeader()
     {
         m_parser.emplace();
@@ -281,8 +296,8 @@ private:
         lowest(m_stream).expires_never();
         std::string body = m_parser->release().body();
         net::post(*m_front->workers, [self = this->shared_from_this(), body = std::move(body)] {
-            const QByteArray response =
-                self->m_front->handler(QByteArray(body.data(), int(body.size())));
+            const QByteArray response = self->m_front->handler(
+                QByteArray(body.data(), int(body.size())), self->m_place.peer());
             self->m_front->count(&HttpFront::Stats::exchanges);
             if (self->m_front->draining)
                 self->m_front->count(&HttpFront::Stats::finishedWhileDraining);
@@ -377,6 +392,19 @@ Expected<int> HttpFront::Impl::addAcceptor(std::unique_ptr<tcp::acceptor> accept
                 QStringLiteral("cannot load the TLS certificate %1 and key %2")
                     .arg(QString::fromStdString(tls->certChain), QString::fromStdString(tls->key)));
         SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+        if (!tls->clientCa.empty()) {
+            // A kiosk's certificate is optional (unless required), and checked when sent.
+            STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(tls->clientCa.c_str());
+            if (!names ||
+                SSL_CTX_load_verify_locations(native, tls->clientCa.c_str(), nullptr) != 1)
+                return Error(ErrorCode::Internal, QStringLiteral("cannot load the kiosks' CA %1")
+                                                      .arg(QString::fromStdString(tls->clientCa)));
+            SSL_CTX_set_client_CA_list(native, names);
+            SSL_CTX_set_verify(native,
+                               SSL_VERIFY_PEER |
+                                   (tls->requireClientCert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+                               nullptr);
+        }
         tlsContext = context.get();
         tlsContexts.push_back(std::move(context));
     }

@@ -73,13 +73,16 @@ struct TlsFiles
 {
     std::string certChain; // PEM: the RA's TLS certificate, then its chain
     std::string key;
+    // Clients (kiosks) may present a certificate from this CA; a bad one ends the handshake.
+    std::string clientCa;
+    bool requireClientCert = false;
 };
 
 class HttpFront
 {
 public:
     // One CMP request (DER) in, the response (DER) out; empty: not a CMP message (400).
-    using Handler = std::function<QByteArray(const QByteArray &request)>;
+    using Handler = std::function<QByteArray(const QByteArray &request, const std::string &peer)>;
 
     HttpFront(HttpFrontLimits limits, Handler handler);
     ~HttpFront();

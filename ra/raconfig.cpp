@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace kk::ra {
@@ -126,6 +127,27 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.httpsPort = ini.value(QStringLiteral("server/https_port"), c.httpsPort).toInt();
     c.tlsCert = resolve(base, ini.value(QStringLiteral("server/tls_cert")).toString());
     c.tlsKey = resolve(base, ini.value(QStringLiteral("server/tls_key")).toString());
+    c.adminSocket = resolve(
+        base, ini.value(QStringLiteral("admin/socket"), QStringLiteral("admin.sock")).toString());
+    bool modeOk = false;
+    c.adminSocketMode = ini.value(QStringLiteral("admin/socket_mode"), QStringLiteral("0660"))
+                            .toString()
+                            .toInt(&modeOk, 8);
+    if (!modeOk || c.adminSocketMode < 0 || c.adminSocketMode > 0777)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("admin/socket_mode must be octal, e.g. 0660"));
+    auto accounts = [&ini](const char *key) {
+        QStringList names;
+        for (const QString &name : ini.value(QLatin1String(key)).toStringList())
+            if (!name.trimmed().isEmpty())
+                names << name.trimmed();
+        return names;
+    };
+    c.roles.operators = accounts("admin/operators");
+    c.roles.auditors = accounts("admin/auditors");
+    c.roles.administrators = accounts("admin/administrators");
+    c.tlsRequireClientCert =
+        ini.value(QStringLiteral("server/tls_require_client_cert"), false).toBool();
     c.maxBodyBytes = ini.value(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes).toInt();
     c.threads = ini.value(QStringLiteral("server/threads"), c.threads).toInt();
     c.headerTimeoutMs =
@@ -259,6 +281,17 @@ Expected<RaIdentity> loadIdentity(const RaConfig &config)
     return id;
 }
 
+namespace {
+
+// The demo's operator, auditor and administrator: whoever set the demo bank up.
+QString currentAccount()
+{
+    const passwd *account = ::getpwuid(::geteuid());
+    return account ? QString::fromLocal8Bit(account->pw_name) : QStringLiteral("root");
+}
+
+} // namespace
+
 Error initDemo(const QString &dir, int httpPort)
 {
     QDir().mkpath(dir);
@@ -330,9 +363,15 @@ Error initDemo(const QString &dir, int httpPort)
                    "; operators who approve a staff-authorized initial request: 0, 1 or 2\n"
                    "staff_approvals=0\n\n"
                    "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"
-                   "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n")
+                   "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n\n"
+                   "[admin]\n; operator commands reach the running RA here; peer credentials "
+                   "name the operator\nsocket=admin.sock\nsocket_mode=0660\n"
+                   "; system accounts by role (comma-separated): operators approve and reject,\n"
+                   "; auditors read, administrators revoke and keep the register\n"
+                   "operators=%5\nauditors=%5\nadministrators=%5\n")
                    .arg(httpPort)
                    .arg(roles.clientPolicyOid, roles.staffPolicyOid, roles.raPolicyOid)
+                   .arg(currentAccount())
                    .toUtf8());
     conf.close();
     // The bank's register knows its own certificates from the start.

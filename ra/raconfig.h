@@ -1,6 +1,7 @@
 #pragma once
 // keykiosk-ra's configuration file (INI) and the demo set-up (init-demo).
 
+#include "operatorcommands.h"
 #include "raservice.h"
 
 #include <QString>
@@ -13,6 +14,9 @@ struct RaConfig
     int httpPort = 8080;
     int httpsPort = 0; // 0: no HTTPS
     QString tlsCert, tlsKey;
+    // Kiosks may present a certificate from the bank CA (checked when they do; required with
+    // tls_require_client_cert).
+    bool tlsRequireClientCert = false;
     int maxBodyBytes = 64 * 1024;
     int threads = 4; // CMP workers (crypto and SQLite); connections need no thread
     int headerTimeoutMs = 5000, bodyTimeoutMs = 10000;
@@ -23,6 +27,10 @@ struct RaConfig
     QString raCert, raKey;
     QString database;
     RaPolicy policy;
+    // [admin]: the operators' socket, who may connect to it, and who has which role.
+    QString adminSocket;
+    int adminSocketMode = 0660;
+    OperatorRoles roles;
 
     static Expected<RaConfig> load(const QString &path);
 };

@@ -1,5 +1,7 @@
 #include "raservice.h"
 
+#include "ralog.h"
+
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/x509text.h"
 
@@ -51,9 +53,25 @@ OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
                                    utf8.isEmpty() ? nullptr : utf8.constData());
 }
 
+// Refusals repeat when someone tries the same thing many times: a few lines and a count.
+LogRateLimit g_refusalLog(5, std::chrono::seconds(10));
+
+void logRefusal(QtMsgType type, const QString &text)
+{
+    int skipped = 0;
+    if (!g_refusalLog.allow(text.left(48), &skipped))
+        return;
+    const QString more =
+        skipped ? QStringLiteral(" (%1 more like it left out of the log)").arg(skipped) : QString();
+    if (type == QtWarningMsg)
+        qCWarning(lcRa).noquote() << text + more;
+    else
+        qCInfo(lcRa).noquote() << text + more;
+}
+
 OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
 {
-    qCInfo(lcRa) << "rejecting:" << text;
+    logRefusal(QtInfoMsg, QStringLiteral("rejecting: ") + text);
     return status(OSSL_CMP_PKISTATUS_rejection, failBit, text);
 }
 
@@ -212,7 +230,7 @@ bool RaService::Transaction::admitInbound()
         return true;
     QString why;
     if (!service->m_replay.admit(inbound, &why)) {
-        qCWarning(lcRa) << "message refused, transaction" << id.toHex() << ":" << why;
+        logRefusal(QtWarningMsg, QStringLiteral("message refused: ") + why);
         // OpenSSL answers a callback's failure with an error message carrying this reason.
         ERR_raise_data(ERR_LIB_CMP, CMP_R_ERROR_VALIDATING_PROTECTION, "%s", qPrintable(why));
         return false;
@@ -902,8 +920,9 @@ QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
     return response ? toDer(response.get()) : QByteArray();
 }
 
-QByteArray RaService::handle(const QByteArray &requestDer)
+QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
 {
+    ExchangeLogScope scope(peer.isEmpty() ? QStringLiteral("local") : peer);
     const auto *p = reinterpret_cast<const unsigned char *>(requestDer.constData());
     CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
     const CmpHeaderFields header = req ? cmpHeaderFields(requestDer) : CmpHeaderFields();
@@ -915,6 +934,7 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     }
     const QByteArray id = header.transactionId;
     const int bodyType = OSSL_CMP_MSG_get_bodytype(req.get());
+    ExchangeLogScope::setTransaction(id);
 
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
     if (!t)
@@ -922,7 +942,8 @@ QByteArray RaService::handle(const QByteArray &requestDer)
     std::lock_guard<std::mutex> lock(t->lock);
     if (!t->senderDer.isEmpty() && header.senderDer != t->senderDer) {
         // Whoever else names the transaction changes nothing of it.
-        qCWarning(lcRa) << "message from another sender refused, transaction" << id.toHex();
+        logRefusal(QtWarningMsg, QStringLiteral("message from another sender than the "
+                                                "transaction's refused"));
         return errorAnswer(req.get());
     }
     t->lastUsed = std::chrono::steady_clock::now();

@@ -86,7 +86,8 @@ public:
 
     // One CMP request in, one CMP response out (DER). Empty when the input is not a CMP
     // message at all; the HTTP layer answers 400 then.
-    QByteArray handle(const QByteArray &requestDer);
+    // `peer` names the client in the log lines of the exchange.
+    QByteArray handle(const QByteArray &requestDer, const QString &peer = {});
     void expireIdleTransactions();
     int openTransactions() const;
 

@@ -1,5 +1,7 @@
 #include "store.h"
 
+#include <QCryptographicHash>
+
 #include <QLoggingCategory>
 
 #include "keykiosk/opensslptr.h"
@@ -224,12 +226,33 @@ Expected<std::unique_ptr<Store>> Store::open(const QString &path)
     std::unique_ptr<Store> store(new Store(raw));
     if (rc != SQLITE_OK)
         return sqlError(raw, "open");
-    sqlite3_busy_timeout(raw, 5000); // the operator CLI writes to the same file
+    sqlite3_busy_timeout(raw, 5000); // a reader (an offline audit) may hold it for a moment
     if (Error e = store->exec(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
         return e;
     if (Error e = store->migrate())
         return e;
+    return store;
+}
+
+Expected<std::unique_ptr<Store>> Store::openReadOnly(const QString &path)
+{
+    if (!QFile::exists(path))
+        return Error(ErrorCode::Internal, QStringLiteral("no register at %1").arg(path));
+    sqlite3 *raw = nullptr;
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &raw,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr);
+    std::unique_ptr<Store> store(new Store(raw));
+    if (rc != SQLITE_OK)
+        return sqlError(raw, "open read-only");
+    sqlite3_busy_timeout(raw, 5000);
+    Query version(raw, "PRAGMA user_version");
+    if (version.step() != SQLITE_ROW || version.int64(0) != kSchemaVersion)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("the register at %1 is not at schema %2: start the RA once to "
+                                    "upgrade it")
+                         .arg(path)
+                         .arg(kSchemaVersion));
     return store;
 }
 
@@ -243,6 +266,27 @@ Error Store::exec(const char *sql)
     }
     return {};
 }
+
+namespace {
+
+// One link of the audit chain: SHA-256 over the previous link and the entry's fields, each
+// length-prefixed so that no two entries hash alike by moving text between fields.
+QByteArray auditLink(const QByteArray &previous, qint64 id, qint64 at, const QString &actor,
+                     const QString &action, const QString &request, const QString &detail)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(previous);
+    for (const QByteArray &field : {QByteArray::number(id), QByteArray::number(at), actor.toUtf8(),
+                                    action.toUtf8(), request.toUtf8(), detail.toUtf8()}) {
+        hash.addData(QByteArray::number(field.size()) + ':');
+        hash.addData(field);
+    }
+    return hash.result();
+}
+
+const QByteArray kAuditGenesis(32, '\0');
+
+} // namespace
 
 Error Store::migrate()
 {
@@ -350,6 +394,48 @@ Error Store::migrate()
             return e;
         }
     }
+    if (current < 6) {
+        // The audit log becomes a hash chain; the entries so far are chained in id order
+        // (the triggers step aside for it, inside the same transaction).
+        if (Error e = exec("BEGIN IMMEDIATE;"
+                           "DROP TRIGGER audit_no_update;"
+                           "ALTER TABLE audit ADD COLUMN hash BLOB NOT NULL DEFAULT x'';"
+                           "CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
+                           " hash BLOB NOT NULL, entries INTEGER NOT NULL);"))
+            return exec("ROLLBACK"), e;
+        QByteArray previous = kAuditGenesis;
+        qint64 last = 0;
+        {
+            Query rows(m_db.get(),
+                       "SELECT id, at, actor, action, request, detail FROM audit ORDER BY id");
+            QVector<std::pair<qint64, QByteArray>> links;
+            while (rows.step() == SQLITE_ROW) {
+                previous = auditLink(previous, rows.int64(0), rows.int64(1), rows.text(2),
+                                     rows.text(3), rows.text(4), rows.text(5));
+                links.append({rows.int64(0), previous});
+                last = rows.int64(0);
+            }
+            for (const auto &[id, link] : links) {
+                Query set(m_db.get(), "UPDATE audit SET hash = ? WHERE id = ?");
+                set.bind(1, link).bind(2, id);
+                if (set.step() != SQLITE_DONE)
+                    return exec("ROLLBACK"), set.error("chain the audit log");
+            }
+        }
+        if (last > 0) {
+            Query head(m_db.get(), "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?)");
+            head.bind(1, previous).bind(2, last);
+            if (head.step() != SQLITE_DONE)
+                return exec("ROLLBACK"), head.error("audit head");
+        }
+        if (Error e = exec("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+                           "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
+                           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+                           "PRAGMA user_version = 6;"
+                           "COMMIT;"))
+            return exec("ROLLBACK"), e;
+    }
     return {};
 }
 
@@ -401,21 +487,85 @@ Error Store::forgetTransactionsBefore(const QDateTime &before)
 Error Store::auditLocked(const QString &actor, const QString &action, const QString &request,
                          const QString &detail)
 {
+    // The chain's head and length live beside it: a deleted last entry shows too.
+    Query head(m_db.get(), "SELECT hash FROM audit_head WHERE one = 1");
+    const QByteArray previous = head.step() == SQLITE_ROW ? head.blob(0) : kAuditGenesis;
+    Query next(m_db.get(), "SELECT coalesce(max(id), 0) + 1 FROM audit");
+    next.step();
+    const qint64 id = next.int64(0);
+    const qint64 at = QDateTime::currentSecsSinceEpoch();
+    const QByteArray link = auditLink(previous, id, at, actor, action, request, detail);
+    Query q(m_db.get(), "INSERT INTO audit (id, at, actor, action, request, detail, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, id)
+        .bind(2, at)
+        .bind(3, actor)
+        .bind(4, action)
+        .bind(5, request)
+        .bind(6, detail)
+        .bind(7, link);
+    if (q.step() != SQLITE_DONE)
+        return q.error("audit");
+    Query moveHead(m_db.get(), "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?) "
+                               "ON CONFLICT(one) DO UPDATE SET hash = excluded.hash, "
+                               "entries = excluded.entries");
+    moveHead.bind(1, link).bind(2, id);
+    return moveHead.step() == SQLITE_DONE ? Error() : moveHead.error("audit head");
+}
+
+Expected<AuditVerdict> Store::verifyAudit()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    AuditVerdict verdict;
+    QByteArray previous = kAuditGenesis;
+    qint64 expectedId = 1;
     Query q(m_db.get(),
-            "INSERT INTO audit (at, actor, action, request, detail) VALUES (?, ?, ?, ?, ?)");
-    q.bind(1, QDateTime::currentSecsSinceEpoch())
-        .bind(2, actor)
-        .bind(3, action)
-        .bind(4, request)
-        .bind(5, detail);
-    return q.step() == SQLITE_DONE ? Error() : q.error("audit");
+            "SELECT id, at, actor, action, request, detail, hash FROM audit ORDER BY id");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        const qint64 id = q.int64(0);
+        if (id != expectedId) {
+            verdict.problems << QStringLiteral("entry %1 is missing (deleted)").arg(expectedId);
+            expectedId = id;
+        }
+        const QByteArray link =
+            auditLink(previous, id, q.int64(1), q.text(2), q.text(3), q.text(4), q.text(5));
+        if (link != q.blob(6))
+            verdict.problems << QStringLiteral("entry %1 does not match its chain (changed, or "
+                                               "one before it changed or deleted)")
+                                    .arg(id);
+        previous = q.blob(6);
+        ++verdict.entries;
+        ++expectedId;
+    }
+    if (rc != SQLITE_DONE)
+        return q.error("audit log");
+    Query head(m_db.get(), "SELECT hash, entries FROM audit_head WHERE one = 1");
+    if (head.step() == SQLITE_ROW) {
+        if (head.int64(1) != expectedId - 1 || head.blob(0) != previous)
+            verdict.problems << QStringLiteral("the log ends at entry %1, its head says %2 "
+                                               "(entries deleted at the end)")
+                                    .arg(expectedId - 1)
+                                    .arg(head.int64(1));
+    } else if (verdict.entries > 0) {
+        verdict.problems << QStringLiteral("the log's head is missing");
+    }
+    verdict.head = previous;
+    return verdict;
 }
 
 Error Store::audit(const QString &actor, const QString &action, const QString &request,
                    const QString &detail)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    return auditLocked(actor, action, request, detail);
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    Error e = auditLocked(actor, action, request, detail);
+    if (!e)
+        e = exec("COMMIT");
+    if (e)
+        exec("ROLLBACK");
+    return e;
 }
 
 Expected<QVector<AuditRecord>> Store::auditLog()
@@ -665,7 +815,12 @@ Error Store::approveDue(const QDateTime &now)
 Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &serial)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    return transition(
+    auto found = findById(id);
+    if (!found)
+        return found.error();
+    if (Error e = exec("BEGIN IMMEDIATE"))
+        return e;
+    Error e = transition(
         m_db.get(), id,
         "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = "
         "? AND status = 'approved'",
@@ -676,6 +831,16 @@ Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &ser
                 .bind(4, id);
         },
         "issued");
+    // Every certificate the bank issues is in the audit log, in the same transaction.
+    if (!e)
+        e = auditLocked(QStringLiteral("system"), QStringLiteral("issued"),
+                        found.value() ? found.value()->number : QString(),
+                        QStringLiteral("certificate %1").arg(serial));
+    if (!e)
+        e = exec("COMMIT");
+    if (e)
+        exec("ROLLBACK");
+    return e;
 }
 
 Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)

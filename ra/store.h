@@ -8,8 +8,10 @@
 //    state (live, superseded by a confirmed renewal, revoked);
 //  - approvals: who approved which request (dual control);
 //  - transactions: the CMP transactions the RA answered, so that any process continues them;
-//  - audit: who did what to which request, and when - append-only (triggers refuse any
-//    change or deletion).
+//  - audit: who did what to which request, and when, and every certificate issued or
+//    revoked - append-only (triggers refuse any change or deletion) and hash-chained (each
+//    entry's hash covers the one before; the head and the count are kept beside it), so that
+//    someone who gets past the triggers is still found by `audit verify`.
 
 #include "keykiosk/expected.h"
 
@@ -116,6 +118,14 @@ struct TransactionRecord
     QByteArray requestDer; // the ir/kur, run again when a poll finds the request decided
 };
 
+// What `audit verify` finds: the chain's length, its head, and every break in it.
+struct AuditVerdict
+{
+    int entries = 0;
+    QByteArray head; // SHA-256 of the last link: note it elsewhere to pin the log's state
+    QStringList problems;
+};
+
 struct AuditRecord
 {
     qint64 id = 0;
@@ -130,11 +140,13 @@ class Store
 {
 public:
     static Expected<std::unique_ptr<Store>> open(const QString &path);
+    // For reading while the RA is stopped (an audit): never writes, never upgrades.
+    static Expected<std::unique_ptr<Store>> openReadOnly(const QString &path);
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.
@@ -176,6 +188,9 @@ public:
     Error audit(const QString &actor, const QString &action, const QString &request,
                 const QString &detail);
     Expected<QVector<AuditRecord>> auditLog();
+    // Recomputes the hash chain: an edited, deleted or reordered entry, or entries deleted at
+    // the end, are found.
+    Expected<AuditVerdict> verifyAudit();
 
     // Number of certificates issued for one key (tests and audits: exactly one).
     Expected<int> issuedCount(const QByteArray &newKeyHash);

@@ -6,11 +6,13 @@
 #include "keykiosk/x509text.h"
 
 #include <QFile>
+#include <QHostAddress>
 #include <QUrl>
 
 #include <openssl/cmp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
@@ -83,16 +85,80 @@ QString statusText(OSSL_CMP_CTX *ctx)
 }
 } // namespace
 
+struct BankTls
+{
+    SSL_CTX *ctx = nullptr;
+    std::string sniHost; // empty for an IP address
+    ~BankTls() { SSL_CTX_free(ctx); }
+};
+
+namespace {
+
+Expected<std::shared_ptr<const BankTls>>
+makeBankTls(const QString &host, const QByteArray &bankCaPem, const BankTlsOptions &options)
+{
+    auto tls = std::make_shared<BankTls>();
+    tls->ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX *ctx = tls->ctx;
+    auto failed = [](const QString &what) {
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("bank TLS: %1: %2").arg(what, opensslErrors()));
+    };
+    // TLS 1.2 at least, and for 1.2 only AEAD suites with forward secrecy.
+    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
+        !SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20"))
+        return failed(QStringLiteral("setup"));
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+    if (!options.pinnedCertPath.isEmpty()) {
+        // Exactly this certificate: it is its own trust anchor, whatever its issuer or name.
+        QFile file(options.pinnedCertPath);
+        X509Ptr pinned(file.open(QIODevice::ReadOnly) ? certFromPem(file.readAll()) : nullptr);
+        if (!pinned || !X509_STORE_add_cert(store, pinned.get()))
+            return failed(QStringLiteral("cannot read the pinned certificate %1")
+                              .arg(options.pinnedCertPath));
+        X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+    } else {
+        X509Ptr ca = certFromPem(bankCaPem);
+        const QByteArray name = host.toUtf8();
+        const bool ip = !QHostAddress(host).isNull();
+        if (!ca || !X509_STORE_add_cert(store, ca.get()) ||
+            !(ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.constData())
+                 : X509_VERIFY_PARAM_set1_host(param, name.constData(), std::size_t(name.size()))))
+            return failed(QStringLiteral("cannot check %1 against the bank CA").arg(host));
+        if (!ip)
+            tls->sniHost = name.toStdString();
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    if (!options.clientCertPath.isEmpty() &&
+        (SSL_CTX_use_certificate_chain_file(ctx, QFile::encodeName(options.clientCertPath)) != 1 ||
+         SSL_CTX_use_PrivateKey_file(ctx, QFile::encodeName(options.clientKeyPath),
+                                     SSL_FILETYPE_PEM) != 1 ||
+         SSL_CTX_check_private_key(ctx) != 1))
+        return failed(QStringLiteral("cannot load the kiosk's certificate %1 and key %2")
+                          .arg(options.clientCertPath, options.clientKeyPath));
+    return std::shared_ptr<const BankTls>(std::move(tls));
+}
+
+} // namespace
+
 Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &url, const QString &raCertPath,
-                                             const QString &bankCaPath)
+                                             const QString &bankCaPath, const BankTlsOptions &tls)
 {
     const QUrl parsed(url);
-    if (!parsed.isValid() || parsed.scheme() != QLatin1String("http") || parsed.host().isEmpty())
+    const bool https = parsed.scheme() == QLatin1String("https");
+    if (!parsed.isValid() || (!https && parsed.scheme() != QLatin1String("http")) ||
+        parsed.host().isEmpty())
         return Error(ErrorCode::Internal,
-                     QStringLiteral("bank URL must be http://host:port/path, not '%1'").arg(url));
+                     QStringLiteral("bank URL must be https://host:port/path, not '%1'").arg(url));
+    if (!https && !tls.allowPlainHttp)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("bank URL %1 is plain HTTP: client names, INN and SNILS would "
+                                    "travel in clear text; use https, or set allowPlainHttp")
+                         .arg(url));
     CmpEndpoint endpoint;
     endpoint.host = parsed.host();
-    endpoint.port = parsed.port(80);
+    endpoint.port = parsed.port(https ? 443 : 80);
     if (!parsed.path().isEmpty())
         endpoint.path = parsed.path();
     for (const auto &[path, target] :
@@ -105,7 +171,46 @@ Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &url, const QString &
             return Error(ErrorCode::Internal,
                          QStringLiteral("%1 is not a PEM certificate").arg(path));
     }
+    if (https) {
+        auto context = makeBankTls(endpoint.host, endpoint.bankCaPem, tls);
+        if (!context)
+            return context.error();
+        endpoint.tls = context.value();
+    } else {
+        qCWarning(lcEnroll) << "the bank is reached over plain HTTP (" << url
+                            << "): client names, INN and SNILS travel in clear text";
+    }
     return endpoint;
+}
+
+BIO *CmpRequest::tlsBio(BIO *bio, void *arg, int connect, int detail)
+{
+    const auto *tls = static_cast<const BankTls *>(arg);
+    if (connect) {
+        if (!detail || !tls) // detail: TLS wanted
+            return bio;
+        SSL *ssl = SSL_new(tls->ctx);
+        BIO *sslBio = ssl ? BIO_new(BIO_f_ssl()) : nullptr;
+        if (!sslBio) {
+            SSL_free(ssl);
+            return nullptr;
+        }
+        if (!tls->sniHost.empty())
+            SSL_set_tlsext_host_name(ssl, tls->sniHost.c_str());
+        SSL_set_connect_state(ssl);
+        BIO_set_ssl(sslBio, ssl, BIO_CLOSE);
+        return BIO_push(sslBio, bio);
+    }
+    // Disconnecting: TLS off, the connection underneath handed back to OpenSSL's HTTP code.
+    if (bio && BIO_method_type(bio) == BIO_TYPE_SSL) {
+        ERR_set_mark();
+        BIO_ssl_shutdown(bio);
+        BIO *underneath = BIO_pop(bio);
+        BIO_free(bio);
+        ERR_pop_to_mark();
+        return underneath;
+    }
+    return bio;
 }
 
 std::optional<ProfileStatus> statusAfter(const EnrollStep &step)
@@ -133,7 +238,7 @@ void CmpRequest::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const
 CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protectingCert,
                        EVP_PKEY *protectingKey, EVP_PKEY *newKey, CertificateSink sink)
     : m_ctx(OSSL_CMP_CTX_new(nullptr, nullptr)), m_bodyType(bodyType),
-      m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink))
+      m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink)), m_tls(endpoint.tls)
 {
     X509Ptr raCert = certFromPem(endpoint.raCertPem);
     if (newKey && EVP_PKEY_up_ref(newKey))
@@ -152,6 +257,9 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
         // A kept-alive connection that the server closed kills certConf (SIGPIPE).
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_IMPLICIT_CONFIRM, 0) &&
+        (!endpoint.tls ||
+         (OSSL_CMP_CTX_set_http_cb(ctx, &CmpRequest::tlsBio) &&
+          OSSL_CMP_CTX_set_http_cb_arg(ctx, const_cast<BankTls *>(endpoint.tls.get())))) &&
         OSSL_CMP_CTX_set_transfer_cb(ctx, &CmpRequest::transfer) &&
         OSSL_CMP_CTX_set_transfer_cb_arg(ctx, this) &&
         OSSL_CMP_CTX_set_certConf_cb(ctx, &KeyUpdate::certConfCallback) &&
@@ -372,6 +480,12 @@ EnrollStep CmpRequest::step()
         result.error = Error(code, QStringLiteral("bank refused: %1 (failInfo 0x%2)")
                                        .arg(result.serverText)
                                        .arg(fail, 0, 16));
+    } else if (details.contains(QLatin1String("certificate verify failed")) ||
+               details.contains(QLatin1String("SSL routines"))) {
+        // The bank's TLS certificate did not verify (or TLS failed): not a transport hiccup.
+        result.state = EnrollState::Failed;
+        result.error = Error(ErrorCode::BankProtocolError,
+                             QStringLiteral("TLS to the bank failed: %1").arg(details));
     } else if (status < 0 || details.contains(QLatin1String("connect")) ||
                details.contains(QLatin1String("HTTP")) ||
                details.contains(QLatin1String("timeout"))) {

@@ -137,7 +137,7 @@ int main(int argc, char **argv)
     const QCommandLineOption pinOption(
         QStringLiteral("pin-file"), QStringLiteral("file holding the PIN"), QStringLiteral("file"));
     const QCommandLineOption bankOption(QStringLiteral("bank"),
-                                        QStringLiteral("http://host:port/.well-known/cmp"),
+                                        QStringLiteral("https://host:port/.well-known/cmp"),
                                         QStringLiteral("url"));
     const QCommandLineOption raCertOption(QStringLiteral("ra-cert"),
                                           QStringLiteral("the RA certificate to pin"),
@@ -153,8 +153,15 @@ int main(int argc, char **argv)
     const QCommandLineOption languageOption(QStringLiteral("language"),
                                             QStringLiteral("ru (default), kk or en"),
                                             QStringLiteral("code"), QStringLiteral("ru"));
+    const QCommandLineOption tlsPinOption(
+        QStringLiteral("tls-pin"),
+        QStringLiteral("the RA's TLS certificate, pinned (instead of the bank CA and host name)"),
+        QStringLiteral("pem"));
+    const QCommandLineOption plainOption(QStringLiteral("allow-plain-http"),
+                                         QStringLiteral("accept an http:// bank URL"));
     parser.addOptions({moduleOption, serialOption, slotOption, pinOption, bankOption, raCertOption,
-                       caOption, waitOption, deleteOption, languageOption});
+                       caOption, waitOption, deleteOption, languageOption, tlsPinOption,
+                       plainOption});
     parser.addOptions({
         {QStringLiteral("out"), QStringLiteral("act: the PDF to write"), QStringLiteral("file")},
         {QStringLiteral("cert"),
@@ -233,8 +240,11 @@ int main(int argc, char **argv)
     if (command != QLatin1String("renew"))
         return fail(QStringLiteral("unknown command '%1' (status | renew | act)").arg(command));
 
+    BankTlsOptions tls;
+    tls.pinnedCertPath = parser.value(tlsPinOption);
+    tls.allowPlainHttp = parser.isSet(plainOption);
     auto endpoint = CmpEndpoint::fromFiles(parser.value(bankOption), parser.value(raCertOption),
-                                           parser.value(caOption));
+                                           parser.value(caOption), tls);
     if (!endpoint)
         return fail(endpoint.error().detail);
     QFile pinFile(parser.value(pinOption));

@@ -72,7 +72,8 @@ RaServer::~RaServer()
 
 QString RaServer::url() const
 {
-    return QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port);
+    return m_tlsPort != 0 ? QStringLiteral("https://127.0.0.1:%1/.well-known/cmp").arg(m_tlsPort)
+                          : QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(m_port);
 }
 
 void RaServer::setConfig(const QString &from, const QString &to)
@@ -126,6 +127,8 @@ bool RaServer::restart(const QStringList &environment)
     stop();
     if (m_port != 0) // the bank's address stays what the clients know
         setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=%1").arg(m_port));
+    if (m_tlsPort != 0)
+        setConfig(QStringLiteral("https_port=-1"), QStringLiteral("https_port=%1").arg(m_tlsPort));
     return launch(environment);
 }
 

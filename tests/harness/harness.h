@@ -91,7 +91,7 @@ public:
         int autoDelaySeconds = 1;
         int checkAfterSeconds = 1;
         bool allowUnscheduled = true;
-        bool https = false;
+        bool https = true; // url() is https (the kiosk's default); plain HTTP stays on port()
     };
     explicit RaServer(const Options &options);
     RaServer() : RaServer(Options()) {}

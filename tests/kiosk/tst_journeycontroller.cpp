@@ -247,7 +247,7 @@ private slots:
         QVERIFY(s.valid());
         auto endpoint =
             CmpEndpoint::fromFiles(
-                QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(silentBank.serverPort()),
+                QStringLiteral("https://127.0.0.1:%1/.well-known/cmp").arg(silentBank.serverPort()),
                 s.ra.raCertPath(), s.ra.caCertPath())
                 .value();
         endpoint.messageTimeoutSeconds = 3;

@@ -28,8 +28,9 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("[kiosk]\nlanguage=kk\nidleSeconds=90\ncountdownSeconds=abc\n"
                    "[pinpad]\nshuffle=false\n"
-                   "[bank]\nurl=http://127.0.0.1:9/.well-known/cmp\nraCert=bank/ra.pem\n"
-                   "caCert=/etc/keykiosk/ca.pem\nprobeSeconds=-4\n"
+                   "[bank]\nurl=https://127.0.0.1:9/.well-known/cmp\nraCert=bank/ra.pem\n"
+                   "caCert=/etc/keykiosk/ca.pem\nprobeSeconds=-4\ntlsPin=bank/tls.pem\n"
+                   "tlsClientCert=kiosk.pem\ntlsClientKey=kiosk.key\n"
                    "[journal]\npath=journal.db\n"
                    "[act]\nbankName=АО «Демо Банк»\nsupportPhone=+7 (800) 000-00-00\n"
                    "directory=acts\n");
@@ -44,6 +45,10 @@ private slots:
         QVERIFY(!s.pinShuffle);
         QCOMPARE(s.bankRaCert, dir.filePath(QStringLiteral("bank/ra.pem")));
         QCOMPARE(s.bankCaCert, QStringLiteral("/etc/keykiosk/ca.pem"));
+        QCOMPARE(s.bankTls.pinnedCertPath, dir.filePath(QStringLiteral("bank/tls.pem")));
+        QCOMPARE(s.bankTls.clientCertPath, dir.filePath(QStringLiteral("kiosk.pem")));
+        QCOMPARE(s.bankTls.clientKeyPath, dir.filePath(QStringLiteral("kiosk.key")));
+        QVERIFY(!s.bankTls.allowPlainHttp); // HTTPS unless said otherwise
         QCOMPARE(s.journalPath, dir.filePath(QStringLiteral("journal.db")));
         QCOMPARE(s.actBankName, QStringLiteral("АО «Демо Банк»"));
         QCOMPARE(s.actSupportPhone, QStringLiteral("+7 (800) 000-00-00"));

@@ -21,6 +21,22 @@ typedef struct ossl_cmp_msg_st OSSL_CMP_MSG;
 
 namespace kk {
 
+// How the kiosk reaches the bank over TLS (docs/architecture.md, "The kiosk and the bank").
+struct BankTlsOptions
+{
+    // The RA's TLS certificate is checked against the bank CA and the URL's host name, or,
+    // with a pinned certificate, must be exactly that certificate.
+    QString pinnedCertPath;
+    // A certificate and key that identify this kiosk to the bank (optional).
+    QString clientCertPath, clientKeyPath;
+    // Plain http:// URLs are refused unless this is set (and then warned about).
+    bool allowPlainHttp = false;
+};
+
+// The TLS side of an endpoint: one SSL_CTX (TLS 1.2 and 1.3, AEAD suites only, the checks
+// above), shared by every exchange.
+struct BankTls;
+
 struct CmpEndpoint
 {
     QString host;
@@ -30,10 +46,12 @@ struct CmpEndpoint
     QByteArray bankCaPem; // new certificates must chain to it
     int messageTimeoutSeconds = 20;
     int totalTimeoutSeconds = 120;
+    std::shared_ptr<const BankTls> tls; // https; null: plain HTTP
 
-    // url: http://host:port/path
+    // url: https://host[:port]/path (or http:// with allowPlainHttp)
     static Expected<CmpEndpoint> fromFiles(const QString &url, const QString &raCertPath,
-                                           const QString &bankCaPath);
+                                           const QString &bankCaPath,
+                                           const BankTlsOptions &tls = {});
 };
 
 enum class EnrollState
@@ -78,6 +96,8 @@ public:
 
     // OpenSSL's HTTP transfer, noting the body types of what went and came back.
     static OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request);
+    // OpenSSL's HTTP connection callback: TLS over the connected socket, and off again.
+    static BIO *tlsBio(BIO *bio, void *arg, int connect, int detail);
 
 protected:
     // `protectingCert` and `protectingKey` protect the message; `newKey` gives the proof of
@@ -109,6 +129,7 @@ private:
     Error m_sinkError;
     QByteArray m_storedCert;
     int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
+    std::shared_ptr<const BankTls> m_tls;
 };
 
 // A key update (kur): protected by the current key and certificate, the one it renews.

@@ -2,7 +2,7 @@
 # Interop: KeyKiosk's CMP client (keykiosk-tool renew, keys on a SoftHSM2 token) performs a
 # kur against OpenSSL's built-in mock CMP server, with two pollReq rounds. The mock server
 # listens on all interfaces, so this runs in a private network namespace (unshare -n); it
-# serves only the path "pkix/".
+# serves only the path "pkix/", and only plain HTTP (hence --allow-plain-http).
 set -euo pipefail
 build=$1 harness=$2
 if [[ ${KK_IN_NETNS:-} != 1 ]]; then
@@ -34,7 +34,7 @@ mock=$!
 for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.05; done
 
 if ! "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin" \
-     --bank "http://127.0.0.1:$port/pkix/" --ra-cert "$work/bank/ra.cert.pem" \
+     --bank "http://127.0.0.1:$port/pkix/" --allow-plain-http --ra-cert "$work/bank/ra.cert.pem" \
      --bank-ca "$work/bank/ca.cert.pem" --wait 20 >"$work/client.log" 2>&1; then
   echo "FAIL: keykiosk-tool renew against openssl cmp mock server"; cat "$work/client.log" "$work/mock.log"; exit 1
 fi

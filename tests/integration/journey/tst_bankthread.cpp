@@ -35,7 +35,7 @@ private slots:
                 held << socket;
         });
         auto endpoint = CmpEndpoint::fromFiles(
-            QStringLiteral("http://127.0.0.1:%1/.well-known/cmp").arg(silentBank.serverPort()),
+            QStringLiteral("https://127.0.0.1:%1/.well-known/cmp").arg(silentBank.serverPort()),
             token.caCertificatePath(), token.caCertificatePath());
         QVERIFY(endpoint);
         endpoint->messageTimeoutSeconds = 10;

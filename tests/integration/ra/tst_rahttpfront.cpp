@@ -6,6 +6,7 @@
 #include "softclient.h"
 
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest>
 
 #include <algorithm>
@@ -255,8 +256,6 @@ private slots:
         RaServer ra;
         QVERIFY(ra.prepare());
         ra.setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=1")); // unused
-        SoftClient client;
-        QVERIFY(client.make(ra, m_scratch, QStringLiteral("SOCKET-1")));
         quint16 port = 0;
         {
             QTcpServer probe; // a free port
@@ -274,6 +273,16 @@ private slots:
         timer.start();
         while (!activator.readAll().isEmpty() || timer.elapsed() < 300)
             QThread::msleep(50); // "Listening on ..."
+        {
+            QTcpSocket first; // systemd starts the service at the first connection
+            first.connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(first.waitForConnected(5000));
+        }
+        // The client's certificate joins the register through the running RA's admin socket.
+        SoftClient client;
+        for (int i = 0; i < 50 && !client.make(ra, m_scratch, QStringLiteral("SOCKET-1")); ++i)
+            QThread::msleep(100);
+        QVERIFY(client.oldCert);
         client.begin(ra);
         int rv = -1;
         while (rv == -1)

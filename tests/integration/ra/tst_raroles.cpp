@@ -5,6 +5,7 @@
 #include "harness.h"
 
 #include "keykiosk/x509text.h"
+#include "store.h"
 
 #include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/roles.h"
@@ -19,6 +20,9 @@
 
 using namespace kk;
 using namespace kk::test;
+using kk::ra::RequestRecord;
+using kk::ra::RequestStatus;
+using kk::ra::Store;
 
 namespace {
 
@@ -110,11 +114,18 @@ struct Bank
     X509Ptr staffCert;
     EvpPkeyPtr staffKey;
 
-    explicit Bank(int staffApprovals = 0) : ra(options())
+    explicit Bank(int staffApprovals = 0, const QString &nobodyIs = QStringLiteral("operators"))
+        : ra(options())
     {
         ra.prepare();
         ra.setConfig(QStringLiteral("staff_approvals=0"),
                      QStringLiteral("staff_approvals=%1").arg(staffApprovals));
+        // The account "nobody" may reach the admin socket (never the register's files), and
+        // has the role the test gives it.
+        ra.setConfig(QStringLiteral("socket_mode=0660"), QStringLiteral("socket_mode=0666"));
+        ra.setConfig(nobodyIs + QStringLiteral("=root"), nobodyIs + QStringLiteral("=root,nobody"));
+        QFile(ra.dir()).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                       QFileDevice::ExeOwner | QFileDevice::ExeOther);
         // init-demo's staff member, with the key in a file (as `openssl cmp` would use it).
         staffCert = readPem(ra.dir() + QStringLiteral("/staff.cert.pem"));
         staffKey = readKey(ra.dir() + QStringLiteral("/staff.key.pem"));
@@ -126,6 +137,34 @@ struct Bank
         return o;
     }
     bool start() { return ra.start() && staffCert && staffKey; }
+    // A staff-authorized first key for a new abonent `uid`, sent: it waits for approval.
+    std::unique_ptr<InitialRequest> firstKeyFor(const QString &uid, const QString &name,
+                                                EvpPkeyPtr &newKey)
+    {
+        addAbonent(uid, name);
+        InitialRequestInfo info = checked(QStringLiteral("first-key"));
+        info.uid = uid;
+        newKey.reset(EVP_EC_gen("P-256"));
+        auto request = std::make_unique<InitialRequest>(endpointOf(ra), staffCert.get(),
+                                                        staffKey.get(), newKey.get(), info,
+                                                        [](const QByteArray &) { return Error(); });
+        return request->step().state == EnrollState::Waiting ? std::move(request) : nullptr;
+    }
+    // keykiosk-ra COMMAND... run as the account "nobody"; its output, and its exit code.
+    QString asNobody(const QStringList &command, int *exitCode) const
+    {
+        QProcess nobody;
+        nobody.setProcessChannelMode(QProcess::MergedChannels);
+        nobody.start(
+            QStringLiteral("setpriv"),
+            QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                        QStringLiteral("--clear-groups"), QStringLiteral(KK_RA_PATH)} +
+                command +
+                QStringList{QStringLiteral("--config"), ra.dir() + QStringLiteral("/ra.conf")});
+        nobody.waitForFinished(20000);
+        *exitCode = nobody.exitCode();
+        return QString::fromUtf8(nobody.readAll());
+    }
     void addAbonent(const QString &uid, const QString &name)
     {
         ra.cli({QStringLiteral("abonents"), QStringLiteral("add"), QStringLiteral("--uid"), uid,
@@ -356,38 +395,26 @@ private slots:
     {
         Bank bank(2);
         QVERIFY(bank.start());
-        bank.addAbonent(QStringLiteral("DUAL-1"), QStringLiteral("Двойнов Двойн"));
-        InitialRequestInfo info = checked(QStringLiteral("first-key"));
-        info.uid = QStringLiteral("DUAL-1");
-        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
-        InitialRequest request(endpointOf(bank.ra), bank.staffCert.get(), bank.staffKey.get(),
-                               newKey.get(), info, [](const QByteArray &) { return Error(); });
-        QCOMPARE(request.step().state, EnrollState::Waiting);
+        EvpPkeyPtr newKey;
+        auto request =
+            bank.firstKeyFor(QStringLiteral("DUAL-1"), QStringLiteral("Двойнов Двойн"), newKey);
+        QVERIFY(request);
         int rc = -1;
         QVERIFY(bank.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc)
                     .contains(QStringLiteral("approval 1 of 2")));
         QCOMPARE(rc, 0);
-        QCOMPARE(request.step().state, EnrollState::Waiting); // one approval is not enough
+        QCOMPARE(request->step().state, EnrollState::Waiting); // one approval is not enough
         const QString again = bank.ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
         QVERIFY(rc != 0);
         QVERIFY2(again.contains(QStringLiteral("dual control needs another operator")),
                  qPrintable(again));
-        // A second operator: another system account (the register's files are theirs to use).
-        QVERIFY(QProcess::execute(QStringLiteral("chmod"),
-                                  {QStringLiteral("-R"), QStringLiteral("a+rwX"), bank.ra.dir()}) ==
-                0);
-        QProcess second;
-        second.setProcessChannelMode(QProcess::MergedChannels);
-        second.start(QStringLiteral("setpriv"),
-                     {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                      QStringLiteral("--clear-groups"), QStringLiteral(KK_RA_PATH),
-                      QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--config"),
-                      bank.ra.dir() + QStringLiteral("/ra.conf")});
-        QVERIFY(second.waitForFinished(20000));
-        const QString secondOutput = QString::fromUtf8(second.readAll());
-        QVERIFY2(second.exitCode() == 0 && secondOutput.contains(QStringLiteral("approved")),
+        // A second operator: another system account, named an operator in ra.conf. It reaches
+        // the admin socket; the register's files stay the RA's alone (0600).
+        const QString secondOutput =
+            bank.asNobody({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
+        QVERIFY2(rc == 0 && secondOutput.contains(QStringLiteral("approved")),
                  qPrintable(secondOutput));
-        QCOMPARE(toTheEnd(request).state, EnrollState::Issued);
+        QCOMPARE(toTheEnd(*request).state, EnrollState::Issued);
         const QString audit = bank.ra.cli({QStringLiteral("audit")});
         QVERIFY2(audit.contains(QStringLiteral("approval 1 of 2")) &&
                      audit.contains(QStringLiteral("approval 2 of 2")) &&
@@ -514,6 +541,141 @@ private slots:
         QVERIFY(sqlite.waitForFinished(10000));
         QVERIFY(QString::fromUtf8(sqlite.readAll()).contains(QStringLiteral("append-only")));
         QVERIFY(bank.ra.cli({QStringLiteral("audit")}).contains(QStringLiteral("added abonent")));
+    }
+
+    void operatorsAreWhomTheKernelNames_data()
+    {
+        QTest::addColumn<QString>("nobodyIs");
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<bool>("allowed");
+        const QStringList approve = {QStringLiteral("approve"), QStringLiteral("1")};
+        const QStringList list = {QStringLiteral("requests")};
+        const QStringList revoke = {QStringLiteral("revoke"), QStringLiteral("AB12"),
+                                    QStringLiteral("--reason"), QStringLiteral("test")};
+        QTest::newRow("no role: reads nothing") << QStringLiteral("none") << list << false;
+        QTest::newRow("an auditor reads") << QStringLiteral("auditors") << list << true;
+        QTest::newRow("an auditor does not approve")
+            << QStringLiteral("auditors") << approve << false;
+        QTest::newRow("an administrator does not approve")
+            << QStringLiteral("administrators") << approve << false;
+        QTest::newRow("an operator does not revoke")
+            << QStringLiteral("operators") << revoke << false;
+    }
+
+    void operatorsAreWhomTheKernelNames()
+    {
+        QFETCH(QString, nobodyIs);
+        QFETCH(QStringList, command);
+        QFETCH(bool, allowed);
+        Bank bank(2, nobodyIs);
+        QVERIFY(bank.start());
+        EvpPkeyPtr newKey;
+        QVERIFY(bank.firstKeyFor(QStringLiteral("ROLE-1"), QStringLiteral("Ролев Роль"), newKey));
+        int rc = -1;
+        const QString said = bank.asNobody(command, &rc);
+        QCOMPARE(rc == 0, allowed);
+        if (!allowed)
+            QVERIFY2(said.contains(QStringLiteral("nobody may not")), qPrintable(said));
+        // Whatever nobody tried, the request has no approval from it.
+        QVERIFY(!bank.ra.cli({QStringLiteral("audit")}).contains(QStringLiteral("nobody")));
+    }
+
+    void theCliNeverWritesTheRegister()
+    {
+        Bank bank(2);
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("CLI-1"), QStringLiteral("Клиентов"));
+        bank.ra.stop();
+        // With the RA stopped the register can be read (by whoever may read its file), never
+        // changed: the operator commands need the running RA.
+        int rc = -1;
+        const QString refused = bank.ra.cli({QStringLiteral("abonents"), QStringLiteral("add"),
+                                             QStringLiteral("--uid"), QStringLiteral("CLI-2"),
+                                             QStringLiteral("--name"), QStringLiteral("Офлайнов")},
+                                            &rc);
+        QVERIFY(rc != 0);
+        QVERIFY2(refused.contains(QStringLiteral("admin socket")), qPrintable(refused));
+        const QString listed = bank.ra.cli({QStringLiteral("abonents")}, &rc);
+        QCOMPARE(rc, 0);
+        QVERIFY(listed.contains(QStringLiteral("CLI-1")) &&
+                !listed.contains(QStringLiteral("CLI-2")));
+        const QString verified =
+            bank.ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QVERIFY2(rc == 0 && verified.contains(QStringLiteral("chain intact")),
+                 qPrintable(verified));
+    }
+
+    void auditVerifyFindsEveryEditAndDeletion_data()
+    {
+        // Someone with write access to the database gets past the triggers first.
+        QTest::addColumn<QString>("tamper");
+        QTest::addColumn<QString>("found");
+        const QString unlock = QStringLiteral("DROP TRIGGER audit_no_update; "
+                                              "DROP TRIGGER audit_no_delete; ");
+        QTest::newRow("an entry edited")
+            << unlock + QStringLiteral("UPDATE audit SET actor = 'someone' WHERE id = 2;")
+            << QStringLiteral("entry 2 does not match");
+        QTest::newRow("an entry deleted")
+            << unlock + QStringLiteral("DELETE FROM audit WHERE id = 2;")
+            << QStringLiteral("entry 2 is missing");
+        QTest::newRow("the last entry deleted")
+            << unlock + QStringLiteral("DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);")
+            << QStringLiteral("entries deleted at the end");
+        QTest::newRow("an entry deleted and the rest renumbered")
+            << unlock + QStringLiteral("DELETE FROM audit WHERE id = 2; "
+                                       "UPDATE audit SET id = id - 1 WHERE id > 2;")
+            << QStringLiteral("does not match");
+    }
+
+    void auditVerifyFindsEveryEditAndDeletion()
+    {
+        QFETCH(QString, tamper);
+        QFETCH(QString, found);
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("AUD-1"), QStringLiteral("Аудитов"));
+        bank.addAbonent(QStringLiteral("AUD-2"), QStringLiteral("Проверкин"));
+        int rc = -1;
+        const QString intact =
+            bank.ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QVERIFY2(rc == 0 && intact.contains(QStringLiteral("chain intact")), qPrintable(intact));
+        QProcess sqlite;
+        sqlite.setProcessChannelMode(QProcess::MergedChannels);
+        sqlite.start(QStringLiteral("sqlite3"), {bank.ra.dir() + QStringLiteral("/ra.db"), tamper});
+        QVERIFY(sqlite.waitForFinished(10000));
+        QCOMPARE(sqlite.exitCode(), 0);
+        const QString broken =
+            bank.ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QCOMPARE(rc, 1);
+        QVERIFY2(broken.contains(found) && broken.contains(QStringLiteral("CHAIN BROKEN")),
+                 qPrintable(broken));
+    }
+
+    void issuedCertificatesAreAudited()
+    {
+        Bank bank;
+        QVERIFY(bank.start());
+        bank.addAbonent(QStringLiteral("AUD-3"), QStringLiteral("Выпускова"));
+        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        QVERIFY(store.ok());
+        RequestRecord draft;
+        draft.kind = QStringLiteral("ir");
+        draft.uid = QStringLiteral("AUD-3");
+        draft.abonent = QStringLiteral("Выпускова");
+        draft.newKeyHash = QByteArray(32, '\x07');
+        draft.newKeySpki = QByteArray("spki");
+        draft.subjectDer = QByteArray("subject");
+        draft.status = RequestStatus::Approved;
+        auto created = store.value()->createOrGet(draft, QStringLiteral("test"));
+        QVERIFY(created.ok());
+        QVERIFY(
+            !store.value()->markIssued(created->id, QByteArray("cert"), QStringLiteral("ABCD")));
+        const QString log = bank.ra.cli({QStringLiteral("audit")});
+        QVERIFY2(log.contains(QStringLiteral("issued")) && log.contains(QStringLiteral("ABCD")),
+                 qPrintable(log));
+        int rc = -1;
+        bank.ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QCOMPARE(rc, 0);
     }
 };
 

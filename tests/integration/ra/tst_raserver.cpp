@@ -196,6 +196,38 @@ private slots:
         const Exchange again = m_client.renew(m_ra);
         QCOMPARE(again.outcome, 1);
     }
+
+    void logLinesAreForAnOperationsTeam()
+    {
+        // The same captured kur 300 times: each refused as a replay, a few lines in the log.
+        httplib::Client http("127.0.0.1", m_ra.port());
+        const QByteArray kur = m_exchange.requests.first();
+        for (int i = 0; i < 300; ++i)
+            QVERIFY(http.Post("/.well-known/cmp",
+                              std::string(kur.constData(), std::size_t(kur.size())),
+                              "application/pkixcmp"));
+        const QStringList lines = m_ra.log().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        // Priority for journald, UTC time to the millisecond, category.
+        const QRegularExpression format(QStringLiteral(
+            "^<[2-7]>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z kk\\.[a-z.]+: "));
+        int logged = 0, refusals = 0;
+        for (const QString &line : lines) {
+            if (line.startsWith(QLatin1String("keykiosk-ra: listening")))
+                continue; // stdout: where to connect
+            ++logged;
+            QVERIFY2(format.match(line).hasMatch(), qPrintable(line));
+            if (line.contains(QLatin1String("message refused: replayed message"))) {
+                ++refusals;
+                QVERIFY2(line.contains(QLatin1String("[peer 127.0.0.1 tx ")), qPrintable(line));
+            }
+            QVERIFY2(!line.contains(QLatin1String("BEGIN CERTIFICATE")) &&
+                         !line.contains(QLatin1String("Signature Algorithm")),
+                     qPrintable(line));
+        }
+        QVERIFY(logged > 0);
+        QVERIFY2(refusals >= 1 && refusals <= 10, qPrintable(QString::number(refusals)));
+        qInfo("%d log lines; 300 replays made %d of them", logged, refusals);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRaServer)

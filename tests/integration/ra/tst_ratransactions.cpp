@@ -202,10 +202,19 @@ private slots:
 
     void refusedAndUnprotectedMessagesLeaveNothingInMemory()
     {
+        // The register gets a client and a revoked one through the running RA; then the RA
+        // stops and the service runs in this process on the same register.
         RaServer ra;
-        QVERIFY(ra.prepare());
-        SoftClient client;
+        QVERIFY(ra.start());
+        SoftClient client, revoked;
         QVERIFY(client.make(ra, m_scratch, QStringLiteral("MEMORY-1")));
+        QVERIFY(revoked.make(ra, m_scratch, QStringLiteral("MEMORY-2")));
+        int rc = -1;
+        ra.cli({QStringLiteral("revoke"), serialHex(revoked.oldCert.get()),
+                QStringLiteral("--reason"), QStringLiteral("test")},
+               &rc);
+        QCOMPARE(rc, 0);
+        ra.stop();
         auto config = RaConfig::load(ra.dir() + QStringLiteral("/ra.conf"));
         QVERIFY(config.ok());
         auto identity = loadIdentity(config.value());
@@ -216,14 +225,7 @@ private slots:
         policy.approval = ApprovalMode::Manual; // a good request would stay open
         RaService service(identity.takeValue(), policy, store->get());
 
-        // A kur captured from a client whose certificate the bank revoked: refused.
-        SoftClient revoked;
-        QVERIFY(revoked.make(ra, m_scratch, QStringLiteral("MEMORY-2")));
-        int rc = -1;
-        ra.cli({QStringLiteral("revoke"), serialHex(revoked.oldCert.get()),
-                QStringLiteral("--reason"), QStringLiteral("test")},
-               &rc);
-        QCOMPARE(rc, 0);
+        // A kur captured from the client whose certificate the bank revoked: refused.
         EvpPkeyPtr key(EVP_EC_gen("P-256"));
         Exchange captured;
         std::unique_ptr<OSSL_CMP_CTX, OpenSslDeleter<OSSL_CMP_CTX, OSSL_CMP_CTX_free>> ctx(

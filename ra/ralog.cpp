@@ -1,0 +1,97 @@
+#include "ralog.h"
+
+#include <QDateTime>
+
+#include <cstdio>
+
+namespace kk::ra {
+
+namespace {
+
+thread_local QString t_exchange;
+
+// sd-daemon(3) priorities: err 3, warning 4, info 6, debug 7.
+char priority(QtMsgType type)
+{
+    switch (type) {
+    case QtDebugMsg:
+        return '7';
+    case QtInfoMsg:
+        return '6';
+    case QtWarningMsg:
+        return '4';
+    case QtCriticalMsg:
+        return '3';
+    case QtFatalMsg:
+        return '2';
+    }
+    return '6';
+}
+
+void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    const QByteArray line =
+        QStringLiteral("<%1>%2 %3: %4%5\n")
+            .arg(QLatin1Char(priority(type)))
+            .arg(QDateTime::currentDateTimeUtc().toString(
+                QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")))
+            .arg(QLatin1String(context.category ? context.category : "default"))
+            .arg(t_exchange.isEmpty() ? QString()
+                                      : QLatin1Char('[') + t_exchange + QStringLiteral("] "))
+            .arg(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')))
+            .toUtf8();
+    std::fwrite(line.constData(), 1, std::size_t(line.size()), stderr);
+    if (type == QtFatalMsg)
+        std::abort();
+}
+
+} // namespace
+
+void installLogFormat()
+{
+    qInstallMessageHandler(writeLine);
+}
+
+ExchangeLogScope::ExchangeLogScope(const QString &peer) : m_previous(t_exchange)
+{
+    t_exchange = QStringLiteral("peer ") + peer;
+}
+
+ExchangeLogScope::~ExchangeLogScope()
+{
+    t_exchange = m_previous;
+}
+
+void ExchangeLogScope::setTransaction(const QByteArray &transactionId)
+{
+    if (!t_exchange.isEmpty() && !transactionId.isEmpty())
+        t_exchange += QStringLiteral(" tx ") + QString::fromLatin1(transactionId.toHex());
+}
+
+QString ExchangeLogScope::current()
+{
+    return t_exchange;
+}
+
+bool LogRateLimit::allow(const QString &kind, int *suppressed)
+{
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_kinds.size() > 1000) // kinds are few; junk must not grow this either
+        m_kinds.clear();
+    Count &count = m_kinds[kind];
+    if (now - count.windowStart >= m_window) {
+        count.windowStart = now;
+        count.written = 0;
+    }
+    if (count.written >= m_burst) {
+        ++count.suppressed;
+        return false;
+    }
+    ++count.written;
+    *suppressed = count.suppressed;
+    count.suppressed = 0;
+    return true;
+}
+
+} // namespace kk::ra
