@@ -10,8 +10,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 mode=$1 dir=$2
 case $mode in
   build)
-    CC=clang CXX=clang++ cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$dir" -j2 >/dev/null
+    mkdir -p "$dir"
+    if ! { CC=clang CXX=clang++ cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+           cmake --build "$dir" -j2; } >"$dir/build.log" 2>&1; then
+      echo "FAIL: the fuzz targets do not build:"; grep -E "error|undefined" "$dir/build.log" | head -20
+      exit 1
+    fi
     echo "fuzz: built $(ls "$dir" | grep -c '^fuzz_ra_[a-z]*$') targets in $dir"
     ;;
   smoke|long)

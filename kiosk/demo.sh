@@ -73,6 +73,10 @@ sed -i 's/^auto_delay_seconds=.*/auto_delay_seconds=6/' "$demo/bank/ra.conf"
 # The kiosk speaks HTTPS to the bank: the RA's TLS certificate (from the demo bank CA, for
 # 127.0.0.1) is checked against the bank CA and the address.
 sed -i "s/^https_port=0/https_port=$ra_tls_port/" "$demo/bank/ra.conf"
+# The CA key lives in the signer, a process of its own; the RA asks it to sign.
+"$build/ra/keykiosk-ra" signer --config "$demo/bank/ra.conf" >"$demo/signer.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [[ -S "$demo/bank/signer.sock" ]] && break; sleep 0.05; done
 QT_LOGGING_RULES="kk.*.info=true" "$build/ra/keykiosk-ra" serve --config "$demo/bank/ra.conf" \
   >"$demo/ra.log" 2>&1 &
 pids+=($!)

@@ -151,6 +151,8 @@ struct HttpFront::Impl
     std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     std::vector<std::unique_ptr<net::ssl::context>> tlsContexts;
     std::unique_ptr<net::thread_pool> workers;
+    std::string getTarget;
+    std::function<QByteArray()> getSource;
 
     // A place for one connection from `peer`, or none (over a cap).
     bool take(const std::string &peer)
@@ -278,6 +280,10 @@ private:
     {
         if (ec)
             return refuseOrClose(ec, "headers");
+        const auto &request = m_parser->get();
+        if (request.method() == http::verb::get && !m_front->getTarget.empty() &&
+            request.target() == m_front->getTarget)
+            return answerGet();
         if (auto refusal = refuseHead(headOf(m_parser->get()), m_front->limits.maxBodyBytes))
             return answer(refusal->status, "text/plain", refusal->text);
         lowest(m_stream).expires_after(m_front->limits.bodyDeadline);
@@ -307,6 +313,21 @@ private:
                 else
                     self->answer(200, "application/pkixcmp",
                                  std::string(response.constData(), std::size_t(response.size())));
+            });
+        });
+    }
+
+    void answerGet()
+    {
+        lowest(m_stream).expires_never();
+        net::post(*m_front->workers, [self = this->shared_from_this()] {
+            const QByteArray content = self->m_front->getSource();
+            net::post(self->m_stream.get_executor(), [self, content] {
+                if (content.isEmpty())
+                    self->answer(503, "text/plain", "not available now\n");
+                else
+                    self->answer(200, "application/pkix-crl",
+                                 std::string(content.constData(), std::size_t(content.size())));
             });
         });
     }
@@ -530,6 +551,12 @@ Expected<int> HttpFront::adopt(int fd, const std::optional<TlsFiles> &tls)
                                               .arg(fd)
                                               .arg(QString::fromStdString(ec.message())));
     return d->addAcceptor(std::move(acceptor), tls);
+}
+
+void HttpFront::serveGet(const std::string &target, std::function<QByteArray()> source)
+{
+    d->getTarget = target;
+    d->getSource = std::move(source);
 }
 
 void HttpFront::run()

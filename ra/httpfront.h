@@ -94,6 +94,9 @@ public:
     Expected<int> listen(const std::string &host, int port, const std::optional<TlsFiles> &tls);
     Expected<int> adopt(int fd, const std::optional<TlsFiles> &tls);
 
+    // GET `target` answers with what `source` gives (the CRL, DER; empty: 503).
+    void serveGet(const std::string &target, std::function<QByteArray()> source);
+
     // Serves until SIGTERM or SIGINT (or stop()), then drains and returns.
     void run();
     void stop();

@@ -1,7 +1,9 @@
 // keykiosk-ra: the bank's registration authority for KeyKiosk.
 //
 //   keykiosk-ra init-demo DIR [--port N]       demo bank CA, RA certificate and ra.conf
-//   keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at /.well-known/cmp;
+//   keykiosk-ra signer --config FILE           the CA key's process: signs what the register
+//   approved keykiosk-ra serve --config FILE            CMP over HTTP (and HTTPS) at
+//   /.well-known/cmp;
 //                                              systemd socket activation (sockets "http", "https")
 //   keykiosk-ra requests --config FILE [--status S] [--sitting ID]
 //   keykiosk-ra approve ID --config FILE
@@ -17,11 +19,12 @@
 // RA names the operator by the socket's peer credentials and checks the account's role
 // (operator, auditor, administrator). The CLI never opens the register for writing; with
 // the RA stopped, reading commands read it (for whoever may read the file).
-#include "adminsocket.h"
 #include "httpfront.h"
+#include "localsocket.h"
 #include "raconfig.h"
 #include "ralog.h"
 #include "raservice.h"
+#include "signer.h"
 #include "store.h"
 
 #include "keykiosk/x509text.h"
@@ -34,7 +37,11 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <thread>
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <openssl/pem.h>
 
@@ -54,16 +61,113 @@ int fail(const QString &message)
     return 1;
 }
 
+// Where the RA serves the CRL (the signer's, fresh on each request).
+const char kCrlTarget[] = "/crl/bank.crl";
+
+// One request to the signer process: its answer (base64 DER), or why not.
+Expected<QByteArray> askSigner(const QString &socket, const QStringList &args)
+{
+    OperatorRequest request;
+    request.args = args;
+    auto answer = sendLocalCommand(socket, request);
+    if (!answer)
+        return answer.error();
+    if (answer->first != 0)
+        return Error(ErrorCode::Internal, answer->second.trimmed());
+    return QByteArray::fromBase64(answer->second.toLatin1());
+}
+
+// keykiosk-ra signer: holds the CA key, signs what the register approved (signer.h).
+int runSigner(const RaConfig &config)
+{
+    installLogFormat();
+    if (config.signerSocket.isEmpty())
+        return fail(QStringLiteral("no [signer] socket in the configuration"));
+    auto identity = loadIdentity(config, true);
+    if (!identity)
+        return fail(identity.error().detail);
+    // The register is read, never written; it is opened when first needed (the RA creates
+    // and upgrades it).
+    std::mutex storeMutex;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Signer> signer;
+    RaIdentity id = identity.takeValue();
+    auto ensureSigner = [&]() -> Error {
+        if (signer)
+            return {};
+        auto opened = Store::openReadOnly(config.database);
+        if (!opened)
+            return opened.error();
+        store = opened.takeValue();
+        X509_up_ref(id.caCert.get());
+        EVP_PKEY_up_ref(id.caKey.get());
+        signer = std::make_unique<Signer>(X509Ptr(id.caCert.get()), EvpPkeyPtr(id.caKey.get()),
+                                          SignerProfile{config.policy.clientPolicyOid,
+                                                        config.policy.validityDays,
+                                                        config.policy.crlUrl, 24},
+                                          store.get());
+        return {};
+    };
+    // SIGTERM and SIGINT are waited for below, on this thread only.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    LocalSocketServer server;
+    if (Error e = server.listen(
+            config.signerSocket, config.signerSocketMode,
+            [&](const OperatorRequest &request, Out &out) {
+                if (!config.signerClients.contains(out.who))
+                    return out.fail(QStringLiteral("%1 may not ask the signer ([signer] clients)")
+                                        .arg(out.who));
+                std::lock_guard<std::mutex> lock(storeMutex);
+                if (Error e = ensureSigner())
+                    return out.fail(e.detail);
+                const QString what = request.args.value(0);
+                Expected<QByteArray> result =
+                    what == QLatin1String("issue")
+                        ? signer->issue(request.args.value(1).toLongLong())
+                    : what == QLatin1String("crl")
+                        ? signer->crl()
+                        : Expected<QByteArray>(Error(
+                              ErrorCode::Internal, QStringLiteral("unknown request %1").arg(what)));
+                if (!result)
+                    return out.fail(result.error().detail);
+                out.text = QString::fromLatin1(result->toBase64());
+                return 0;
+            }))
+        return fail(e.detail);
+    std::printf("keykiosk-ra signer: listening on %s\n", qPrintable(config.signerSocket));
+    std::fflush(stdout);
+    int signal = 0;
+    sigwait(&stop, &signal);
+    server.stop();
+    return 0;
+}
+
 int serve(const RaConfig &config)
 {
     installLogFormat(); // priority, UTC time, peer and transaction on every line
     auto store = Store::open(config.database);
     if (!store)
         return fail(store.error().detail);
-    auto identity = loadIdentity(config);
+    // With a signer process the CA key never enters this process: the signer is asked, by
+    // request id, over its socket.
+    const bool separateSigner = !config.signerSocket.isEmpty();
+    auto identity = loadIdentity(config, !separateSigner);
     if (!identity)
         return fail(identity.error().detail);
-    RaService service(identity.takeValue(), config.policy, store->get());
+    Issuer issuer;
+    if (separateSigner)
+        issuer = [&config](qint64 requestId) -> Expected<QByteArray> {
+            return askSigner(config.signerSocket,
+                             {QStringLiteral("issue"), QString::number(requestId)});
+        };
+    RaService service(identity.takeValue(), config.policy, store->get(), issuer);
+    if (separateSigner)
+        service.setCrlSource(
+            [&config] { return askSigner(config.signerSocket, {QStringLiteral("crl")}); });
     std::signal(SIGPIPE, SIG_IGN);
     // Every connection is a descriptor: the connection cap, not the soft limit, decides.
     rlimit files{};
@@ -82,6 +186,10 @@ int serve(const RaConfig &config)
     limits.shutdownGrace = std::chrono::seconds(config.shutdownGraceSeconds);
     HttpFront front(limits, [&service](const QByteArray &request, const std::string &peer) {
         return service.handle(request, QString::fromStdString(peer));
+    });
+    front.serveGet(kCrlTarget, [&service] {
+        auto crl = service.crl();
+        return crl ? crl.value() : QByteArray();
     });
     const TlsFiles tlsFiles{config.tlsCert.toStdString(), config.tlsKey.toStdString(),
                             config.caCert.toStdString(), config.tlsRequireClientCert};
@@ -116,7 +224,7 @@ int serve(const RaConfig &config)
 
     // Operator commands: on the admin socket, as the account the kernel says sent them.
     Store *register_ = store.value().get();
-    AdminSocket admin;
+    LocalSocketServer admin;
     if (Error e = admin.listen(config.adminSocket, config.adminSocketMode,
                                [register_, &config](const OperatorRequest &request, Out &out) {
                                    return runOperatorCommand(*register_, config.roles, request,
@@ -200,6 +308,8 @@ int main(int argc, char **argv)
         return fail(config.error().detail);
     if (command == QLatin1String("serve"))
         return serve(config.value());
+    if (command == QLatin1String("signer"))
+        return runSigner(config.value());
 
     if (!isOperatorCommand(command))
         return fail(QStringLiteral("unknown command %1").arg(command));
@@ -222,7 +332,7 @@ int main(int argc, char **argv)
             request.files.append({path, file.readAll()});
         }
     }
-    auto answer = sendOperatorCommand(config->adminSocket, request);
+    auto answer = sendLocalCommand(config->adminSocket, request);
     if (!answer) {
         // With the RA stopped, reading still works for whoever may read the register's file
         // (an audit after an incident); nothing that changes it does.

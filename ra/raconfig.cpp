@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace kk::ra {
@@ -129,7 +130,17 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.tlsKey = resolve(base, ini.value(QStringLiteral("server/tls_key")).toString());
     c.adminSocket = resolve(
         base, ini.value(QStringLiteral("admin/socket"), QStringLiteral("admin.sock")).toString());
+    const QString signerSocket = ini.value(QStringLiteral("signer/socket")).toString();
+    c.signerSocket = signerSocket.isEmpty() ? QString() : resolve(base, signerSocket);
     bool modeOk = false;
+    c.signerSocketMode = ini.value(QStringLiteral("signer/socket_mode"), QStringLiteral("0660"))
+                             .toString()
+                             .toInt(&modeOk, 8);
+    if (!modeOk || c.signerSocketMode < 0 || c.signerSocketMode > 0777)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("signer/socket_mode must be octal, e.g. 0660"));
+    c.policy.crlUrl = ini.value(QStringLiteral("signer/crl_url")).toString();
+    modeOk = false;
     c.adminSocketMode = ini.value(QStringLiteral("admin/socket_mode"), QStringLiteral("0660"))
                             .toString()
                             .toInt(&modeOk, 8);
@@ -146,6 +157,7 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     c.roles.operators = accounts("admin/operators");
     c.roles.auditors = accounts("admin/auditors");
     c.roles.administrators = accounts("admin/administrators");
+    c.signerClients = accounts("signer/clients");
     c.tlsRequireClientCert =
         ini.value(QStringLiteral("server/tls_require_client_cert"), false).toBool();
     c.maxBodyBytes = ini.value(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes).toInt();
@@ -236,7 +248,7 @@ namespace {
 std::unique_ptr<TokenKeyStore> g_hsm;
 } // namespace
 
-Expected<RaIdentity> loadIdentity(const RaConfig &config)
+Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey)
 {
     RaIdentity id;
     auto caCert = readCert(config.caCert);
@@ -251,7 +263,9 @@ Expected<RaIdentity> loadIdentity(const RaConfig &config)
     id.caCert = caCert.takeValue();
     id.raCert = raCert.takeValue();
     id.raKey = raKey.takeValue();
-    if (!config.caKeyModule.isEmpty()) {
+    if (!withCaKey) {
+        // The network process holds no CA key at all.
+    } else if (!config.caKeyModule.isEmpty()) {
         QFile pinFile(config.caKeyPinFile);
         if (!pinFile.open(QIODevice::ReadOnly))
             return Error(
@@ -294,7 +308,14 @@ QString currentAccount()
 
 Error initDemo(const QString &dir, int httpPort)
 {
-    QDir().mkpath(dir);
+    // The bank's directory is its alone from the first byte: 0700, then keys and the
+    // register 0600 inside.
+    const QByteArray path = QFile::encodeName(dir);
+    if (!QFileInfo::exists(dir)) {
+        QDir().mkpath(QFileInfo(dir).absolutePath());
+        if (::mkdir(path.constData(), 0700) != 0)
+            return Error(ErrorCode::Internal, QStringLiteral("cannot create %1").arg(dir));
+    }
     const QString base = QDir(dir).absolutePath();
     // A bank's CA key is never overwritten: running init-demo again must not replace it.
     for (const char *existing : {"ca.key.pem", "ra.conf", "ra.db"}) {
@@ -364,6 +385,11 @@ Error initDemo(const QString &dir, int httpPort)
                    "staff_approvals=0\n\n"
                    "[roles]\n; certificate policy OIDs of the bank CA's profiles\n"
                    "client_policy=%2\nstaff_policy=%3\nra_policy=%4\n\n"
+                   "[signer]\n; the process that holds the CA key (keykiosk-ra signer); the RA "
+                   "asks it\n; to sign approved requests. Without it, the RA signs itself.\n"
+                   "socket=signer.sock\nsocket_mode=0660\nclients=%5\n"
+                   "; the CRL's address, carried by every certificate (the RA serves it)\n"
+                   "crl_url=http://127.0.0.1:%1/crl/bank.crl\n\n"
                    "[admin]\n; operator commands reach the running RA here; peer credentials "
                    "name the operator\nsocket=admin.sock\nsocket_mode=0660\n"
                    "; system accounts by role (comma-separated): operators approve and reject,\n"

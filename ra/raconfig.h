@@ -27,6 +27,10 @@ struct RaConfig
     QString raCert, raKey;
     QString database;
     RaPolicy policy;
+    // [signer]: the process that holds the CA key; empty socket: the RA signs in-process.
+    QString signerSocket;
+    int signerSocketMode = 0660;
+    QStringList signerClients; // the accounts that may ask it (the RA's)
     // [admin]: the operators' socket, who may connect to it, and who has which role.
     QString adminSocket;
     int adminSocketMode = 0660;
@@ -35,8 +39,9 @@ struct RaConfig
     static Expected<RaConfig> load(const QString &path);
 };
 
-// Loads certificates and keys (from files or the HSM) as the service needs them.
-Expected<RaIdentity> loadIdentity(const RaConfig &config);
+// Loads certificates and keys (from files or the HSM) as the service needs them; the CA key
+// only when asked (the signer process holds it otherwise).
+Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey = true);
 
 // Creates a demo bank CA, the RA's CMP certificate, a TLS certificate and ra.conf in dir.
 Error initDemo(const QString &dir, int httpPort);

@@ -1,6 +1,7 @@
 #include "raservice.h"
 
 #include "ralog.h"
+#include "signer.h"
 
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/x509text.h"
@@ -215,13 +216,20 @@ struct RaService::Transaction
     bool inboundAdmitted = false;
 
     bool admitInbound();
+    // The register could not be read or written (a full disk, a lock): no decision was made,
+    // so the client gets an error message, never a refusal, and sends the request again.
+    bool registerUnavailable = false;
+    OSSL_CMP_PKISI *unavailable(const QString &detail)
+    {
+        registerUnavailable = true;
+        return status(OSSL_CMP_PKISTATUS_rejection, OSSL_CMP_PKIFAILUREINFO_systemUnavail, detail);
+    }
     OSSL_CMP_PKISI *certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut);
     // Each checks its kind of request and fills in the draft; a refusal is returned.
     OSSL_CMP_PKISI *keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
                               const QByteArray &der, RequestRecord &draft, QString &actor);
     OSSL_CMP_PKISI *initialRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
                                    const QByteArray &der, RequestRecord &draft, QString &actor);
-    X509Ptr issue(const RequestRecord &request, QString *error);
 };
 
 bool RaService::Transaction::admitInbound()
@@ -252,7 +260,18 @@ OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, in
     if (!t->admitInbound())
         return nullptr;
     t->waiting = false;
+    t->registerUnavailable = false;
     OSSL_CMP_PKISI *si = t->certRequest(req, crm, certOut);
+    if (t->registerUnavailable) {
+        logRefusal(QtWarningMsg, QStringLiteral("the register is unavailable; the client will "
+                                                "send the request again"));
+        OSSL_CMP_PKISI_free(si);
+        X509_free(*certOut);
+        *certOut = nullptr;
+        ERR_raise_data(ERR_LIB_CMP, CMP_R_ERROR_CREATING_CERTREP, "%s",
+                       "registration database unavailable: try again later");
+        return nullptr;
+    }
     t->refused = si && !*certOut && !t->waiting;
     return si;
 }
@@ -307,12 +326,12 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
     qCInfo(lcRa) << "request" << record.value()->number
                  << (accepted ? "confirmed by the client" : "refused by the client:")
                  << (accepted ? "" : text);
-    return t->service->store()
-                   ->markConfirmed(t->requestId, accepted,
-                                   accepted ? QString() : QString::fromUtf8(text))
-                   .isError()
-               ? 0
-               : 1;
+    if (t->service->store()
+            ->markConfirmed(t->requestId, accepted, accepted ? QString() : QString::fromUtf8(text))
+            .isError())
+        return 0;
+    KK_FAULT_POINT("ra-confirmed");
+    return 1;
 }
 
 void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
@@ -375,8 +394,7 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
                                         "сертификатом клиента (not a client certificate)"));
     auto registered = store->findCertificate(oldSerial);
     if (!registered)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (!registered.value() || registered.value()->role != CertificateRole::Client)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("Сертификат не найден в реестре банка (the certificate "
@@ -409,15 +427,13 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
     // away); the policy applies to new requests.
     auto existing = store->findByKeyHash(draft.newKeyHash);
     if (!existing)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     const bool known_request = existing.value().has_value();
     const bool decided = known_request && existing.value()->status != RequestStatus::Pending &&
                          existing.value()->status != RequestStatus::Rejected;
     auto revoked = store->isRevoked(oldSerial); // a revocation stops even a decided request
     if (!revoked)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (revoked.value() || known.state == CertificateState::Revoked)
         return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
                          QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
@@ -477,8 +493,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
     actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
     auto registered = store->findCertificate(staffSerial);
     if (!registered)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (!certificatePolicies(staffCert.get()).contains(policy.staffPolicyOid) ||
         !registered.value() || registered.value()->role != CertificateRole::Staff)
         return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
@@ -486,8 +501,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
                                         "сертификатом сотрудника банка (not a staff certificate)"));
     auto revoked = store->isRevoked(staffSerial);
     if (!revoked)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (revoked.value() || registered.value()->state == CertificateState::Revoked)
         return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
                          QStringLiteral("Сертификат сотрудника отозван (the staff certificate "
@@ -529,15 +543,13 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
     if (!uid.isEmpty()) {
         auto found = store->findAbonent(uid);
         if (!found)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                             QStringLiteral("registration database unavailable"));
+            return unavailable(QStringLiteral("registration database unavailable"));
         abonent = found.value();
     } else if (requested) {
         auto found =
             store->findAbonents(nameField(requested, kOidSnils), nameField(requested, kOidInn));
         if (!found)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                             QStringLiteral("registration database unavailable"));
+            return unavailable(QStringLiteral("registration database unavailable"));
         if (found->size() == 1)
             abonent = found->first();
     }
@@ -548,8 +560,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
                            "the bank's register: check the UID, or the SNILS and INN)"));
     auto held = store->certificates(abonent->uid);
     if (!held)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     std::optional<CertificateRecord> live;
     for (const CertificateRecord &c : held.value()) {
         if (c.role == CertificateRole::Client && c.state == CertificateState::Live)
@@ -560,8 +571,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
     const QByteArray keyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
     auto existing = store->findByKeyHash(keyHash);
     if (!existing)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (!existing.value()) { // the case must fit the register (a request under way continues)
         if (draft.caseKind == QLatin1String("first-key") && live)
             return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
@@ -634,8 +644,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     const QDateTime now = QDateTime::currentDateTimeUtc();
     auto created = store->createOrGet(draft, actor);
     if (!created)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     if (created->status == RequestStatus::Pending && policy.approval == ApprovalMode::Auto &&
         policy.autoDelaySeconds > 0)
         store->approveDue(now);
@@ -644,8 +653,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
             ? store->findById(created->id)
             : Expected<std::optional<RequestRecord>>(std::optional<RequestRecord>(created.value()));
     if (!current || !current.value())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail,
-                         QStringLiteral("registration database unavailable"));
+        return unavailable(QStringLiteral("registration database unavailable"));
     RequestRecord record = *current.value();
     requestId = record.id;
     originalRequest = der;
@@ -659,6 +667,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
         else
             remembered = true;
     }
+    KK_FAULT_POINT("ra-request-created");
 
     switch (record.status) {
     case RequestStatus::Pending:
@@ -671,15 +680,29 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest, record.reason);
     case RequestStatus::Approved: {
         KK_FAULT_POINT("ra-approved");
-        QString error;
-        X509Ptr cert = issue(record, &error);
+        auto signedDer = service->m_issuer
+                             ? service->m_issuer(record.id)
+                             : Expected<QByteArray>(Error(ErrorCode::Internal,
+                                                          QStringLiteral("no signer configured")));
+        if (!signedDer) {
+            // Approved stays approved: the client hears "waiting" and the next poll tries again.
+            logRefusal(QtWarningMsg, QStringLiteral("request %1 not issued yet: %2")
+                                         .arg(record.number, signedDer.error().detail));
+            waiting = true;
+            return status(
+                OSSL_CMP_PKISTATUS_waiting, -1,
+                QStringLiteral("Запрос %1 одобрен, сертификат выпускается").arg(record.number));
+        }
+        const auto *signedBytes = reinterpret_cast<const unsigned char *>(signedDer->constData());
+        X509Ptr cert(d2i_X509(nullptr, &signedBytes, signedDer->size()));
         if (!cert)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_systemFailure, error);
+            return rejection(OSSL_CMP_PKIFAILUREINFO_systemFailure,
+                             QStringLiteral("the signer's answer is not a certificate"));
         if (Error e = store->markIssued(record.id, certDer(cert.get()), serialHex(cert.get()))) {
             // Another transaction issued first (a racing retry): deliver that certificate.
             auto again = store->findById(record.id);
             if (!again || !again.value() || again.value()->certDer.isEmpty())
-                return rejection(OSSL_CMP_PKIFAILUREINFO_systemUnavail, e.detail);
+                return unavailable(e.detail);
             record = *again.value();
             break;
         }
@@ -699,53 +722,6 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     *certOut = d2i_X509(nullptr, &p, record.certDer.size());
     qCInfo(lcRa) << "delivering the certificate of request" << record.number << "again";
     return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
-}
-
-X509Ptr RaService::Transaction::issue(const RequestRecord &request, QString *error)
-{
-    const RaIdentity &identity = service->identity();
-    const auto *k = reinterpret_cast<const unsigned char *>(request.newKeySpki.constData());
-    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &k, request.newKeySpki.size()));
-    const auto *s = reinterpret_cast<const unsigned char *>(request.subjectDer.constData());
-    X509NamePtr subject(d2i_X509_NAME(nullptr, &s, request.subjectDer.size()));
-    X509Ptr cert(X509_new());
-    BignumPtr serial(BN_new());
-    BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY);
-    if (!key || !subject || !cert || !X509_set_version(cert.get(), 2) ||
-        !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
-        !X509_set_issuer_name(cert.get(), X509_get_subject_name(identity.caCert.get())) ||
-        !X509_set_subject_name(cert.get(), subject.get()) ||
-        !X509_set_pubkey(cert.get(), key.get()) ||
-        !X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) ||
-        !X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * service->policy().validityDays)) {
-        *error = QStringLiteral("cannot build the certificate");
-        return nullptr;
-    }
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, identity.caCert.get(), cert.get(), nullptr, nullptr, 0);
-    const std::pair<int, const char *> extensions[] = {
-        {NID_basic_constraints, "critical,CA:FALSE"},
-        {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
-        {NID_subject_key_identifier, "hash"},
-        {NID_authority_key_identifier, "keyid:always"}};
-    for (const auto &[nid, value] : extensions) {
-        X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-        if (!ext || !X509_add_ext(cert.get(), ext.get(), -1)) {
-            *error = QStringLiteral("cannot add certificate extensions");
-            return nullptr;
-        }
-    }
-    if (Error e = addCertificatePolicies(cert.get(), {service->policy().clientPolicyOid})) {
-        *error = e.detail;
-        return nullptr;
-    }
-    if (X509_sign(cert.get(), identity.caKey.get(), EVP_sha256()) <= 0) {
-        ERR_clear_error();
-        *error = QStringLiteral("the CA key could not sign (HSM unavailable?)");
-        return nullptr;
-    }
-    return cert;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -794,9 +770,27 @@ std::size_t ReplayWindow::size() const
     return m_order.size();
 }
 
-RaService::RaService(RaIdentity identity, RaPolicy policy, Store *store)
-    : m_identity(std::move(identity)), m_policy(policy), m_store(store), m_replay(m_policy)
+RaService::RaService(RaIdentity identity, RaPolicy policy, Store *store, Issuer issuer)
+    : m_identity(std::move(identity)), m_policy(policy), m_store(store), m_replay(m_policy),
+      m_issuer(std::move(issuer))
 {
+    if (!m_issuer && m_identity.caKey) {
+        X509_up_ref(m_identity.caCert.get());
+        EVP_PKEY_up_ref(m_identity.caKey.get());
+        m_ownSigner = std::make_unique<Signer>(
+            X509Ptr(m_identity.caCert.get()), EvpPkeyPtr(m_identity.caKey.get()),
+            SignerProfile{m_policy.clientPolicyOid, m_policy.validityDays, m_policy.crlUrl, 24},
+            m_store);
+        m_issuer = [this](qint64 id) { return m_ownSigner->issue(id); };
+        m_crlSource = [this] { return m_ownSigner->crl(); };
+    }
+}
+
+Expected<QByteArray> RaService::crl()
+{
+    if (!m_crlSource)
+        return Error(ErrorCode::Internal, QStringLiteral("no signer configured"));
+    return m_crlSource();
 }
 
 RaService::~RaService() = default;

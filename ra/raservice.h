@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,7 +45,8 @@ struct RaPolicy
     bool allowUnscheduled = true; // renewal before the window opens
     int renewalWindowDays = 30;
     int validityDays = 365;
-    int checkAfterSeconds = 2;        // what pollRep tells the client
+    QString crlUrl;            // the CRL distribution point new certificates carry (empty: none)
+    int checkAfterSeconds = 2; // what pollRep tells the client
     int transactionIdleSeconds = 300; // in memory; the register keeps them for:
     int transactionKeepDays = 7;
     // Replay protection: a message's messageTime must be this close to the RA's clock, and
@@ -73,15 +75,22 @@ private:
 struct RaIdentity
 {
     X509Ptr caCert;   // the bank CA: client certificates chain to it, new ones are issued by it
-    EvpPkeyPtr caKey; // from a PEM file or an HSM (EVP_PKEY through libp11)
+    EvpPkeyPtr caKey; // from a PEM file or an HSM; none when a signer process holds it
     X509Ptr raCert;   // protects the RA's answers; kiosks pin it
     EvpPkeyPtr raKey;
 };
 
+class Signer;
+
+// Who signs an approved request: the signer process over its socket, or an in-process Signer
+// when the RA holds the CA key itself. The certificate's DER, or why not.
+using Issuer = std::function<Expected<QByteArray>(qint64 requestId)>;
+
 class RaService
 {
 public:
-    RaService(RaIdentity identity, RaPolicy policy, Store *store);
+    // Without an issuer, the CA key in `identity` signs in this process.
+    RaService(RaIdentity identity, RaPolicy policy, Store *store, Issuer issuer = {});
     ~RaService();
 
     // One CMP request in, one CMP response out (DER). Empty when the input is not a CMP
@@ -89,6 +98,12 @@ public:
     // `peer` names the client in the log lines of the exchange.
     QByteArray handle(const QByteArray &requestDer, const QString &peer = {});
     void expireIdleTransactions();
+    // The CRL (DER) from whoever signs: the signer process or the in-process signer.
+    Expected<QByteArray> crl();
+    void setCrlSource(std::function<Expected<QByteArray>()> source)
+    {
+        m_crlSource = std::move(source);
+    }
     int openTransactions() const;
 
     // Used by the server callbacks.
@@ -114,6 +129,9 @@ private:
     // write per message.
     ReplayWindow m_replay;
     QDateTime m_lastPrune;
+    std::unique_ptr<Signer> m_ownSigner;
+    Issuer m_issuer;
+    std::function<Expected<QByteArray>()> m_crlSource;
 };
 
 // The certificate policy OIDs a certificate carries (its roles), and a certificate policies

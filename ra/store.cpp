@@ -968,6 +968,20 @@ Error Store::revoke(const QString &serialHex, const QString &reason, const QStri
     return {};
 }
 
+Expected<QVector<RevocationRecord>> Store::revocations()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Query q(m_db.get(), "SELECT serial, revoked, reason FROM revocations ORDER BY revoked");
+    QVector<RevocationRecord> records;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        records << RevocationRecord{q.text(0), QDateTime::fromSecsSinceEpoch(q.int64(1), Qt::UTC),
+                                    q.text(2)};
+    if (rc != SQLITE_DONE)
+        return q.error("revocations");
+    return records;
+}
+
 Expected<bool> Store::isRevoked(const QString &serialHex)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);

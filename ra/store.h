@@ -98,6 +98,13 @@ struct CertificateRecord
     QByteArray der;
 };
 
+struct RevocationRecord
+{
+    QString serial; // hex, upper case
+    QDateTime revoked;
+    QString reason;
+};
+
 struct AbonentRecord
 {
     QString uid;
@@ -170,6 +177,7 @@ public:
 
     Error revoke(const QString &serialHex, const QString &reason, const QString &operatorName);
     Expected<bool> isRevoked(const QString &serialHex);
+    Expected<QVector<RevocationRecord>> revocations(); // the CRL's content
 
     // The register of certificates and of abonents.
     Error registerCertificate(const CertificateRecord &certificate, const QString &actor);

@@ -124,7 +124,13 @@ bool RaServer::prepare()
 
 bool RaServer::restart(const QStringList &environment)
 {
-    stop();
+    // The RA only: the signer, a service of its own, keeps running.
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(5000))
+            m_process->kill();
+        m_process->waitForFinished(2000);
+    }
     if (m_port != 0) // the bank's address stays what the clients know
         setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=%1").arg(m_port));
     if (m_tlsPort != 0)
@@ -153,10 +159,31 @@ bool RaServer::launch(const QStringList &environment)
     const QString logPath = m_dir.path() + QStringLiteral("/serve.log");
     for (int n = 1; QFile::exists(logPath); ++n)
         QFile::rename(logPath, logPath + QStringLiteral(".%1").arg(n));
+    // The signer first: the RA asks it for every certificate.
+    QFile conf(m_dir.path() + QStringLiteral("/ra.conf"));
+    conf.open(QIODevice::ReadOnly);
+    if (conf.readAll().contains("\nsocket=signer.sock") &&
+        (!m_signer || m_signer->state() == QProcess::NotRunning)) {
+        m_signer = std::make_unique<QProcess>();
+        m_signer->setStandardOutputFile(m_dir.path() + QStringLiteral("/signer.log"),
+                                        QIODevice::Append);
+        m_signer->setStandardErrorFile(m_dir.path() + QStringLiteral("/signer.log"),
+                                       QIODevice::Append);
+        m_signer->start(QStringLiteral(KK_RA_PATH),
+                        {QStringLiteral("signer"), QStringLiteral("--config"),
+                         m_dir.path() + QStringLiteral("/ra.conf")});
+        if (!m_signer->waitForStarted(5000))
+            return false;
+        QElapsedTimer waited;
+        waited.start();
+        while (!QFile::exists(m_dir.path() + QStringLiteral("/signer.sock")) &&
+               waited.elapsed() < 5000 && m_signer->state() == QProcess::Running)
+            QThread::msleep(10);
+    }
     m_process = std::make_unique<QProcess>();
     if (!environment.isEmpty())
         m_process->setEnvironment(QProcess::systemEnvironment() + environment);
-    m_process->setStandardOutputFile(logPath);
+    m_process->setStandardOutputFile(logPath, QIODevice::Append); // both streams at the end
     m_process->setStandardErrorFile(logPath, QIODevice::Append);
     m_process->start(QStringLiteral(KK_RA_PATH),
                      {QStringLiteral("serve"), QStringLiteral("--config"),
@@ -187,12 +214,14 @@ bool RaServer::launch(const QStringList &environment)
 
 void RaServer::stop()
 {
-    if (!m_process || m_process->state() == QProcess::NotRunning)
-        return;
-    m_process->terminate();
-    if (!m_process->waitForFinished(5000))
-        m_process->kill();
-    m_process->waitForFinished(2000);
+    for (QProcess *process : {m_process.get(), m_signer.get()}) {
+        if (!process || process->state() == QProcess::NotRunning)
+            continue;
+        process->terminate();
+        if (!process->waitForFinished(5000))
+            process->kill();
+        process->waitForFinished(2000);
+    }
 }
 
 QString RaServer::registerState(const QString &serialHex) const

@@ -100,7 +100,8 @@ public:
     bool start();
     void stop();
     void kill(); // SIGKILL, like a crash or a power cut
-    // Starts it again on the same directory (register, keys, config), after stop() or kill();
+    // Starts the RA again on the same directory (register, keys, config), after stop() or
+    // kill(); a running signer stays as it is (a service of its own);
     // `environment` is added to the process's (KK_KILL_AT=point@N in test builds).
     bool restart(const QStringList &environment = {});
     // Waits until the RA has ended by itself (a kill point); true if it did.
@@ -126,6 +127,7 @@ private:
     Options m_options;
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_process;
+    std::unique_ptr<QProcess> m_signer; // keykiosk-ra signer, when ra.conf has one
     quint16 m_port = 0, m_tlsPort = 0;
 };
 

@@ -6,10 +6,13 @@ set -euo pipefail
 build=$1 harness=$2
 ra=$build/ra/keykiosk-ra
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server $signer 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 "$ra" init-demo "$work" --port 0 >/dev/null
 sed -i 's/auto_delay_seconds=3/auto_delay_seconds=1/; s/https_port=0/https_port=-1/' ra.conf
+"$ra" signer --config ra.conf >signer.log 2>&1 & # the CA key's process
+signer=$!
+for _ in $(seq 100); do [[ -S signer.sock ]] && break; sleep 0.05; done
 "$ra" serve --config ra.conf >serve.log 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "http://" serve.log && grep -q "https://" serve.log && break; sleep 0.05; done

@@ -256,6 +256,8 @@ private slots:
         RaServer ra;
         QVERIFY(ra.prepare());
         ra.setConfig(QStringLiteral("http_port=0"), QStringLiteral("http_port=1")); // unused
+        // Only the RA is socket-activated here: it signs in-process (no [signer] socket).
+        ra.setConfig(QStringLiteral("socket=signer.sock"), QStringLiteral("socket="));
         quint16 port = 0;
         {
             QTcpServer probe; // a free port

@@ -513,6 +513,15 @@ private slots:
                                 QFileDevice::ReadOther | QFileDevice::WriteOther;
             QVERIFY2(!(file.permissions() & others), name);
         }
+        // init-demo makes the bank's directory 0700 when it creates it.
+        QTemporaryDir parent;
+        const QString fresh = parent.filePath(QStringLiteral("bank"));
+        QCOMPARE(
+            QProcess::execute(QStringLiteral(KK_RA_PATH), {QStringLiteral("init-demo"), fresh}), 0);
+        QCOMPARE(QFileInfo(fresh).permissions() &
+                     (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                      QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther),
+                 QFileDevice::Permissions());
         QFile key(bank.ra.dir() + QStringLiteral("/ca.key.pem"));
         QVERIFY(key.open(QIODevice::ReadOnly));
         const QByteArray before = key.readAll();

@@ -13,6 +13,7 @@
 
 #include <httplib.h>
 
+#include <QProcess>
 #include <QtTest>
 
 using namespace kk;
@@ -115,49 +116,52 @@ private slots:
         QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
     }
 
-    void aKillAfterTheDecisionIsFinishedAtTheNextContact_data()
+    void theRaKilledAtEachPersistedStepIsContinued_data()
     {
+        // The RA's kill matrix: SIGKILL right after each step it makes durable, then a
+        // restart, then the client carries on as a kiosk would (polls, or the same key again).
         QTest::addColumn<QString>("killAt");
+        QTest::newRow("request created") << QStringLiteral("ra-request-created");
         QTest::newRow("approved, not issued") << QStringLiteral("ra-approved");
         QTest::newRow("issued, not delivered") << QStringLiteral("ra-issued");
+        QTest::newRow("confirmed, pkiconf not sent") << QStringLiteral("ra-confirmed");
     }
 
-    void aKillAfterTheDecisionIsFinishedAtTheNextContact()
+    void theRaKilledAtEachPersistedStepIsContinued()
     {
 #ifndef KEYKIOSK_FAULT_INJECTION
         QSKIP("kill points are compiled into test builds only (-DKEYKIOSK_FAULT_INJECTION=ON)");
 #endif
         QFETCH(QString, killAt);
         RaServer ra({QStringLiteral("manual")});
-        QVERIFY(ra.start());
+        QVERIFY(ra.prepare());
+        QVERIFY(ra.restart({QStringLiteral("KK_KILL_AT=") + killAt}));
         SoftClient client;
         QVERIFY(client.make(ra, m_scratch, QStringLiteral("KILL-") + killAt));
         client.begin(ra);
-        QCOMPARE(client.step(ra.port()), -1);
-        QVERIFY(ra.restart({QStringLiteral("KK_KILL_AT=") + killAt}));
-        int rc = -1;
-        ra.cli({QStringLiteral("approve"), QStringLiteral("1")}, &rc);
-        QCOMPARE(rc, 0);
-        QCOMPARE(client.step(ra.port()), 0); // the RA died answering the poll
-        QVERIFY(ra.waitForDeath(5000));
-        const QString left = killAt == QLatin1String("ra-approved") ? QStringLiteral("approved")
-                                                                    : QStringLiteral("issued");
-        QCOMPARE(requestsIn(ra, left), 1);
-        QVERIFY(ra.restart());
-        // The client's next contact: it polls the transaction again (OpenSSL's client begins
-        // anew after a failed exchange, so this is the kiosk's way: the same key again).
-        QVERIFY2(client.step(ra.port()) == 1, qPrintable(ra.log()));
+        bool killed = false;
+        int answer = -1;
+        for (int round = 0; round < 30 && answer != 1; ++round) {
+            answer = client.step(ra.port());
+            if (answer == -1) { // waiting: an operator approves (again, harmlessly)
+                ra.cli({QStringLiteral("approve"), QStringLiteral("1")});
+            } else if (answer == 0 && ra.waitForDeath(2000)) {
+                killed = true; // the kill point: the RA comes back without it
+                QVERIFY(ra.restart());
+            }
+        }
+        QVERIFY2(killed, "the kill point was never reached");
+        QVERIFY2(answer == 1, qPrintable(ra.log()));
         QCOMPARE(requestsIn(ra, QStringLiteral("approved")), 0);
         QCOMPARE(requestsIn(ra, QStringLiteral("issued")), 0);
         QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
-        auto store = Store::open(ra.dir() + QStringLiteral("/ra.db"));
-        QVERIFY(store.ok());
-        const QByteArray spki = derBytes(
-            [&client](unsigned char **out) { return i2d_PUBKEY(client.newKey.get(), out); });
-        QCOMPARE(store.value()
-                     ->issuedCount(QCryptographicHash::hash(spki, QCryptographicHash::Sha256))
-                     .value(),
-                 1);
+        QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
+        const QString certificates = ra.cli({QStringLiteral("certificates")});
+        QCOMPARE(certificates.count(QStringLiteral("client  live")), 1); // the new one only
+        QVERIFY(certificates.contains(serialHex(client.issued.get())));
+        int rc = -1;
+        ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QCOMPARE(rc, 0);
     }
 
     void theKioskResendsWhenTheBankLostTheTransaction()
@@ -198,6 +202,61 @@ private slots:
         QVERIFY(!stored.isEmpty());
         QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
         QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
+    }
+
+    void aFullDiskRefusesNothingAndLosesNothing()
+    {
+        // The register on a small file system of its own, filled up while the RA runs.
+        RaServer::Options options;
+        options.autoDelaySeconds = 0; // approved at once: what matters is the disk
+        RaServer ra(options);
+        QCOMPARE(QProcess::execute(QStringLiteral("mount"),
+                                   {QStringLiteral("-t"), QStringLiteral("tmpfs"),
+                                    QStringLiteral("-o"), QStringLiteral("size=4m,mode=0700"),
+                                    QStringLiteral("tmpfs"), ra.dir()}),
+                 0);
+        struct Unmount
+        {
+            RaServer &ra;
+            ~Unmount()
+            {
+                ra.stop();
+                QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), ra.dir()});
+            }
+        } unmount{ra};
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("FULL-1")));
+        auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+        QVERIFY(endpoint.ok());
+        QFile filler(ra.dir() + QStringLiteral("/filler"));
+        QVERIFY(filler.open(QIODevice::WriteOnly));
+        const QByteArray block(64 * 1024, '\0');
+        while (filler.write(block) == block.size() && filler.flush()) {
+        }
+        filler.close();
+
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        KeyUpdate update(endpoint.value(), client.oldCert.get(), client.oldKey.get(), newKey.get(),
+                         [](const QByteArray &) { return Error(); });
+        const EnrollStep full = update.step();
+        QCOMPARE(int(full.state), int(EnrollState::Failed));     // not refused: the key stays
+        QCOMPARE(full.error.code, ErrorCode::BankProtocolError); // "your key still works"
+        QVERIFY2(ra.log().contains(QLatin1String("the register is unavailable")),
+                 qPrintable(ra.log()));
+        QVERIFY(!ra.waitForDeath(0)); // and the RA runs on
+        QVERIFY(QFile::remove(filler.fileName()));
+        EnrollStep after = update.step(); // the client comes back, same key
+        for (int i = 0; i < 20 && after.state == EnrollState::Waiting; ++i) {
+            QThread::msleep(250);
+            after = update.step();
+        }
+        QVERIFY2(after.state == EnrollState::Issued, qPrintable(after.error.logText()));
+        QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
+        QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
+        int rc = -1;
+        ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
+        QCOMPARE(rc, 0); // and the audit chain is whole
     }
 
     void refusedAndUnprotectedMessagesLeaveNothingInMemory()

@@ -1,4 +1,4 @@
-#include "adminsocket.h"
+#include "localsocket.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -135,12 +135,12 @@ QString accountOf(uid_t uid)
 
 } // namespace
 
-AdminSocket::~AdminSocket()
+LocalSocketServer::~LocalSocketServer()
 {
     stop();
 }
 
-Error AdminSocket::listen(const QString &path, int mode, Handler handler)
+Error LocalSocketServer::listen(const QString &path, int mode, Handler handler)
 {
     bool fits = false;
     const sockaddr_un address = addressOf(path, &fits);
@@ -175,7 +175,7 @@ Error AdminSocket::listen(const QString &path, int mode, Handler handler)
     return {};
 }
 
-void AdminSocket::stop()
+void LocalSocketServer::stop()
 {
     if (m_fd < 0)
         return;
@@ -188,7 +188,7 @@ void AdminSocket::stop()
     ::unlink(QFile::encodeName(m_path).constData());
 }
 
-void AdminSocket::serve()
+void LocalSocketServer::serve()
 {
     while (!m_stopping) {
         const int client = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -219,8 +219,8 @@ void AdminSocket::serve()
     }
 }
 
-Expected<std::pair<int, QString>> sendOperatorCommand(const QString &socketPath,
-                                                      const OperatorRequest &request)
+Expected<std::pair<int, QString>> sendLocalCommand(const QString &socketPath,
+                                                   const OperatorRequest &request)
 {
     bool fits = false;
     const sockaddr_un address = addressOf(socketPath, &fits);
