@@ -132,21 +132,18 @@ Expected<RaConfig> RaConfig::load(const QString &path)
         base, ini.value(QStringLiteral("admin/socket"), QStringLiteral("admin.sock")).toString());
     const QString signerSocket = ini.value(QStringLiteral("signer/socket")).toString();
     c.signerSocket = signerSocket.isEmpty() ? QString() : resolve(base, signerSocket);
-    bool modeOk = false;
-    c.signerSocketMode = ini.value(QStringLiteral("signer/socket_mode"), QStringLiteral("0660"))
-                             .toString()
-                             .toInt(&modeOk, 8);
-    if (!modeOk || c.signerSocketMode < 0 || c.signerSocketMode > 0777)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("signer/socket_mode must be octal, e.g. 0660"));
     c.policy.crlUrl = ini.value(QStringLiteral("signer/crl_url")).toString();
-    modeOk = false;
-    c.adminSocketMode = ini.value(QStringLiteral("admin/socket_mode"), QStringLiteral("0660"))
-                            .toString()
-                            .toInt(&modeOk, 8);
-    if (!modeOk || c.adminSocketMode < 0 || c.adminSocketMode > 0777)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("admin/socket_mode must be octal, e.g. 0660"));
+    // Socket modes are octal (0660); anything else is an error, never a default.
+    auto socketMode = [&ini](const char *key, int *mode) {
+        bool ok = false;
+        *mode = ini.value(QLatin1String(key), QStringLiteral("0660")).toString().toInt(&ok, 8);
+        return ok && *mode >= 0 && *mode <= 0777;
+    };
+    for (const auto &[key, mode] : {std::pair{"signer/socket_mode", &c.signerSocketMode},
+                                    std::pair{"admin/socket_mode", &c.adminSocketMode}})
+        if (!socketMode(key, mode))
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("%1 must be octal, e.g. 0660").arg(QLatin1String(key)));
     auto accounts = [&ini](const char *key) {
         QStringList names;
         for (const QString &name : ini.value(QLatin1String(key)).toStringList())
