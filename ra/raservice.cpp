@@ -710,7 +710,10 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
         qCInfo(lcRa) << "issued certificate" << serialHex(cert.get()) << "for request"
                      << record.number;
         *certOut = cert.release();
-        return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
+        // The number goes with the certificate too: a kiosk whose request was issued at once
+        // (or after a restart) names it as well as one that waited.
+        return status(OSSL_CMP_PKISTATUS_accepted, -1,
+                      QStringLiteral("Запрос %1 исполнен").arg(record.number));
     }
     case RequestStatus::Issued:
     case RequestStatus::Confirmed:
@@ -721,7 +724,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     const auto *p = reinterpret_cast<const unsigned char *>(record.certDer.constData());
     *certOut = d2i_X509(nullptr, &p, record.certDer.size());
     qCInfo(lcRa) << "delivering the certificate of request" << record.number << "again";
-    return status(OSSL_CMP_PKISTATUS_accepted, -1, {});
+    return status(OSSL_CMP_PKISTATUS_accepted, -1,
+                  QStringLiteral("Запрос %1 исполнен").arg(record.number));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -252,6 +252,9 @@ private slots:
             after = update.step();
         }
         QVERIFY2(after.state == EnrollState::Issued, qPrintable(after.error.logText()));
+        // Issued at once, and still the client learns its request's number.
+        QVERIFY2(after.serverText.contains(QLatin1String("R-000001")),
+                 qPrintable(after.serverText));
         QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
         QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
         int rc = -1;
