@@ -1,5 +1,7 @@
 #include "httpfront.h"
 
+#include "ralog.h"
+
 #include <QLoggingCategory>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -144,7 +146,7 @@ struct HttpFront::Impl
     std::map<std::string, int> perPeer;
     int open = 0;
     Stats stats;
-    std::chrono::steady_clock::time_point lastCapWarning;
+    LogRateLimit capWarnings{1, std::chrono::seconds(10)}; // an attack is not a log flood
 
     std::atomic_bool draining{false};
     net::io_context ioc;
@@ -163,14 +165,11 @@ struct HttpFront::Impl
             if (mine == 0)
                 perPeer.erase(peer);
             ++stats.refusedOverCap;
-            // Rate-limited: an attack must not turn into a log flood.
-            const auto now = std::chrono::steady_clock::now();
-            if (now - lastCapWarning > std::chrono::seconds(10)) {
-                lastCapWarning = now;
+            int skipped = 0;
+            if (capWarnings.allow(QStringLiteral("cap"), &skipped))
                 qCWarning(lcHttp).noquote()
                     << "connection cap reached (" << open << "open," << mine << "from"
                     << QString::fromStdString(peer) << "); refused so far:" << stats.refusedOverCap;
-            }
             return false;
         }
         ++mine;

@@ -336,11 +336,7 @@ int main(int argc, char **argv)
     if (!answer) {
         // With the RA stopped, reading still works for whoever may read the register's file
         // (an audit after an incident); nothing that changes it does.
-        const bool reads =
-            command == QLatin1String("requests") || command == QLatin1String("audit") ||
-            (command == QLatin1String("abonents") && args.value(1) != QLatin1String("add")) ||
-            (command == QLatin1String("certificates") && args.value(1) != QLatin1String("import"));
-        if (!reads)
+        if (!isReadingCommand(request))
             return fail(answer.error().detail);
         auto store = Store::openReadOnly(config->database);
         if (!store)

@@ -270,6 +270,11 @@ QStringList OperatorRoles::of(const QString &account) const
     return roles;
 }
 
+bool isReadingCommand(const OperatorRequest &request)
+{
+    return needOf(request) == Need::Read;
+}
+
 bool isOperatorCommand(const QString &command)
 {
     static const QStringList commands = {QStringLiteral("requests"), QStringLiteral("approve"),

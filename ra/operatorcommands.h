@@ -42,6 +42,8 @@ struct OperatorRoles
 };
 
 bool isOperatorCommand(const QString &command);
+// Reads the register only (every role may; the CLI may run it with the RA stopped).
+bool isReadingCommand(const OperatorRequest &request);
 // The command's exit code; what it printed is in out.text.
 int runOperatorCommand(Store &store, const OperatorRoles &roles, const OperatorRequest &request,
                        Out &out);

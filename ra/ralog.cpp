@@ -68,11 +68,6 @@ void ExchangeLogScope::setTransaction(const QByteArray &transactionId)
         t_exchange += QStringLiteral(" tx ") + QString::fromLatin1(transactionId.toHex());
 }
 
-QString ExchangeLogScope::current()
-{
-    return t_exchange;
-}
-
 bool LogRateLimit::allow(const QString &kind, int *suppressed)
 {
     const auto now = std::chrono::steady_clock::now();

@@ -25,7 +25,6 @@ public:
     ExchangeLogScope(const ExchangeLogScope &) = delete;
     ExchangeLogScope &operator=(const ExchangeLogScope &) = delete;
     static void setTransaction(const QByteArray &transactionId);
-    static QString current(); // "peer 10.0.0.7 tx 3fa2…", or empty
 
 private:
     QString m_previous;
