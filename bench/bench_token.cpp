@@ -114,7 +114,7 @@ int main(int argc, char **argv)
                 rsa.push_back(ms(t));
             }
             t.restart();
-            auto evp = (*store)->privateKey(token.serial(), key->id, pin);
+            auto evp = (*store)->privateKey(token.serial(), key->id);
             EvpMdCtxPtr ctx(EVP_MD_CTX_new());
             unsigned char signature[128];
             std::size_t length = sizeof signature;

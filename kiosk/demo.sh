@@ -25,6 +25,8 @@
 # Environment: KK_BUILD_DIR (default ./build), KK_DEMO_DIR (default ./demo-out),
 #              KK_DEMO_SCENARIO (renewal, the default, staff-recovery or sitting),
 #              KK_DEMO_LANGUAGE (ru, kk or en; default ru),
+#              KK_DEMO_PIN (the renewal token's PIN, default 123456),
+#              KK_DEMO_APPROVAL_DELAY (seconds the demo bank takes to approve, default 6),
 #              KK_DEMO_TOKEN_ARGS (more tests/harness/make-token.sh options, e.g. "--days-left -3"
 #              for an expired certificate or "--no-cert" for a token that needs initial generation).
 set -euo pipefail
@@ -34,6 +36,8 @@ build=${KK_BUILD_DIR:-$root/build}
 demo=${KK_DEMO_DIR:-$root/demo-out}
 language=${KK_DEMO_LANGUAGE:-ru}
 scenario=${KK_DEMO_SCENARIO:-renewal}
+pin=${KK_DEMO_PIN:-123456} # the client's PIN (the renewal scenario's token; the tests choose one)
+unset KK_DEMO_PIN           # and not in the kiosk's environment
 case $scenario in
   renewal|staff-recovery|sitting) ;;
   *) echo "KK_DEMO_SCENARIO: renewal, staff-recovery or sitting, not '$scenario'" >&2; exit 2 ;;
@@ -69,7 +73,7 @@ echo "== demo bank: keykiosk-ra (auto approval after 6 s)"
 ra_port=$(free_port 18480)
 ra_tls_port=$(free_port $((ra_port + 1)))
 "$build/ra/keykiosk-ra" init-demo "$demo/bank" --port "$ra_port" >/dev/null
-sed -i 's/^auto_delay_seconds=.*/auto_delay_seconds=6/' "$demo/bank/ra.conf"
+sed -i "s/^auto_delay_seconds=.*/auto_delay_seconds=${KK_DEMO_APPROVAL_DELAY:-6}/" "$demo/bank/ra.conf"
 # The kiosk speaks HTTPS to the bank: the RA's TLS certificate (from the demo bank CA, for
 # 127.0.0.1) is checked against the bank CA and the address.
 sed -i "s/^https_port=0/https_port=$ra_tls_port/" "$demo/bank/ra.conf"
@@ -129,13 +133,14 @@ elif [[ $scenario == sitting ]]; then
   export KK_AUTOPILOT_SITTING=3
 else
   echo "== demo token: certificate from the demo bank CA, expiring in 20 days"
-  "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin 123456 \
+  "$root/tests/harness/make-token.sh" --dir "$demo/token" --label "Demo Token" --pin "$pin" \
     --days-left 20 --ca-dir "$demo/bank" --testpki "$harness/kk-testpki" \
     --register "$build/ra/keykiosk-ra" \
     ${KK_DEMO_TOKEN_ARGS:-} >/dev/null # word-split on purpose
 fi
 # shellcheck disable=SC1091
 source "$demo/token/token.env"
+unset KK_TOKEN_PIN # the kiosk's environment never carries a PIN
 export SOFTHSM2_CONF=$demo/token/softhsm2.conf
 
 echo "== private pcscd with a virtual reader"
@@ -190,11 +195,12 @@ fi
 echo "== starting the kiosk"
 autopilot=()
 ((headless)) && autopilot=(--autopilot)
-KK_AUTOPILOT_PIN=123456 QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk" \
+KK_AUTOPILOT_PIN=$pin QT_LOGGING_RULES="kk.*.info=true" "$build/kiosk/keykiosk" \
   --config "$demo/keykiosk.conf" --screenshot-dir "$demo/screens" "${autopilot[@]}" \
   >"$demo/kiosk.out" 2>"$demo/kiosk.log" &
 kiosk=$!
 pids+=($kiosk)
+echo "$kiosk" >"$demo/kiosk.pid"
 
 card= second=
 insert() { # the first token place (reader "Virtual PCD 00 00")

@@ -1,82 +1,80 @@
 #include "kiosksettings.h"
 
-#include <QDir>
-#include <QFileInfo>
-#include <QSettings>
+#include "keykiosk/configfile.h"
+
+#include <QUrl>
 
 namespace kk {
 
-KioskSettings KioskSettings::load(const QString &path, QString *error)
+KioskSettings KioskSettings::load(const QString &path, QStringList *problems)
 {
     KioskSettings settings;
     if (path.isEmpty())
         return settings;
-    if (!QFileInfo::exists(path)) {
-        if (error)
-            *error = QStringLiteral("configuration file %1 not found; using defaults").arg(path);
-        return settings;
-    }
-    QSettings ini(path, QSettings::IniFormat);
-    ini.setIniCodec("UTF-8"); // the bank's name on the act is Cyrillic; Qt 5 reads Latin-1
-    if (ini.status() != QSettings::NoError && error)
-        *error =
-            QStringLiteral("configuration file %1 is malformed; using defaults where unreadable")
-                .arg(path);
-    settings.modulePath = ini.value(QStringLiteral("token/module"), settings.modulePath).toString();
-    settings.language = ini.value(QStringLiteral("kiosk/language"), settings.language).toString();
-    settings.fullscreen =
-        ini.value(QStringLiteral("kiosk/fullscreen"), settings.fullscreen).toBool();
-    settings.highContrast =
-        ini.value(QStringLiteral("kiosk/highContrast"), settings.highContrast).toBool();
-    settings.usbTokenList = ini.value(QStringLiteral("presence/usbTokenList")).toString();
-    bool ok = false;
-    const int target = ini.value(QStringLiteral("entropy/targetBits")).toInt(&ok);
-    if (ok && target > 0)
-        settings.entropyTargetBits = target;
-    const int window = ini.value(QStringLiteral("status/renewalWindowDays")).toInt(&ok);
-    if (ok && window >= 0)
-        settings.statusPolicy.renewalWindowDays = window;
+    ConfigFile ini = ConfigFile::read(path);
+    settings.modulePath = ini.path(QStringLiteral("token/module"), settings.modulePath);
+    settings.language =
+        ini.choice(QStringLiteral("kiosk/language"), settings.language,
+                   {QStringLiteral("ru"), QStringLiteral("kk"), QStringLiteral("en")});
+    settings.fullscreen = ini.flag(QStringLiteral("kiosk/fullscreen"), settings.fullscreen);
+    settings.highContrast = ini.flag(QStringLiteral("kiosk/highContrast"), settings.highContrast);
+    settings.idleSeconds =
+        ini.number(QStringLiteral("kiosk/idleSeconds"), settings.idleSeconds, 5, 3600);
+    settings.countdownSeconds =
+        ini.number(QStringLiteral("kiosk/countdownSeconds"), settings.countdownSeconds, 3, 300);
+    settings.usbTokenList = ini.path(QStringLiteral("presence/usbTokenList"));
+    settings.entropyTargetBits =
+        ini.number(QStringLiteral("entropy/targetBits"), settings.entropyTargetBits, 32, 4096);
+    settings.statusPolicy.renewalWindowDays =
+        ini.number(QStringLiteral("status/renewalWindowDays"),
+                   settings.statusPolicy.renewalWindowDays, 0, 365);
     settings.statusPolicy.initialIssuePolicyOid =
-        ini.value(QStringLiteral("status/initialIssuePolicyOid"),
-                  settings.statusPolicy.initialIssuePolicyOid)
-            .toString();
-    auto positive = [&ini](const char *key, int fallback) {
-        bool valid = false;
-        const int value = ini.value(QLatin1String(key)).toInt(&valid);
-        return valid && value > 0 ? value : fallback;
-    };
-    settings.idleSeconds = positive("kiosk/idleSeconds", settings.idleSeconds);
-    settings.staffIdleSeconds = positive("staff/idleSeconds", settings.staffIdleSeconds);
-    settings.staffPolicyOid =
-        ini.value(QStringLiteral("staff/policyOid"), settings.staffPolicyOid).toString();
-    settings.countdownSeconds = positive("kiosk/countdownSeconds", settings.countdownSeconds);
-    settings.pinShuffle = ini.value(QStringLiteral("pinpad/shuffle"), settings.pinShuffle).toBool();
+        ini.oid(QStringLiteral("status/initialIssuePolicyOid"),
+                settings.statusPolicy.initialIssuePolicyOid);
+    settings.staffIdleSeconds =
+        ini.number(QStringLiteral("staff/idleSeconds"), settings.staffIdleSeconds, 30, 3600);
+    settings.staffPolicyOid = ini.oid(QStringLiteral("staff/policyOid"), settings.staffPolicyOid);
+    settings.pinShuffle = ini.flag(QStringLiteral("pinpad/shuffle"), settings.pinShuffle);
     settings.pinPressFeedback =
-        ini.value(QStringLiteral("pinpad/pressFeedback"), settings.pinPressFeedback).toBool();
-    // Relative paths in [bank] and [journal] are relative to the configuration file.
-    const QDir base = QFileInfo(path).absoluteDir();
-    auto file = [&ini, &base](const char *key, const QString &fallback) {
-        const QString value = ini.value(QLatin1String(key)).toString();
-        return value.isEmpty() ? fallback : base.absoluteFilePath(value);
-    };
-    settings.bankUrl = ini.value(QStringLiteral("bank/url")).toString();
-    settings.bankRaCert = file("bank/raCert", {});
-    settings.bankCaCert = file("bank/caCert", {});
-    settings.bankTls.pinnedCertPath = file("bank/tlsPin", {});
-    settings.bankTls.clientCertPath = file("bank/tlsClientCert", {});
-    settings.bankTls.clientKeyPath = file("bank/tlsClientKey", {});
-    settings.bankTls.allowPlainHttp =
-        ini.value(QStringLiteral("bank/allowPlainHttp"), false).toBool();
-    settings.bankMessageTimeoutSeconds =
-        positive("bank/messageTimeout", settings.bankMessageTimeoutSeconds);
-    settings.bankProbeSeconds = positive("bank/probeSeconds", settings.bankProbeSeconds);
-    settings.journalPath = file("journal/path", settings.journalPath);
-    settings.actBankName =
-        ini.value(QStringLiteral("act/bankName"), settings.actBankName).toString();
-    settings.actSupportPhone = ini.value(QStringLiteral("act/supportPhone")).toString();
-    settings.actSupportEmail = ini.value(QStringLiteral("act/supportEmail")).toString();
-    settings.actPrinter = ini.value(QStringLiteral("act/printer")).toString();
-    settings.actDirectory = file("act/directory", settings.actDirectory);
+        ini.flag(QStringLiteral("pinpad/pressFeedback"), settings.pinPressFeedback);
+    // Relative paths are relative to the configuration file.
+    settings.bankUrl = ini.text(QStringLiteral("bank/url"));
+    if (!settings.bankUrl.isEmpty()) {
+        const QUrl url(settings.bankUrl, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")))
+            ini.problem(QStringLiteral("bank/url"),
+                        QStringLiteral("'%1' is not an https:// URL").arg(settings.bankUrl));
+    }
+    settings.bankRaCert = ini.path(QStringLiteral("bank/raCert"));
+    settings.bankCaCert = ini.path(QStringLiteral("bank/caCert"));
+    settings.bankTls.pinnedCertPath = ini.path(QStringLiteral("bank/tlsPin"));
+    settings.bankTls.clientCertPath = ini.path(QStringLiteral("bank/tlsClientCert"));
+    settings.bankTls.clientKeyPath = ini.path(QStringLiteral("bank/tlsClientKey"));
+    settings.bankTls.allowPlainHttp = ini.flag(QStringLiteral("bank/allowPlainHttp"), false);
+    settings.bankMessageTimeoutSeconds = ini.number(QStringLiteral("bank/messageTimeout"),
+                                                    settings.bankMessageTimeoutSeconds, 1, 600);
+    settings.bankProbeSeconds =
+        ini.number(QStringLiteral("bank/probeSeconds"), settings.bankProbeSeconds, 1, 3600);
+    settings.bankClientPolicyOid =
+        ini.oid(QStringLiteral("bank/clientPolicyOid"), settings.bankClientPolicyOid);
+    settings.journalPath = ini.path(QStringLiteral("journal/path"), settings.journalPath);
+    settings.actBankName = ini.text(QStringLiteral("act/bankName"), settings.actBankName);
+    if (settings.actBankName.trimmed().isEmpty())
+        ini.problem(QStringLiteral("act/bankName"),
+                    QStringLiteral("the act needs the bank's name"));
+    settings.actSupportPhone = ini.text(QStringLiteral("act/supportPhone"));
+    settings.actSupportEmail = ini.text(QStringLiteral("act/supportEmail"));
+    settings.actPrinter = ini.text(QStringLiteral("act/printer"));
+    settings.actDirectory = ini.path(QStringLiteral("act/directory"), settings.actDirectory);
+    settings.actKeepDays =
+        ini.number(QStringLiteral("act/keepDays"), settings.actKeepDays, 1, 3650);
+    for (const char *required : {"journal/path", "act/directory", "token/module"})
+        if (ini.has(QLatin1String(required)) &&
+            ini.text(QLatin1String(required)).trimmed().isEmpty())
+            ini.problem(QLatin1String(required), QStringLiteral("a path is expected"));
+    if (problems)
+        *problems = ini.problems();
     return settings;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
-// The kiosk's configuration: an INI file (--config), with defaults a branch can run on.
+// The kiosk's configuration: an INI file (--config; /etc/keykiosk/keykiosk.conf in the package),
+// with defaults a branch can run on. Every key is known and typed (keykiosk/configfile.h): an
+// unknown key or a bad value is a problem with its line, and the kiosk does not start with one
+// (keykiosk --check-config lists them all).
 
 #include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/profilestatus.h"
@@ -31,6 +34,9 @@ struct KioskSettings
     BankTlsOptions bankTls;
     int bankMessageTimeoutSeconds = 20; // [bank] messageTimeout
     int bankProbeSeconds = 15;          // [bank] probeSeconds: how often reachability is checked
+    // [bank] clientPolicyOid: the policy the bank's client certificates carry (the RA's
+    // roles/client_policy); a new certificate without it is not installed.
+    QString bankClientPolicyOid = QString::fromLatin1(roles::kClientPolicy);
     // [act] the bank's name and support contacts on the act, the printer (CUPS destination;
     // empty: the default one) and where printed acts are kept for staff.
     QString actBankName = QStringLiteral("АО «Банк»");
@@ -38,13 +44,15 @@ struct KioskSettings
     QString actSupportEmail;
     QString actPrinter;
     QString actDirectory = QStringLiteral("/var/lib/keykiosk/acts");
+    int actKeepDays = 90; // [act] keepDays: saved acts and slips older than this are deleted
     QString journalPath = QStringLiteral("/var/lib/keykiosk/journal.db"); // [journal] path
     // [staff] policyOid: the bank CA's staff certificate policy (a token with such a
     // certificate opens staff mode); idleSeconds: staff mode ends after this long untouched.
     QString staffPolicyOid = QString::fromLatin1(roles::kStaffPolicy);
     int staffIdleSeconds = 300;
 
-    static KioskSettings load(const QString &path, QString *error = nullptr);
+    // Defaults for an empty path. `problems` gets every problem of the file, each with its line.
+    static KioskSettings load(const QString &path, QStringList *problems = nullptr);
 };
 
 } // namespace kk

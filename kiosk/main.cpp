@@ -2,9 +2,11 @@
 // monitors to them, exposes them to QML once (registerKioskTypes) and loads the UI.
 
 #include "app/kioskapp.h"
-#include "autopilot.h"
+#include "app/selftest.h"
 #include "kiosksettings.h"
-#include "screenshotter.h"
+#ifdef KEYKIOSK_DEMO
+#include "demo/demohooks.h"
+#endif
 
 #include "keykiosk/enroll/bankmonitor.h"
 #include "keykiosk/journal/journal.h"
@@ -24,6 +26,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,8 +40,61 @@ void onTerminate(int)
 }
 } // namespace
 
+namespace {
+void addCommonOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        QStringLiteral("KeyKiosk: renew the signing keys on your token"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(QCommandLineOption(QStringLiteral("config"),
+                                        QStringLiteral("Configuration file (default %1).")
+                                            .arg(QStringLiteral(KEYKIOSK_DEFAULT_CONFIG)),
+                                        QStringLiteral("file"),
+                                        QStringLiteral(KEYKIOSK_DEFAULT_CONFIG)));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("check-config"),
+        QStringLiteral("Report every invalid or unknown key of the configuration with its line, "
+                       "and exit (0: none).")));
+}
+
+// --check-config needs no display: it runs before any GUI exists.
+int checkConfiguration(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("keykiosk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KEYKIOSK_VERSION));
+    QCommandLineParser parser;
+    addCommonOptions(parser);
+    parser.parse(app.arguments()); // the kiosk's other options are allowed next to it
+    const QString path = parser.value(QStringLiteral("config"));
+    QStringList problems;
+    kk::KioskSettings::load(path, &problems);
+    for (const QString &problem : problems)
+        std::printf("%s\n", qPrintable(problem));
+    std::printf("%s: %s\n", qPrintable(path),
+                problems.isEmpty()
+                    ? "configuration OK"
+                    : qPrintable(QStringLiteral("%1 problem(s)").arg(problems.size())));
+    return problems.isEmpty() ? 0 : 1;
+}
+
+// sysexits.h: a configuration error. The unit does not restart on it (RestartPreventExitStatus).
+constexpr int kExitConfigError = 78;
+} // namespace
+
 int main(int argc, char *argv[])
 {
+#ifndef KEYKIOSK_DEBUG_BUILD
+    // No core dumps, no ptrace by the same user, /proc/self/mem root's only: the PIN and
+    // the token session must not end up in a file or another process.
+    ::prctl(PR_SET_DUMPABLE, 0);
+#endif
+    kk::installLogFormat();
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--check-config") == 0)
+            return checkConfiguration(argc, argv);
+
     QElapsedTimer sinceStart;
     sinceStart.start();
     // Kiosks have no GPU: the software scene graph is faster and lighter than llvmpipe.
@@ -49,13 +106,11 @@ int main(int argc, char *argv[])
     std::signal(SIGPIPE, SIG_IGN);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("KeyKiosk: renew the signing keys on your token"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption configOption(QStringLiteral("config"),
-                                          QStringLiteral("Configuration file (INI)."),
-                                          QStringLiteral("file"));
+    addCommonOptions(parser);
+    const QCommandLineOption selfTestOption(
+        QStringLiteral("self-test"),
+        QStringLiteral("Start, render the first frame, check the configuration, the PKCS#11 "
+                       "module, pcscd and the bank, print the result and exit (0: passed)."));
     const QCommandLineOption moduleOption(
         QStringLiteral("module"), QStringLiteral("PKCS#11 module, overrides [token] module."),
         QStringLiteral("path"));
@@ -63,22 +118,23 @@ int main(int argc, char *argv[])
         QStringLiteral("language"), QStringLiteral("ru, kk or en."), QStringLiteral("code"));
     const QCommandLineOption windowedOption(QStringLiteral("windowed"),
                                             QStringLiteral("Not fullscreen (development)."));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot-dir"),
-                                              QStringLiteral("Save a PNG of every screen here."),
-                                              QStringLiteral("dir"));
-    const QCommandLineOption autopilotOption(
-        QStringLiteral("autopilot"),
-        QStringLiteral("Demo and tests: a simulated client drives the journey by touches "
-                       "(PIN from KK_AUTOPILOT_PIN)."));
-    parser.addOptions({configOption, moduleOption, languageOption, windowedOption, screenshotOption,
-                       autopilotOption});
+    parser.addOptions({selfTestOption, moduleOption, languageOption, windowedOption});
+#ifdef KEYKIOSK_DEMO
+    kk::demo::addOptions(parser);
+#endif
     parser.process(app);
+    const bool selfTest = parser.isSet(selfTestOption);
 
-    QString settingsError;
+    QStringList configProblems;
     kk::KioskSettings settings =
-        kk::KioskSettings::load(parser.value(configOption), &settingsError);
-    if (!settingsError.isEmpty())
-        qCWarning(lcKiosk) << settingsError;
+        kk::KioskSettings::load(parser.value(QStringLiteral("config")), &configProblems);
+    if (!configProblems.isEmpty() && !selfTest) {
+        // Never a silent default: a kiosk with a wrong setting does not serve clients.
+        for (const QString &problem : configProblems)
+            qCCritical(lcKiosk).noquote() << "configuration:" << problem;
+        qCCritical(lcKiosk) << "not starting: fix the configuration (keykiosk --check-config)";
+        return kExitConfigError;
+    }
     if (parser.isSet(moduleOption))
         settings.modulePath = parser.value(moduleOption);
     if (parser.isSet(languageOption))
@@ -112,6 +168,7 @@ int main(int argc, char *argv[])
         qCCritical(lcKiosk) << "the bank is not configured:" << endpoint.error().logText();
     kk::CmpEndpoint bankEndpoint = endpoint ? endpoint.value() : kk::CmpEndpoint{};
     bankEndpoint.messageTimeoutSeconds = settings.bankMessageTimeoutSeconds;
+    bankEndpoint.clientCertificates.clientPolicyOid = settings.bankClientPolicyOid;
 
     // The journal of renewals under way. Without it a returning client still resumes from
     // the pending key on the token, so its absence is logged, not fatal.
@@ -134,6 +191,7 @@ int main(int argc, char *argv[])
     config.pinPressFeedback = settings.pinPressFeedback;
     config.bankDetails = {settings.actBankName, settings.actSupportPhone, settings.actSupportEmail};
     config.actDirectory = settings.actDirectory;
+    config.actKeepDays = settings.actKeepDays;
     config.actPrinter = settings.actPrinter;
     config.staffPolicyOid = settings.staffPolicyOid;
     config.staffIdleSeconds = settings.staffIdleSeconds;
@@ -180,25 +238,14 @@ int main(int argc, char *argv[])
     if (endpoint)
         bank.start();
 
-    std::unique_ptr<kk::Screenshotter> screenshots;
-    if (parser.isSet(screenshotOption))
-        screenshots = std::make_unique<kk::Screenshotter>(
-            window, &kiosk.kiosk, &kiosk.journey, &kiosk.act, parser.value(screenshotOption));
-    std::unique_ptr<kk::Autopilot> autopilot;
-    if (parser.isSet(autopilotOption)) {
-        QByteArray pin = qgetenv("KK_AUTOPILOT_PIN");
-        qunsetenv("KK_AUTOPILOT_PIN");
-        auto secure =
-            kk::SecureBuffer::fromText(std::string_view(pin.constData(), size_t(pin.size())));
-        pin.fill('\0'); // the demo PIN, still: only the wiped buffer keeps it
-        QByteArray staffPin = qgetenv("KK_AUTOPILOT_STAFF_PIN");
-        qunsetenv("KK_AUTOPILOT_STAFF_PIN");
-        auto secureStaff = kk::SecureBuffer::fromText(
-            std::string_view(staffPin.constData(), size_t(staffPin.size())));
-        staffPin.fill('\0');
-        autopilot = std::make_unique<kk::Autopilot>(
-            window, &kiosk.kiosk, &kiosk.journey, &kiosk.pinPad, &kiosk.act, std::move(secure),
-            &kiosk.staff, &kiosk.checklist, std::move(secureStaff), &kiosk.sitting);
+#ifdef KEYKIOSK_DEMO
+    const std::unique_ptr<QObject> demo = kk::demo::start(parser, window, kiosk);
+#endif
+    std::unique_ptr<kk::SelfTest> check;
+    if (selfTest) {
+        check = std::make_unique<kk::SelfTest>(settings, configProblems);
+        QObject::connect(check.get(), &kk::SelfTest::finished, &app, &QCoreApplication::exit);
+        check->start(window, sinceStart.elapsed());
     }
 
     const int rc = app.exec();

@@ -19,8 +19,14 @@ packages=(
   # test harness: SoftHSM2 token, private pcscd + vpcd, umockdev, Xvfb
   softhsm2 opensc pcscd pcsc-tools vsmartcard-vpcd umockdev libumockdev-dev gir1.2-umockdev-1.0
   python3 python3-gi iproute2 util-linux xvfb xauth xdotool x11-utils bc
-  # the RA under systemd socket activation (systemd-socket-activate)
+  # the RA under systemd socket activation (systemd-socket-activate); unit checks
+  # (systemd-analyze verify/security)
   systemd
+  # Debian packages (packaging/debian): build, lint, hardening check
+  debhelper dpkg-dev fakeroot lintian devscripts
+  # the kiosk session: cage (Wayland kiosk compositor, needs Xwayland), Qt's Wayland
+  # platform, grim for screenshots of what cage shows; USBGuard for the optional USB policy
+  cage xwayland qtwayland5 grim usbguard
   # fonts with Cyrillic (and Kazakh) glyphs for the kiosk
   fonts-dejavu-core
   # the acceptance act: QR code, printing through CUPS (PDF printer in tests), checks by

@@ -33,6 +33,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
+#include <sys/prctl.h>
 
 #include <atomic>
 #include <csignal>
@@ -260,6 +261,9 @@ int serve(const RaConfig &config)
 
 int main(int argc, char **argv)
 {
+#ifndef KEYKIOSK_DEBUG_BUILD
+    ::prctl(PR_SET_DUMPABLE, 0); // the RA's and the signer's keys never go to a core dump
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("keykiosk-ra"));
     QCommandLineParser parser;
@@ -267,8 +271,8 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("init-demo | serve | requests | approve | reject | revoke | abonents "
-                       "[add] | certificates [import FILE...] | audit"));
+        QStringLiteral("init-demo | serve | signer | check-config | requests | approve | reject | "
+                       "revoke | abonents [add] | certificates [import FILE...] | audit"));
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"),
                                           QStringLiteral("file"));
     const QCommandLineOption statusOption(
@@ -303,6 +307,18 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    if (command == QLatin1String("check-config")) {
+        // Every invalid or unknown key with its line, as `keykiosk --check-config` does.
+        QStringList problems;
+        RaConfig::read(parser.value(configOption), &problems);
+        for (const QString &problem : problems)
+            std::printf("%s\n", qPrintable(problem));
+        std::printf("%s: %s\n", qPrintable(parser.value(configOption)),
+                    problems.isEmpty()
+                        ? "configuration OK"
+                        : qPrintable(QStringLiteral("%1 problem(s)").arg(problems.size())));
+        return problems.isEmpty() ? 0 : 1;
+    }
     auto config = RaConfig::load(parser.value(configOption));
     if (!config)
         return fail(config.error().detail);

@@ -1,5 +1,8 @@
 #include "raconfig.h"
 
+#include "keykiosk/configfile.h"
+#include "keykiosk/securebuffer.h"
+#include "keykiosk/token/pkcs11module.h"
 #include "keykiosk/token/tokenkeystore.h"
 
 #include <QDir>
@@ -15,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,11 +26,6 @@
 namespace kk::ra {
 
 namespace {
-
-QString resolve(const QString &base, const QString &path)
-{
-    return path.isEmpty() || QDir::isAbsolutePath(path) ? path : QDir(base).filePath(path);
-}
 
 Expected<X509Ptr> readCert(const QString &path)
 {
@@ -115,134 +114,114 @@ X509Ptr makeCert(EVP_PKEY *key, const QString &cn, X509 *issuer, EVP_PKEY *issue
 
 } // namespace
 
-Expected<RaConfig> RaConfig::load(const QString &path)
+RaConfig RaConfig::read(const QString &path, QStringList *problems)
 {
-    if (!QFileInfo::exists(path))
-        return Error(ErrorCode::Internal, QStringLiteral("configuration %1 not found").arg(path));
-    const QString base = QFileInfo(path).absolutePath();
-    QSettings ini(path, QSettings::IniFormat);
-    ini.setIniCodec("UTF-8");
+    ConfigFile ini = ConfigFile::read(path);
     RaConfig c;
-    c.listen = ini.value(QStringLiteral("server/listen"), c.listen).toString();
-    c.httpPort = ini.value(QStringLiteral("server/http_port"), c.httpPort).toInt();
-    c.httpsPort = ini.value(QStringLiteral("server/https_port"), c.httpsPort).toInt();
-    c.tlsCert = resolve(base, ini.value(QStringLiteral("server/tls_cert")).toString());
-    c.tlsKey = resolve(base, ini.value(QStringLiteral("server/tls_key")).toString());
-    c.adminSocket = resolve(
-        base, ini.value(QStringLiteral("admin/socket"), QStringLiteral("admin.sock")).toString());
-    const QString signerSocket = ini.value(QStringLiteral("signer/socket")).toString();
-    c.signerSocket = signerSocket.isEmpty() ? QString() : resolve(base, signerSocket);
-    c.policy.crlUrl = ini.value(QStringLiteral("signer/crl_url")).toString();
-    // Socket modes are octal (0660); anything else is an error, never a default.
-    auto socketMode = [&ini](const char *key, int *mode) {
-        bool ok = false;
-        *mode = ini.value(QLatin1String(key), QStringLiteral("0660")).toString().toInt(&ok, 8);
-        return ok && *mode >= 0 && *mode <= 0777;
-    };
-    for (const auto &[key, mode] : {std::pair{"signer/socket_mode", &c.signerSocketMode},
-                                    std::pair{"admin/socket_mode", &c.adminSocketMode}})
-        if (!socketMode(key, mode))
-            return Error(ErrorCode::Internal,
-                         QStringLiteral("%1 must be octal, e.g. 0660").arg(QLatin1String(key)));
-    auto accounts = [&ini](const char *key) {
-        QStringList names;
-        for (const QString &name : ini.value(QLatin1String(key)).toStringList())
-            if (!name.trimmed().isEmpty())
-                names << name.trimmed();
-        return names;
-    };
-    c.roles.operators = accounts("admin/operators");
-    c.roles.auditors = accounts("admin/auditors");
-    c.roles.administrators = accounts("admin/administrators");
-    c.signerClients = accounts("signer/clients");
-    c.tlsRequireClientCert =
-        ini.value(QStringLiteral("server/tls_require_client_cert"), false).toBool();
-    c.maxBodyBytes = ini.value(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes).toInt();
-    c.threads = ini.value(QStringLiteral("server/threads"), c.threads).toInt();
+    constexpr int kMaxInt = std::numeric_limits<int>::max();
+    c.listen = ini.text(QStringLiteral("server/listen"), c.listen);
+    c.httpPort = ini.number(QStringLiteral("server/http_port"), c.httpPort, 0, 65535);
+    // 0: no HTTPS; -1: any free port (the tests read it from the log).
+    c.httpsPort = ini.number(QStringLiteral("server/https_port"), c.httpsPort, -1, 65535);
+    c.tlsCert = ini.path(QStringLiteral("server/tls_cert"));
+    c.tlsKey = ini.path(QStringLiteral("server/tls_key"));
+    c.tlsRequireClientCert = ini.flag(QStringLiteral("server/tls_require_client_cert"), false);
+    c.maxBodyBytes =
+        ini.number(QStringLiteral("server/max_body_bytes"), c.maxBodyBytes, 1024, 64 * 1024 * 1024);
+    c.threads = ini.number(QStringLiteral("server/threads"), c.threads, 1, 256);
     c.headerTimeoutMs =
-        ini.value(QStringLiteral("server/header_timeout_ms"), c.headerTimeoutMs).toInt();
-    c.bodyTimeoutMs = ini.value(QStringLiteral("server/body_timeout_ms"), c.bodyTimeoutMs).toInt();
+        ini.number(QStringLiteral("server/header_timeout_ms"), c.headerTimeoutMs, 1, 600000);
+    c.bodyTimeoutMs =
+        ini.number(QStringLiteral("server/body_timeout_ms"), c.bodyTimeoutMs, 1, 600000);
     c.maxConnections =
-        ini.value(QStringLiteral("server/max_connections"), c.maxConnections).toInt();
-    c.maxConnectionsPerPeer =
-        ini.value(QStringLiteral("server/max_connections_per_peer"), c.maxConnectionsPerPeer)
-            .toInt();
-    c.shutdownGraceSeconds =
-        ini.value(QStringLiteral("server/shutdown_grace_seconds"), c.shutdownGraceSeconds).toInt();
-    if (c.threads < 1 || c.headerTimeoutMs < 1 || c.bodyTimeoutMs < 1 || c.maxConnections < 1 ||
-        c.maxConnectionsPerPeer < 1 || c.shutdownGraceSeconds < 0 || c.maxBodyBytes < 1)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("[server] threads, timeouts, connection caps and "
-                                    "max_body_bytes must be positive"));
-    c.caCert = resolve(base, ini.value(QStringLiteral("ca/cert")).toString());
-    c.caKey = resolve(base, ini.value(QStringLiteral("ca/key")).toString());
-    c.caKeyModule = ini.value(QStringLiteral("ca/key_pkcs11_module")).toString();
-    c.caKeyTokenSerial = ini.value(QStringLiteral("ca/key_token_serial")).toString();
-    c.caKeyIdHex = ini.value(QStringLiteral("ca/key_id")).toString();
-    c.caKeyPinFile = resolve(base, ini.value(QStringLiteral("ca/key_pin_file")).toString());
-    c.raCert = resolve(base, ini.value(QStringLiteral("ra/cert")).toString());
-    c.raKey = resolve(base, ini.value(QStringLiteral("ra/key")).toString());
-    c.database =
-        resolve(base, ini.value(QStringLiteral("store/path"), QStringLiteral("ra.db")).toString());
-    const QString approval =
-        ini.value(QStringLiteral("policy/approval"), QStringLiteral("auto")).toString();
-    if (approval != QLatin1String("auto") && approval != QLatin1String("manual"))
-        return Error(
-            ErrorCode::Internal,
-            QStringLiteral("policy/approval must be auto or manual, not %1").arg(approval));
+        ini.number(QStringLiteral("server/max_connections"), c.maxConnections, 1, 1000000);
+    c.maxConnectionsPerPeer = ini.number(QStringLiteral("server/max_connections_per_peer"),
+                                         c.maxConnectionsPerPeer, 1, 1000000);
+    c.shutdownGraceSeconds = ini.number(QStringLiteral("server/shutdown_grace_seconds"),
+                                        c.shutdownGraceSeconds, 0, 3600);
+    c.adminSocket = ini.path(QStringLiteral("admin/socket"),
+                             QFileInfo(path).absoluteDir().filePath(QStringLiteral("admin.sock")));
+    c.adminSocketMode = ini.octal(QStringLiteral("admin/socket_mode"), c.adminSocketMode, 0777);
+    c.roles.operators = ini.list(QStringLiteral("admin/operators"));
+    c.roles.auditors = ini.list(QStringLiteral("admin/auditors"));
+    c.roles.administrators = ini.list(QStringLiteral("admin/administrators"));
+    c.signerSocket = ini.path(QStringLiteral("signer/socket"));
+    c.signerSocketMode = ini.octal(QStringLiteral("signer/socket_mode"), c.signerSocketMode, 0777);
+    c.signerClients = ini.list(QStringLiteral("signer/clients"));
+    c.policy.crlUrl = ini.text(QStringLiteral("signer/crl_url"));
+    c.caCert = ini.path(QStringLiteral("ca/cert"));
+    c.caKey = ini.path(QStringLiteral("ca/key"));
+    c.caKeyModule = ini.path(QStringLiteral("ca/key_pkcs11_module"));
+    c.caKeyTokenSerial = ini.text(QStringLiteral("ca/key_token_serial"));
+    c.caKeyIdHex = ini.text(QStringLiteral("ca/key_id"));
+    c.caKeyPinFile = ini.path(QStringLiteral("ca/key_pin_file"));
+    c.raCert = ini.path(QStringLiteral("ra/cert"));
+    c.raKey = ini.path(QStringLiteral("ra/key"));
+    c.database = ini.path(QStringLiteral("store/path"),
+                          QFileInfo(path).absoluteDir().filePath(QStringLiteral("ra.db")));
     c.policy.approval =
-        approval == QLatin1String("manual") ? ApprovalMode::Manual : ApprovalMode::Auto;
-    c.policy.autoDelaySeconds =
-        ini.value(QStringLiteral("policy/auto_delay_seconds"), c.policy.autoDelaySeconds).toInt();
+        ini.choice(QStringLiteral("policy/approval"), QStringLiteral("auto"),
+                   {QStringLiteral("auto"), QStringLiteral("manual")}) == QLatin1String("manual")
+            ? ApprovalMode::Manual
+            : ApprovalMode::Auto;
+    c.policy.autoDelaySeconds = ini.number(QStringLiteral("policy/auto_delay_seconds"),
+                                           c.policy.autoDelaySeconds, 0, 86400);
     c.policy.allowUnscheduled =
-        ini.value(QStringLiteral("policy/allow_unscheduled"), c.policy.allowUnscheduled).toBool();
-    c.policy.renewalWindowDays =
-        ini.value(QStringLiteral("policy/renewal_window_days"), c.policy.renewalWindowDays).toInt();
+        ini.flag(QStringLiteral("policy/allow_unscheduled"), c.policy.allowUnscheduled);
+    c.policy.renewalWindowDays = ini.number(QStringLiteral("policy/renewal_window_days"),
+                                            c.policy.renewalWindowDays, 0, 3650);
     c.policy.validityDays =
-        ini.value(QStringLiteral("policy/validity_days"), c.policy.validityDays).toInt();
-    c.policy.checkAfterSeconds =
-        ini.value(QStringLiteral("policy/check_after_seconds"), c.policy.checkAfterSeconds).toInt();
-    c.policy.transactionIdleSeconds = ini.value(QStringLiteral("policy/transaction_idle_seconds"),
-                                                c.policy.transactionIdleSeconds)
-                                          .toInt();
-    c.policy.transactionKeepDays =
-        ini.value(QStringLiteral("policy/transaction_keep_days"), c.policy.transactionKeepDays)
-            .toInt();
-    c.policy.messageTimeWindowSeconds =
-        ini.value(QStringLiteral("policy/message_time_window"), c.policy.messageTimeWindowSeconds)
-            .toInt();
-    if (c.policy.transactionKeepDays < 1 || c.policy.messageTimeWindowSeconds < 1)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("policy/transaction_keep_days and policy/message_time_window "
-                                    "must be positive"));
+        ini.number(QStringLiteral("policy/validity_days"), c.policy.validityDays, 1, 3650);
+    c.policy.checkAfterSeconds = ini.number(QStringLiteral("policy/check_after_seconds"),
+                                            c.policy.checkAfterSeconds, 1, 86400);
+    c.policy.transactionIdleSeconds = ini.number(QStringLiteral("policy/transaction_idle_seconds"),
+                                                 c.policy.transactionIdleSeconds, 1, kMaxInt);
+    c.policy.transactionKeepDays = ini.number(QStringLiteral("policy/transaction_keep_days"),
+                                              c.policy.transactionKeepDays, 1, 3650);
+    c.policy.messageTimeWindowSeconds = ini.number(QStringLiteral("policy/message_time_window"),
+                                                   c.policy.messageTimeWindowSeconds, 1, 86400);
     c.policy.staffApprovals =
-        ini.value(QStringLiteral("policy/staff_approvals"), c.policy.staffApprovals).toInt();
-    if (c.policy.staffApprovals < 0 || c.policy.staffApprovals > 2)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("policy/staff_approvals must be 0, 1 or 2 (dual control)"));
+        ini.number(QStringLiteral("policy/staff_approvals"), c.policy.staffApprovals, 0, 2);
     c.policy.clientPolicyOid =
-        ini.value(QStringLiteral("roles/client_policy"), c.policy.clientPolicyOid).toString();
+        ini.oid(QStringLiteral("roles/client_policy"), c.policy.clientPolicyOid);
     c.policy.staffPolicyOid =
-        ini.value(QStringLiteral("roles/staff_policy"), c.policy.staffPolicyOid).toString();
-    c.policy.raPolicyOid =
-        ini.value(QStringLiteral("roles/ra_policy"), c.policy.raPolicyOid).toString();
+        ini.oid(QStringLiteral("roles/staff_policy"), c.policy.staffPolicyOid);
+    c.policy.raPolicyOid = ini.oid(QStringLiteral("roles/ra_policy"), c.policy.raPolicyOid);
     const QStringList roleOids = {c.policy.clientPolicyOid, c.policy.staffPolicyOid,
                                   c.policy.raPolicyOid};
     if (QSet<QString>(roleOids.begin(), roleOids.end()).size() != 3)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("roles/client_policy, staff_policy and ra_policy must differ"));
-    if (c.caCert.isEmpty() || c.raCert.isEmpty() || c.raKey.isEmpty() ||
-        (c.caKey.isEmpty() && c.caKeyModule.isEmpty()))
-        return Error(
-            ErrorCode::Internal,
-            QStringLiteral(
-                "ca/cert, ca/key (or ca/key_pkcs11_module), ra/cert and ra/key are required"));
+        ini.problem(QStringLiteral("roles/ra_policy"),
+                    QStringLiteral("client_policy, staff_policy and ra_policy must differ"));
+    if (c.caCert.isEmpty())
+        ini.problem(QStringLiteral("ca/cert"), QStringLiteral("required"));
+    if (c.caKey.isEmpty() && c.caKeyModule.isEmpty())
+        ini.problem(QStringLiteral("ca/key"), QStringLiteral("required (or ca/key_pkcs11_module)"));
+    if (c.raCert.isEmpty())
+        ini.problem(QStringLiteral("ra/cert"), QStringLiteral("required"));
+    if (c.raKey.isEmpty())
+        ini.problem(QStringLiteral("ra/key"), QStringLiteral("required"));
+    if (c.httpsPort != 0 && (c.tlsCert.isEmpty() || c.tlsKey.isEmpty()))
+        ini.problem(QStringLiteral("server/https_port"),
+                    QStringLiteral("needs server/tls_cert and server/tls_key"));
+    if (problems)
+        *problems = ini.problems();
     return c;
+}
+
+Expected<RaConfig> RaConfig::load(const QString &path)
+{
+    QStringList problems;
+    RaConfig config = read(path, &problems);
+    if (!problems.isEmpty())
+        return Error(ErrorCode::Internal, problems.join(QLatin1Char('\n')));
+    return config;
 }
 
 namespace {
 // Keeps the HSM session alive as long as the CA key is used.
 std::unique_ptr<TokenKeyStore> g_hsm;
+std::unique_ptr<Pkcs11Module> g_hsmModule;
+std::unique_ptr<TokenSession> g_hsmSession;
 } // namespace
 
 Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey)
@@ -272,12 +251,34 @@ Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey)
         SecureBuffer pin = SecureBuffer::fromText(
             std::string_view(pinText.constData(), std::size_t(pinText.size())));
         pinText.fill('\0');
-        auto store = TokenKeyStore::open(config.caKeyModule);
+        auto store = TokenKeyStore::open(config.caKeyModule); // first: it owns C_Initialize
         if (!store)
             return store.error();
         g_hsm = store.takeValue();
+        // The signer's own session logs the HSM in for the life of the process; libp11 signs
+        // under that login and never holds the PIN.
+        auto module = Pkcs11Module::load(config.caKeyModule);
+        if (!module)
+            return module.error();
+        g_hsmModule = module.takeValue();
+        auto tokens = g_hsmModule->tokens();
+        if (!tokens)
+            return tokens.error();
+        const auto token = std::find_if(tokens->cbegin(), tokens->cend(), [&](const TokenInfo &t) {
+            return t.serial == config.caKeyTokenSerial;
+        });
+        if (token == tokens->cend())
+            return Error(
+                ErrorCode::TokenRemoved,
+                QStringLiteral("no HSM token with serial %1").arg(config.caKeyTokenSerial));
+        auto session = g_hsmModule->openSession(token->slotId, false);
+        if (!session)
+            return session.error();
+        g_hsmSession = session.takeValue();
+        if (LoginOutcome login = g_hsmSession->login(pin); login.error)
+            return login.error;
         auto key = g_hsm->privateKey(config.caKeyTokenSerial,
-                                     QByteArray::fromHex(config.caKeyIdHex.toLatin1()), pin);
+                                     QByteArray::fromHex(config.caKeyIdHex.toLatin1()));
         if (!key)
             return key.error();
         id.caKey = key.takeValue();

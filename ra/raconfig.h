@@ -36,6 +36,9 @@ struct RaConfig
     int adminSocketMode = 0660;
     OperatorRoles roles;
 
+    // Every problem of the file, each with its line (keykiosk-ra check-config); load() is an
+    // error with all of them, so the RA never starts on a default it was not given.
+    static RaConfig read(const QString &path, QStringList *problems);
     static Expected<RaConfig> load(const QString &path);
 };
 

@@ -1,5 +1,7 @@
 #include "ralog.h"
 
+#include "keykiosk/logging.h"
+
 #include <QDateTime>
 
 #include <cstdio>
@@ -10,29 +12,11 @@ namespace {
 
 thread_local QString t_exchange;
 
-// sd-daemon(3) priorities: err 3, warning 4, info 6, debug 7.
-char priority(QtMsgType type)
-{
-    switch (type) {
-    case QtDebugMsg:
-        return '7';
-    case QtInfoMsg:
-        return '6';
-    case QtWarningMsg:
-        return '4';
-    case QtCriticalMsg:
-        return '3';
-    case QtFatalMsg:
-        return '2';
-    }
-    return '6';
-}
-
 void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     const QByteArray line =
         QStringLiteral("<%1>%2 %3: %4%5\n")
-            .arg(QLatin1Char(priority(type)))
+            .arg(QLatin1Char(syslogPriority(type)))
             .arg(QDateTime::currentDateTimeUtc().toString(
                 QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")))
             .arg(QLatin1String(context.category ? context.category : "default"))

@@ -160,21 +160,6 @@ QString subjectLine(const X509 *cert)
     return QString::fromUtf8(data, int(length));
 }
 
-QStringList certificatePolicies(X509 *cert)
-{
-    QStringList oids;
-    using Policies = STACK_OF(POLICYINFO);
-    std::unique_ptr<Policies, OpenSslDeleter<Policies, CERTIFICATEPOLICIES_free>> policies(
-        static_cast<Policies *>(
-            X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr)));
-    for (int i = 0; policies && i < sk_POLICYINFO_num(policies.get()); ++i) {
-        char oid[128] = {};
-        OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(policies.get(), i)->policyid, 1);
-        oids << QString::fromLatin1(oid);
-    }
-    return oids;
-}
-
 Error addCertificatePolicies(X509 *cert, const QStringList &oids)
 {
     // Built by hand: the v3 config parser wants a config database for policies.

@@ -136,7 +136,6 @@ private:
 
 // The certificate policy OIDs a certificate carries (its roles), and a certificate policies
 // extension with these OIDs.
-QStringList certificatePolicies(X509 *cert);
 Error addCertificatePolicies(X509 *cert, const QStringList &oids);
 // Serial (hex, upper case) and subject (one line) of a certificate.
 QString serialHex(const X509 *cert);

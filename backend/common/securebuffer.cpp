@@ -1,17 +1,43 @@
 #include "keykiosk/securebuffer.h"
 
 #include <openssl/crypto.h>
-#include <sys/mman.h>
+
+#include <mutex>
 
 namespace kk {
 
-SecureBuffer::SecureBuffer(std::size_t capacity)
-    : m_data(std::make_unique<char[]>(capacity + 1)), m_capacity(capacity)
+namespace {
+// OpenSSL's secure heap: one region, locked against swapping (mlock) and left out of core
+// dumps (MADV_DONTDUMP), with guard pages around it. Buffers share it, so freeing one never
+// unlocks the page under another (a buffer of its own with mlock/munlock would). 64 KiB holds
+// a thousand PIN buffers.
+constexpr std::size_t kSecureHeapSize = 64 * 1024;
+constexpr std::size_t kSecureHeapMinimum = 16;
+
+bool secureHeapReady()
 {
-    // mlock can fail under a low RLIMIT_MEMLOCK; the buffer still works and is still wiped,
-    // and isMemoryLocked() lets the caller log it.
-    m_locked = ::mlock(m_data.get(), m_capacity + 1) == 0;
-    OPENSSL_cleanse(m_data.get(), m_capacity + 1);
+    static std::once_flag once;
+    static bool ready = false;
+    std::call_once(once, [] {
+        ready = CRYPTO_secure_malloc_initialized() ||
+                CRYPTO_secure_malloc_init(kSecureHeapSize, kSecureHeapMinimum) != 0;
+    });
+    return ready;
+}
+} // namespace
+
+void SecureBuffer::Deleter::operator()(char *data) const noexcept
+{
+    OPENSSL_secure_clear_free(data, capacity + 1);
+}
+
+SecureBuffer::SecureBuffer(std::size_t capacity) : m_capacity(capacity)
+{
+    // Without the secure heap (a low RLIMIT_MEMLOCK) OpenSSL falls back to the ordinary heap:
+    // the buffer still works and is still wiped, and isMemoryLocked() lets the caller log it.
+    secureHeapReady();
+    m_data = Data(static_cast<char *>(OPENSSL_secure_zalloc(capacity + 1)), Deleter{capacity});
+    m_locked = m_data && CRYPTO_secure_allocated(m_data.get());
 }
 
 SecureBuffer::~SecureBuffer()
@@ -53,14 +79,14 @@ bool SecureBuffer::append(char c)
 {
     if (!m_data || m_size >= m_capacity)
         return false;
-    m_data[m_size++] = c;
+    m_data.get()[m_size++] = c;
     return true;
 }
 
 void SecureBuffer::removeLast()
 {
     if (m_size > 0)
-        OPENSSL_cleanse(&m_data[--m_size], 1);
+        OPENSSL_cleanse(m_data.get() + --m_size, 1);
 }
 
 void SecureBuffer::clear()
@@ -85,10 +111,7 @@ void SecureBuffer::release() noexcept
 {
     if (!m_data)
         return;
-    OPENSSL_cleanse(m_data.get(), m_capacity + 1);
-    if (m_locked)
-        ::munlock(m_data.get(), m_capacity + 1);
-    m_data.reset();
+    m_data.reset(); // wipes and frees
     m_size = 0;
     m_locked = false;
 }

@@ -5,6 +5,7 @@
 #include "keykiosk/logging.h"
 #include "keykiosk/x509text.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
 #include <QUrl>
@@ -240,6 +241,7 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
     : m_ctx(OSSL_CMP_CTX_new(nullptr, nullptr)), m_bodyType(bodyType),
       m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink)), m_tls(endpoint.tls)
 {
+    m_clientRules = endpoint.clientCertificates;
     X509Ptr raCert = certFromPem(endpoint.raCertPem);
     if (newKey && EVP_PKEY_up_ref(newKey))
         m_newKey.reset(newKey);
@@ -286,6 +288,16 @@ KeyUpdate::KeyUpdate(const CmpEndpoint &endpoint, X509 *oldCert, EVP_PKEY *oldKe
     if (!context() || !OSSL_CMP_CTX_set1_oldCert(context(), oldCert) ||
         !setRequestAttributes({{roles::kRequestSitting, sitting}}))
         failSetup(QStringLiteral("CMP key update setup"));
+    // A renewal keeps the holder: the new certificate names exactly whom the old one named.
+    std::shared_ptr<X509_NAME> oldSubject(
+        oldCert ? X509_NAME_dup(X509_get_subject_name(oldCert)) : nullptr, X509_NAME_free);
+    m_expectation = [oldSubject](X509 *cert) -> Error {
+        if (!oldSubject || X509_NAME_cmp(X509_get_subject_name(cert), oldSubject.get()) != 0)
+            return Error(ErrorCode::NewCertificateInvalid,
+                         QStringLiteral("the new certificate names another subject than the "
+                                        "current one"));
+        return {};
+    };
 }
 
 bool CmpRequest::setRequestAttributes(
@@ -400,7 +412,15 @@ int CmpRequest::checkAndStore(X509 *cert, const char **text)
         *text = "certificate not trusted";
         return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
     }
-    // 3. What else it must show (the abonent an initial request asked for).
+    // 3. It is a client certificate of this bank: key usage, extended key usage, the client
+    // policy, CA:FALSE, a sane validity.
+    if (Error e = checkClientCertificate(cert, m_clientRules, QDateTime::currentDateTimeUtc())) {
+        m_sinkError = e;
+        *text = "certificate is not a client certificate";
+        return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
+    }
+    // 4. What else it must show: the old certificate's subject (a key update), the abonent an
+    // initial request asked for.
     if (m_expectation) {
         if (Error e = m_expectation(cert)) {
             m_sinkError = e;
@@ -408,7 +428,7 @@ int CmpRequest::checkAndStore(X509 *cert, const char **text)
             return 1 << OSSL_CMP_PKIFAILUREINFO_incorrectData;
         }
     }
-    // 4. On the token before the bank hears "accepted".
+    // 5. On the token before the bank hears "accepted".
     const QByteArray certDer =
         derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
     if (Error e = m_sink(certDer)) {

@@ -156,13 +156,7 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
         profile.subjectKeyId = QByteArray(
             reinterpret_cast<const char *>(ASN1_STRING_get0_data(ski)), ASN1_STRING_length(ski));
 
-    int critical = 0;
-    using Policies = STACK_OF(POLICYINFO);
-    std::unique_ptr<Policies, OpenSslDeleter<Policies, CERTIFICATEPOLICIES_free>> policies(
-        static_cast<Policies *>(
-            X509_get_ext_d2i(cert.get(), NID_certificate_policies, &critical, nullptr)));
-    for (int i = 0; policies && i < sk_POLICYINFO_num(policies.get()); ++i)
-        profile.policyOids << objectText(sk_POLICYINFO_value(policies.get(), i)->policyid);
+    profile.policyOids = certificatePolicies(cert.get());
 
     profile.identifier = profile.identifiers.value(QStringLiteral("UID"), profile.serialHex);
     profile.profileName = tokenLabel.isEmpty() ? profile.ownerName : tokenLabel;

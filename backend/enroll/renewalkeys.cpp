@@ -15,9 +15,9 @@ RenewalKeys::RenewalKeys(TokenContext &context, TokenInfo token, QByteArray curr
 
 RenewalKeys::~RenewalKeys()
 {
-    // Cleanup on every path: the keys go before their libp11 slots; the store logs the token
-    // out (or, its last user, lets libp11 release the slots and wipe its copy of the PIN);
-    // then our own session closes.
+    // Cleanup on every path: the keys go before their libp11 slots; the store forgets the
+    // token's keys (or, its last user, lets libp11 release the slots); then our own session
+    // closes and logs the token out.
     m_oldKey.reset();
     m_newKey.reset();
     if (m_store)
@@ -72,11 +72,8 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
 
     m_store = store.value();
     m_store->retain(m_token.serial);
-    if (initial) {
-        if (Error e = m_store->login(m_token.serial, pin))
-            return e;
-    } else {
-        auto oldKey = m_store->privateKey(m_token.serial, m_currentKeyId, pin);
+    if (!initial) {
+        auto oldKey = m_store->privateKey(m_token.serial, m_currentKeyId);
         if (!oldKey)
             return oldKey.error();
         m_oldKey = oldKey.takeValue();
@@ -95,8 +92,8 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
 
 Error RenewalKeys::loadNewKey()
 {
-    // libp11 is already logged in (open() loaded the current key), so no PIN is needed here.
-    auto newKey = m_store->privateKey(m_token.serial, m_facts.newKeyId, SecureBuffer());
+    // The token is logged in through m_session, which lives as long as the keys do.
+    auto newKey = m_store->privateKey(m_token.serial, m_facts.newKeyId);
     if (!newKey)
         return newKey.error();
     m_newKey = newKey.takeValue();

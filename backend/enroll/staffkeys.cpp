@@ -86,7 +86,7 @@ LoginOutcome StaffKeys::open(const SecureBuffer &pin)
     }
     m_store = store.value();
     m_store->retain(m_token.serial);
-    auto key = m_store->privateKey(m_token.serial, keyId, pin);
+    auto key = m_store->privateKey(m_token.serial, keyId);
     if (!key)
         return {key.error(), login.pinState};
     m_key = key.takeValue();

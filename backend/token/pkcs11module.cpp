@@ -344,12 +344,40 @@ TokenSession::~TokenSession()
 LoginOutcome TokenSession::login(const SecureBuffer &pin)
 {
     LoginOutcome outcome;
-    CK_RV rv = m_functions->C_Login(m_handle, CKU_USER, const_cast<CK_UTF8CHAR_PTR>(pin.bytes()),
+    auto tryLogin = [this, &pin] {
+        return m_functions->C_Login(m_handle, CKU_USER, const_cast<CK_UTF8CHAR_PTR>(pin.bytes()),
                                     CK_ULONG(pin.size()));
-    if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
+    };
+    CK_RV rv = tryLogin();
+    const QByteArray tag = pinTag(pin);
+    if (rv == CKR_USER_ALREADY_LOGGED_IN) {
+        // A login is per application and token: another of our sessions (a renewal waiting for
+        // the bank) already logged the token in, and the PIN typed now was never checked.
+        const auto known = m_book->pinTags.find(m_slot);
+        if (!tag.isEmpty() && known != m_book->pinTags.end() &&
+            CRYPTO_memcmp(known->second.constData(), tag.constData(), std::size_t(tag.size())) ==
+                0) {
+            rv = CKR_OK; // the PIN that logged the token in
+        } else {
+            // Another PIN, or one we cannot compare: the token judges it and counts it if it is
+            // wrong. A wrong one ends the earlier login; its holders fail safely and the
+            // client is asked for the PIN again.
+            m_functions->C_Logout(m_handle);
+            rv = tryLogin();
+            if (rv != CKR_OK) {
+                qCWarning(lcToken)
+                    << "a wrong PIN ended the token's earlier login on slot" << m_slot;
+                m_book->logins[m_slot] = 0;
+                m_book->pinTags.erase(m_slot);
+                m_loggedIn = false;
+            }
+        }
+    }
+    if (rv == CKR_OK) {
         if (!m_loggedIn)
             ++m_book->logins[m_slot];
         m_loggedIn = true;
+        m_book->pinTags[m_slot] = tag;
     } else {
         outcome.error = pkcs11Error("C_Login", rv);
     }
@@ -377,8 +405,28 @@ void TokenSession::logout()
     int &users = m_book->logins[m_slot];
     if (--users <= 0) {
         users = 0;
+        m_book->pinTags.erase(m_slot);
         m_functions->C_Logout(m_handle);
     }
+}
+
+QByteArray TokenSession::pinTag(const SecureBuffer &pin) const
+{
+    // Slow and salted, so that the tag of a short PIN is not a lookup away from the PIN.
+    constexpr int kIterations = 50000;
+    if (m_book->pinTagSalt.isEmpty()) {
+        QByteArray salt(16, '\0');
+        if (RAND_bytes(reinterpret_cast<unsigned char *>(salt.data()), salt.size()) != 1)
+            return {}; // no randomness: PINs on a logged-in token go to the token instead
+        m_book->pinTagSalt = salt;
+    }
+    QByteArray tag(32, '\0');
+    if (PKCS5_PBKDF2_HMAC(pin.c_str(), int(pin.size()),
+                          reinterpret_cast<const unsigned char *>(m_book->pinTagSalt.constData()),
+                          m_book->pinTagSalt.size(), kIterations, EVP_sha256(), tag.size(),
+                          reinterpret_cast<unsigned char *>(tag.data())) != 1)
+        return {};
+    return tag;
 }
 
 Expected<QVector<CK_OBJECT_HANDLE>> TokenSession::findObjects(CK_OBJECT_CLASS cls,
@@ -541,7 +589,10 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
 {
     // A random provisional CKA_ID until the public key is known; replaced below.
     QByteArray provisionalId(16, Qt::Uninitialized);
-    RAND_bytes(reinterpret_cast<unsigned char *>(provisionalId.data()), provisionalId.size());
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(provisionalId.data()), provisionalId.size()) !=
+        1) // two pending keys with one id could be confused: no key without it
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("no randomness for a provisional key id (RAND_bytes failed)"));
     const QByteArray labelUtf8 = label.toUtf8();
 
     static const CK_BYTE p256Oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};

@@ -69,8 +69,8 @@ void TokenKeyStore::release(const QString &tokenSerial)
         releaseSlots();
         return;
     }
-    // This token's last user: libp11 logs it out, forgets its keys and its login, so that the
-    // next user of the token logs in afresh instead of trusting a login that has ended.
+    // This token's last user: libp11 forgets its keys, so that the next user of the token
+    // finds them afresh under its own login (the raw session's logout ends the login).
     if (tokenUsers == 0) {
         d->usersByToken.remove(tokenSerial);
         for (unsigned int i = 0; i < d->slotCount; ++i) {
@@ -99,14 +99,7 @@ bool TokenKeyStore::holdsSlots() const
     return d->slotList != nullptr;
 }
 
-Error TokenKeyStore::login(const QString &tokenSerial, const SecureBuffer &pin)
-{
-    auto slot = loggedInSlot(tokenSerial, pin);
-    return slot ? Error() : slot.error();
-}
-
-Expected<PKCS11_SLOT *> TokenKeyStore::loggedInSlot(const QString &tokenSerial,
-                                                    const SecureBuffer &pin)
+Expected<PKCS11_SLOT *> TokenKeyStore::slotOf(const QString &tokenSerial)
 {
     // libp11 closes every session of a slot when it releases the slot or changes its
     // session mode, and that would kill the raw sessions the token layer holds. So slots
@@ -132,22 +125,19 @@ Expected<PKCS11_SLOT *> TokenKeyStore::loggedInSlot(const QString &tokenSerial,
     if (!slot)
         return Error(ErrorCode::TokenRemoved,
                      QStringLiteral("no token with serial %1").arg(tokenSerial));
-
-    int loggedIn = 0;
-    if (PKCS11_is_logged_in(slot, 0, &loggedIn) != 0 || !loggedIn) {
-        if (PKCS11_login(slot, 0, pin.c_str()) != 0)
-            return Error(ErrorCode::PinIncorrect, QStringLiteral("libp11: login failed"));
-    }
+    // No PKCS11_login, ever: libp11 would keep a copy of the PIN in its heap (to log in again
+    // after a fork) for as long as it holds the slot, that is while the bank decides. A
+    // PKCS#11 login belongs to the application, so the caller's raw session, logged in with
+    // the wiped buffer, is what lets libp11's sessions use the private keys.
     return slot;
 }
 
-Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id,
-                                               const SecureBuffer &pin)
+Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const QByteArray &id)
 {
-    auto loggedIn = loggedInSlot(tokenSerial, pin);
-    if (!loggedIn)
-        return loggedIn.error();
-    PKCS11_SLOT *slot = loggedIn.value();
+    auto found = slotOf(tokenSerial);
+    if (!found)
+        return found.error();
+    PKCS11_SLOT *slot = found.value();
 
     PKCS11_KEY *keys = nullptr;
     unsigned int keyCount = 0;
@@ -164,8 +154,11 @@ Expected<EvpPkeyPtr> TokenKeyStore::privateKey(const QString &tokenSerial, const
                                                       .arg(QString::fromLatin1(id.toHex())));
         return evp;
     }
+    // Private keys are visible only to a logged-in application: the caller's session did not
+    // log in, or a wrong PIN typed since then ended the login (Pkcs11Module's login()).
     return Error(ErrorCode::ObjectNotFound,
-                 QStringLiteral("no private key with id %1").arg(QString::fromLatin1(id.toHex())));
+                 QStringLiteral("no private key with id %1 (is the token logged in?)")
+                     .arg(QString::fromLatin1(id.toHex())));
 }
 
 } // namespace kk

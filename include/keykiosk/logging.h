@@ -12,3 +12,14 @@ Q_DECLARE_LOGGING_CATEGORY(lcEntropy)
 Q_DECLARE_LOGGING_CATEGORY(lcWorkflow)
 Q_DECLARE_LOGGING_CATEGORY(lcKiosk)
 Q_DECLARE_LOGGING_CATEGORY(lcAct)
+
+namespace kk {
+// Under systemd, with stderr connected to journald (JOURNAL_STREAM names it), every line
+// starts with its syslog priority ("<3>" critical, "<4>" warning, "<6>" info, "<7>" debug), so
+// that staff filter the journal with `journalctl -p warning`. Elsewhere Qt's own format stays.
+void installLogFormat();
+// Whether stderr is the journal stream systemd named in JOURNAL_STREAM ("device:inode").
+bool stderrIsJournal();
+// sd-daemon(3) priority digit of a Qt message type.
+char syslogPriority(QtMsgType type);
+} // namespace kk

@@ -1,7 +1,7 @@
 #pragma once
-// Holds a secret (the PIN) in memory that is locked against swapping and wiped on every
-// change of ownership and on destruction. Never converted to QString: a QString would be
-// copied by Qt's implicit sharing and leave unwiped copies on the heap.
+// Holds a secret (the PIN) in OpenSSL's secure heap (locked against swapping, left out of core
+// dumps) and wipes it on every change of ownership and on destruction. Never converted to QString:
+// a QString would be copied by Qt's implicit sharing and leave unwiped copies on the heap.
 
 #include <cstddef>
 #include <memory>
@@ -39,7 +39,15 @@ public:
 private:
     void release() noexcept;
 
-    std::unique_ptr<char[]> m_data;
+    struct Deleter
+    {
+        Deleter() noexcept {} // user-provided: a member initializer would not do inside the class
+        explicit Deleter(std::size_t size) noexcept : capacity(size) {}
+        void operator()(char *data) const noexcept;
+        std::size_t capacity = 0;
+    };
+    using Data = std::unique_ptr<char, Deleter>;
+    Data m_data;
     std::size_t m_capacity = 0;
     std::size_t m_size = 0;
     bool m_locked = false;

@@ -22,6 +22,7 @@ KioskApp::KioskApp(const KioskAppConfig &config)
     kiosk.setStaffPolicy(config.staffPolicyOid);
     pinPad.setShuffle(config.pinShuffle);
     pinPad.setPressFeedback(config.pinPressFeedback);
+    act.setRetentionDays(config.actKeepDays);
     connectKioskObjects(objects());
 }
 

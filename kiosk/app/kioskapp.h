@@ -45,6 +45,7 @@ struct KioskAppConfig
     bool pinPressFeedback = true;
     BankDetails bankDetails;
     QString actDirectory;
+    int actKeepDays = 0; // 0: kept
     QString actPrinter;
     // Staff mode: the bank CA's staff policy (a token with such a certificate is a staff
     // token), and its own idle timeout.

@@ -6,6 +6,8 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include <utility>
 
@@ -100,16 +102,48 @@ bool ActController::hasSavedAct(const QString &serialHex) const
                 .isEmpty();
 }
 
-QString ActController::savePath(const QString &stem) const
+QString ActController::savePath(const QString &stem)
 {
-    // Kept for staff (and for printing again); the temporary folder if the configured one
-    // cannot be written.
+    // Kept for staff (and for printing again) in the kiosk's state directory, readable by the
+    // kiosk's user only: acts carry names and INNs. Never a shared temporary folder: if the
+    // directory cannot be made, nothing is written and the client is told printing failed.
     QDir dir(m_saveDirectory);
-    if (m_saveDirectory.isEmpty() || !dir.mkpath(QStringLiteral(".")))
-        dir = QDir::temp();
+    if (m_saveDirectory.isEmpty() || !dir.mkpath(QStringLiteral(".")) ||
+        !QFile::setPermissions(m_saveDirectory, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                    QFileDevice::ExeOwner)) {
+        qCCritical(lcAct) << "the acts directory" << m_saveDirectory
+                          << "cannot be created or made private; nothing is saved or printed";
+        return {};
+    }
+    removeExpired();
     return dir.filePath(
         QStringLiteral("%1-%2.pdf")
             .arg(stem, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss"))));
+}
+
+int ActController::removeExpired()
+{
+    if (m_keepDays <= 0 || m_saveDirectory.isEmpty())
+        return 0;
+    const QDateTime limit = QDateTime::currentDateTime().addDays(-m_keepDays);
+    int removed = 0;
+    const QDir dir(m_saveDirectory);
+    for (const QFileInfo &file :
+         dir.entryInfoList({QStringLiteral("act-*.pdf"), QStringLiteral("slip-*.pdf"),
+                            QStringLiteral("sitting-*.pdf")},
+                           QDir::Files)) {
+        if (file.lastModified() < limit && QFile::remove(file.absoluteFilePath()))
+            ++removed;
+    }
+    if (removed > 0)
+        qCInfo(lcAct) << "removed" << removed << "saved act(s) older than" << m_keepDays << "days";
+    return removed;
+}
+
+void ActController::setRetentionDays(int days)
+{
+    m_keepDays = days;
+    removeExpired();
 }
 
 void ActController::submit(const QString &path, const QString &title, Document document)

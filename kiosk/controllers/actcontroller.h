@@ -45,6 +45,11 @@ public:
     QString lastSavedPath() const { return m_lastSaved; }
     ActPrinter *printer() { return &m_printer; }
 
+    // Saved acts, slips and sitting summaries older than this many days are deleted (at start
+    // and before each new one); 0 keeps them.
+    void setRetentionDays(int days);
+    int removeExpired();
+
     // An act was saved (printed, or tried) for the certificate with this serial (hex).
     bool hasSavedAct(const QString &serialHex) const;
     // C++ only: the certificate the act is about (DER); false if it cannot be read.
@@ -65,7 +70,7 @@ signals:
 
 private:
     QString language() const;
-    QString savePath(const QString &stem) const;
+    QString savePath(const QString &stem);
     enum class Document
     {
         Act,
@@ -76,6 +81,7 @@ private:
 
     BankDetails m_bank;
     QString m_saveDirectory;
+    int m_keepDays = 0;
     LanguageController *m_language;
     ActPrinter m_printer;
     std::optional<ActData> m_data;

@@ -1,5 +1,7 @@
 #include "pinpadcontroller.h"
 
+#include "keykiosk/logging.h"
+
 #include <QCoreApplication>
 #include <QKeyEvent>
 
@@ -7,11 +9,12 @@
 
 namespace kk {
 
-PinPadController::PinPadController(QObject *parent) : QObject(parent)
+namespace {
+const QVector<int> kOrderedLabels{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}; // the phone layout
+} // namespace
+
+PinPadController::PinPadController(QObject *parent) : QObject(parent), m_labels(kOrderedLabels)
 {
-    for (int i = 1; i <= 9; ++i)
-        m_labels << i;
-    m_labels << 0; // the phone layout when not shuffled
     QCoreApplication::instance()->installEventFilter(this);
 }
 
@@ -83,12 +86,20 @@ void PinPadController::appear()
     clear();
     m_active = true;
     if (m_shuffle) {
-        // Fisher-Yates with a CSPRNG, so the layout says nothing about earlier ones.
-        for (int i = m_labels.size() - 1; i > 0; --i) {
+        // Fisher-Yates with a CSPRNG, so the layout says nothing about earlier ones. Without
+        // randomness the pad shows the ordinary layout rather than one an onlooker could
+        // predict from a broken generator; staff find why in the log.
+        QVector<int> labels = kOrderedLabels;
+        bool shuffled = true;
+        for (int i = labels.size() - 1; i > 0 && shuffled; --i) {
             quint32 r = 0;
-            RAND_bytes(reinterpret_cast<unsigned char *>(&r), sizeof r);
-            std::swap(m_labels[i], m_labels[int(r % quint32(i + 1))]);
+            shuffled = RAND_bytes(reinterpret_cast<unsigned char *>(&r), sizeof r) == 1;
+            std::swap(labels[i], labels[int(r % quint32(i + 1))]);
         }
+        if (!shuffled)
+            qCCritical(lcKiosk) << "no randomness for the PIN pad (RAND_bytes failed):"
+                                << "showing the keys in order";
+        m_labels = shuffled ? labels : kOrderedLabels;
         emit keyLabelsChanged();
     }
 }
@@ -161,6 +172,13 @@ bool PinPadController::eventFilter(QObject *watched, QEvent *event)
             submit();
             return true;
         }
+    }
+    // Their releases too: QML never sees a digit key at all while the pad is up.
+    if (m_active &&
+        (event->type() == QEvent::KeyRelease || event->type() == QEvent::ShortcutOverride)) {
+        const int code = static_cast<QKeyEvent *>(event)->key();
+        if (code >= Qt::Key_0 && code <= Qt::Key_9)
+            return true;
     }
     return QObject::eventFilter(watched, event);
 }

@@ -8,9 +8,38 @@
 #include <QSet>
 #include <QtTest>
 
+#include <atomic>
+#include <openssl/rand.h>
+
 using namespace kk;
 
 namespace {
+std::atomic_bool g_failRandom{false};
+} // namespace
+
+// The generator failing, for the pad's code only (it is linked into this executable; OpenSSL's
+// own calls keep the real one).
+extern "C" int RAND_bytes(unsigned char *buffer, int length)
+{
+    if (g_failRandom)
+        return 0;
+    return RAND_bytes_ex(nullptr, buffer, std::size_t(length), 0);
+}
+
+namespace {
+// Counts the key events that reach it (what QML would get).
+class KeyRecorder : public QObject
+{
+public:
+    int keys = 0;
+    bool event(QEvent *e) override
+    {
+        if (e->type() == QEvent::KeyPress || e->type() == QEvent::KeyRelease)
+            ++keys;
+        return QObject::event(e);
+    }
+};
+
 int positionOf(const PinPadController &pad, int digit)
 {
     return pad.keyLabels().indexOf(digit);
@@ -97,6 +126,39 @@ private slots:
         QCoreApplication::sendEvent(&target, &backspace);
         QCOMPARE(pad.digitCount(), 3);
         QCOMPARE(QByteArray(pad.takePin().c_str()), QByteArray("197"));
+    }
+
+    void digitKeyReleasesNeverReachQmlEither()
+    {
+        PinPadController pad;
+        KeyRecorder qml;
+        pad.appear();
+        QKeyEvent press(QEvent::KeyPress, Qt::Key_5, Qt::NoModifier, QStringLiteral("5"));
+        QKeyEvent release(QEvent::KeyRelease, Qt::Key_5, Qt::NoModifier, QStringLiteral("5"));
+        QCoreApplication::sendEvent(&qml, &press);
+        QCoreApplication::sendEvent(&qml, &release);
+        QCOMPARE(qml.keys, 0);
+        QCOMPARE(pad.digitCount(), 1);
+        pad.dismiss();
+        QCoreApplication::sendEvent(&qml, &release); // the pad is down: keys are QML's again
+        QCOMPARE(qml.keys, 1);
+    }
+
+    void noRandomnessShowsTheKeysInOrder()
+    {
+        PinPadController pad;
+        g_failRandom = true;
+        QTest::ignoreMessage(QtCriticalMsg,
+                             QRegularExpression(QStringLiteral("RAND_bytes failed")));
+        pad.appear();
+        g_failRandom = false;
+        QCOMPARE(pad.keyLabels(), (QVector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}));
+        bool shuffledAgain = false; // with randomness back, layouts are shuffled again
+        for (int i = 0; i < 3 && !shuffledAgain; ++i) {
+            pad.appear();
+            shuffledAgain = pad.keyLabels() != QVector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
+        }
+        QVERIFY(shuffledAgain);
     }
 
     void noPropertyOrSignalCarriesTheDigits()

@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include <string>
+#include <utility>
 
 namespace kk::test {
 
@@ -18,6 +19,10 @@ struct CertSpec
     long notAfterDays = 200;
     const char *keyType = "EC";
     QString policy;
+    // v3 extensions in openssl's config syntax; nullptr: left out.
+    const char *basicConstraints = nullptr;
+    const char *keyUsage = nullptr;
+    const char *extendedKeyUsage = nullptr;
 };
 
 inline QByteArray makeCertificate(const CertSpec &spec)
@@ -49,6 +54,18 @@ inline QByteArray makeCertificate(const CertSpec &spec)
         sk_POLICYINFO_push(policies, info);
         X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies, 0, X509V3_ADD_DEFAULT);
         CERTIFICATEPOLICIES_free(policies);
+    }
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
+    for (const auto &[nid, value] : {std::pair{NID_basic_constraints, spec.basicConstraints},
+                                     std::pair{NID_key_usage, spec.keyUsage},
+                                     std::pair{NID_ext_key_usage, spec.extendedKeyUsage}}) {
+        if (!value)
+            continue;
+        X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+        X509_add_ext(cert.get(), ext, -1);
+        X509_EXTENSION_free(ext);
     }
     X509_sign(cert.get(), key.get(), EVP_sha256());
     return derBytes([&cert](unsigned char **out) { return i2d_X509(cert.get(), out); });

@@ -5,6 +5,7 @@
 // OSSL_CMP_CTX. A caller polls step() while the bank answers "waiting", or drops the attempt
 // and comes back later with the same new key: the RA continues the earlier request.
 
+#include "keykiosk/enroll/certificatecheck.h"
 #include "keykiosk/enums.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
@@ -47,6 +48,8 @@ struct CmpEndpoint
     int messageTimeoutSeconds = 20;
     int totalTimeoutSeconds = 120;
     std::shared_ptr<const BankTls> tls; // https; null: plain HTTP
+    // What a new certificate must be besides chaining to bankCaPem (enroll/certificatecheck.h).
+    ClientCertificateRules clientCertificates;
 
     // url: https://host[:port]/path (or http:// with allowPlainHttp)
     static Expected<CmpEndpoint> fromFiles(const QString &url, const QString &raCertPath,
@@ -111,6 +114,7 @@ protected:
     setRequestAttributes(const std::initializer_list<std::pair<const char *, QString>> &attributes);
     // Beyond the new key and the chain: what else the certificate must show (a subject).
     std::function<Error(X509 *cert)> m_expectation;
+    ClientCertificateRules m_clientRules;
 
 private:
     static int certConfCallback(OSSL_CMP_CTX *ctx, X509 *cert, int failInfo, const char **text);

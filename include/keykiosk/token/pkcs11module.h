@@ -29,10 +29,18 @@ class TokenSession;
 // it is called only when the last logged-in session of that slot closes (two renewals on one
 // token, a PIN check while a renewal waits for the bank). The open count says whether
 // anything of a token is still held (a sitting's next signer starts from none).
+//
+// A PIN typed while the token is already logged in is checked against the PIN that logged it
+// in, as a salted, slow PBKDF2 tag (never the PIN); a different PIN goes to the token, which
+// counts it. Logging out and in again for every PIN would also work, but SoftHSM2 and real
+// tokens drop the handles of private objects at C_Logout, so a renewal waiting for the bank
+// would lose its keys to a right PIN typed on the next screen.
 struct SessionBook
 {
     std::map<CK_SLOT_ID, int> logins;
     std::map<CK_SLOT_ID, int> open;
+    std::map<CK_SLOT_ID, QByteArray> pinTags; // while logged in
+    QByteArray pinTagSalt;                    // random, per process
 };
 
 class Pkcs11Module
@@ -108,6 +116,7 @@ public:
     Expected<QByteArray> publicKeySpki(const QByteArray &id);
 
 private:
+    QByteArray pinTag(const SecureBuffer &pin) const;
     Expected<QVector<CK_OBJECT_HANDLE>> findObjects(CK_OBJECT_CLASS cls, const QByteArray *id);
     Expected<QByteArray> attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
     Expected<QByteArray> spkiFromPublicKeyObject(CK_OBJECT_HANDLE object);

@@ -5,7 +5,6 @@
 
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
-#include "keykiosk/securebuffer.h"
 
 #include <memory>
 
@@ -23,18 +22,16 @@ public:
     TokenKeyStore(const TokenKeyStore &) = delete;
     TokenKeyStore &operator=(const TokenKeyStore &) = delete;
 
-    // The private key with CKA_ID `id` on the token with this serial, logged in with `pin`.
+    // The private key with CKA_ID `id` on the token with this serial. The caller has logged
+    // the token in through its own Pkcs11Module session and keeps that session open while it
+    // uses the key: libp11 never sees the PIN, so it never keeps a copy of it.
     // The returned key must not outlive this store.
-    Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id,
-                                    const SecureBuffer &pin);
-
-    // Logs libp11 in to the token with this serial (a renewal with no current key to load).
-    Error login(const QString &tokenSerial, const SecureBuffer &pin);
+    Expected<EvpPkeyPtr> privateKey(const QString &tokenSerial, const QByteArray &id);
 
     // Users that hold keys from this store (renewals, staff mode) retain it while they do, for
-    // their token. The last one to release it releases the slots, which makes libp11 wipe its
-    // copy of the PIN and close every session on them (the raw layer's too); the last one of a
-    // token while others remain logs that token out. Keys handed out must be dropped before,
+    // their token. The last one to release it releases the slots, which makes libp11 close
+    // every session on them (the raw layer's too); the last one of a token while others
+    // remain makes libp11 forget that token's keys. Keys handed out must be dropped before,
     // and release() comes before the user's raw session closes.
     void retain(const QString &tokenSerial);
     void release(const QString &tokenSerial);
@@ -46,7 +43,7 @@ public:
 
 private:
     struct Private;
-    Expected<::PKCS11_slot_st *> loggedInSlot(const QString &tokenSerial, const SecureBuffer &pin);
+    Expected<::PKCS11_slot_st *> slotOf(const QString &tokenSerial);
     explicit TokenKeyStore(std::unique_ptr<Private> d);
     std::unique_ptr<Private> d;
 };

@@ -169,8 +169,8 @@ private slots:
         const SecureBuffer pin = SecureBuffer::fromText("123456");
         QVERIFY(!session.value()->login(pin).error);
         auto newKey = session.value()->generateKeyPair(KeyAlgorithm::EcP256, QStringLiteral("new"));
-        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId, pin);
-        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id, pin);
+        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId);
+        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id);
         const QByteArray certDer = s.token->certificateDer();
         const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
         X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
@@ -203,8 +203,8 @@ private slots:
         QVERIFY(!session.value()->login(pin).error);
         auto newKey =
             session.value()->generateKeyPair(KeyAlgorithm::EcP256, pendingKeyLabel(kCurrentId));
-        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId, pin);
-        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id, pin);
+        auto oldEvp = store.value()->privateKey(s.token->serial(), kCurrentId);
+        auto newEvp = store.value()->privateKey(s.token->serial(), newKey->id);
         const QByteArray certDer = s.token->certificateDer();
         const auto *p = reinterpret_cast<const unsigned char *>(certDer.constData());
         X509Ptr oldCert(d2i_X509(nullptr, &p, certDer.size()));
@@ -507,6 +507,31 @@ private slots:
             if (e.id == kCurrentId)
                 QVERIFY(!isArchivedLabel(e.certificateLabel) && e.hasPrivateKey);
         }
+    }
+
+    void aCertificateThatIsNotAClientCertificateOfTheBankIsNeverInstalled()
+    {
+        // The kiosk expects another client policy than the bank's certificates carry: the
+        // certificate that comes back fails the kiosk's checks, is refused in the certConf
+        // and never reaches the token; the current key keeps working.
+        Scenario s;
+        QVERIFY2(s.start(), qPrintable(s.failure));
+        CmpEndpoint endpoint = endpointFor(s.ra);
+        endpoint.clientCertificates.clientPolicyOid = QStringLiteral("1.2.643.2.2.99.1");
+        TokenRenewal renewal(*s.context, s.info, kCurrentId, endpoint);
+        QVERIFY(!renewal.begin(SecureBuffer::fromText("123456")));
+        const EnrollStep step = stepUntilDecided(renewal);
+        QCOMPARE(step.error.code, ErrorCode::NewCertificateInvalid);
+        QVERIFY2(step.error.detail.contains(QStringLiteral("not the client policy")),
+                 qPrintable(step.error.detail));
+        int certificates = 0;
+        for (const TokenKeyEntry &e : entriesOf(*s.context, s.info)) {
+            certificates += e.certificateDer.isEmpty() ? 0 : 1;
+            if (e.id == kCurrentId)
+                QVERIFY(!isArchivedLabel(e.certificateLabel) && e.hasPrivateKey);
+        }
+        QCOMPARE(certificates, 1); // the current one only
+        QVERIFY(!s.ra.cli({QStringLiteral("requests")}).contains(QStringLiteral("confirmed")));
     }
 
     void restartedClientPicksUpTheSameCertificate()

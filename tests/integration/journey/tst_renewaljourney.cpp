@@ -263,8 +263,14 @@ private slots:
             [serial](TokenContext &context) {
                 QString error;
                 {
-                    auto key = context.keyStore().value()->privateKey(
-                        serial, kCurrentId, SecureBuffer::fromText("123456"));
+                    auto store = context.keyStore();
+                    auto module = context.module().value();
+                    auto session = module->openSession(module->tokens()->first().slotId, false);
+                    if (LoginOutcome login =
+                            session.value()->login(SecureBuffer::fromText("123456"));
+                        login.error)
+                        return login.error.logText();
+                    auto key = store.value()->privateKey(serial, kCurrentId);
                     if (!key)
                         error = key.error().logText();
                 } // the key goes before the slots it refers to

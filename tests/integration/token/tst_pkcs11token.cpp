@@ -199,6 +199,36 @@ private slots:
         QCOMPARE(errorId(right.error.code), QStringLiteral("KK-106"));
     }
 
+    void aWrongPinNeverPassesOnALoggedInToken()
+    {
+        // A renewal waiting for the bank keeps the token logged in (a login belongs to the
+        // application); a PIN typed meanwhile is still the token's to judge, and it counts.
+        TestToken token;
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        auto module = loadModule(token.lockingModule());
+        QVERIFY(module);
+        const CK_SLOT_ID slot = module->tokens()->first().slotId;
+        auto waiting = module->openSession(slot, true);
+        QVERIFY(!(*waiting)->login(SecureBuffer::fromText("123456")).error);
+        QVERIFY((*waiting)->keyEntries()->first().hasPrivateKey);
+
+        auto other = module->openSession(slot, false);
+        LoginOutcome wrong = (*other)->login(SecureBuffer::fromText("000000"));
+        QCOMPARE(wrong.error.code, ErrorCode::PinIncorrect);
+        QCOMPARE(wrong.pinState, PinState::CountLow);
+        QCOMPARE(module->tokenInfo(slot)->pinState, PinState::CountLow);
+        // The wrong PIN ended the earlier login: private keys are hidden again.
+        QVERIFY(!(*waiting)->keyEntries()->first().hasPrivateKey);
+
+        LoginOutcome right = (*other)->login(SecureBuffer::fromText("123456"));
+        QVERIFY2(!right.error, qPrintable(right.error.logText()));
+        QCOMPARE(right.pinState, PinState::Ok);
+        // The same session typing the right PIN again is checked again too, and passes.
+        QVERIFY(!(*other)->login(SecureBuffer::fromText("123456")).error);
+        QCOMPARE((*other)->login(SecureBuffer::fromText("111111")).error.code,
+                 ErrorCode::PinIncorrect);
+    }
+
     void rightPinResetsTheCounter()
     {
         TestToken token;
@@ -232,12 +262,16 @@ private slots:
         QVERIFY(module);
         const SecureBuffer pin = SecureBuffer::fromText("123456");
         auto session = module->openSession(module->tokens()->first().slotId, true);
+        // libp11 is never given the PIN (it would keep a copy): until our session logs the
+        // token in, it finds no private key.
+        QCOMPARE((*store)->privateKey(token.serial(), kPremadeId).error().code,
+                 ErrorCode::ObjectNotFound);
         QVERIFY(!(*session)->login(pin).error);
         auto fresh = (*session)->generateKeyPair(KeyAlgorithm::EcP256, QStringLiteral("fresh"));
         QVERIFY(fresh.ok());
 
         for (const QByteArray &id : {kPremadeId, fresh->id}) {
-            auto key = (*store)->privateKey(token.serial(), id, pin);
+            auto key = (*store)->privateKey(token.serial(), id);
             QVERIFY2(key.ok(), qPrintable(key.error().logText()));
             const QByteArray data = "request to the bank " + id.toHex();
             EvpMdCtxPtr ctx(EVP_MD_CTX_new());
@@ -259,9 +293,9 @@ private slots:
             QVERIFY(verify(spki.value(), data, signature));
             QVERIFY(!verify(spki.value(), data + "!", signature));
         }
-        auto missing = (*store)->privateKey(token.serial(), QByteArray::fromHex("ff"), pin);
+        auto missing = (*store)->privateKey(token.serial(), QByteArray::fromHex("ff"));
         QCOMPARE(missing.error().code, ErrorCode::ObjectNotFound);
-        auto otherToken = (*store)->privateKey(QStringLiteral("no-such-serial"), kPremadeId, pin);
+        auto otherToken = (*store)->privateKey(QStringLiteral("no-such-serial"), kPremadeId);
         QCOMPARE(otherToken.error().code, ErrorCode::TokenRemoved);
     }
 

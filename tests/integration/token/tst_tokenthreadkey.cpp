@@ -70,12 +70,16 @@ private slots:
         QVERIFY2(token.isValid(), qPrintable(token.error()));
         TokenService tokens(softhsmModule());
         EvpPkeyPtr tokenKey, proxy;
+        std::unique_ptr<TokenSession> session; // logs the token in for as long as the key is used
         QVERIFY(tokens.call([&](TokenContext &context) {
-            tokenKey =
-                context.keyStore()
-                    .value()
-                    ->privateKey(token.serial(), kCurrentId, SecureBuffer::fromText("123456"))
-                    .takeValue();
+            auto store = context.keyStore(); // libp11 first: it owns C_Initialize
+            session = context.module()
+                          .value()
+                          ->openSession(context.module().value()->tokens()->first().slotId, false)
+                          .takeValue();
+            if (session->login(SecureBuffer::fromText("123456")).error)
+                return;
+            tokenKey = store.value()->privateKey(token.serial(), kCurrentId).takeValue();
             proxy = tokenThreadKey(tokenKey.get(), &tokens);
         }));
         QVERIFY(proxy);
@@ -105,6 +109,7 @@ private slots:
         tokens.call([&](TokenContext &context) {
             tokenKey.reset(); // on its thread, before the slots it refers to
             context.keyStore().value()->releaseSlots();
+            session.reset();
         });
     }
 };

@@ -1,5 +1,6 @@
 #include "keykiosk/securebuffer.h"
 
+#include <QFile>
 #include <QtTest>
 
 #include <cstring>
@@ -71,6 +72,64 @@ private slots:
             QSKIP("RLIMIT_MEMLOCK too low for mlock");
         SecureBuffer pin;
         QVERIFY(pin.isMemoryLocked());
+    }
+
+    void freeingOneBufferLeavesTheOthersLockedAndOutOfCoreDumps()
+    {
+        rlimit limit{};
+        getrlimit(RLIMIT_MEMLOCK, &limit);
+        if (limit.rlim_cur < 128 * 1024 && geteuid() != 0)
+            QSKIP("RLIMIT_MEMLOCK too low for the secure heap");
+        auto first = std::make_unique<SecureBuffer>();
+        SecureBuffer second = SecureBuffer::fromText("2468");
+        first.reset(); // munlock of its own page would unlock the page under `second` too
+        const MappingFacts facts = mappingOf(second.c_str());
+        QVERIFY2(facts.found, "no mapping holds the buffer");
+        QVERIFY2(facts.lockedKb > 0, qPrintable(facts.text));
+        QVERIFY2(facts.vmFlags.split(' ').contains(QByteArray("dd")), qPrintable(facts.text));
+    }
+
+private:
+    struct MappingFacts
+    {
+        bool found = false;
+        qint64 lockedKb = 0;
+        QByteArray vmFlags;
+        QString text;
+    };
+    // The /proc/self/smaps entry of the mapping that holds `address`.
+    static MappingFacts mappingOf(const void *address)
+    {
+        QFile smaps(QStringLiteral("/proc/self/smaps"));
+        MappingFacts facts;
+        if (!smaps.open(QIODevice::ReadOnly))
+            return facts;
+        const auto where = quintptr(address);
+        bool inside = false;
+        for (const QByteArray &line : smaps.readAll().split('\n')) {
+            const int dash = line.indexOf('-');
+            const int space = line.indexOf(' ');
+            const bool header = dash > 0 && space > dash && !line.left(dash).contains(':');
+            if (header) {
+                bool ok1 = false, ok2 = false;
+                const quintptr from = line.left(dash).toULongLong(&ok1, 16);
+                const quintptr to = line.mid(dash + 1, space - dash - 1).toULongLong(&ok2, 16);
+                inside = ok1 && ok2 && where >= from && where < to;
+                if (inside) {
+                    facts.found = true;
+                    facts.text = QString::fromLatin1(line);
+                }
+                continue;
+            }
+            if (!inside)
+                continue;
+            facts.text += QLatin1Char('\n') + QString::fromLatin1(line);
+            if (line.startsWith("Locked:"))
+                facts.lockedKb = line.mid(7).trimmed().split(' ').first().toLongLong();
+            else if (line.startsWith("VmFlags:"))
+                facts.vmFlags = line.mid(8).trimmed();
+        }
+        return facts;
     }
 };
 

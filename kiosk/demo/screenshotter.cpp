@@ -1,4 +1,4 @@
-#include "screenshotter.h"
+#include "demo/screenshotter.h"
 
 #include "controllers/actcontroller.h"
 #include "controllers/journeycontroller.h"

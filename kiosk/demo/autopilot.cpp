@@ -1,4 +1,4 @@
-#include "autopilot.h"
+#include "demo/autopilot.h"
 
 #include "controllers/actcontroller.h"
 #include "controllers/checklistcontroller.h"
@@ -341,6 +341,12 @@ void Autopilot::typePin()
                                                                   : QStringLiteral("client's"))
                 .arg(m_typed));
         tap(QStringLiteral("pinSubmit"));
+        if (m_journey->kind() != JourneyKind::StaffLogin && m_sittingSigners == 0) {
+            // One client, one PIN: the autopilot forgets it as soon as it is typed, like the
+            // kiosk (a sitting's signers share the demo PIN, so it is kept for them).
+            m_pin.clear();
+            m_typed = 0;
+        }
         return;
     }
     // Find the key that shows the next digit, as a client reads the shuffled pad.
