@@ -12,10 +12,14 @@ xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$out"' EXIT
 export DISPLAY=$display
 sleep 1
+# A configuration of its own: the kiosk refuses to start without one (and without the
+# package's /etc/keykiosk/keykiosk.conf there is none).
+printf '[token]\nmodule=/nonexistent.so\n[journal]\npath=%s/journal.db\n[act]\ndirectory=%s/acts\n' \
+  "$out" "$out" >"$out/keykiosk.conf"
 frames=()
 pss=
 for i in $(seq "$rounds"); do
-  QT_LOGGING_RULES="kk.kiosk.info=true" PCSCLITE_CSOCK_NAME=$out/none "$kiosk" --module /nonexistent.so \
+  QT_LOGGING_RULES="kk.kiosk.info=true" PCSCLITE_CSOCK_NAME=$out/none "$kiosk" --config "$out/keykiosk.conf" \
     >/dev/null 2>"$out/log" &
   pid=$!
   for _ in $(seq 100); do grep -q "first frame after" "$out/log" && break; sleep 0.05; done

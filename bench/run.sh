@@ -32,3 +32,6 @@ rm -rf "$act_dir"
 echo
 echo "== kiosk"
 "$root/bench/kiosk_startup.sh" "$build" "${KK_BENCH_ROUNDS:-10}"
+echo
+echo "== kiosk under cage (the shipping platform)"
+"$root/bench/kiosk_cage.sh" "$build/kiosk/keykiosk" "${KK_BENCH_ROUNDS:-15}"

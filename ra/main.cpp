@@ -150,7 +150,7 @@ int runSigner(const RaConfig &config)
 int serve(const RaConfig &config)
 {
     installLogFormat(); // priority, UTC time, peer and transaction on every line
-    auto store = Store::open(config.database);
+    auto store = Store::open(config.database, config.databaseMode);
     if (!store)
         return fail(store.error().detail);
     // With a signer process the CA key never enters this process: the signer is asked, by

@@ -159,6 +159,11 @@ RaConfig RaConfig::read(const QString &path, QStringList *problems)
     c.raKey = ini.path(QStringLiteral("ra/key"));
     c.database = ini.path(QStringLiteral("store/path"),
                           QFileInfo(path).absoluteDir().filePath(QStringLiteral("ra.db")));
+    c.databaseMode = ini.octal(QStringLiteral("store/mode"), c.databaseMode, 0777);
+    if (c.databaseMode & ~0640)
+        ini.problem(QStringLiteral("store/mode"),
+                    QStringLiteral("at most 0640: the register is never writable by its group "
+                                   "or readable by others"));
     c.policy.approval =
         ini.choice(QStringLiteral("policy/approval"), QStringLiteral("auto"),
                    {QStringLiteral("auto"), QStringLiteral("manual")}) == QLatin1String("manual")

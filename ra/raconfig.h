@@ -26,6 +26,7 @@ struct RaConfig
     QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
     QString raCert, raKey;
     QString database;
+    int databaseMode = 0600; // [store] mode: 0640 lets the signer's account (in the group) read it
     RaPolicy policy;
     // [signer]: the process that holds the CA key; empty socket: the RA signs in-process.
     QString signerSocket;

@@ -14,19 +14,11 @@ thread_local QString t_exchange;
 
 void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    const QByteArray line =
-        QStringLiteral("<%1>%2 %3: %4%5\n")
-            .arg(QLatin1Char(syslogPriority(type)))
-            .arg(QDateTime::currentDateTimeUtc().toString(
-                QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")))
-            .arg(QLatin1String(context.category ? context.category : "default"))
-            .arg(t_exchange.isEmpty() ? QString()
-                                      : QLatin1Char('[') + t_exchange + QStringLiteral("] "))
-            .arg(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')))
-            .toUtf8();
-    std::fwrite(line.constData(), 1, std::size_t(line.size()), stderr);
-    if (type == QtFatalMsg)
-        std::abort();
+    writeLogLine(
+        type, context,
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")),
+        t_exchange.isEmpty() ? QString() : QLatin1Char('[') + t_exchange + QStringLiteral("] "),
+        message);
 }
 
 } // namespace

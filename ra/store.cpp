@@ -12,6 +12,7 @@
 #include <QFile>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <functional>
@@ -211,14 +212,17 @@ void Store::Closer::operator()(sqlite3 *db) const
 Store::Store(sqlite3 *db) : m_db(db) {}
 Store::~Store() = default;
 
-Expected<std::unique_ptr<Store>> Store::open(const QString &path)
+Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode)
 {
-    // The register is the bank's: a new database is created readable by its owner only
-    // (SQLite gives its -wal and -shm files the same mode).
+    // The register is the bank's: a new database is created readable by its owner only, or
+    // by its group too (0640: the signer, another account, reads it); SQLite gives its -wal
+    // and -shm files the same mode.
     const QByteArray file = QFile::encodeName(path);
     const int fd = ::open(file.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0)
+    if (fd >= 0) {
+        ::fchmod(fd, mode_t(mode & 0640));
         ::close(fd);
+    }
     sqlite3 *raw = nullptr;
     const int rc = sqlite3_open_v2(
         path.toUtf8().constData(), &raw,

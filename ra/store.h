@@ -146,7 +146,7 @@ struct AuditRecord
 class Store
 {
 public:
-    static Expected<std::unique_ptr<Store>> open(const QString &path);
+    static Expected<std::unique_ptr<Store>> open(const QString &path, int mode = 0600);
     // For reading while the RA is stopped (an audit): never writes, never upgrades.
     static Expected<std::unique_ptr<Store>> openReadOnly(const QString &path);
     ~Store();

@@ -33,17 +33,25 @@ char syslogPriority(QtMsgType type)
     return '6';
 }
 
-namespace {
-void writeJournalLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QString &stamp,
+                  const QString &scope, const QString &message)
 {
-    const QByteArray line = QStringLiteral("<%1>%2: %3\n")
+    const QByteArray line = QStringLiteral("<%1>%2%3: %4%5\n")
                                 .arg(QLatin1Char(syslogPriority(type)))
+                                .arg(stamp.isEmpty() ? QString() : stamp + QLatin1Char(' '))
                                 .arg(QLatin1String(context.category ? context.category : "default"))
+                                .arg(scope)
                                 .arg(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')))
                                 .toUtf8();
     std::fwrite(line.constData(), 1, std::size_t(line.size()), stderr);
     if (type == QtFatalMsg)
         std::abort();
+}
+
+namespace {
+void writeJournalLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    writeLogLine(type, context, {}, {}, message); // journald adds the time
 }
 } // namespace
 

@@ -22,4 +22,9 @@ void installLogFormat();
 bool stderrIsJournal();
 // sd-daemon(3) priority digit of a Qt message type.
 char syslogPriority(QtMsgType type);
+// One line to stderr: "<priority>[stamp ]category: [scope]message", newlines folded; aborts
+// on a fatal message. The kiosk's journald format and the RA's (with a UTC stamp and the
+// exchange as scope) both.
+void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QString &stamp,
+                  const QString &scope, const QString &message);
 } // namespace kk

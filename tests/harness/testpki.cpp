@@ -214,6 +214,10 @@ int main(int argc, char **argv)
     addExtension(cert.get(), caCert.get(), NID_subject_key_identifier, "hash");
     addExtension(cert.get(), caCert.get(), NID_authority_key_identifier, "keyid:always");
     const QString role = parser.value(QStringLiteral("role"));
+    // As the bank's signer issues them: a client certificate is for clientAuth and e-mail
+    // protection (the kiosk checks it, enroll/certificatecheck.h).
+    if (role != QLatin1String("ra"))
+        addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "clientAuth,emailProtection");
     QStringList policyOids = {QString::fromLatin1(role == QLatin1String("staff") ? roles::kStaffPolicy
                                                   : role == QLatin1String("ra")  ? roles::kRaPolicy
                                                                                  : roles::kClientPolicy)};

@@ -13,7 +13,8 @@ work=$(mktemp -d)
 trap 'kill $mock 2>/dev/null || true; rm -rf "$work"' EXIT
 module=/usr/lib/softhsm/libsofthsm2.so
 "$build/ra/keykiosk-ra" init-demo "$work/bank" --port 0 >/dev/null
-"$harness/make-token.sh" --dir "$work/token" --ca-dir "$work/bank" --testpki "$build/tests/harness/kk-testpki" --days-left 20 >/dev/null
+"$harness/make-token.sh" --dir "$work/token" --ca-dir "$work/bank" --testpki "$build/tests/harness/kk-testpki" \
+  --days-left 20 --uid KK-MOCK-1 >/dev/null
 source "$work/token/token.env"
 echo 123456 >"$work/pin"
 
@@ -24,15 +25,38 @@ pkcs11-tool --module "$module" --login --pin 123456 --keypairgen --key-type EC:p
   --id 02 --label "kk-pending 01" >/dev/null 2>&1
 pkcs11-tool --module "$module" --read-object --type pubkey --id 02 --output-file "$work/new.pub.der" >/dev/null 2>&1
 old_serial=$(openssl x509 -in "$work/token/client.cert.pem" -noout -serial | cut -d= -f2)
-"$build/tests/harness/kk-testpki" issue --dir "$work/bank" --spki "$work/new.pub.der" --pem-out "$work/rsp.pem" \
-  --out "$work/rsp.der" --cn "Иванов Иван Иванович" --o "ООО «Ромашка»" --serial $((16#$old_serial))
+issue() { # out-stem, CN: a certificate for the new key, as make-token.sh names the holder
+  "$build/tests/harness/kk-testpki" issue --dir "$work/bank" --spki "$work/new.pub.der" --pem-out "$work/$1.pem" \
+    --out "$work/$1.der" --cn "$2" --o "ООО «Ромашка»" --uid KK-MOCK-1 --inn 7707083893 \
+    --ogrn 1027700000000 --snils 11223344595 --serial $((16#$old_serial)) >/dev/null
+}
+issue rsp "Иванов Иван Иванович"
+issue other "Петров Пётр Петрович"
 
 port=18080
-openssl cmp -port $port -max_msgs 10 -srv_cert "$work/bank/ra.cert.pem" -srv_key "$work/bank/ra.key.pem" \
-  -srv_trusted "$work/bank/ca.cert.pem" -rsp_cert "$work/rsp.pem" -poll_count 2 -check_after 1 >"$work/mock.log" 2>&1 &
-mock=$!
-for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.05; done
+mock() { # the certificate the mock answers with
+  openssl cmp -port $port -max_msgs 10 -srv_cert "$work/bank/ra.cert.pem" -srv_key "$work/bank/ra.key.pem" \
+    -srv_trusted "$work/bank/ca.cert.pem" -rsp_cert "$1" -poll_count 2 -check_after 1 >"$work/mock.log" 2>&1 &
+  mock=$!
+  for _ in $(seq 100); do ss -ltn | grep -q ":$port " && break; sleep 0.05; done
+}
 
+# A bank that answers with a certificate for another holder (same key, same CA, same policy):
+# the kiosk refuses it in the certConf, and it never reaches the token.
+mock "$work/other.pem"
+if "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin" \
+     --bank "http://127.0.0.1:$port/pkix/" --allow-plain-http --ra-cert "$work/bank/ra.cert.pem" \
+     --bank-ca "$work/bank/ca.cert.pem" --wait 20 >"$work/other.log" 2>&1; then
+  echo "FAIL: a certificate for another subject was accepted"; cat "$work/other.log"; exit 1
+fi
+grep -q "names another subject" "$work/other.log" || { echo "FAIL: not refused for its subject"; cat "$work/other.log"; exit 1; }
+if pkcs11-tool --module "$module" --list-objects --type cert 2>/dev/null | grep -q "ID:.*02"; then
+  echo "FAIL: the refused certificate is on the token"; exit 1
+fi
+echo "ok: a certificate naming another subject is refused and never written to the token"
+kill $mock 2>/dev/null; wait $mock 2>/dev/null || true
+
+mock "$work/rsp.pem"
 if ! "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin" \
      --bank "http://127.0.0.1:$port/pkix/" --allow-plain-http --ra-cert "$work/bank/ra.cert.pem" \
      --bank-ca "$work/bank/ca.cert.pem" --wait 20 >"$work/client.log" 2>&1; then

@@ -12,6 +12,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
 
@@ -535,6 +536,27 @@ private slots:
                  qPrintable(said));
         QVERIFY(key.open(QIODevice::ReadOnly));
         QCOMPARE(key.readAll(), before);
+    }
+
+    void aRegisterForTheSignersGroupIsGroupReadableAndNoMore()
+    {
+        // The package's [store] mode=0640: the signer (its own account, in the RA's group)
+        // reads the register; nobody else does, and nobody but the RA writes it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ra.db"));
+        {
+            auto store = Store::open(path, 0640);
+            QVERIFY2(store.ok(), qPrintable(store.error().logText()));
+        }
+        for (const QString &file :
+             {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+            if (!QFile::exists(file))
+                continue; // SQLite removes -wal and -shm when the last connection closes
+            QCOMPARE(QFileInfo(file).permissions() & 0x0077 /* group and others, in Qt's bits */,
+                     QFileDevice::ReadGroup);
+        }
+        auto readOnly = Store::openReadOnly(path);
+        QVERIFY2(readOnly.ok(), qPrintable(readOnly.error().logText()));
     }
 
     void theAuditLogIsAppendOnly()
