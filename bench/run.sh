@@ -11,7 +11,7 @@ echo "== token layer and presence ($(nproc) cores, $(date -u +%F))"
 "$build/bench/kk-bench-token" --rounds "${KK_BENCH_ROUNDS:-20}"
 echo
 echo "== enrollment (CMP over loopback HTTP to keykiosk-ra)"
-"$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-64}" --seconds "${KK_BENCH_SECONDS:-10}"
+"$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-1,8,64}" --seconds "${KK_BENCH_SECONDS:-10}"
 echo
 echo "== keykiosk-ra under junk (200,000 badly signed messages, 40,000 refused requests)"
 "$build/bench/kk-bench-ra-attack" --clients 8 --seconds "${KK_BENCH_SECONDS:-10}" \

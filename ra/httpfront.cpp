@@ -445,6 +445,9 @@ void HttpFront::Impl::accept(tcp::acceptor *acceptor, net::ssl::context *tls)
                 const auto remote = socket.remote_endpoint(peerError);
                 const std::string peer = peerError ? "?" : remote.address().to_string();
                 if (take(peer)) {
+                    // One answer is several TLS records: with Nagle's algorithm the last waits
+                    // for the client's delayed ACK (40 ms a message on Linux).
+                    socket.set_option(tcp::no_delay(true), peerError);
                     if (tls)
                         std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
                             this, peer, std::move(socket), *tls)

@@ -10,6 +10,10 @@
 #include <QHostAddress>
 #include <QUrl>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <openssl/cmp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -188,6 +192,13 @@ BIO *CmpRequest::tlsBio(BIO *bio, void *arg, int connect, int detail)
 {
     const auto *tls = static_cast<const BankTls *>(arg);
     if (connect) {
+        // A request is several TLS records (or the header and the body): with Nagle's
+        // algorithm the last one waits for the bank's delayed ACK, 40 ms a message.
+        int fd = -1;
+        if (bio && BIO_get_fd(bio, &fd) > 0 && fd >= 0) {
+            const int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
         if (!detail || !tls) // detail: TLS wanted
             return bio;
         SSL *ssl = SSL_new(tls->ctx);

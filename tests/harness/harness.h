@@ -110,6 +110,7 @@ public:
     void setConfig(const QString &from, const QString &to);
     QString dir() const { return m_dir.path(); }
     qint64 pid() const { return m_process ? m_process->processId() : 0; }
+    qint64 signerPid() const { return m_signer ? m_signer->processId() : 0; }
     quint16 port() const { return m_port; }
     quint16 tlsPort() const { return m_tlsPort; }
     QString url() const;
