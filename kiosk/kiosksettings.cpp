@@ -2,6 +2,7 @@
 
 #include "keykiosk/configfile.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 
 namespace kk {
@@ -39,12 +40,14 @@ KioskSettings KioskSettings::load(const QString &path, QStringList *problems)
         ini.flag(QStringLiteral("pinpad/pressFeedback"), settings.pinPressFeedback);
     // Relative paths are relative to the configuration file.
     settings.bankUrl = ini.text(QStringLiteral("bank/url"));
-    if (!settings.bankUrl.isEmpty()) {
-        const QUrl url(settings.bankUrl, QUrl::StrictMode);
+    // One URL per RA node, separated by spaces, tried in that order.
+    for (const QString &one :
+         settings.bankUrl.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        const QUrl url(one, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty() ||
             (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")))
             ini.problem(QStringLiteral("bank/url"),
-                        QStringLiteral("'%1' is not an https:// URL").arg(settings.bankUrl));
+                        QStringLiteral("'%1' is not an https:// URL").arg(one));
     }
     settings.bankRaCert = ini.path(QStringLiteral("bank/raCert"));
     settings.bankCaCert = ini.path(QStringLiteral("bank/caCert"));

@@ -25,7 +25,8 @@ struct KioskSettings
     int countdownSeconds = 15; // [kiosk] countdownSeconds: then the session is wiped
     bool pinShuffle = true;    // [pinpad] shuffle: digits in a new order each time
     bool pinPressFeedback = true; // [pinpad] pressFeedback: highlight pressed keys
-    // [bank] url (https://host:port/.well-known/cmp), raCert (pinned), caCert, timeouts;
+    // [bank] url (https://host:port/.well-known/cmp; several RA nodes separated by spaces,
+    // tried in order), raCert (pinned), caCert, timeouts;
     // tlsPin (the RA's TLS certificate, pinned instead of the CA and host name check),
     // tlsClientCert and tlsClientKey (this kiosk's identity), allowPlainHttp.
     QString bankUrl;

@@ -207,7 +207,10 @@ int main(int argc, char *argv[])
     kk::TokenPresence presence(&kiosk.tokens, &pcsc, &udev);
     kiosk.kiosk.watch(&presence);
 
-    kk::BankMonitor bank(bankEndpoint.host, bankEndpoint.port, settings.bankProbeSeconds);
+    QVector<kk::BankMonitor::Address> bankAddresses;
+    for (const kk::BankAddress &address : bankEndpoint.addresses)
+        bankAddresses.append({address.host, address.port});
+    kk::BankMonitor bank(bankAddresses, settings.bankProbeSeconds);
     QObject::connect(&bank, &kk::BankMonitor::reachableChanged, &kiosk.kiosk,
                      &kk::KioskController::setBankReachable);
     if (!endpoint)

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <netinet/in.h>
@@ -44,10 +45,27 @@ struct ExtensionsDeleter
 // OpenSSL's own HTTP exchange, with the kill point where the bank has heard "accepted" and
 // the kiosk has not yet read the answer (docs/architecture.md, "The kill matrix"). What was
 // sent and what came back decide what a failure means (CmpRequest::step).
+namespace {
+QString opensslErrors();
+} // namespace
+
 OSSL_CMP_MSG *CmpRequest::transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request)
 {
     auto *self = static_cast<CmpRequest *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
     OSSL_CMP_MSG *response = OSSL_CMP_MSG_http_perform(ctx, request);
+    // No answer from this node (down, refusing, a TLS or HTTP failure): the same message to
+    // the next ones, in order. Any node continues the transaction from the shared register.
+    const int tried = self ? self->m_address : 0;
+    for (int step = 1; !response && self && step < self->m_addresses.size(); ++step) {
+        const int next = (tried + step) % self->m_addresses.size();
+        qCWarning(lcEnroll).noquote()
+            << "no answer from the bank at" << self->m_addresses[self->m_address].host
+            << self->m_addresses[self->m_address].port << "(" << opensslErrors() << "); trying"
+            << self->m_addresses[next].host << self->m_addresses[next].port;
+        if (!self->useAddress(next))
+            break;
+        response = OSSL_CMP_MSG_http_perform(ctx, request);
+    }
     if (response && OSSL_CMP_MSG_get_bodytype(request) == kBodyCertConf)
         KK_FAULT_POINT("bank-confirmed");
     if (self) {
@@ -147,25 +165,10 @@ makeBankTls(const QString &host, const QByteArray &bankCaPem, const BankTlsOptio
 
 } // namespace
 
-Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &url, const QString &raCertPath,
+Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &urls, const QString &raCertPath,
                                              const QString &bankCaPath, const BankTlsOptions &tls)
 {
-    const QUrl parsed(url);
-    const bool https = parsed.scheme() == QLatin1String("https");
-    if (!parsed.isValid() || (!https && parsed.scheme() != QLatin1String("http")) ||
-        parsed.host().isEmpty())
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("bank URL must be https://host:port/path, not '%1'").arg(url));
-    if (!https && !tls.allowPlainHttp)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("bank URL %1 is plain HTTP: client names, INN and SNILS would "
-                                    "travel in clear text; use https, or set allowPlainHttp")
-                         .arg(url));
     CmpEndpoint endpoint;
-    endpoint.host = parsed.host();
-    endpoint.port = parsed.port(https ? 443 : 80);
-    if (!parsed.path().isEmpty())
-        endpoint.path = parsed.path();
     for (const auto &[path, target] :
          {std::pair{raCertPath, &endpoint.raCertPem}, std::pair{bankCaPath, &endpoint.bankCaPem}}) {
         QFile file(path);
@@ -176,15 +179,46 @@ Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &url, const QString &
             return Error(ErrorCode::Internal,
                          QStringLiteral("%1 is not a PEM certificate").arg(path));
     }
-    if (https) {
-        auto context = makeBankTls(endpoint.host, endpoint.bankCaPem, tls);
-        if (!context)
-            return context.error();
-        endpoint.tls = context.value();
-    } else {
-        qCWarning(lcEnroll) << "the bank is reached over plain HTTP (" << url
-                            << "): client names, INN and SNILS travel in clear text";
+    const QStringList list =
+        urls.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    if (list.isEmpty())
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("bank URL must be https://host:port/path, not '%1'").arg(urls));
+    for (const QString &url : list) {
+        const QUrl parsed(url);
+        const bool https = parsed.scheme() == QLatin1String("https");
+        if (!parsed.isValid() || (!https && parsed.scheme() != QLatin1String("http")) ||
+            parsed.host().isEmpty())
+            return Error(
+                ErrorCode::Internal,
+                QStringLiteral("bank URL must be https://host:port/path, not '%1'").arg(url));
+        if (!https && !tls.allowPlainHttp)
+            return Error(ErrorCode::Internal,
+                         QStringLiteral("bank URL %1 is plain HTTP: client names, INN and SNILS "
+                                        "would travel in clear text; use https, or set "
+                                        "allowPlainHttp")
+                             .arg(url));
+        BankAddress address;
+        address.host = parsed.host();
+        address.port = parsed.port(https ? 443 : 80);
+        if (!parsed.path().isEmpty())
+            address.path = parsed.path();
+        if (https) {
+            // Each node is checked for its own name (or address) against the bank CA.
+            auto context = makeBankTls(address.host, endpoint.bankCaPem, tls);
+            if (!context)
+                return context.error();
+            address.tls = context.value();
+        } else {
+            qCWarning(lcEnroll) << "the bank is reached over plain HTTP (" << url
+                                << "): client names, INN and SNILS travel in clear text";
+        }
+        endpoint.addresses.append(address);
     }
+    endpoint.host = endpoint.addresses.first().host;
+    endpoint.port = endpoint.addresses.first().port;
+    endpoint.path = endpoint.addresses.first().path;
+    endpoint.tls = endpoint.addresses.first().tls;
     return endpoint;
 }
 
@@ -242,6 +276,19 @@ std::optional<ProfileStatus> statusAfter(const EnrollStep &step)
     return std::nullopt;
 }
 
+bool CmpRequest::useAddress(int index)
+{
+    OSSL_CMP_CTX *ctx = m_ctx.get();
+    const BankAddress &address = m_addresses[index];
+    const QByteArray host = address.host.toUtf8(), path = address.path.toUtf8();
+    m_address = index;
+    // tlsBio with no BankTls leaves the connection plain (http://, allowed by the config).
+    return ctx && OSSL_CMP_CTX_set1_server(ctx, host.constData()) &&
+           OSSL_CMP_CTX_set_serverPort(ctx, address.port) &&
+           OSSL_CMP_CTX_set1_serverPath(ctx, path.constData()) &&
+           OSSL_CMP_CTX_set_http_cb_arg(ctx, const_cast<BankTls *>(address.tls.get()));
+}
+
 void CmpRequest::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const
 {
     OSSL_CMP_CTX_free(ctx);
@@ -253,15 +300,15 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
       m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink)), m_tls(endpoint.tls)
 {
     m_clientRules = endpoint.clientCertificates;
+    m_addresses = endpoint.addresses;
+    if (m_addresses.isEmpty()) // an endpoint made by hand: its one address
+        m_addresses.append({endpoint.host, endpoint.port, endpoint.path, endpoint.tls});
     X509Ptr raCert = certFromPem(endpoint.raCertPem);
     if (newKey && EVP_PKEY_up_ref(newKey))
         m_newKey.reset(newKey);
     OSSL_CMP_CTX *ctx = m_ctx.get();
-    const QByteArray host = endpoint.host.toUtf8(), path = endpoint.path.toUtf8();
     const bool ok =
-        ctx && raCert && m_bankCa && m_newKey && OSSL_CMP_CTX_set1_server(ctx, host.constData()) &&
-        OSSL_CMP_CTX_set_serverPort(ctx, endpoint.port) &&
-        OSSL_CMP_CTX_set1_serverPath(ctx, path.constData()) &&
+        ctx && raCert && m_bankCa && m_newKey && useAddress(0) &&
         OSSL_CMP_CTX_set1_srvCert(ctx, raCert.get()) &&
         OSSL_CMP_CTX_set1_cert(ctx, protectingCert) && OSSL_CMP_CTX_set1_pkey(ctx, protectingKey) &&
         EVP_PKEY_up_ref(newKey) && OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey) &&
@@ -270,9 +317,7 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
         // A kept-alive connection that the server closed kills certConf (SIGPIPE).
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_IMPLICIT_CONFIRM, 0) &&
-        (!endpoint.tls ||
-         (OSSL_CMP_CTX_set_http_cb(ctx, &CmpRequest::tlsBio) &&
-          OSSL_CMP_CTX_set_http_cb_arg(ctx, const_cast<BankTls *>(endpoint.tls.get())))) &&
+        OSSL_CMP_CTX_set_http_cb(ctx, &CmpRequest::tlsBio) &&
         OSSL_CMP_CTX_set_transfer_cb(ctx, &CmpRequest::transfer) &&
         OSSL_CMP_CTX_set_transfer_cb_arg(ctx, this) &&
         OSSL_CMP_CTX_set_certConf_cb(ctx, &KeyUpdate::certConfCallback) &&

@@ -52,6 +52,23 @@ private slots:
         QCOMPARE(s.actKeepDays, 30);
     }
 
+    void severalBankNodes()
+    {
+        QTemporaryDir dir;
+        QStringList problems;
+        const KioskSettings s =
+            KioskSettings::load(write(dir, "[bank]\nurl=https://ra1.bank.example/.well-known/cmp "
+                                           "https://ra2.bank.example:8443/.well-known/cmp\n"),
+                                &problems);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        QCOMPARE(s.bankUrl.split(' ').size(), 2);
+        KioskSettings::load(write(dir, "[bank]\nurl=https://ra1.bank.example/cmp ftp://ra2\n"),
+                            &problems);
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems.first().contains(QStringLiteral("'ftp://ra2' is not an https:// URL")),
+                 qPrintable(problems.first()));
+    }
+
     void aBankNameWithACommaStaysWhole()
     {
         // QSettings read "АО «Банк», филиал №2" as a list and the name became empty.

@@ -3,10 +3,14 @@
 // every few seconds from the GUI thread's event loop (QTcpSocket never blocks). Two failures
 // in a row mark the bank unreachable, so one dropped probe does not flash the out-of-service
 // screen; one success clears it. The kiosk shows "out of service" while the bank is down.
+// With several addresses (RA nodes) a probe tries them in order: the bank is reachable when
+// one of them answers.
 
 #include <QObject>
+#include <QPair>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QVector>
 
 namespace kk {
 
@@ -15,7 +19,9 @@ class BankMonitor : public QObject
     Q_OBJECT
     Q_PROPERTY(bool reachable READ reachable NOTIFY reachableChanged)
 public:
+    using Address = QPair<QString, int>; // host, port
     BankMonitor(QString host, int port, int intervalSeconds, QObject *parent = nullptr);
+    BankMonitor(QVector<Address> addresses, int intervalSeconds, QObject *parent = nullptr);
 
     bool reachable() const { return m_reachable; }
     void start();
@@ -29,9 +35,10 @@ signals:
 
 private:
     void settle(bool connected);
+    void connectTo(int index);
 
-    QString m_host;
-    int m_port;
+    QVector<Address> m_addresses;
+    int m_trying = 0; // the address of the probe under way
     QTimer m_interval;
     QTimer m_connectTimeout;
     QTcpSocket m_socket;

@@ -38,8 +38,18 @@ struct BankTlsOptions
 // above), shared by every exchange.
 struct BankTls;
 
+// One of the bank's RA nodes.
+struct BankAddress
+{
+    QString host;
+    int port = 0;
+    QString path = QStringLiteral("/.well-known/cmp");
+    std::shared_ptr<const BankTls> tls; // https; null: plain HTTP
+};
+
 struct CmpEndpoint
 {
+    // The first address; `addresses` has every one, in the order they are tried.
     QString host;
     int port = 0;
     QString path = QStringLiteral("/.well-known/cmp");
@@ -50,8 +60,13 @@ struct CmpEndpoint
     std::shared_ptr<const BankTls> tls; // https; null: plain HTTP
     // What a new certificate must be besides chaining to bankCaPem (enroll/certificatecheck.h).
     ClientCertificateRules clientCertificates;
+    // The bank's RA nodes, tried in order for each message: a node that does not answer is
+    // passed over, and the next message goes to the node that answered. Any node continues
+    // any transaction (docs/architecture.md, "The bank's transactions").
+    QVector<BankAddress> addresses;
 
-    // url: https://host[:port]/path (or http:// with allowPlainHttp)
+    // url: https://host[:port]/path (or http:// with allowPlainHttp); several, separated by
+    // spaces, for several RA nodes.
     static Expected<CmpEndpoint> fromFiles(const QString &url, const QString &raCertPath,
                                            const QString &bankCaPath,
                                            const BankTlsOptions &tls = {});
@@ -134,6 +149,9 @@ private:
     QByteArray m_storedCert;
     int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
     std::shared_ptr<const BankTls> m_tls;
+    QVector<BankAddress> m_addresses;
+    int m_address = 0; // the node that answered last
+    bool useAddress(int index);
 };
 
 // A key update (kur): protected by the current key and certificate, the one it renews.

@@ -5,8 +5,11 @@
 #include "../ra/softclient.h"
 #include "harness.h"
 
+#include "keykiosk/enroll/bankmonitor.h"
 #include "keykiosk/enroll/cmpclient.h"
 
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QtTest>
 
 #include <csignal>
@@ -70,6 +73,49 @@ private slots:
         QVERIFY(second.make(ra, m_scratch, QStringLiteral("TLS-2")));
         const EnrollStep again = renew(pinnedEndpoint.value(), second);
         QVERIFY2(again.state == EnrollState::Issued, qPrintable(again.error.logText()));
+    }
+
+    void theKioskPassesOverANodeThatDoesNotAnswer()
+    {
+        // [bank] url with several RA nodes: one refuses connections, one accepts and never
+        // answers (hung), the third is the bank. The kiosk gets its certificate from the third.
+        RaServer ra;
+        QVERIFY(ra.start());
+        QTcpServer hung;
+        QVERIFY(hung.listen(QHostAddress::LocalHost));
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 refusing = closed.serverPort();
+        closed.close();
+        const QString urls = QStringLiteral("https://127.0.0.1:%1/.well-known/cmp  "
+                                            "https://127.0.0.1:%2/.well-known/cmp %3")
+                                 .arg(refusing)
+                                 .arg(hung.serverPort())
+                                 .arg(ra.url());
+        auto endpoint = CmpEndpoint::fromFiles(urls, ra.raCertPath(), ra.caCertPath());
+        QVERIFY2(endpoint, qPrintable(endpoint.error().logText()));
+        QCOMPARE(endpoint->addresses.size(), 3);
+        endpoint->messageTimeoutSeconds = 2;
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("HA-1")));
+        const EnrollStep step = renew(endpoint.value(), client);
+        QVERIFY2(step.state == EnrollState::Issued, qPrintable(step.error.logText()));
+        QCOMPARE(requestsAtTheBank(ra), 1);
+
+        // The kiosk's reachability probe tries the nodes in order too.
+        BankMonitor up({{QStringLiteral("127.0.0.1"), refusing},
+                        {QStringLiteral("127.0.0.1"), int(ra.tlsPort())}},
+                       1);
+        BankMonitor down(
+            {{QStringLiteral("127.0.0.1"), refusing}, {QStringLiteral("127.0.0.1"), refusing}}, 1);
+        QSignalSpy upChanged(&up, &BankMonitor::reachableChanged);
+        QSignalSpy downChanged(&down, &BankMonitor::reachableChanged);
+        up.start();
+        down.start();
+        QTRY_COMPARE_WITH_TIMEOUT(downChanged.size(), 1, 8000); // two failed probes in a row
+        QVERIFY(!down.reachable());
+        QVERIFY(up.reachable());
+        QCOMPARE(upChanged.size(), 0);
     }
 
     void aServerTheKioskCannotTrustGetsNothing_data()
