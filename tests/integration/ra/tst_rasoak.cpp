@@ -1,0 +1,84 @@
+// 64 clients × 100 renewals each against one RA (the SQLite register): every renewal issued,
+// none twice, and the register holds exactly one confirmed request per renewal, nothing left
+// approved or issued. The long soak runs (100,000 renewals) are in bench/.
+#include "../../../bench/benchclients.h"
+#include "harness.h"
+
+#include <QSet>
+#include <QtTest>
+
+#include <openssl/sha.h>
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+using namespace kk;
+using namespace kk::test;
+
+class TestRaSoak : public QObject
+{
+    Q_OBJECT
+private slots:
+    void sixtyFourClientsTimesAHundredRenewals()
+    {
+        constexpr int kClients = 64, kRenewals = 100;
+        std::signal(SIGPIPE, SIG_IGN);
+        RaServer::Options options;
+        options.autoDelaySeconds = 0;
+        RaServer ra(options);
+        QVERIFY(ra.prepare());
+        // All 64 clients come from 127.0.0.1: above the per-peer cap of a production RA.
+        ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
+                     QStringLiteral("max_connections_per_peer=1024"));
+        QVERIFY(ra.start());
+        X509Ptr raCert = readCert(ra.raCertPath());
+        std::vector<EvpPkeyPtr> keys;
+        std::vector<X509Ptr> certs;
+        QVERIFY(makeClients(ra, kClients, keys, certs));
+
+        std::atomic_int ok{0}, failed{0};
+        std::mutex seenMutex;
+        QSet<QByteArray> serials, publicKeys;
+        std::vector<std::thread> threads;
+        for (int i = 0; i < kClients; ++i) {
+            threads.emplace_back([&, i] {
+                for (int n = 0; n < kRenewals; ++n) {
+                    if (!softwareKur(ra, raCert.get(), certs[std::size_t(i)],
+                                     keys[std::size_t(i)])) {
+                        ++failed;
+                        continue;
+                    }
+                    ++ok;
+                    X509 *cert = certs[std::size_t(i)].get();
+                    const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
+                    const QByteArray serialBytes(reinterpret_cast<const char *>(serial->data),
+                                                 serial->length);
+                    unsigned char digest[SHA256_DIGEST_LENGTH];
+                    unsigned int length = 0;
+                    X509_pubkey_digest(cert, EVP_sha256(), digest, &length);
+                    std::lock_guard<std::mutex> lock(seenMutex);
+                    serials.insert(serialBytes);
+                    publicKeys.insert(
+                        QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+                }
+            });
+        }
+        for (auto &t : threads)
+            t.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(ok.load(), kClients * kRenewals);
+        QCOMPARE(serials.size(), kClients * kRenewals);    // no certificate twice
+        QCOMPARE(publicKeys.size(), kClients * kRenewals); // one certificate per new key
+
+        const QString all = ra.cli({QStringLiteral("requests")});
+        QCOMPARE(all.count(QStringLiteral("R-0")), kClients * kRenewals);
+        const QString confirmed = ra.cli(
+            {QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")});
+        QCOMPARE(confirmed.count(QStringLiteral("R-0")), kClients * kRenewals);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRaSoak)
+#include "tst_rasoak.moc"
