@@ -8,6 +8,7 @@
 #include "demo/demohooks.h"
 #endif
 
+#include "keykiosk/configfile.h"
 #include "keykiosk/enroll/bankmonitor.h"
 #include "keykiosk/journal/journal.h"
 #include "keykiosk/logging.h"
@@ -70,13 +71,7 @@ int checkConfiguration(int argc, char *argv[])
     const QString path = parser.value(QStringLiteral("config"));
     QStringList problems;
     kk::KioskSettings::load(path, &problems);
-    for (const QString &problem : problems)
-        std::printf("%s\n", qPrintable(problem));
-    std::printf("%s: %s\n", qPrintable(path),
-                problems.isEmpty()
-                    ? "configuration OK"
-                    : qPrintable(QStringLiteral("%1 problem(s)").arg(problems.size())));
-    return problems.isEmpty() ? 0 : 1;
+    return kk::ConfigFile::printReport(path, problems);
 }
 
 // sysexits.h: a configuration error. The unit does not restart on it (RestartPreventExitStatus).
@@ -254,7 +249,7 @@ int main(int argc, char *argv[])
 #endif
     std::unique_ptr<kk::SelfTest> check;
     if (selfTest) {
-        check = std::make_unique<kk::SelfTest>(settings, configProblems);
+        check = std::make_unique<kk::SelfTest>(settings, configProblems, bankAddresses);
         QObject::connect(check.get(), &kk::SelfTest::finished, &app, &QCoreApplication::exit);
         check->start(window, sinceStart.elapsed());
     }

@@ -20,6 +20,7 @@
 // (operator, auditor, administrator). The CLI never opens the register for writing; with
 // the RA stopped, reading commands read it (for whoever may read the file).
 #include "httpfront.h"
+#include "keykiosk/configfile.h"
 #include "localsocket.h"
 #include "raconfig.h"
 #include "ralog.h"
@@ -311,13 +312,7 @@ int main(int argc, char **argv)
         // Every invalid or unknown key with its line, as `keykiosk --check-config` does.
         QStringList problems;
         RaConfig::read(parser.value(configOption), &problems);
-        for (const QString &problem : problems)
-            std::printf("%s\n", qPrintable(problem));
-        std::printf("%s: %s\n", qPrintable(parser.value(configOption)),
-                    problems.isEmpty()
-                        ? "configuration OK"
-                        : qPrintable(QStringLiteral("%1 problem(s)").arg(problems.size())));
-        return problems.isEmpty() ? 0 : 1;
+        return kk::ConfigFile::printReport(parser.value(configOption), problems);
     }
     auto config = RaConfig::load(parser.value(configOption));
     if (!config)

@@ -4,8 +4,6 @@
 
 #include <QDateTime>
 
-#include <cstdio>
-
 namespace kk::ra {
 
 namespace {

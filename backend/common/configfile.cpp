@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace kk {
 
@@ -227,6 +228,17 @@ QStringList ConfigFile::problems()
             m_problems << text;
     }
     return m_problems;
+}
+
+int ConfigFile::printReport(const QString &path, const QStringList &problems)
+{
+    for (const QString &problem : problems)
+        std::printf("%s\n", qPrintable(problem));
+    std::printf("%s: %s\n", qPrintable(path),
+                problems.isEmpty()
+                    ? "configuration OK"
+                    : qPrintable(QStringLiteral("%1 problem(s)").arg(problems.size())));
+    return problems.isEmpty() ? 0 : 1;
 }
 
 } // namespace kk

@@ -215,10 +215,6 @@ Expected<CmpEndpoint> CmpEndpoint::fromFiles(const QString &urls, const QString 
         }
         endpoint.addresses.append(address);
     }
-    endpoint.host = endpoint.addresses.first().host;
-    endpoint.port = endpoint.addresses.first().port;
-    endpoint.path = endpoint.addresses.first().path;
-    endpoint.tls = endpoint.addresses.first().tls;
     return endpoint;
 }
 
@@ -297,18 +293,16 @@ void CmpRequest::CtxDeleter::operator()(OSSL_CMP_CTX *ctx) const
 CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protectingCert,
                        EVP_PKEY *protectingKey, EVP_PKEY *newKey, CertificateSink sink)
     : m_ctx(OSSL_CMP_CTX_new(nullptr, nullptr)), m_bodyType(bodyType),
-      m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink)), m_tls(endpoint.tls)
+      m_bankCa(certFromPem(endpoint.bankCaPem)), m_sink(std::move(sink)),
+      m_addresses(endpoint.addresses)
 {
     m_clientRules = endpoint.clientCertificates;
-    m_addresses = endpoint.addresses;
-    if (m_addresses.isEmpty()) // an endpoint made by hand: its one address
-        m_addresses.append({endpoint.host, endpoint.port, endpoint.path, endpoint.tls});
     X509Ptr raCert = certFromPem(endpoint.raCertPem);
     if (newKey && EVP_PKEY_up_ref(newKey))
         m_newKey.reset(newKey);
     OSSL_CMP_CTX *ctx = m_ctx.get();
     const bool ok =
-        ctx && raCert && m_bankCa && m_newKey && useAddress(0) &&
+        ctx && raCert && m_bankCa && m_newKey && !m_addresses.isEmpty() && useAddress(0) &&
         OSSL_CMP_CTX_set1_srvCert(ctx, raCert.get()) &&
         OSSL_CMP_CTX_set1_cert(ctx, protectingCert) && OSSL_CMP_CTX_set1_pkey(ctx, protectingKey) &&
         EVP_PKEY_up_ref(newKey) && OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey) &&

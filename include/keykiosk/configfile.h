@@ -44,6 +44,10 @@ public:
     QStringList problems();
     QString origin() const { return m_origin; }
 
+    // What `keykiosk --check-config` and `keykiosk-ra check-config` print: each problem, then
+    // "PATH: configuration OK" or "PATH: N problem(s)". The exit code: 0 for none, else 1.
+    static int printReport(const QString &path, const QStringList &problems);
+
 private:
     struct Entry
     {

@@ -7,15 +7,16 @@
 #include <QQuickWindow>
 #include <QTcpSocket>
 #include <QTimer>
-#include <QUrl>
 
 #include <PCSC/pcsclite.h>
 #include <cstdio>
 
 namespace kk {
 
-SelfTest::SelfTest(const KioskSettings &settings, QStringList configProblems, QObject *parent)
-    : QObject(parent), m_settings(settings), m_configProblems(std::move(configProblems))
+SelfTest::SelfTest(const KioskSettings &settings, QStringList configProblems,
+                   QVector<BankMonitor::Address> bankAddresses, QObject *parent)
+    : QObject(parent), m_settings(settings), m_configProblems(std::move(configProblems)),
+      m_bankAddresses(std::move(bankAddresses))
 {
 }
 
@@ -54,21 +55,27 @@ QVector<SelfTestCheck> SelfTest::checkServices() const
         pcsc->releaseContext();
     }
 
-    const QUrl url(m_settings.bankUrl);
-    if (m_settings.bankUrl.isEmpty() || !url.isValid()) {
-        checks.append({QStringLiteral("bank"), false, QStringLiteral("[bank] url is not set")});
+    // The bank's nodes as the kiosk reaches them (the endpoint main() made from [bank] url),
+    // in order: the bank answers when one of them does. TLS is checked with the first message.
+    if (m_bankAddresses.isEmpty()) {
+        checks.append({QStringLiteral("bank"), false,
+                       QStringLiteral("[bank] is not configured (see the log)")});
     } else {
-        // The address answers: the TLS checks (pin, CA) happen with the first real message.
-        QTcpSocket socket;
-        const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-        socket.connectToHost(url.host(), quint16(port));
-        const bool connected = socket.waitForConnected(5000);
-        checks.append({QStringLiteral("bank"), connected,
-                       connected ? QStringLiteral("%1:%2 answers").arg(url.host()).arg(port)
-                                 : QStringLiteral("%1:%2: %3")
-                                       .arg(url.host())
-                                       .arg(port)
-                                       .arg(socket.errorString())});
+        QStringList tried;
+        bool connected = false;
+        for (const BankMonitor::Address &address : m_bankAddresses) {
+            QTcpSocket socket;
+            socket.connectToHost(address.first, quint16(address.second));
+            connected = socket.waitForConnected(5000);
+            tried << QStringLiteral("%1:%2%3")
+                         .arg(address.first)
+                         .arg(address.second)
+                         .arg(connected ? QStringLiteral(" answers")
+                                        : QStringLiteral(": ") + socket.errorString());
+            if (connected)
+                break;
+        }
+        checks.append({QStringLiteral("bank"), connected, tried.join(QStringLiteral("; "))});
     }
     return checks;
 }

@@ -6,6 +6,8 @@
 
 #include "kiosksettings.h"
 
+#include "keykiosk/enroll/bankmonitor.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
@@ -25,7 +27,8 @@ class SelfTest : public QObject
 {
     Q_OBJECT
 public:
-    SelfTest(const KioskSettings &settings, QStringList configProblems, QObject *parent = nullptr);
+    SelfTest(const KioskSettings &settings, QStringList configProblems,
+             QVector<BankMonitor::Address> bankAddresses, QObject *parent = nullptr);
 
     // Checks that need no window (config, module, pcscd, bank); run on their own by tests.
     QVector<SelfTestCheck> checkServices() const;
@@ -41,6 +44,7 @@ private:
 
     KioskSettings m_settings;
     QStringList m_configProblems;
+    QVector<BankMonitor::Address> m_bankAddresses;
     QElapsedTimer m_sinceStart;
     bool m_done = false; // reported once: the first frame, or the timeout
 };

@@ -49,15 +49,10 @@ struct BankAddress
 
 struct CmpEndpoint
 {
-    // The first address; `addresses` has every one, in the order they are tried.
-    QString host;
-    int port = 0;
-    QString path = QStringLiteral("/.well-known/cmp");
     QByteArray raCertPem; // pinned: answers must be protected by exactly this certificate
     QByteArray bankCaPem; // new certificates must chain to it
     int messageTimeoutSeconds = 20;
     int totalTimeoutSeconds = 120;
-    std::shared_ptr<const BankTls> tls; // https; null: plain HTTP
     // What a new certificate must be besides chaining to bankCaPem (enroll/certificatecheck.h).
     ClientCertificateRules clientCertificates;
     // The bank's RA nodes, tried in order for each message: a node that does not answer is
@@ -148,9 +143,8 @@ private:
     Error m_sinkError;
     QByteArray m_storedCert;
     int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
-    std::shared_ptr<const BankTls> m_tls;
-    QVector<BankAddress> m_addresses;
-    int m_address = 0; // the node that answered last
+    QVector<BankAddress> m_addresses; // they also keep each node's TLS context alive
+    int m_address = 0;                // the node that answered last
     bool useAddress(int index);
 };
 

@@ -168,7 +168,7 @@ private slots:
                              QRegularExpression(QStringLiteral("plain HTTP.*clear text")));
         auto allowed = CmpEndpoint::fromFiles(plain, ra.raCertPath(), ra.caCertPath(), allow);
         QVERIFY(allowed);
-        QVERIFY(!allowed->tls);
+        QVERIFY(!allowed->addresses.first().tls);
     }
 
     void aKioskCertificateIdentifiesTheKiosk()
