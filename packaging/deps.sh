@@ -16,6 +16,8 @@ packages=(
   # crypto, token, presence, storage
   libssl-dev openssl libboost-dev libp11-dev libp11-kit-dev p11-kit libpcsclite-dev libudev-dev libsqlite3-dev
   libcpp-httplib-dev sqlite3 curl
+  # the register of several RA nodes: libpq, and a PostgreSQL server for its tests
+  libpq-dev postgresql
   # test harness: SoftHSM2 token, private pcscd + vpcd, umockdev, Xvfb
   softhsm2 opensc pcscd pcsc-tools vsmartcard-vpcd umockdev libumockdev-dev gir1.2-umockdev-1.0
   python3 python3-gi iproute2 util-linux xvfb xauth xdotool x11-utils bc

@@ -14,6 +14,7 @@
 //   keykiosk-ra certificates [import FILE... [--role client|staff|ra]] --config FILE
 //   keykiosk-ra audit --config FILE
 //   keykiosk-ra audit verify --config FILE     the hash chain: exit 1 on any edit or deletion
+//   keykiosk-ra migrate --config FILE          the register's schema to this version's
 //
 // Operator commands go to the running RA over its local admin socket ([admin] socket); the
 // RA names the operator by the socket's peer credentials and checks the account's role
@@ -97,7 +98,7 @@ int runSigner(const RaConfig &config)
     auto ensureSigner = [&]() -> Error {
         if (signer)
             return {};
-        auto opened = Store::openReadOnly(config.database);
+        auto opened = openRegister(config, Store::Access::ReadOnly);
         if (!opened)
             return opened.error();
         store = opened.takeValue();
@@ -148,10 +149,29 @@ int runSigner(const RaConfig &config)
     return 0;
 }
 
+// keykiosk-ra migrate: brings the register's schema to this version's. Run once before the
+// nodes of a new version start (they refuse a PostgreSQL register at another schema); a
+// SQLite register is upgraded by its one RA as it opens it, and this does the same.
+int migrate(const RaConfig &config)
+{
+    auto store = openRegister(config, Store::Access::Migrate);
+    if (!store)
+        return fail(store.error().detail);
+    auto found = store.value()->migrate();
+    if (!found)
+        return fail(found.error().detail);
+    const int from = store.value()->foundVersion();
+    if (from == Store::kSchemaVersion)
+        std::printf("register at schema %d: nothing to do\n", Store::kSchemaVersion);
+    else
+        std::printf("register migrated from schema %d to %d\n", from, Store::kSchemaVersion);
+    return 0;
+}
+
 int serve(const RaConfig &config)
 {
     installLogFormat(); // priority, UTC time, peer and transaction on every line
-    auto store = Store::open(config.database, config.databaseMode);
+    auto store = openRegister(config, Store::Access::Serve);
     if (!store)
         return fail(store.error().detail);
     // With a signer process the CA key never enters this process: the signer is asked, by
@@ -272,8 +292,9 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("init-demo | serve | signer | check-config | requests | approve | reject | "
-                       "revoke | abonents [add] | certificates [import FILE...] | audit"));
+        QStringLiteral(
+            "init-demo | serve | signer | check-config | migrate | requests | approve | reject | "
+            "revoke | abonents [add] | certificates [import FILE...] | audit"));
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("ra.conf"),
                                           QStringLiteral("file"));
     const QCommandLineOption statusOption(
@@ -321,6 +342,8 @@ int main(int argc, char **argv)
         return serve(config.value());
     if (command == QLatin1String("signer"))
         return runSigner(config.value());
+    if (command == QLatin1String("migrate"))
+        return migrate(config.value());
 
     if (!isOperatorCommand(command))
         return fail(QStringLiteral("unknown command %1").arg(command));
@@ -349,7 +372,7 @@ int main(int argc, char **argv)
         // (an audit after an incident); nothing that changes it does.
         if (!isReadingCommand(request))
             return fail(answer.error().detail);
-        auto store = Store::openReadOnly(config->database);
+        auto store = openRegister(config.value(), Store::Access::ReadOnly);
         if (!store)
             return fail(answer.error().detail + QStringLiteral("; reading the register: ") +
                         store.error().detail);

@@ -159,6 +159,11 @@ RaConfig RaConfig::read(const QString &path, QStringList *problems)
     c.raKey = ini.path(QStringLiteral("ra/key"));
     c.database = ini.path(QStringLiteral("store/path"),
                           QFileInfo(path).absoluteDir().filePath(QStringLiteral("ra.db")));
+    c.databaseServer = ini.text(QStringLiteral("store/postgresql"));
+    if (!c.databaseServer.isEmpty() && ini.has(QStringLiteral("store/path")))
+        ini.problem(QStringLiteral("store/postgresql"),
+                    QStringLiteral("the register is either a file (path) or a PostgreSQL "
+                                   "database (postgresql), not both"));
     c.databaseMode = ini.octal(QStringLiteral("store/mode"), c.databaseMode, 0777);
     if (c.databaseMode & ~0640)
         ini.problem(QStringLiteral("store/mode"),
@@ -228,6 +233,15 @@ std::unique_ptr<TokenKeyStore> g_hsm;
 std::unique_ptr<Pkcs11Module> g_hsmModule;
 std::unique_ptr<TokenSession> g_hsmSession;
 } // namespace
+
+Expected<std::unique_ptr<Store>> openRegister(const RaConfig &config, Store::Access access)
+{
+    if (!config.databaseServer.isEmpty())
+        return Store::openPostgres(config.databaseServer, access);
+    if (access == Store::Access::ReadOnly)
+        return Store::openReadOnly(config.database);
+    return Store::open(config.database, config.databaseMode);
+}
 
 Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey)
 {

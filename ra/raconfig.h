@@ -3,6 +3,7 @@
 
 #include "operatorcommands.h"
 #include "raservice.h"
+#include "store.h"
 
 #include <QString>
 
@@ -25,7 +26,8 @@ struct RaConfig
     QString caCert, caKey;                                           // PEM files, or:
     QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
     QString raCert, raKey;
-    QString database;
+    QString database;        // [store] path: SQLite, one node
+    QString databaseServer;  // [store] postgresql: a libpq connection string, several nodes
     int databaseMode = 0600; // [store] mode: 0640 lets the signer's account (in the group) read it
     RaPolicy policy;
     // [signer]: the process that holds the CA key; empty socket: the RA signs in-process.
@@ -42,6 +44,11 @@ struct RaConfig
     static RaConfig read(const QString &path, QStringList *problems);
     static Expected<RaConfig> load(const QString &path);
 };
+
+// The register the configuration names: PostgreSQL if [store] postgresql is set, else the
+// SQLite file. Serve opens it for the RA (SQLite is upgraded on open, PostgreSQL only by
+// Migrate), ReadOnly for the signer and offline readers.
+Expected<std::unique_ptr<Store>> openRegister(const RaConfig &config, Store::Access access);
 
 // Loads certificates and keys (from files or the HSM) as the service needs them; the CA key
 // only when asked (the signer process holds it otherwise).

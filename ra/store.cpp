@@ -6,8 +6,7 @@
 
 #include "keykiosk/opensslptr.h"
 #include "raservice.h"
-
-#include <sqlite3.h>
+#include "sqldatabase.h"
 
 #include <QFile>
 
@@ -23,69 +22,8 @@ namespace kk::ra {
 
 namespace {
 
-struct StatementFinalizer
-{
-    void operator()(sqlite3_stmt *s) const { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
-
 const char *const kStatusNames[] = {"pending",   "approved", "issued",
                                     "confirmed", "rejected", "rejected-by-client"};
-
-Error sqlError(sqlite3 *db, const char *what)
-{
-    // A full disk or a locked file ends up here: the caller answers with a CMP error, and
-    // nothing half-written stays behind (every change is one transaction).
-    return Error(ErrorCode::Internal,
-                 QStringLiteral("sqlite %1: %2")
-                     .arg(QLatin1String(what), QString::fromUtf8(sqlite3_errmsg(db))));
-}
-
-class Query
-{
-public:
-    Query(sqlite3 *db, const char *sql) : m_db(db)
-    {
-        sqlite3_stmt *raw = nullptr;
-        m_rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
-        m_stmt.reset(raw);
-    }
-    bool ok() const { return m_rc == SQLITE_OK; }
-    Query &bind(int i, qint64 v)
-    {
-        sqlite3_bind_int64(m_stmt.get(), i, v);
-        return *this;
-    }
-    Query &bind(int i, const QString &v)
-    {
-        const QByteArray utf8 = v.toUtf8();
-        sqlite3_bind_text(m_stmt.get(), i, utf8.constData(), utf8.size(), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Query &bind(int i, const QByteArray &v)
-    {
-        sqlite3_bind_blob(m_stmt.get(), i, v.constData(), v.size(), SQLITE_TRANSIENT);
-        return *this;
-    }
-    int step() { return sqlite3_step(m_stmt.get()); }
-    qint64 int64(int c) const { return sqlite3_column_int64(m_stmt.get(), c); }
-    QString text(int c) const
-    {
-        return QString::fromUtf8(
-            reinterpret_cast<const char *>(sqlite3_column_text(m_stmt.get(), c)));
-    }
-    QByteArray blob(int c) const
-    {
-        return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt.get(), c)),
-                          sqlite3_column_bytes(m_stmt.get(), c));
-    }
-    Error error(const char *what) const { return sqlError(m_db, what); }
-
-private:
-    sqlite3 *m_db;
-    Statement m_stmt;
-    int m_rc;
-};
 
 qint64 toEpoch(const QDateTime &t)
 {
@@ -204,12 +142,7 @@ QString stateName(CertificateState state)
     return QString::fromLatin1(kStateNames[int(state)]);
 }
 
-void Store::Closer::operator()(sqlite3 *db) const
-{
-    sqlite3_close(db);
-}
-
-Store::Store(sqlite3 *db) : m_db(db) {}
+Store::Store(std::unique_ptr<SqlDatabase> db) : m_db(std::move(db)) {}
 Store::~Store() = default;
 
 Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode)
@@ -223,52 +156,84 @@ Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode)
         ::fchmod(fd, mode_t(mode & 0640));
         ::close(fd);
     }
-    sqlite3 *raw = nullptr;
-    const int rc = sqlite3_open_v2(
-        path.toUtf8().constData(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-    std::unique_ptr<Store> store(new Store(raw));
-    if (rc != SQLITE_OK)
-        return sqlError(raw, "open");
-    sqlite3_busy_timeout(raw, 5000); // a reader (an offline audit) may hold it for a moment
-    if (Error e = store->exec(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
-        return e;
-    if (Error e = store->migrate())
-        return e;
+    auto db = openSqlite(path, false);
+    if (!db)
+        return db.error();
+    std::unique_ptr<Store> store(new Store(db.takeValue()));
+    // One node owns its file: it upgrades it as it opens it.
+    if (auto migrated = store->migrate(); !migrated)
+        return migrated.error();
     return store;
 }
 
 Expected<std::unique_ptr<Store>> Store::openReadOnly(const QString &path)
 {
-    if (!QFile::exists(path))
-        return Error(ErrorCode::Internal, QStringLiteral("no register at %1").arg(path));
-    sqlite3 *raw = nullptr;
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &raw,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr);
-    std::unique_ptr<Store> store(new Store(raw));
-    if (rc != SQLITE_OK)
-        return sqlError(raw, "open read-only");
-    sqlite3_busy_timeout(raw, 5000);
-    Query version(raw, "PRAGMA user_version");
-    if (version.step() != SQLITE_ROW || version.int64(0) != kSchemaVersion)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("the register at %1 is not at schema %2: start the RA once to "
-                                    "upgrade it")
-                         .arg(path)
-                         .arg(kSchemaVersion));
+    auto db = openSqlite(path, true);
+    if (!db)
+        return db.error();
+    std::unique_ptr<Store> store(new Store(db.takeValue()));
+    if (Error e = store->requireCurrentSchema(QStringLiteral("start the RA once to upgrade it")))
+        return e;
     return store;
+}
+
+Expected<std::unique_ptr<Store>> Store::openPostgres(const QString &conninfo, Access access)
+{
+    auto db = kk::ra::openPostgres(conninfo, access == Access::ReadOnly);
+    if (!db)
+        return db.error();
+    std::unique_ptr<Store> store(new Store(db.takeValue()));
+    // Several nodes share the database: none of them upgrades it behind the others' backs.
+    // `keykiosk-ra migrate` does, once, and the nodes of the new version start after it.
+    if (access != Access::Migrate) {
+        if (Error e = store->requireCurrentSchema(QStringLiteral("run keykiosk-ra migrate")))
+            return e;
+    }
+    return store;
+}
+
+Expected<int> Store::schemaVersion()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    if (m_db->engine() == SqlDatabase::Engine::Sqlite) {
+        Query version(*m_db, "PRAGMA user_version");
+        if (version.step() != SqlStep::Row)
+            return version.error("schema version");
+        return int(version.int64(0));
+    }
+    Query exists(*m_db, "SELECT to_regclass('schema_version') IS NOT NULL");
+    if (exists.step() != SqlStep::Row)
+        return exists.error("schema version");
+    if (exists.text(0) != QLatin1String("t"))
+        return 0;
+    Query version(*m_db, "SELECT version FROM schema_version WHERE one = 1");
+    const SqlStep rc = version.step();
+    if (rc == SqlStep::Failed)
+        return version.error("schema version");
+    return rc == SqlStep::Row ? int(version.int64(0)) : 0;
+}
+
+Error Store::requireCurrentSchema(const QString &remedy)
+{
+    auto version = schemaVersion();
+    if (!version)
+        return version.error();
+    if (version.value() == kSchemaVersion)
+        return {};
+    if (version.value() > kSchemaVersion)
+        return Error(ErrorCode::Internal,
+                     QStringLiteral("the register is at schema %1, newer than this RA (%2)")
+                         .arg(version.value())
+                         .arg(kSchemaVersion));
+    return Error(ErrorCode::Internal, QStringLiteral("the register is at schema %1, not %2: %3")
+                                          .arg(version.value())
+                                          .arg(kSchemaVersion)
+                                          .arg(remedy));
 }
 
 Error Store::exec(const char *sql)
 {
-    char *message = nullptr;
-    if (sqlite3_exec(m_db.get(), sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        Error e(ErrorCode::Internal, QStringLiteral("sqlite: %1").arg(QString::fromUtf8(message)));
-        sqlite3_free(message);
-        return e;
-    }
-    return {};
+    return m_db->exec(sql);
 }
 
 namespace {
@@ -292,11 +257,26 @@ const QByteArray kAuditGenesis(32, '\0');
 
 } // namespace
 
-Error Store::migrate()
+Expected<int> Store::migrate()
 {
-    Query version(m_db.get(), "PRAGMA user_version");
-    version.step();
-    const int current = int(version.int64(0));
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    Expected<int> found = 0;
+    if (m_db->engine() == SqlDatabase::Engine::Postgres) {
+        found = migratePostgres();
+    } else {
+        found = schemaVersion();
+        if (found) {
+            if (Error e = migrateSqlite(found.value()))
+                return e;
+        }
+    }
+    if (found && m_foundVersion < 0)
+        m_foundVersion = found.value();
+    return found;
+}
+
+Error Store::migrateSqlite(int current)
+{
     if (current > kSchemaVersion)
         return Error(ErrorCode::Internal,
                      QStringLiteral("database schema %1 is newer than this RA (%2)")
@@ -410,26 +390,26 @@ Error Store::migrate()
         QByteArray previous = kAuditGenesis;
         qint64 last = 0;
         {
-            Query rows(m_db.get(),
+            Query rows(*m_db,
                        "SELECT id, at, actor, action, request, detail FROM audit ORDER BY id");
             QVector<std::pair<qint64, QByteArray>> links;
-            while (rows.step() == SQLITE_ROW) {
+            while (rows.step() == SqlStep::Row) {
                 previous = auditLink(previous, rows.int64(0), rows.int64(1), rows.text(2),
                                      rows.text(3), rows.text(4), rows.text(5));
                 links.append({rows.int64(0), previous});
                 last = rows.int64(0);
             }
             for (const auto &[id, link] : links) {
-                Query set(m_db.get(), "UPDATE audit SET hash = ? WHERE id = ?");
+                Query set(*m_db, "UPDATE audit SET hash = ? WHERE id = ?");
                 set.bind(1, link).bind(2, id);
-                if (set.step() != SQLITE_DONE)
+                if (set.step() != SqlStep::Done)
                     return exec("ROLLBACK"), set.error("chain the audit log");
             }
         }
         if (last > 0) {
-            Query head(m_db.get(), "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?)");
+            Query head(*m_db, "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?)");
             head.bind(1, previous).bind(2, last);
-            if (head.step() != SQLITE_DONE)
+            if (head.step() != SqlStep::Done)
                 return exec("ROLLBACK"), head.error("audit head");
         }
         if (Error e = exec("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
@@ -443,19 +423,123 @@ Error Store::migrate()
     return {};
 }
 
+namespace {
+
+// PostgreSQL's steps, by the version they bring the register to. A new register goes straight
+// to the schema SQLite reached in six steps; later versions add a step to both lists.
+struct PostgresStep
+{
+    int version;
+    const char *sql;
+};
+const PostgresStep kPostgresSteps[] = {
+    {6,
+     "CREATE TABLE requests ("
+     " id BIGSERIAL PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+     " created BIGINT NOT NULL, updated BIGINT NOT NULL, kind TEXT NOT NULL,"
+     " uid TEXT NOT NULL, abonent TEXT NOT NULL, old_cert_serial TEXT NOT NULL,"
+     " new_key_hash BYTEA NOT NULL UNIQUE, new_key_spki BYTEA NOT NULL,"
+     " subject BYTEA NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+     " approve_after BIGINT NOT NULL DEFAULT 0, cert BYTEA, cert_serial TEXT NOT NULL DEFAULT '',"
+     " case_kind TEXT NOT NULL DEFAULT 'renewal', staff TEXT NOT NULL DEFAULT '',"
+     " application TEXT NOT NULL DEFAULT '', checklist TEXT NOT NULL DEFAULT '',"
+     " approvals_needed INTEGER NOT NULL DEFAULT 0, sitting TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX requests_status ON requests(status);"
+     "CREATE INDEX requests_sitting ON requests(sitting);"
+     "CREATE TABLE revocations (serial TEXT PRIMARY KEY, revoked BIGINT NOT NULL,"
+     " reason TEXT NOT NULL);"
+     "CREATE TABLE abonents (uid TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " organization TEXT NOT NULL DEFAULT '', inn TEXT NOT NULL DEFAULT '',"
+     " ogrn TEXT NOT NULL DEFAULT '', snils TEXT NOT NULL DEFAULT '',"
+     " subject BYTEA NOT NULL, created BIGINT NOT NULL);"
+     "CREATE INDEX abonents_snils ON abonents(snils, inn);"
+     "CREATE TABLE certificates (serial TEXT PRIMARY KEY, role TEXT NOT NULL,"
+     " abonent_uid TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL,"
+     " not_after BIGINT NOT NULL, state TEXT NOT NULL DEFAULT 'live',"
+     " replaced_by TEXT NOT NULL DEFAULT '', cert BYTEA NOT NULL, updated BIGINT NOT NULL);"
+     "CREATE INDEX certificates_abonent ON certificates(abonent_uid);"
+     "CREATE TABLE approvals (request_id BIGINT NOT NULL REFERENCES requests(id),"
+     " operator TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (request_id, operator));"
+     // Request numbers: one row, locked by the transaction that adds a request and undone
+     // with it, so numbers are gap-free across nodes (a sequence would leave gaps).
+     "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);"
+     "INSERT INTO counters (name, value) VALUES ('request', 0);"
+     "CREATE TABLE transactions (id BYTEA PRIMARY KEY,"
+     " request_id BIGINT NOT NULL REFERENCES requests(id), sender BYTEA NOT NULL,"
+     " request BYTEA NOT NULL, updated BIGINT NOT NULL);"
+     "CREATE INDEX transactions_updated ON transactions(updated);"
+     "CREATE TABLE audit (id BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL,"
+     " action TEXT NOT NULL, request TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',"
+     " hash BYTEA NOT NULL);"
+     // The head row exists from the start: every node's append locks it (FOR UPDATE), which
+     // keeps the chain one line across nodes.
+     "CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1), hash BYTEA NOT NULL,"
+     " entries BIGINT NOT NULL);"
+     "INSERT INTO audit_head (one, hash, entries) VALUES (1, decode(repeat('00', 32), 'hex'), 0);"
+     "CREATE FUNCTION keykiosk_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+     " 'BEGIN RAISE EXCEPTION ''the audit log is append-only''; END';"
+     "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
+     " FOR EACH ROW EXECUTE FUNCTION keykiosk_append_only();"
+     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+     " FOR EACH STATEMENT EXECUTE FUNCTION keykiosk_append_only();"
+     "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
+     " FOR EACH ROW EXECUTE FUNCTION keykiosk_append_only();"
+     "CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head"
+     " FOR EACH STATEMENT EXECUTE FUNCTION keykiosk_append_only();"},
+};
+
+} // namespace
+
+Expected<int> Store::migratePostgres()
+{
+    // One migration at a time across the nodes (an advisory lock held to the end of the
+    // transaction); every step and the version move together or not at all.
+    if (Error e = exec("BEGIN; SELECT pg_advisory_xact_lock(7236519);"
+                       "CREATE TABLE IF NOT EXISTS schema_version (one INTEGER PRIMARY KEY"
+                       " CHECK (one = 1), version INTEGER NOT NULL)"))
+        return exec("ROLLBACK"), e;
+    auto rollback = [this](Error e) {
+        exec("ROLLBACK");
+        return e;
+    };
+    auto version = schemaVersion();
+    if (!version)
+        return rollback(version.error());
+    const int current = version.value();
+    if (current > kSchemaVersion)
+        return rollback(Error(ErrorCode::Internal,
+                              QStringLiteral("database schema %1 is newer than this RA (%2)")
+                                  .arg(current)
+                                  .arg(kSchemaVersion)));
+    for (const PostgresStep &step : kPostgresSteps) {
+        if (step.version <= current)
+            continue;
+        if (Error e = exec(step.sql))
+            return rollback(e);
+        Query set(*m_db, "INSERT INTO schema_version (one, version) VALUES (1, ?) "
+                         "ON CONFLICT (one) DO UPDATE SET version = excluded.version");
+        set.bind(1, qint64(step.version));
+        if (set.step() != SqlStep::Done)
+            return rollback(set.error("schema version"));
+    }
+    if (Error e = exec("COMMIT"))
+        return rollback(e);
+    return current;
+}
+
 Error Store::rememberTransaction(const TransactionRecord &transaction)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "INSERT INTO transactions (id, request_id, sender, request, updated) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                        "request_id = excluded.request_id, sender = excluded.sender, "
-                        "request = excluded.request, updated = excluded.updated");
+    Query q(*m_db, "INSERT INTO transactions (id, request_id, sender, request, updated) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                   "request_id = excluded.request_id, sender = excluded.sender, "
+                   "request = excluded.request, updated = excluded.updated");
     q.bind(1, transaction.id)
         .bind(2, transaction.requestId)
         .bind(3, transaction.senderDer)
         .bind(4, transaction.requestDer)
         .bind(5, QDateTime::currentSecsSinceEpoch());
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return q.error("remember transaction");
     return {};
 }
@@ -463,12 +547,12 @@ Error Store::rememberTransaction(const TransactionRecord &transaction)
 Expected<std::optional<TransactionRecord>> Store::findTransaction(const QByteArray &id)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "SELECT request_id, sender, request FROM transactions WHERE id = ?");
+    Query q(*m_db, "SELECT request_id, sender, request FROM transactions WHERE id = ?");
     q.bind(1, id);
-    const int rc = q.step();
-    if (rc == SQLITE_DONE)
+    const SqlStep rc = q.step();
+    if (rc == SqlStep::Done)
         return std::optional<TransactionRecord>();
-    if (rc != SQLITE_ROW)
+    if (rc != SqlStep::Row)
         return q.error("find transaction");
     TransactionRecord found;
     found.id = id;
@@ -481,9 +565,9 @@ Expected<std::optional<TransactionRecord>> Store::findTransaction(const QByteArr
 Error Store::forgetTransactionsBefore(const QDateTime &before)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "DELETE FROM transactions WHERE updated < ?");
+    Query q(*m_db, "DELETE FROM transactions WHERE updated < ?");
     q.bind(1, before.toSecsSinceEpoch());
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return q.error("forget transactions");
     return {};
 }
@@ -492,15 +576,17 @@ Error Store::auditLocked(const QString &actor, const QString &action, const QStr
                          const QString &detail)
 {
     // The chain's head and length live beside it: a deleted last entry shows too.
-    Query head(m_db.get(), "SELECT hash FROM audit_head WHERE one = 1");
-    const QByteArray previous = head.step() == SQLITE_ROW ? head.blob(0) : kAuditGenesis;
-    Query next(m_db.get(), "SELECT coalesce(max(id), 0) + 1 FROM audit");
+    Query head(
+        *m_db,
+        (QByteArray("SELECT hash FROM audit_head WHERE one = 1") + m_db->forUpdate()).constData());
+    const QByteArray previous = head.step() == SqlStep::Row ? head.blob(0) : kAuditGenesis;
+    Query next(*m_db, "SELECT coalesce(max(id), 0) + 1 FROM audit");
     next.step();
     const qint64 id = next.int64(0);
     const qint64 at = QDateTime::currentSecsSinceEpoch();
     const QByteArray link = auditLink(previous, id, at, actor, action, request, detail);
-    Query q(m_db.get(), "INSERT INTO audit (id, at, actor, action, request, detail, hash) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Query q(*m_db, "INSERT INTO audit (id, at, actor, action, request, detail, hash) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, id)
         .bind(2, at)
         .bind(3, actor)
@@ -508,13 +594,13 @@ Error Store::auditLocked(const QString &actor, const QString &action, const QStr
         .bind(5, request)
         .bind(6, detail)
         .bind(7, link);
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return q.error("audit");
-    Query moveHead(m_db.get(), "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?) "
-                               "ON CONFLICT(one) DO UPDATE SET hash = excluded.hash, "
-                               "entries = excluded.entries");
+    Query moveHead(*m_db, "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?) "
+                          "ON CONFLICT(one) DO UPDATE SET hash = excluded.hash, "
+                          "entries = excluded.entries");
     moveHead.bind(1, link).bind(2, id);
-    return moveHead.step() == SQLITE_DONE ? Error() : moveHead.error("audit head");
+    return moveHead.step() == SqlStep::Done ? Error() : moveHead.error("audit head");
 }
 
 Expected<AuditVerdict> Store::verifyAudit()
@@ -523,10 +609,9 @@ Expected<AuditVerdict> Store::verifyAudit()
     AuditVerdict verdict;
     QByteArray previous = kAuditGenesis;
     qint64 expectedId = 1;
-    Query q(m_db.get(),
-            "SELECT id, at, actor, action, request, detail, hash FROM audit ORDER BY id");
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
+    Query q(*m_db, "SELECT id, at, actor, action, request, detail, hash FROM audit ORDER BY id");
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row) {
         const qint64 id = q.int64(0);
         if (id != expectedId) {
             verdict.problems << QStringLiteral("entry %1 is missing (deleted)").arg(expectedId);
@@ -542,10 +627,10 @@ Expected<AuditVerdict> Store::verifyAudit()
         ++verdict.entries;
         ++expectedId;
     }
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("audit log");
-    Query head(m_db.get(), "SELECT hash, entries FROM audit_head WHERE one = 1");
-    if (head.step() == SQLITE_ROW) {
+    Query head(*m_db, "SELECT hash, entries FROM audit_head WHERE one = 1");
+    if (head.step() == SqlStep::Row) {
         if (head.int64(1) != expectedId - 1 || head.blob(0) != previous)
             verdict.problems << QStringLiteral("the log ends at entry %1, its head says %2 "
                                                "(entries deleted at the end)")
@@ -562,7 +647,7 @@ Error Store::audit(const QString &actor, const QString &action, const QString &r
                    const QString &detail)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     Error e = auditLocked(actor, action, request, detail);
     if (!e)
@@ -575,85 +660,88 @@ Error Store::audit(const QString &actor, const QString &action, const QString &r
 Expected<QVector<AuditRecord>> Store::auditLog()
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "SELECT id, at, actor, action, request, detail FROM audit ORDER BY id");
+    Query q(*m_db, "SELECT id, at, actor, action, request, detail FROM audit ORDER BY id");
     QVector<AuditRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << AuditRecord{q.int64(0), fromEpoch(q.int64(1)), q.text(2), q.text(3), q.text(4),
                                q.text(5)};
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("audit log");
     return records;
 }
 
 Error Store::loadApprovals(RequestRecord &record)
 {
-    Query q(m_db.get(), "SELECT operator FROM approvals WHERE request_id = ? ORDER BY at");
+    Query q(*m_db, "SELECT operator FROM approvals WHERE request_id = ? ORDER BY at");
     q.bind(1, record.id);
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         record.approvals << q.text(0);
-    return rc == SQLITE_DONE ? Error() : q.error("approvals");
+    return rc == SqlStep::Done ? Error() : q.error("approvals");
 }
 
 Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const QString &actor)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (Error e = exec("BEGIN IMMEDIATE"))
-        return e; // busy (the operator CLI is writing) or the disk is full: nothing was written
+    if (Error e = m_db->begin())
+        return e; // busy, a full disk or a lost server: nothing was written
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
     };
-    {
-        // The number comes from its counter inside the same transaction (no gaps).
-        Query insert(m_db.get(),
-                     "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
-                     "old_cert_serial, new_key_hash, new_key_spki, subject, status, approve_after, "
-                     "case_kind, staff, application, checklist, approvals_needed, sitting) "
-                     "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT(new_key_hash) DO NOTHING");
-        insert.bind(1, now).bind(2, now).bind(3, request.kind).bind(4, request.uid);
-        insert.bind(5, request.abonent).bind(6, request.oldCertSerial);
-        insert.bind(7, request.newKeyHash).bind(8, request.newKeySpki);
-        insert.bind(9, request.subjectDer).bind(10, statusName(request.status));
-        insert.bind(11, toEpoch(request.approveAfter));
-        insert.bind(12, request.caseKind.isEmpty() ? QStringLiteral("renewal") : request.caseKind);
-        insert.bind(13, request.staff).bind(14, request.application);
-        insert.bind(15, request.checklist).bind(16, qint64(request.approvalsNeeded));
-        insert.bind(17, request.sitting);
-        if (insert.step() != SQLITE_DONE)
-            return rollback(insert.error("insert request"));
-        if (sqlite3_changes(m_db.get()) == 1) {
-            const qint64 id = sqlite3_last_insert_rowid(m_db.get());
-            Query counter(m_db.get(), "UPDATE counters SET value = value + 1 WHERE name = 'request'"
-                                      " RETURNING value");
-            if (counter.step() != SQLITE_ROW)
-                return rollback(counter.error("number request"));
-            const qint64 next = counter.int64(0);
-            if (counter.step() != SQLITE_DONE)
-                return rollback(counter.error("number request"));
-            const QString number = QStringLiteral("R-%1").arg(next, 6, 10, QLatin1Char('0'));
-            Query numbering(m_db.get(), "UPDATE requests SET number = ? WHERE id = ?");
-            numbering.bind(1, number).bind(2, id);
-            if (numbering.step() != SQLITE_DONE)
-                return rollback(numbering.error("number request"));
-            QString detail = QStringLiteral("%1 for %2").arg(request.kind, request.abonent);
-            if (request.kind == QLatin1String("ir"))
-                detail += QStringLiteral(" (%1; application %2; checklist %3)")
-                              .arg(request.caseKind, request.application, request.checklist);
-            if (!request.sitting.isEmpty())
-                detail += QStringLiteral("; sitting %1").arg(request.sitting);
-            if (Error e = auditLocked(actor, QStringLiteral("created"), number, detail))
-                return rollback(e);
-        }
+    // The number first: its row stays locked to the end of the transaction, so the numbers
+    // of all nodes are one series; if the key turns out to be known, the rollback below
+    // gives the number back (no gaps).
+    Query counter(*m_db,
+                  "UPDATE counters SET value = value + 1 WHERE name = 'request' RETURNING value");
+    if (counter.step() != SqlStep::Row)
+        return rollback(counter.error("number request"));
+    const QString number = QStringLiteral("R-%1").arg(counter.int64(0), 6, 10, QLatin1Char('0'));
+    if (counter.step() != SqlStep::Done)
+        return rollback(counter.error("number request"));
+    // The idempotency rule is the database's: one request per new key (a unique index), also
+    // when two nodes get the same key at the same moment (the second waits for the first's
+    // transaction and then inserts nothing).
+    Query insert(*m_db, "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
+                        "old_cert_serial, new_key_hash, new_key_spki, subject, status, "
+                        "approve_after, case_kind, staff, application, checklist, "
+                        "approvals_needed, sitting) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (new_key_hash) DO NOTHING RETURNING id");
+    insert.bind(1, number).bind(2, now).bind(3, now).bind(4, request.kind).bind(5, request.uid);
+    insert.bind(6, request.abonent).bind(7, request.oldCertSerial);
+    insert.bind(8, request.newKeyHash).bind(9, request.newKeySpki);
+    insert.bind(10, request.subjectDer).bind(11, statusName(request.status));
+    insert.bind(12, toEpoch(request.approveAfter));
+    insert.bind(13, request.caseKind.isEmpty() ? QStringLiteral("renewal") : request.caseKind);
+    insert.bind(14, request.staff).bind(15, request.application);
+    insert.bind(16, request.checklist).bind(17, qint64(request.approvalsNeeded));
+    insert.bind(18, request.sitting);
+    const SqlStep inserted = insert.step();
+    if (inserted == SqlStep::Failed)
+        return rollback(insert.error("insert request"));
+    const bool added = inserted == SqlStep::Row;
+    if (added && insert.step() != SqlStep::Done) // SQLite commits only finished statements
+        return rollback(insert.error("insert request"));
+    if (added) {
+        QString detail = QStringLiteral("%1 for %2").arg(request.kind, request.abonent);
+        if (request.kind == QLatin1String("ir"))
+            detail += QStringLiteral(" (%1; application %2; checklist %3)")
+                          .arg(request.caseKind, request.application, request.checklist);
+        if (!request.sitting.isEmpty())
+            detail += QStringLiteral("; sitting %1").arg(request.sitting);
+        if (Error e = auditLocked(actor, QStringLiteral("created"), number, detail))
+            return rollback(e);
+        if (Error e = exec("COMMIT"))
+            return rollback(e);
+    } else if (Error e = exec("ROLLBACK")) {
+        return e;
     }
-    if (Error e = exec("COMMIT"))
-        return rollback(e);
-    Query q(m_db.get(), (QByteArray(kSelect) + "WHERE new_key_hash = ?").constData());
+    Query q(*m_db, (QByteArray(kSelect) + "WHERE new_key_hash = ?").constData());
     q.bind(1, request.newKeyHash);
-    if (q.step() != SQLITE_ROW)
+    if (q.step() != SqlStep::Row)
         return q.error("read request");
     RequestRecord record = readRecord(q);
     if (Error e = loadApprovals(record))
@@ -665,12 +753,12 @@ template <typename Key>
 Expected<std::optional<RequestRecord>> Store::findOne(const char *where, const Key &key)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelect) + where).constData());
+    Query q(*m_db, (QByteArray(kSelect) + where).constData());
     q.bind(1, key);
-    const int rc = q.step();
-    if (rc == SQLITE_DONE)
+    const SqlStep rc = q.step();
+    if (rc == SqlStep::Done)
         return std::optional<RequestRecord>();
-    if (rc != SQLITE_ROW)
+    if (rc != SqlStep::Row)
         return q.error("find request");
     RequestRecord record = readRecord(q);
     if (Error e = loadApprovals(record))
@@ -694,21 +782,22 @@ Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
     QByteArray where;
     if (status)
-        where += "status = ?1";
+        where += "status = ?";
     if (!sitting.isEmpty())
-        where += QByteArray(where.isEmpty() ? "" : " AND ") + "sitting = ?2";
-    Query q(m_db.get(), (QByteArray(kSelect) + (where.isEmpty() ? QByteArray() : "WHERE " + where) +
-                         " ORDER BY id")
-                            .constData());
+        where += QByteArray(where.isEmpty() ? "" : " AND ") + "sitting = ?";
+    Query q(*m_db, (QByteArray(kSelect) + (where.isEmpty() ? QByteArray() : "WHERE " + where) +
+                    " ORDER BY id")
+                       .constData());
+    int next = 1;
     if (status)
-        q.bind(1, statusName(*status));
+        q.bind(next++, statusName(*status));
     if (!sitting.isEmpty())
-        q.bind(2, sitting);
+        q.bind(next++, sitting);
     QVector<RequestRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << readRecord(q);
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("list requests");
     for (RequestRecord &record : records) {
         if (Error e = loadApprovals(record))
@@ -718,14 +807,14 @@ Expected<QVector<RequestRecord>> Store::list(std::optional<RequestStatus> status
 }
 
 namespace {
-Error transition(sqlite3 *db, qint64 id, const char *sql, const std::function<void(Query &)> &bind,
-                 const char *what)
+Error transition(SqlDatabase &db, qint64 id, const char *sql,
+                 const std::function<void(Query &)> &bind, const char *what)
 {
     Query q(db, sql);
     bind(q);
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return q.error(what);
-    if (sqlite3_changes(db) != 1)
+    if (q.changes() != 1)
         return Error(ErrorCode::Internal,
                      QStringLiteral("request %1 cannot be %2 in its current status")
                          .arg(id)
@@ -751,23 +840,23 @@ Error Store::approve(qint64 id, const QString &operatorName)
                      QStringLiteral("%1 has already approved request %2: dual control needs "
                                     "another operator")
                          .arg(operatorName, request.number));
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
     };
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    Query record(m_db.get(), "INSERT INTO approvals (request_id, operator, at) VALUES (?, ?, ?)");
+    Query record(*m_db, "INSERT INTO approvals (request_id, operator, at) VALUES (?, ?, ?)");
     record.bind(1, id).bind(2, operatorName).bind(3, now);
-    if (record.step() != SQLITE_DONE)
+    if (record.step() != SqlStep::Done)
         return rollback(record.error("approval"));
     const int given = int(request.approvals.size()) + 1;
     const int needed = std::max(1, request.approvalsNeeded);
     QString detail = QStringLiteral("approval %1 of %2").arg(given).arg(needed);
     if (given >= needed) {
         if (Error e = transition(
-                m_db.get(), id,
+                *m_db, id,
                 "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = "
                 "'pending'",
                 [&](Query &q) { q.bind(1, now).bind(2, id); }, "approved"))
@@ -788,10 +877,10 @@ Error Store::reject(qint64 id, const QString &reason, const QString &operatorNam
         return found.error();
     if (!found.value())
         return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     Error e = transition(
-        m_db.get(), id,
+        *m_db, id,
         "UPDATE requests SET status = 'rejected', reason = ?, updated = ? WHERE id = ? AND status "
         "IN ('pending', 'approved')",
         [&](Query &q) {
@@ -810,10 +899,10 @@ Error Store::reject(qint64 id, const QString &reason, const QString &operatorNam
 Error Store::approveDue(const QDateTime &now)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "UPDATE requests SET status = 'approved', updated = ?1 "
-                        "WHERE status = 'pending' AND approve_after > 0 AND approve_after <= ?1");
+    Query q(*m_db, "UPDATE requests SET status = 'approved', updated = ?1 "
+                   "WHERE status = 'pending' AND approve_after > 0 AND approve_after <= ?1");
     q.bind(1, toEpoch(now));
-    return q.step() == SQLITE_DONE ? Error() : q.error("auto approval");
+    return q.step() == SqlStep::Done ? Error() : q.error("auto approval");
 }
 
 Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &serial)
@@ -822,10 +911,10 @@ Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &ser
     auto found = findById(id);
     if (!found)
         return found.error();
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     Error e = transition(
-        m_db.get(), id,
+        *m_db, id,
         "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = "
         "? AND status = 'approved'",
         [&](Query &q) {
@@ -857,7 +946,7 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
     const RequestRecord request = *found.value();
     const bool firstConfirmation = request.status != RequestStatus::Confirmed;
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
@@ -865,7 +954,7 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
     };
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (Error e = transition(
-            m_db.get(), id,
+            *m_db, id,
             "UPDATE requests SET status = ?, reason = ?, updated = ? WHERE id = ? "
             "AND status IN ('issued', 'confirmed', 'rejected-by-client')",
             [&](Query &q) {
@@ -881,7 +970,7 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         const auto *p = reinterpret_cast<const unsigned char *>(request.certDer.constData());
         X509Ptr cert(d2i_X509(nullptr, &p, request.certDer.size()));
 
-        Query insert(m_db.get(),
+        Query insert(*m_db,
                      "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
                      "state, cert, updated) VALUES (?, 'client', ?, ?, ?, 'live', ?, ?) "
                      "ON CONFLICT(serial) DO NOTHING");
@@ -892,28 +981,28 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         insert.bind(3, cert ? subjectLine(cert.get()) : QString())
             .bind(4, now + qint64(days) * 86400 + seconds);
         insert.bind(5, request.certDer).bind(6, now);
-        if (insert.step() != SQLITE_DONE)
+        if (insert.step() != SqlStep::Done)
             return rollback(insert.error("register the new certificate"));
         if (request.caseKind == QLatin1String("replacement")) {
             // A lost or broken token: whatever it held is revoked.
-            Query revokeOld(m_db.get(), "UPDATE certificates SET state = 'revoked', updated = ? "
-                                        "WHERE abonent_uid = ? AND role = 'client' AND state = "
-                                        "'live' AND serial != ?");
+            Query revokeOld(*m_db, "UPDATE certificates SET state = 'revoked', updated = ? "
+                                   "WHERE abonent_uid = ? AND role = 'client' AND state = "
+                                   "'live' AND serial != ?");
             revokeOld.bind(1, now).bind(2, request.uid).bind(3, request.certSerial.toUpper());
-            Query list(m_db.get(), "SELECT serial FROM certificates WHERE abonent_uid = ? AND "
-                                   "role = 'client' AND state = 'live' AND serial != ?");
+            Query list(*m_db, "SELECT serial FROM certificates WHERE abonent_uid = ? AND "
+                              "role = 'client' AND state = 'live' AND serial != ?");
             list.bind(1, request.uid).bind(2, request.certSerial.toUpper());
             QStringList revoked;
-            while (list.step() == SQLITE_ROW)
+            while (list.step() == SqlStep::Row)
                 revoked << list.text(0);
-            if (revokeOld.step() != SQLITE_DONE)
+            if (revokeOld.step() != SqlStep::Done)
                 return rollback(revokeOld.error("revoke the replaced token's certificates"));
             for (const QString &serial : revoked) {
-                Query record(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) "
-                                         "VALUES (?, ?, ?) ON CONFLICT(serial) DO NOTHING");
+                Query record(*m_db, "INSERT INTO revocations (serial, revoked, reason) "
+                                    "VALUES (?, ?, ?) ON CONFLICT(serial) DO NOTHING");
                 record.bind(1, serial).bind(2, now).bind(
                     3, QStringLiteral("token replaced (request %1)").arg(request.number));
-                if (record.step() != SQLITE_DONE)
+                if (record.step() != SqlStep::Done)
                     return rollback(record.error("revocation"));
                 if (Error e = auditLocked(QStringLiteral("system"), QStringLiteral("revoked"),
                                           request.number,
@@ -921,13 +1010,13 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
                     return rollback(e);
             }
         } else if (!request.oldCertSerial.isEmpty()) {
-            Query supersede(m_db.get(), "UPDATE certificates SET state = 'superseded', "
-                                        "replaced_by = ?, updated = ? WHERE serial = ? AND state = "
-                                        "'live'");
+            Query supersede(*m_db, "UPDATE certificates SET state = 'superseded', "
+                                   "replaced_by = ?, updated = ? WHERE serial = ? AND state = "
+                                   "'live'");
             supersede.bind(1, request.certSerial.toUpper())
                 .bind(2, now)
                 .bind(3, request.oldCertSerial.toUpper());
-            if (supersede.step() != SQLITE_DONE)
+            if (supersede.step() != SqlStep::Done)
                 return rollback(supersede.error("supersede the old certificate"));
         }
     }
@@ -947,22 +1036,21 @@ Error Store::revoke(const QString &serialHex, const QString &reason, const QStri
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
     const QString serial = serialHex.toUpper();
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
     };
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    Query q(m_db.get(), "INSERT INTO revocations (serial, revoked, reason) VALUES (?, ?, ?) ON "
-                        "CONFLICT(serial) DO NOTHING");
+    Query q(*m_db, "INSERT INTO revocations (serial, revoked, reason) VALUES (?, ?, ?) ON "
+                   "CONFLICT(serial) DO NOTHING");
     q.bind(1, serial).bind(2, now).bind(3, reason);
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return rollback(q.error("revoke"));
-    Query state(m_db.get(),
-                "UPDATE certificates SET state = 'revoked', updated = ? WHERE serial = ?");
+    Query state(*m_db, "UPDATE certificates SET state = 'revoked', updated = ? WHERE serial = ?");
     state.bind(1, now).bind(2, serial);
-    if (state.step() != SQLITE_DONE)
+    if (state.step() != SqlStep::Done)
         return rollback(state.error("revoke"));
     if (Error e = auditLocked(operatorName, QStringLiteral("revoked"), {},
                               QStringLiteral("%1: %2").arg(serial, reason)))
@@ -975,13 +1063,13 @@ Error Store::revoke(const QString &serialHex, const QString &reason, const QStri
 Expected<QVector<RevocationRecord>> Store::revocations()
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "SELECT serial, revoked, reason FROM revocations ORDER BY revoked");
+    Query q(*m_db, "SELECT serial, revoked, reason FROM revocations ORDER BY revoked");
     QVector<RevocationRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << RevocationRecord{q.text(0), QDateTime::fromSecsSinceEpoch(q.int64(1), Qt::UTC),
                                     q.text(2)};
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("revocations");
     return records;
 }
@@ -989,29 +1077,29 @@ Expected<QVector<RevocationRecord>> Store::revocations()
 Expected<bool> Store::isRevoked(const QString &serialHex)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), "SELECT 1 FROM revocations WHERE serial = ?");
+    Query q(*m_db, "SELECT 1 FROM revocations WHERE serial = ?");
     q.bind(1, serialHex.toUpper());
-    const int rc = q.step();
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        return rc == SQLITE_ROW;
+    const SqlStep rc = q.step();
+    if (rc == SqlStep::Row || rc == SqlStep::Done)
+        return rc == SqlStep::Row;
     return q.error("revocation lookup");
 }
 
 Error Store::registerCertificate(const CertificateRecord &c, const QString &actor)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
     };
-    Query q(m_db.get(), "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
-                        "state, replaced_by, cert, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(*m_db, "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
+                   "state, replaced_by, cert, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, c.serial.toUpper()).bind(2, roleName(c.role)).bind(3, c.abonentUid);
     q.bind(4, c.subject).bind(5, toEpoch(c.notAfter)).bind(6, stateName(c.state));
     q.bind(7, c.replacedBy).bind(8, c.der).bind(9, QDateTime::currentSecsSinceEpoch());
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return rollback(q.error("register certificate"));
     if (Error e = auditLocked(
             actor, QStringLiteral("registered certificate"), {},
@@ -1025,12 +1113,12 @@ Error Store::registerCertificate(const CertificateRecord &c, const QString &acto
 Expected<std::optional<CertificateRecord>> Store::findCertificate(const QString &serialHex)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelectCertificate) + "WHERE serial = ?").constData());
+    Query q(*m_db, (QByteArray(kSelectCertificate) + "WHERE serial = ?").constData());
     q.bind(1, serialHex.toUpper());
-    const int rc = q.step();
-    if (rc == SQLITE_DONE)
+    const SqlStep rc = q.step();
+    if (rc == SqlStep::Done)
         return std::optional<CertificateRecord>();
-    if (rc != SQLITE_ROW)
+    if (rc != SqlStep::Row)
         return q.error("find certificate");
     return std::optional<CertificateRecord>(readCertificate(q));
 }
@@ -1038,17 +1126,17 @@ Expected<std::optional<CertificateRecord>> Store::findCertificate(const QString 
 Expected<QVector<CertificateRecord>> Store::certificates(const QString &abonentUid)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(),
+    Query q(*m_db,
             (QByteArray(kSelectCertificate) +
              (abonentUid.isEmpty() ? "ORDER BY updated" : "WHERE abonent_uid = ? ORDER BY updated"))
                 .constData());
     if (!abonentUid.isEmpty())
         q.bind(1, abonentUid);
     QVector<CertificateRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << readCertificate(q);
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("list certificates");
     return records;
 }
@@ -1056,18 +1144,18 @@ Expected<QVector<CertificateRecord>> Store::certificates(const QString &abonentU
 Error Store::addAbonent(const AbonentRecord &a, const QString &actor)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    if (Error e = exec("BEGIN IMMEDIATE"))
+    if (Error e = m_db->begin())
         return e;
     auto rollback = [this](Error e) {
         exec("ROLLBACK");
         return e;
     };
-    Query q(m_db.get(), "INSERT INTO abonents (uid, name, organization, inn, ogrn, snils, subject, "
-                        "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Query q(*m_db, "INSERT INTO abonents (uid, name, organization, inn, ogrn, snils, subject, "
+                   "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, a.uid).bind(2, a.name).bind(3, a.organization).bind(4, a.inn);
     q.bind(5, a.ogrn).bind(6, a.snils).bind(7, a.subjectDer);
     q.bind(8, QDateTime::currentSecsSinceEpoch());
-    if (q.step() != SQLITE_DONE)
+    if (q.step() != SqlStep::Done)
         return rollback(q.error("add abonent"));
     if (Error e = auditLocked(actor, QStringLiteral("added abonent"), {},
                               QStringLiteral("%1 %2, %3").arg(a.uid, a.name, a.organization)))
@@ -1080,12 +1168,12 @@ Error Store::addAbonent(const AbonentRecord &a, const QString &actor)
 Expected<std::optional<AbonentRecord>> Store::findAbonent(const QString &uid)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelectAbonent) + "WHERE uid = ?").constData());
+    Query q(*m_db, (QByteArray(kSelectAbonent) + "WHERE uid = ?").constData());
     q.bind(1, uid);
-    const int rc = q.step();
-    if (rc == SQLITE_DONE)
+    const SqlStep rc = q.step();
+    if (rc == SqlStep::Done)
         return std::optional<AbonentRecord>();
-    if (rc != SQLITE_ROW)
+    if (rc != SqlStep::Row)
         return q.error("find abonent");
     return std::optional<AbonentRecord>(readAbonent(q));
 }
@@ -1093,14 +1181,14 @@ Expected<std::optional<AbonentRecord>> Store::findAbonent(const QString &uid)
 Expected<QVector<AbonentRecord>> Store::findAbonents(const QString &snils, const QString &inn)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(),
+    Query q(*m_db,
             (QByteArray(kSelectAbonent) + "WHERE snils = ? AND inn = ? ORDER BY uid").constData());
     q.bind(1, snils).bind(2, inn);
     QVector<AbonentRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << readAbonent(q);
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("find abonents");
     return records;
 }
@@ -1108,12 +1196,12 @@ Expected<QVector<AbonentRecord>> Store::findAbonents(const QString &snils, const
 Expected<QVector<AbonentRecord>> Store::abonents()
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(), (QByteArray(kSelectAbonent) + "ORDER BY uid").constData());
+    Query q(*m_db, (QByteArray(kSelectAbonent) + "ORDER BY uid").constData());
     QVector<AbonentRecord> records;
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    SqlStep rc;
+    while ((rc = q.step()) == SqlStep::Row)
         records << readAbonent(q);
-    if (rc != SQLITE_DONE)
+    if (rc != SqlStep::Done)
         return q.error("list abonents");
     return records;
 }
@@ -1121,10 +1209,9 @@ Expected<QVector<AbonentRecord>> Store::abonents()
 Expected<int> Store::issuedCount(const QByteArray &newKeyHash)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(m_db.get(),
-            "SELECT COUNT(*) FROM requests WHERE new_key_hash = ? AND cert IS NOT NULL");
+    Query q(*m_db, "SELECT COUNT(*) FROM requests WHERE new_key_hash = ? AND cert IS NOT NULL");
     q.bind(1, newKeyHash);
-    if (q.step() != SQLITE_ROW)
+    if (q.step() != SqlStep::Row)
         return q.error("count");
     return int(q.int64(0));
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The RA's durable record: one SQLite file (WAL, synchronous FULL) with a versioned schema.
+// The RA's durable record, with a versioned schema: one SQLite file (WAL, synchronous FULL)
+// for one node, or a PostgreSQL database that several RA nodes share (sqldatabase.h).
 //  - requests: what the seeds' "Запросы на перегенерацию" list shows (date, number, UID,
 //    abonent, status, reason, the certificate), and for a staff-authorized initial request
 //    the case, the staff member, the client's application and the checklist;
@@ -22,8 +23,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-
-struct sqlite3;
 
 namespace kk::ra {
 
@@ -143,17 +142,34 @@ struct AuditRecord
     QString detail;
 };
 
+class SqlDatabase;
+
 class Store
 {
 public:
+    // SQLite: the node owns the file, and upgrades its schema as it opens it.
     static Expected<std::unique_ptr<Store>> open(const QString &path, int mode = 0600);
     // For reading while the RA is stopped (an audit): never writes, never upgrades.
     static Expected<std::unique_ptr<Store>> openReadOnly(const QString &path);
+    // PostgreSQL (a libpq connection string): the nodes share it, so only Migrate changes
+    // its schema (`keykiosk-ra migrate`); the others refuse a schema that is not theirs.
+    enum class Access
+    {
+        Serve,
+        ReadOnly,
+        Migrate,
+    };
+    static Expected<std::unique_ptr<Store>> openPostgres(const QString &conninfo, Access access);
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
     static constexpr int kSchemaVersion = 6;
+    Expected<int> schemaVersion();
+    // Brings the schema to kSchemaVersion, step by step; returns the version it found.
+    Expected<int> migrate();
+    // The version the first migration found (SQLite migrates on open); -1 before any.
+    int foundVersion() const { return m_foundVersion; }
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.
@@ -204,20 +220,19 @@ public:
     Expected<int> issuedCount(const QByteArray &newKeyHash);
 
 private:
-    explicit Store(sqlite3 *db);
+    explicit Store(std::unique_ptr<SqlDatabase> db);
     template <typename Key>
     Expected<std::optional<RequestRecord>> findOne(const char *where, const Key &key);
     Error exec(const char *sql);
-    Error migrate();
+    Error migrateSqlite(int current);
+    Expected<int> migratePostgres();
+    Error requireCurrentSchema(const QString &remedy);
     Error auditLocked(const QString &actor, const QString &action, const QString &request,
                       const QString &detail);
     Error loadApprovals(RequestRecord &record);
 
-    struct Closer
-    {
-        void operator()(sqlite3 *db) const;
-    };
-    std::unique_ptr<sqlite3, Closer> m_db;
+    std::unique_ptr<SqlDatabase> m_db;
+    int m_foundVersion = -1;
     std::recursive_mutex m_mutex; // one connection, many HTTP threads
 };
 

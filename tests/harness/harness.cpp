@@ -94,6 +94,44 @@ bool RaServer::start()
     return launch();
 }
 
+namespace {
+// [store] path=ra.db becomes a PostgreSQL register.
+void useRegisterOnServer(const QString &confPath, const QString &conninfo)
+{
+    QFile conf(confPath);
+    conf.open(QIODevice::ReadOnly);
+    QString text = QString::fromUtf8(conf.readAll());
+    conf.close();
+    text.replace(QStringLiteral("[store]\npath=ra.db\n"),
+                 QStringLiteral("[store]\npostgresql=%1\n").arg(conninfo));
+    conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    conf.write(text.toUtf8());
+}
+} // namespace
+
+bool RaServer::prepareAsNodeOf(const RaServer &first)
+{
+    const QDir from(first.dir());
+    for (const QString &name : from.entryList(QDir::Files)) {
+        if (name.endsWith(QLatin1String(".pem")) || name == QLatin1String("ra.conf"))
+            QFile::copy(from.filePath(name), m_dir.filePath(name));
+    }
+    if (!QFile::exists(m_dir.filePath(QStringLiteral("ra.conf"))))
+        return false;
+    // The first node's ports were written into its ra.conf by restart(); this one's are free.
+    QFile conf(m_dir.filePath(QStringLiteral("ra.conf")));
+    conf.open(QIODevice::ReadOnly);
+    QString text = QString::fromUtf8(conf.readAll());
+    conf.close();
+    text.replace(QRegularExpression(QStringLiteral("\\nhttp_port=\\d+")),
+                 QStringLiteral("\nhttp_port=0"));
+    text.replace(QRegularExpression(QStringLiteral("\\nhttps_port=\\d+")),
+                 QStringLiteral("\nhttps_port=-1"));
+    conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    conf.write(text.toUtf8());
+    return text.contains(QLatin1String("postgresql="));
+}
+
 bool RaServer::prepare()
 {
     if (!QFile::exists(m_dir.path() + QStringLiteral("/ra.conf"))) {
@@ -118,6 +156,16 @@ bool RaServer::prepare()
             text.replace(QStringLiteral("https_port=0"), QStringLiteral("https_port=-1"));
         conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
         conf.write(text.toUtf8());
+        conf.close();
+        if (!m_options.postgres.isEmpty()) {
+            useRegisterOnServer(conf.fileName(), m_options.postgres);
+            int migrated = -1;
+            const QString output = cli({QStringLiteral("migrate")}, &migrated);
+            if (migrated != 0) {
+                qWarning("keykiosk-ra migrate: %s", qPrintable(output));
+                return false;
+            }
+        }
     }
     return true;
 }
@@ -251,6 +299,119 @@ QString RaServer::log() const
 {
     QFile log(m_dir.path() + QStringLiteral("/serve.log"));
     return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
+}
+
+// ---------------------------------------------------------------------------------------
+
+PostgresServer::PostgresServer() = default;
+
+PostgresServer::~PostgresServer()
+{
+    stop();
+}
+
+QStringList PostgresServer::asOwner(const QString &program, const QStringList &args) const
+{
+    // PostgreSQL refuses to run as root; the tests do (pcscd and udev need it).
+    if (::geteuid() == 0)
+        return QStringList{QStringLiteral("runuser"), QStringLiteral("-u"),
+                           QStringLiteral("nobody"), QStringLiteral("--"), program} +
+               args;
+    return QStringList{program} + args;
+}
+
+namespace {
+int runProgram(const QStringList &command, QByteArray *output = nullptr)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(command.first(), command.mid(1));
+    if (!process.waitForFinished(60000))
+        return -1;
+    if (output)
+        *output = process.readAll();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+const QString kPostgresBin = QStringLiteral("/usr/lib/postgresql/15/bin/");
+} // namespace
+
+bool PostgresServer::start()
+{
+    if (::geteuid() == 0)
+        ::chown(QFile::encodeName(m_dir.path()).constData(), 65534, 65534);
+    const QString data = m_dir.filePath(QStringLiteral("data"));
+    QByteArray output;
+    if (!QFile::exists(data) &&
+        runProgram(
+            asOwner(kPostgresBin + QStringLiteral("initdb"),
+                    {QStringLiteral("-D"), data, QStringLiteral("-A"), QStringLiteral("trust"),
+                     QStringLiteral("-U"), QStringLiteral("keykiosk"), QStringLiteral("-E"),
+                     QStringLiteral("UTF8"), QStringLiteral("--no-sync")}),
+            &output) != 0) {
+        qWarning("initdb: %s", output.constData());
+        return false;
+    }
+    // A Unix socket in the directory only (no TCP port to collide with), a port number
+    // that names the socket file. Durable writes stay on: the HA test kills nodes, not this.
+    m_port = quint16(20000 + (::getpid() % 20000));
+    const QString options =
+        QStringLiteral("-k %1 -h '' -p %2 -c max_connections=200").arg(m_dir.path()).arg(m_port);
+    if (runProgram(asOwner(kPostgresBin + QStringLiteral("pg_ctl"),
+                           {QStringLiteral("-D"), data, QStringLiteral("-o"), options,
+                            QStringLiteral("-l"), m_dir.filePath(QStringLiteral("server.log")),
+                            QStringLiteral("-w"), QStringLiteral("start")}),
+                   &output) != 0) {
+        qWarning("pg_ctl start: %s\n%s", output.constData(), qPrintable(log()));
+        return false;
+    }
+    m_running = true;
+    return true;
+}
+
+void PostgresServer::stop()
+{
+    if (!m_running)
+        return;
+    runProgram(
+        asOwner(kPostgresBin + QStringLiteral("pg_ctl"),
+                {QStringLiteral("-D"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-m"),
+                 QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")}));
+    m_running = false;
+}
+
+QString PostgresServer::conninfo(const QString &database) const
+{
+    return QStringLiteral("host=%1 port=%2 user=keykiosk dbname=%3")
+        .arg(m_dir.path())
+        .arg(m_port)
+        .arg(database);
+}
+
+QString PostgresServer::createDatabase(const QString &name)
+{
+    return psql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(name))
+                   .startsWith(QLatin1String("CREATE DATABASE"))
+               ? conninfo(name)
+               : QString();
+}
+
+QString PostgresServer::psql(const QString &database, const QString &sql, int *exitCode) const
+{
+    QByteArray output;
+    const int code =
+        runProgram({QStringLiteral("psql"), QStringLiteral("-X"), QStringLiteral("-At"),
+                    QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"),
+                    conninfo(database), QStringLiteral("-c"), sql},
+                   &output);
+    if (exitCode)
+        *exitCode = code;
+    return QString::fromUtf8(output).trimmed();
+}
+
+QString PostgresServer::log() const
+{
+    QFile file(m_dir.filePath(QStringLiteral("server.log")));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
 // ---------------------------------------------------------------------------------------

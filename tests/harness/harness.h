@@ -81,6 +81,31 @@ private:
 bool writeImportedKey(CK_FUNCTION_LIST *functions, CK_SESSION_HANDLE session, const QByteArray &id,
                       const QByteArray &label);
 
+// A private PostgreSQL server (Debian's postgresql package): a cluster made by initdb in a
+// temporary directory, listening on a Unix socket there only, run by pg_ctl as an
+// unprivileged account (PostgreSQL refuses root; "nobody" when the tests run as root).
+class PostgresServer
+{
+public:
+    PostgresServer();
+    ~PostgresServer();
+    bool start();
+    void stop();
+    bool isRunning() const { return m_running; }
+    // A new database on it, for one test; its libpq connection string.
+    QString createDatabase(const QString &name);
+    QString conninfo(const QString &database) const;
+    // Runs SQL with psql on a database; returns its output (-At: tuples only, unaligned).
+    QString psql(const QString &database, const QString &sql, int *exitCode = nullptr) const;
+    QString log() const;
+
+private:
+    QStringList asOwner(const QString &program, const QStringList &args) const;
+    QTemporaryDir m_dir;
+    quint16 m_port = 0;
+    bool m_running = false;
+};
+
 // keykiosk-ra on a free loopback port, with a fresh demo CA and database per instance.
 class RaServer
 {
@@ -92,11 +117,18 @@ public:
         int checkAfterSeconds = 1;
         bool allowUnscheduled = true;
         bool https = true; // url() is https (the kiosk's default); plain HTTP stays on port()
+        // The register on this PostgreSQL database (a libpq connection string; prepare() runs
+        // `keykiosk-ra migrate`) instead of ra.db.
+        QString postgres;
     };
     explicit RaServer(const Options &options);
     RaServer() : RaServer(Options()) {}
     ~RaServer();
     bool prepare(); // init-demo and the options, without starting (start() calls it)
+    // Another node of the same bank: `first`'s CA, RA certificate, keys and configuration
+    // (and so its register, which must be on PostgreSQL), in a directory of its own with its
+    // own ports, signer and admin socket. Instead of prepare().
+    bool prepareAsNodeOf(const RaServer &first);
     bool start();
     void stop();
     void kill(); // SIGKILL, like a crash or a power cut

@@ -65,6 +65,15 @@ int requestsIn(const RaServer &ra, const QString &status)
 
 } // namespace
 
+namespace {
+RaServer::Options manualApproval()
+{
+    RaServer::Options options;
+    options.approval = QStringLiteral("manual");
+    return options;
+}
+} // namespace
+
 class TestRaTransactions : public QObject
 {
     Q_OBJECT
@@ -74,7 +83,7 @@ class TestRaTransactions : public QObject
 private slots:
     void aPollAcrossARestartGetsTheCertificate()
     {
-        RaServer ra({QStringLiteral("manual")});
+        RaServer ra(manualApproval());
         QVERIFY(ra.start());
         SoftClient client;
         QVERIFY(client.make(ra, m_scratch, QStringLiteral("RESTART-1")));
@@ -96,7 +105,7 @@ private slots:
 
     void aForgedPollChangesNothing()
     {
-        RaServer ra({QStringLiteral("manual")});
+        RaServer ra(manualApproval());
         QVERIFY(ra.start());
         SoftClient client;
         QVERIFY(client.make(ra, m_scratch, QStringLiteral("FORGED-1")));
@@ -133,7 +142,7 @@ private slots:
         QSKIP("kill points are compiled into test builds only (-DKEYKIOSK_FAULT_INJECTION=ON)");
 #endif
         QFETCH(QString, killAt);
-        RaServer ra({QStringLiteral("manual")});
+        RaServer ra(manualApproval());
         QVERIFY(ra.prepare());
         QVERIFY(ra.restart({QStringLiteral("KK_KILL_AT=") + killAt}));
         SoftClient client;
@@ -169,7 +178,7 @@ private slots:
         // The register forgot the transaction (or another RA without it answers): the poll
         // gets an error message. The kiosk's client sends the request again with the same key
         // and gets its certificate; it never reports a refusal the bank did not make.
-        RaServer ra({QStringLiteral("manual")});
+        RaServer ra(manualApproval());
         QVERIFY(ra.start());
         SoftClient client;
         QVERIFY(client.make(ra, m_scratch, QStringLiteral("LOST-1")));

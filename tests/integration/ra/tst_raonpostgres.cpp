@@ -1,0 +1,393 @@
+// The register on a real PostgreSQL server (a private cluster per test run): versioned
+// migrations, idempotency and gap-free numbers across nodes held by the database itself, an
+// append-only audit log, a transaction continued by another node, and two RA nodes serving
+// a burst of renewals while one of them is killed.
+#include "../../../bench/benchclients.h"
+#include "harness.h"
+#include "softclient.h"
+#include "store.h"
+
+#include <QSet>
+#include <QtTest>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+using namespace kk;
+using namespace kk::ra;
+using namespace kk::test;
+
+namespace {
+
+// The client side of the bank's several nodes, as the kiosk does it ([bank] url with several
+// addresses): each message goes to the node that answered last, and on a failed exchange to
+// the next one.
+struct Failover
+{
+    std::vector<quint16> ports;
+    std::size_t current = 0;
+    int failovers = 0;
+};
+
+OSSL_CMP_MSG *failoverTransfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
+{
+    auto *nodes = static_cast<Failover *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+    for (std::size_t attempt = 0; attempt < 2 * nodes->ports.size(); ++attempt) {
+        OSSL_CMP_CTX_set_serverPort(ctx, nodes->ports[nodes->current]);
+        if (OSSL_CMP_MSG *answer = OSSL_CMP_MSG_http_perform(ctx, req))
+            return answer;
+        ERR_clear_error();
+        nodes->current = (nodes->current + 1) % nodes->ports.size();
+        ++nodes->failovers;
+    }
+    return nullptr;
+}
+
+// One renewal over the nodes; on success the client holds the new key and certificate.
+bool renewOverNodes(Failover &nodes, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
+{
+    std::unique_ptr<OSSL_CMP_CTX, OpenSslDeleter<OSSL_CMP_CTX, OSSL_CMP_CTX_free>> ctx(
+        OSSL_CMP_CTX_new(nullptr, nullptr));
+    OSSL_CMP_CTX_set1_server(ctx.get(), "127.0.0.1");
+    OSSL_CMP_CTX_set1_serverPath(ctx.get(), "/.well-known/cmp");
+    OSSL_CMP_CTX_set_transfer_cb(ctx.get(), failoverTransfer);
+    OSSL_CMP_CTX_set_transfer_cb_arg(ctx.get(), &nodes);
+    OSSL_CMP_CTX_set1_srvCert(ctx.get(), raCert);
+    OSSL_CMP_CTX_set1_cert(ctx.get(), oldCert.get());
+    OSSL_CMP_CTX_set1_pkey(ctx.get(), oldKey.get());
+    OSSL_CMP_CTX_set1_oldCert(ctx.get(), oldCert.get());
+    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_MSG_TIMEOUT, 20);
+    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 0);
+    OSSL_CMP_CTX_set_log_verbosity(ctx.get(), OSSL_CMP_LOG_EMERG);
+    EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+    EVP_PKEY_up_ref(newKey.get());
+    OSSL_CMP_CTX_set0_newPkey(ctx.get(), 1, newKey.get());
+    X509 *issued = OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr);
+    if (!issued)
+        return false;
+    X509_up_ref(issued);
+    oldCert.reset(issued);
+    oldKey = std::move(newKey);
+    return true;
+}
+
+RequestRecord draftFor(const QByteArray &keyHash)
+{
+    RequestRecord draft;
+    draft.kind = QStringLiteral("kur");
+    draft.uid = QStringLiteral("UID-") + QString::fromLatin1(keyHash.toHex().left(8));
+    draft.abonent = QStringLiteral("Test Abonent");
+    draft.oldCertSerial = QStringLiteral("01");
+    draft.newKeyHash = keyHash;
+    draft.newKeySpki = keyHash;
+    draft.subjectDer = QByteArray::fromHex("3000");
+    draft.status = RequestStatus::Pending;
+    return draft;
+}
+
+int lineCount(const QString &text)
+{
+    return text.isEmpty() ? 0 : int(text.count(QLatin1Char('\n'))) + 1;
+}
+
+} // namespace
+
+class TestRaOnPostgres : public QObject
+{
+    Q_OBJECT
+    PostgresServer m_server;
+    int m_databases = 0;
+
+    QString freshDatabase()
+    {
+        return m_server.createDatabase(QStringLiteral("register%1").arg(++m_databases));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        std::signal(SIGPIPE, SIG_IGN);
+        QVERIFY2(m_server.start(), qPrintable(m_server.log()));
+    }
+
+    void theSchemaIsMigratedByTheMigrateCommandOnly()
+    {
+        const QString conninfo = freshDatabase();
+        QVERIFY(!conninfo.isEmpty());
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("[store]\npath=ra.db\n"),
+                     QStringLiteral("[store]\npostgresql=%1\n").arg(conninfo));
+        // Several nodes share the database: a node never upgrades it by itself.
+        QVERIFY(!ra.start());
+        QVERIFY2(ra.log().contains(QLatin1String("schema 0, not 6: run keykiosk-ra migrate")),
+                 qPrintable(ra.log()));
+        int exitCode = -1;
+        QString output = ra.cli({QStringLiteral("migrate")}, &exitCode);
+        QCOMPARE(exitCode, 0);
+        QVERIFY2(output.contains(QLatin1String("register migrated from schema 0 to 6")),
+                 qPrintable(output));
+        QCOMPARE(m_server.psql(QStringLiteral("register%1").arg(m_databases),
+                               QStringLiteral("SELECT version FROM schema_version")),
+                 QStringLiteral("6"));
+        output = ra.cli({QStringLiteral("migrate")}, &exitCode);
+        QCOMPARE(exitCode, 0);
+        QVERIFY2(output.contains(QLatin1String("register at schema 6: nothing to do")),
+                 qPrintable(output));
+        QVERIFY(ra.restart());
+        ra.stop();
+
+        // A register a newer RA migrated: this one neither serves on it nor "migrates" it.
+        m_server.psql(QStringLiteral("register%1").arg(m_databases),
+                      QStringLiteral("UPDATE schema_version SET version = 7"));
+        output = ra.cli({QStringLiteral("migrate")}, &exitCode);
+        QCOMPARE(exitCode, 1);
+        QVERIFY2(output.contains(QLatin1String("schema 7 is newer than this RA (6)")),
+                 qPrintable(output));
+        QVERIFY(!ra.restart());
+        QVERIFY2(ra.log().contains(QLatin1String("schema 7, newer than this RA (6)")),
+                 qPrintable(ra.log()));
+    }
+
+    void theDatabaseKeepsOneRequestPerKeyAndNumbersWithoutGaps()
+    {
+        // Two stores are two nodes: their own connections, their own locks. Sixteen threads
+        // send the same 60 keys in different orders at the same time.
+        const QString conninfo = freshDatabase();
+        auto migrator = Store::openPostgres(conninfo, Store::Access::Migrate);
+        QVERIFY2(migrator, qPrintable(migrator ? QString() : migrator.error().detail));
+        QVERIFY(migrator.value()->migrate());
+        auto nodeA = Store::openPostgres(conninfo, Store::Access::Serve);
+        auto nodeB = Store::openPostgres(conninfo, Store::Access::Serve);
+        QVERIFY(nodeA && nodeB);
+        constexpr int kKeys = 60, kThreads = 16;
+        QVector<QByteArray> keys;
+        for (int i = 0; i < kKeys; ++i) {
+            QByteArray hash(32, '\0');
+            RAND_bytes(reinterpret_cast<unsigned char *>(hash.data()), hash.size());
+            keys << hash;
+        }
+        // Two connections per node, as two worker threads of each would have.
+        std::vector<std::unique_ptr<Store>> stores;
+        stores.push_back(nodeA.takeValue());
+        stores.push_back(nodeB.takeValue());
+        for (int i = 0; i < 2; ++i) {
+            auto more = Store::openPostgres(conninfo, Store::Access::Serve);
+            QVERIFY(more);
+            stores.push_back(more.takeValue());
+        }
+        std::mutex seenMutex;
+        QHash<QByteArray, QSet<qint64>> idsByKey;
+        std::atomic_int errors{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&, t] {
+                Store *store = stores[std::size_t(t) % stores.size()].get();
+                for (int n = 0; n < kKeys; ++n) {
+                    const QByteArray &key = keys[(n * 7 + t * 13) % kKeys];
+                    auto record = store->createOrGet(draftFor(key), QStringLiteral("test"));
+                    // And an entry in the audit log that takes no request number (an
+                    // operator's action): the log's own lock keeps one chain.
+                    if (!record || store->audit(QStringLiteral("operator %1").arg(t),
+                                                QStringLiteral("looked"), record->number, {})) {
+                        ++errors;
+                        continue;
+                    }
+                    std::lock_guard<std::mutex> lock(seenMutex);
+                    idsByKey[key].insert(record->id);
+                }
+            });
+        }
+        for (auto &thread : threads)
+            thread.join();
+        QCOMPARE(errors.load(), 0);
+        QCOMPARE(idsByKey.size(), kKeys);
+        for (const auto &ids : idsByKey)
+            QCOMPARE(ids.size(), 1); // every thread got the same request for a key
+        auto all = stores.front()->list();
+        QVERIFY(all);
+        QCOMPARE(all->size(), kKeys);
+        QSet<QString> numbers;
+        for (const RequestRecord &r : all.value())
+            numbers.insert(r.number);
+        for (int i = 1; i <= kKeys; ++i)
+            QVERIFY2(numbers.contains(QStringLiteral("R-%1").arg(i, 6, 10, QLatin1Char('0'))),
+                     qPrintable(QStringLiteral("R-%1 is missing").arg(i)));
+        // One audit chain across the nodes: a "created" entry per request and every look.
+        auto verdict = stores.back()->verifyAudit();
+        QVERIFY(verdict);
+        QVERIFY2(verdict->problems.isEmpty(),
+                 qPrintable(verdict->problems.join(QLatin1Char('\n'))));
+        QCOMPARE(verdict->entries, kKeys + kThreads * kKeys);
+    }
+
+    void theAuditLogIsAppendOnlyInTheDatabase()
+    {
+        const QString conninfo = freshDatabase();
+        auto store = Store::openPostgres(conninfo, Store::Access::Migrate);
+        QVERIFY(store);
+        QVERIFY(store.value()->migrate());
+        QVERIFY(!store.value()->audit(QStringLiteral("operator"), QStringLiteral("approved"),
+                                      QStringLiteral("R-000001"), QString()));
+        const QString db = QStringLiteral("register%1").arg(m_databases);
+        for (const QString &tamper :
+             {QStringLiteral("UPDATE audit SET actor = 'someone else'"),
+              QStringLiteral("DELETE FROM audit"), QStringLiteral("TRUNCATE audit"),
+              QStringLiteral("DELETE FROM audit_head")}) {
+            int exitCode = 0;
+            const QString output = m_server.psql(db, tamper, &exitCode);
+            QVERIFY2(exitCode != 0 && output.contains(QLatin1String("append-only")),
+                     qPrintable(tamper + QStringLiteral(": ") + output));
+        }
+        auto verdict = store.value()->verifyAudit();
+        QVERIFY(verdict);
+        QCOMPARE(verdict->entries, 1);
+        QVERIFY(verdict->problems.isEmpty());
+    }
+
+    void aTransactionIsContinuedByAnotherNode()
+    {
+        // The request reaches node A and waits for an operator; the operator approves on
+        // node B; the client's poll and certConf go to node B.
+        RaServer::Options options;
+        options.approval = QStringLiteral("manual");
+        options.https = false;
+        options.postgres = freshDatabase();
+        RaServer nodeA(options);
+        QVERIFY(nodeA.start());
+        RaServer nodeB(options);
+        QVERIFY(nodeB.prepareAsNodeOf(nodeA));
+        QVERIFY(nodeB.start());
+        QTemporaryDir scratch;
+        SoftClient client;
+        QVERIFY(client.make(nodeA, scratch));
+        client.begin(nodeA);
+        QCOMPARE(client.step(nodeA.port()), -1); // waiting
+        const QString pending = nodeB.cli({QStringLiteral("requests")});
+        QVERIFY2(pending.contains(QLatin1String("pending")), qPrintable(pending));
+        int exitCode = -1;
+        nodeB.cli({QStringLiteral("approve"), QStringLiteral("1")}, &exitCode);
+        QCOMPARE(exitCode, 0);
+        int outcome = -1;
+        for (int polls = 0; polls < 20 && outcome == -1; ++polls) {
+            QThread::msleep(200);
+            outcome = client.step(nodeB.port());
+        }
+        QCOMPARE(outcome, 1);
+        QVERIFY(client.issued);
+        QVERIFY2(nodeB.log().contains(QLatin1String("continued from the register")),
+                 qPrintable(nodeB.log()));
+        const QString confirmed = nodeA.cli(
+            {QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")});
+        QCOMPARE(confirmed.count(QStringLiteral("R-000001")), 1);
+    }
+
+    void twoNodesServeABurstWhileOneIsKilled()
+    {
+        constexpr int kClients = 32, kRenewals = 12;
+        RaServer::Options options;
+        options.autoDelaySeconds = 0;
+        options.https = false;
+        options.postgres = freshDatabase();
+        RaServer nodeA(options);
+        QVERIFY(nodeA.prepare());
+        // All clients come from 127.0.0.1: above the per-peer cap of a production RA.
+        nodeA.setConfig(QStringLiteral("max_connections_per_peer=64"),
+                        QStringLiteral("max_connections_per_peer=1024"));
+        QVERIFY(nodeA.start());
+        RaServer nodeB(options);
+        QVERIFY(nodeB.prepareAsNodeOf(nodeA));
+        QVERIFY(nodeB.start());
+        X509Ptr raCert = readCert(nodeA.raCertPath());
+        std::vector<EvpPkeyPtr> keys;
+        std::vector<X509Ptr> certs;
+        QVERIFY(makeClients(nodeA, kClients, keys, certs));
+
+        std::atomic_int ok{0}, failed{0}, failovers{0}, beforeKill{0};
+        std::atomic_bool killed{false};
+        std::mutex seenMutex;
+        QSet<QByteArray> serials, publicKeys;
+        std::vector<std::thread> threads;
+        for (int i = 0; i < kClients; ++i) {
+            threads.emplace_back([&, i] {
+                // Half the clients start on node A, half on node B.
+                Failover nodes{{nodeA.port(), nodeB.port()}, std::size_t(i % 2)};
+                for (int n = 0; n < kRenewals; ++n) {
+                    if (!renewOverNodes(nodes, raCert.get(), certs[std::size_t(i)],
+                                        keys[std::size_t(i)])) {
+                        ++failed;
+                        continue;
+                    }
+                    ++ok;
+                    if (!killed)
+                        ++beforeKill;
+                    X509 *cert = certs[std::size_t(i)].get();
+                    const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
+                    unsigned char digest[SHA256_DIGEST_LENGTH];
+                    unsigned int length = 0;
+                    X509_pubkey_digest(cert, EVP_sha256(), digest, &length);
+                    std::lock_guard<std::mutex> lock(seenMutex);
+                    serials.insert(
+                        QByteArray(reinterpret_cast<const char *>(serial->data), serial->length));
+                    publicKeys.insert(
+                        QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+                }
+                failovers += nodes.failovers;
+            });
+        }
+        // In the middle of the burst: a third of the renewals done, node A dies at once.
+        QElapsedTimer waited;
+        waited.start();
+        while (ok.load() < kClients * kRenewals / 3 && waited.elapsed() < 120000)
+            QThread::msleep(5);
+        nodeA.kill();
+        killed = true;
+        const int doneAtKill = ok.load();
+        for (auto &thread : threads)
+            thread.join();
+        qInfo("%d renewals before node A was killed, %d in all; %d messages went over to "
+              "the other node",
+              doneAtKill, ok.load(), failovers.load());
+        QVERIFY(doneAtKill > 0 && doneAtKill < kClients * kRenewals);
+        QVERIFY(failovers.load() > 0); // the clients on node A did go over
+        QCOMPARE(failed.load(), 0);    // 0 lost
+        QCOMPARE(ok.load(), kClients * kRenewals);
+        QCOMPARE(serials.size(), kClients * kRenewals);    // no certificate twice
+        QCOMPARE(publicKeys.size(), kClients * kRenewals); // one certificate per new key
+
+        // The register, read on the surviving node: one confirmed request per renewal,
+        // nothing approved or issued and left so, numbers without gaps.
+        const QString db = options.postgres.section(QStringLiteral("dbname="), 1);
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT count(*) FROM requests")),
+                 QString::number(kClients * kRenewals));
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT status, count(*) FROM requests "
+                                                  "GROUP BY status")),
+                 QStringLiteral("confirmed|%1").arg(kClients * kRenewals));
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT count(*) FROM requests WHERE "
+                                                  "cert IS NOT NULL GROUP BY new_key_hash "
+                                                  "HAVING count(*) > 1")),
+                 QString());
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT max(substr(number, 3)::int) = count(*) "
+                                                  "FROM requests")),
+                 QStringLiteral("t"));
+        QCOMPARE(lineCount(m_server.psql(
+                     db, QStringLiteral("SELECT serial FROM certificates WHERE state = 'live' "
+                                        "AND role = 'client'"))),
+                 kClients); // each client's last certificate, the others superseded
+        int exitCode = -1;
+        const QString audit =
+            nodeB.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &exitCode);
+        QVERIFY2(exitCode == 0 && audit.contains(QLatin1String("chain intact")), qPrintable(audit));
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+};
+
+QTEST_GUILESS_MAIN(TestRaOnPostgres)
+#include "tst_raonpostgres.moc"
