@@ -9,7 +9,10 @@
 //      ECDSA P-256 verifications and four signatures it needs, timed alone.
 // Prints figures; never passes or fails.
 //
-//   kk-bench-ra [--rounds N] [--clients 1,8,64] [--seconds S]
+//   4. The soak (--soak N): N renewals on one register, throughput and RSS per tenth.
+//
+//   kk-bench-ra [--rounds N] [--clients 1,8,64] [--seconds S] [--backends sqlite,postgresql]
+//   kk-bench-ra --soak 100000 --backends sqlite|postgresql [--clients 64]
 #include "benchclients.h"
 #include "harness.h"
 
@@ -20,6 +23,7 @@
 #include "keykiosk/journey/runner.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
@@ -89,12 +93,194 @@ CryptoFloor measureCryptoFloor()
 }
 } // namespace
 
+// The bank as the benchmarks run it: approval immediate (the protocol is measured, not the
+// policy), and the register on PostgreSQL when a database is given.
+RaServer::Options bankOptions(const QString &postgres)
+{
+    RaServer::Options options;
+    options.autoDelaySeconds = 0;
+    options.postgres = postgres;
+    return options;
+}
+
+bool startBank(RaServer &ra)
+{
+    if (!ra.prepare()) {
+        std::fprintf(stderr, "cannot prepare keykiosk-ra\n");
+        return false;
+    }
+    // All the clients come from 127.0.0.1: the per-peer cap (64, against one host hogging the
+    // bank) would refuse some of 64 clients' connections.
+    ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
+                 QStringLiteral("max_connections_per_peer=1024"));
+    if (!ra.start()) {
+        std::fprintf(stderr, "cannot start keykiosk-ra\n");
+        return false;
+    }
+    return true;
+}
+
+// The database server's CPU time: the postmaster and its children (one backend per
+// connection).
+double databaseCpuSeconds(const PostgresServer *postgres)
+{
+    if (!postgres)
+        return 0;
+    const qint64 postmaster = postgres->postmasterPid();
+    double total = cpuSeconds(postmaster);
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toLongLong() == postmaster)
+            total += cpuSeconds(pid);
+    }
+    return total;
+}
+
+qint64 residentKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return 0;
+}
+
+// tx/s, p50/p99 and the bank's CPU per renewal for each client count.
+bool throughputTable(const RaServer &ra, const QString &backend, const PostgresServer *postgres,
+                     const QList<int> &clientCounts, int seconds)
+{
+    X509Ptr raCert = readCert(ra.raCertPath());
+    std::vector<EvpPkeyPtr> keys;
+    std::vector<X509Ptr> certs;
+    const int most = *std::max_element(clientCounts.begin(), clientCounts.end());
+    if (!makeClients(ra, most, keys, certs)) {
+        std::fprintf(stderr, "cannot register the clients' certificates\n");
+        return false;
+    }
+    std::printf("\n| %-44s | %8s | %8s | %8s | %-40s | %s |\n",
+                qPrintable(QStringLiteral("keykiosk-ra (%1), durable kur").arg(backend)), "tx/s",
+                "p50", "p99", "bank CPU per renewal", "budget");
+    for (const int clients : clientCounts) {
+        std::atomic_bool stop{false};
+        std::atomic_int ok{0}, failed{0};
+        std::mutex latencyMutex;
+        std::vector<double> latencies;
+        std::vector<std::thread> threads;
+        const double raBefore = cpuSeconds(ra.pid()), signerBefore = cpuSeconds(ra.signerPid()),
+                     dbBefore = databaseCpuSeconds(postgres);
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = 0; i < clients; ++i) {
+            threads.emplace_back([&, i] {
+                std::vector<double> mine;
+                while (!stop) {
+                    QElapsedTimer t;
+                    t.start();
+                    (softwareKur(ra, raCert.get(), certs[std::size_t(i)], keys[std::size_t(i)])
+                         ? ok
+                         : failed)++;
+                    mine.push_back(double(t.nsecsElapsed()) / 1e6);
+                }
+                std::lock_guard<std::mutex> lock(latencyMutex);
+                latencies.insert(latencies.end(), mine.begin(), mine.end());
+            });
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(seconds));
+        stop = true;
+        for (auto &t : threads)
+            t.join();
+        const double elapsed = double(wall.nsecsElapsed()) / 1e9;
+        const double raCpu = cpuSeconds(ra.pid()) - raBefore;
+        const double signerCpu = cpuSeconds(ra.signerPid()) - signerBefore;
+        const double dbCpu = databaseCpuSeconds(postgres) - dbBefore;
+        const int done = std::max(1, ok.load());
+        const QString cpu = postgres ? QStringLiteral("RA %1 + signer %2 + PostgreSQL %3 ms")
+                                           .arg(1000 * raCpu / done, 0, 'f', 2)
+                                           .arg(1000 * signerCpu / done, 0, 'f', 2)
+                                           .arg(1000 * dbCpu / done, 0, 'f', 2)
+                                     : QStringLiteral("RA %1 + signer %2 ms")
+                                           .arg(1000 * raCpu / done, 0, 'f', 2)
+                                           .arg(1000 * signerCpu / done, 0, 'f', 2);
+        std::printf("| %-44s | %8.0f | %5.1f ms | %5.1f ms | %-40s | %s |\n",
+                    qPrintable(QStringLiteral("%1 client(s), %2 renewals, %3 failed")
+                                   .arg(clients)
+                                   .arg(ok.load())
+                                   .arg(failed.load())),
+                    ok / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99),
+                    qPrintable(cpu), "<= 0.6 ms RA CPU");
+        std::fflush(stdout);
+    }
+    return true;
+}
+
+// `total` renewals by `clients` concurrent clients: throughput and the RA's RSS in each tenth
+// of the run, and the first tenth against the last.
+int soakRun(const RaServer &ra, const QString &backend, int total, int clients)
+{
+    X509Ptr raCert = readCert(ra.raCertPath());
+    std::vector<EvpPkeyPtr> keys;
+    std::vector<X509Ptr> certs;
+    if (!makeClients(ra, clients, keys, certs))
+        return 1;
+    std::atomic_int started{0}, ok{0}, failed{0};
+    std::vector<std::thread> threads;
+    QElapsedTimer wall;
+    wall.start();
+    for (int i = 0; i < clients; ++i) {
+        threads.emplace_back([&, i] {
+            while (started++ < total)
+                (softwareKur(ra, raCert.get(), certs[std::size_t(i)], keys[std::size_t(i)])
+                     ? ok
+                     : failed)++;
+        });
+    }
+    std::printf("soak on %s: %d renewals by %d clients\n", qPrintable(backend), total, clients);
+    std::printf("| tenth | renewals | tx/s | RA RSS |\n|---|---|---|---|\n");
+    std::vector<double> rates;
+    std::vector<qint64> rss;
+    qint64 lastAt = 0;
+    int lastDone = 0;
+    for (int tenth = 1; tenth <= 10; ++tenth) {
+        const int target = total / 10 * tenth;
+        while (ok.load() + failed.load() < target)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const qint64 at = wall.nsecsElapsed();
+        const int done = ok.load() + failed.load();
+        rates.push_back(double(done - lastDone) / (double(at - lastAt) / 1e9));
+        rss.push_back(residentKb(ra.pid()));
+        std::printf("| %d | %d | %.0f | %.1f MB |\n", tenth, done, rates.back(),
+                    double(rss.back()) / 1024);
+        std::fflush(stdout);
+        lastAt = at;
+        lastDone = done;
+    }
+    for (auto &t : threads)
+        t.join();
+    const double change = 100 * (rates.back() - rates.front()) / rates.front();
+    std::printf("%d renewals, %d failed, %.0f s; last tenth against the first: %+.1f %% "
+                "(budget within 10 %%); RA RSS %.1f -> %.1f MB\n",
+                ok.load(), failed.load(), double(wall.nsecsElapsed()) / 1e9, change,
+                double(rss.front()) / 1024, double(rss.back()) / 1024);
+    return failed.load() == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
-    int rounds = 20, seconds = 10;
+    int rounds = 20, seconds = 10, soak = 0;
     QList<int> clientCounts{1, 8, 64};
+    QStringList backends{QStringLiteral("sqlite"), QStringLiteral("postgresql")};
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--rounds"))
@@ -103,26 +289,32 @@ int main(int argc, char **argv)
             clientCounts.clear();
             for (const QString &n : args[i + 1].split(QLatin1Char(',')))
                 clientCounts << n.toInt();
-        } else if (args[i] == QLatin1String("--seconds"))
+        } else if (args[i] == QLatin1String("--seconds")) {
             seconds = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--backends")) {
+            backends = args[i + 1].split(QLatin1Char(','));
+        } else if (args[i] == QLatin1String("--soak")) {
+            soak = args[i + 1].toInt();
+        }
     }
     QLoggingCategory::setFilterRules(QStringLiteral("kk.*.info=false"));
 
-    RaServer::Options options;
-    options.autoDelaySeconds = 0; // approval immediate: measure the protocol, not the policy
-    RaServer ra(options);
-    // All the clients come from 127.0.0.1: the per-peer cap (64, against one host hogging the
-    // bank) would refuse some of 64 clients' connections.
-    if (!ra.prepare()) {
-        std::fprintf(stderr, "cannot prepare keykiosk-ra\n");
-        return 1;
+    if (soak > 0) {
+        // The long run: one backend, `soak` renewals.
+        PostgresServer postgres;
+        const bool onPostgres = backends.value(0) == QLatin1String("postgresql");
+        if (onPostgres && !postgres.start())
+            return 1;
+        RaServer soakRa(
+            bankOptions(onPostgres ? postgres.createDatabase(QStringLiteral("soak")) : QString()));
+        if (!startBank(soakRa))
+            return 1;
+        return soakRun(soakRa, onPostgres ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"),
+                       soak, clientCounts.value(0, 64));
     }
-    ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
-                 QStringLiteral("max_connections_per_peer=1024"));
-    if (!ra.start()) {
-        std::fprintf(stderr, "cannot start keykiosk-ra\n");
+    RaServer ra(bankOptions(QString()));
+    if (!startBank(ra))
         return 1;
-    }
 
     // 1. Complete renewal on the token.
     TokenOptions tokenOptions;
@@ -217,58 +409,19 @@ int main(int argc, char **argv)
                 "the same in the kiosk's journey (bank thread, token hops)",
                 percentile(journey, 0.5), percentile(journey, 0.99), "<= 40 ms");
 
-    // 2. Throughput with concurrent clients (software keys: the bank is measured).
-    X509Ptr raCert = readCert(ra.raCertPath());
-    std::vector<EvpPkeyPtr> keys;
-    std::vector<X509Ptr> certs;
-    const int most = *std::max_element(clientCounts.begin(), clientCounts.end());
-    if (!makeClients(ra, most, keys, certs)) {
-        std::fprintf(stderr, "cannot register the clients' certificates\n");
+    // 2. Throughput with concurrent clients (software keys: the bank is measured), on each
+    // register.
+    if (backends.contains(QLatin1String("sqlite")) &&
+        !throughputTable(ra, QStringLiteral("SQLite"), nullptr, clientCounts, seconds))
         return 1;
-    }
-    std::printf("\n| %-44s | %8s | %8s | %8s | %-22s | %s |\n", "keykiosk-ra (SQLite), durable kur",
-                "tx/s", "p50", "p99", "bank CPU per renewal", "budget");
-    for (const int clients : clientCounts) {
-        std::atomic_bool stop{false};
-        std::atomic_int ok{0}, failed{0};
-        std::mutex latencyMutex;
-        std::vector<double> latencies;
-        std::vector<std::thread> threads;
-        const double raBefore = cpuSeconds(ra.pid()), signerBefore = cpuSeconds(ra.signerPid());
-        QElapsedTimer wall;
-        wall.start();
-        for (int i = 0; i < clients; ++i) {
-            threads.emplace_back([&, i] {
-                std::vector<double> mine;
-                while (!stop) {
-                    QElapsedTimer t;
-                    t.start();
-                    (softwareKur(ra, raCert.get(), certs[std::size_t(i)], keys[std::size_t(i)])
-                         ? ok
-                         : failed)++;
-                    mine.push_back(double(t.nsecsElapsed()) / 1e6);
-                }
-                std::lock_guard<std::mutex> lock(latencyMutex);
-                latencies.insert(latencies.end(), mine.begin(), mine.end());
-            });
-        }
-        std::this_thread::sleep_for(std::chrono::seconds(seconds));
-        stop = true;
-        for (auto &t : threads)
-            t.join();
-        const double elapsed = double(wall.nsecsElapsed()) / 1e9;
-        const double raCpu = cpuSeconds(ra.pid()) - raBefore;
-        const double signerCpu = cpuSeconds(ra.signerPid()) - signerBefore;
-        const int done = std::max(1, ok.load());
-        std::printf(
-            "| %-44s | %8.0f | %5.1f ms | %5.1f ms | %5.2f ms (RA %.2f + signer %.2f) | %s |\n",
-            qPrintable(QStringLiteral("%1 client(s), %2 renewals, %3 failed")
-                           .arg(clients)
-                           .arg(ok.load())
-                           .arg(failed.load())),
-            ok / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99),
-            1000 * (raCpu + signerCpu) / done, 1000 * raCpu / done, 1000 * signerCpu / done,
-            "<= 0.6 ms RA CPU");
+    if (backends.contains(QLatin1String("postgresql"))) {
+        PostgresServer postgres;
+        if (!postgres.start())
+            return 1;
+        RaServer pgRa(bankOptions(postgres.createDatabase(QStringLiteral("bench"))));
+        if (!startBank(pgRa) ||
+            !throughputTable(pgRa, QStringLiteral("PostgreSQL"), &postgres, clientCounts, seconds))
+            return 1;
     }
 
     // 3. The crypto floor, on this machine in this run.

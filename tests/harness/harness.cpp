@@ -408,6 +408,12 @@ QString PostgresServer::psql(const QString &database, const QString &sql, int *e
     return QString::fromUtf8(output).trimmed();
 }
 
+qint64 PostgresServer::postmasterPid() const
+{
+    QFile pidFile(m_dir.filePath(QStringLiteral("data/postmaster.pid")));
+    return pidFile.open(QIODevice::ReadOnly) ? pidFile.readLine().trimmed().toLongLong() : 0;
+}
+
 QString PostgresServer::log() const
 {
     QFile file(m_dir.filePath(QStringLiteral("server.log")));

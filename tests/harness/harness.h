@@ -98,6 +98,7 @@ public:
     // Runs SQL with psql on a database; returns its output (-At: tuples only, unaligned).
     QString psql(const QString &database, const QString &sql, int *exitCode = nullptr) const;
     QString log() const;
+    qint64 postmasterPid() const; // its children are the connections' backends
 
 private:
     QStringList asOwner(const QString &program, const QStringList &args) const;
