@@ -1,5 +1,7 @@
 #include "raservice.h"
 
+#include "certificatecache.h"
+
 #include "ralog.h"
 #include "signer.h"
 
@@ -108,8 +110,7 @@ QHash<QString, QString> requestAttributes(const OSSL_CRMF_MSG *crm)
 X509Ptr protectingCertificate(const OSSL_CMP_MSG *req, const QVector<QByteArray> &candidates)
 {
     for (const QByteArray &candidate : candidates) {
-        const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
-        X509Ptr cert(d2i_X509(nullptr, &p, candidate.size()));
+        X509Ptr cert = parsedCertificate(candidate);
         if (!cert)
             continue;
         CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
@@ -295,9 +296,7 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
     auto record = t->service->store()->findById(t->requestId);
     if (!record || !record.value() || record.value()->certDer.isEmpty())
         return 0;
-    const QByteArray der = record.value()->certDer;
-    const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
-    X509Ptr cert(d2i_X509(nullptr, &p, der.size()));
+    X509Ptr cert = parsedCertificate(record.value()->certDer);
     // certHash uses the hash of the certificate's own signature algorithm (RFC 4210 5.3.18).
     Asn1OctetStringPtr expected(cert ? X509_digest_sig(cert.get(), nullptr, nullptr) : nullptr);
     if (!expected || !certHash || ASN1_OCTET_STRING_cmp(expected.get(), certHash) != 0) {
@@ -343,23 +342,23 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("kur without oldCertID"));
     X509Ptr oldCert;
+    QByteArray oldCertDer;
     for (const QByteArray &candidate : extraCertsDer(der)) {
-        const auto *p = reinterpret_cast<const unsigned char *>(candidate.constData());
-        X509Ptr cert(d2i_X509(nullptr, &p, candidate.size()));
+        X509Ptr cert = parsedCertificate(candidate);
         if (cert &&
             X509_NAME_cmp(X509_get_issuer_name(cert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) ==
                 0 &&
             ASN1_INTEGER_cmp(X509_get0_serialNumber(cert.get()),
                              OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0) {
             oldCert = std::move(cert);
+            oldCertDer = candidate;
             break;
         }
     }
     if (!oldCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the certificate named in oldCertID was not sent"));
-    if (!protectingCertificate(
-            req, {derBytes([&](unsigned char **out) { return i2d_X509(oldCert.get(), out); })}))
+    if (!protectingCertificate(req, {oldCertDer}))
         return rejection(
             OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
@@ -678,8 +677,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
                 OSSL_CMP_PKISTATUS_waiting, -1,
                 QStringLiteral("Запрос %1 одобрен, сертификат выпускается").arg(record.number));
         }
-        const auto *signedBytes = reinterpret_cast<const unsigned char *>(signedDer->constData());
-        X509Ptr cert(d2i_X509(nullptr, &signedBytes, signedDer->size()));
+        X509Ptr cert = parsedCertificate(signedDer.value());
         if (!cert)
             return rejection(OSSL_CMP_PKIFAILUREINFO_systemFailure,
                              QStringLiteral("the signer's answer is not a certificate"));
@@ -706,8 +704,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
         break;
     }
     // Already issued: the same certificate again (a return visit, or a restarted kiosk).
-    const auto *p = reinterpret_cast<const unsigned char *>(record.certDer.constData());
-    *certOut = d2i_X509(nullptr, &p, record.certDer.size());
+    *certOut = parsedCertificate(record.certDer).release();
     qCInfo(lcRa) << "delivering the certificate of request" << record.number << "again";
     return status(OSSL_CMP_PKISTATUS_accepted, -1,
                   QStringLiteral("Запрос %1 исполнен").arg(record.number));

@@ -5,6 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <unordered_map>
+
 namespace kk::ra {
 
 namespace {
@@ -21,11 +24,28 @@ struct StatementFinalizer
 class SqliteCursor final : public SqlCursor
 {
 public:
+    // A statement from the connection's cache (`inUse` is its flag, handed back at the end)
+    // or one of its own.
+    SqliteCursor(sqlite3 *db, sqlite3_stmt *stmt, bool *inUse) : m_db(db), m_inUse(inUse)
+    {
+        m_stmt.reset(stmt);
+        m_prepared = stmt ? SQLITE_OK : SQLITE_ERROR;
+    }
     SqliteCursor(sqlite3 *db, const char *sql) : m_db(db)
     {
         sqlite3_stmt *raw = nullptr;
         m_prepared = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
         m_stmt.reset(raw);
+    }
+    ~SqliteCursor() override
+    {
+        if (!m_inUse)
+            return;
+        // Back to the cache, ready for the next one.
+        sqlite3_reset(m_stmt.get());
+        sqlite3_clear_bindings(m_stmt.get());
+        *m_inUse = false;
+        m_stmt.release();
     }
     void bindInt(int i, qint64 v) override { sqlite3_bind_int64(m_stmt.get(), i, v); }
     void bindText(int i, const QByteArray &utf8) override
@@ -66,6 +86,7 @@ public:
 
 private:
     sqlite3 *m_db;
+    bool *m_inUse = nullptr;
     std::unique_ptr<sqlite3_stmt, StatementFinalizer> m_stmt;
     int m_prepared;
     qint64 m_changes = 0;
@@ -75,10 +96,29 @@ class SqliteDatabase final : public SqlDatabase
 {
 public:
     explicit SqliteDatabase(sqlite3 *db) : m_db(db) {}
+    ~SqliteDatabase() override
+    {
+        for (auto &[sql, cached] : m_statements)
+            sqlite3_finalize(cached.stmt);
+    }
     Engine engine() const override { return Engine::Sqlite; }
+    // The register runs the same few dozen statements over and over: each is compiled once
+    // (a statement already in use, a nested query, gets one of its own).
     std::unique_ptr<SqlCursor> prepare(const char *sql) override
     {
-        return std::make_unique<SqliteCursor>(m_db.get(), sql);
+        auto it = m_statements.find(sql);
+        if (it == m_statements.end()) {
+            sqlite3_stmt *raw = nullptr;
+            if (sqlite3_prepare_v2(m_db.get(), sql, -1, &raw, nullptr) != SQLITE_OK) {
+                sqlite3_finalize(raw);
+                return std::make_unique<SqliteCursor>(m_db.get(), sql); // it reports the error
+            }
+            it = m_statements.emplace(sql, Cached{raw, false}).first;
+        }
+        if (it->second.inUse)
+            return std::make_unique<SqliteCursor>(m_db.get(), sql);
+        it->second.inUse = true;
+        return std::make_unique<SqliteCursor>(m_db.get(), it->second.stmt, &it->second.inUse);
     }
     Error exec(const char *sql) override
     {
@@ -96,7 +136,13 @@ public:
     const char *forUpdate() const override { return ""; }
 
 private:
+    struct Cached
+    {
+        sqlite3_stmt *stmt;
+        bool inUse;
+    };
     std::unique_ptr<sqlite3, SqliteCloser> m_db;
+    std::unordered_map<std::string, Cached> m_statements; // finalized before m_db closes
 };
 
 } // namespace

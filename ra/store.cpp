@@ -4,6 +4,7 @@
 
 #include <QLoggingCategory>
 
+#include "certificatecache.h"
 #include "keykiosk/opensslptr.h"
 #include "raservice.h"
 #include "sqldatabase.h"
@@ -967,8 +968,7 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
     const QString client = QStringLiteral("client %1").arg(request.abonent);
     if (accepted && firstConfirmation) {
         // The new certificate joins the register, and the one it replaces steps down.
-        const auto *p = reinterpret_cast<const unsigned char *>(request.certDer.constData());
-        X509Ptr cert(d2i_X509(nullptr, &p, request.certDer.size()));
+        X509Ptr cert = parsedCertificate(request.certDer);
 
         Query insert(*m_db,
                      "INSERT INTO certificates (serial, role, abonent_uid, subject, not_after, "
