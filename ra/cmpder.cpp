@@ -183,4 +183,40 @@ QVector<QByteArray> extraCertsDer(const QByteArray &messageDer)
     return certs;
 }
 
+QByteArray withoutExtraCerts(const QByteArray &messageDer)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE || p != limit)
+        return {};
+    QByteArray content;
+    bool dropped = false;
+    p = message.content;
+    Element field;
+    while (p < message.end()) {
+        if (!readElement(p, message.end(), field))
+            return {};
+        if (field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 1)
+            dropped = true;
+        else
+            content += bytes(field.start, field.end());
+    }
+    if (!dropped)
+        return {};
+    // SEQUENCE, then the length in DER's shortest form.
+    QByteArray out(1, char(0x30));
+    const int length = int(content.size());
+    if (length < 0x80) {
+        out += char(length);
+    } else {
+        QByteArray digits;
+        for (int n = length; n > 0; n >>= 8)
+            digits.prepend(char(n & 0xff));
+        out += char(0x80 | digits.size());
+        out += digits;
+    }
+    return out + content;
+}
+
 } // namespace kk::ra

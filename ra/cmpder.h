@@ -27,5 +27,9 @@ QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm);
 QByteArray templatePublicKeySpki(const QByteArray &templateDer);
 // The certificates in a PKIMessage's extraCerts ([1]), each as its own DER.
 QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
+// The same PKIMessage without its extraCerts (empty if it has none or is malformed): the RA
+// parses the message without them and takes the certificates from its cache, parsed once
+// (certificatecache.h); the protection covers only the header and body (RFC 4210 5.1.3).
+QByteArray withoutExtraCerts(const QByteArray &messageDer);
 
 } // namespace kk::ra

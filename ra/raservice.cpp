@@ -49,6 +49,42 @@ QByteArray certDer(const X509 *cert)
     return derBytes([cert](unsigned char **out) { return i2d_X509(cert, out); });
 }
 
+using CertStackPtr = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509) *)>;
+void freeCertStack(STACK_OF(X509) * certs)
+{
+    sk_X509_pop_free(certs, X509_free);
+}
+
+// A PKIMessage parsed once, exactly: OpenSSL parses it without its extraCerts, and the
+// certificates come from the cache (certificatecache.h), each key decoded once in the
+// process's life instead of in every message. Null if any part is malformed.
+struct ParsedMessage
+{
+    CmpMsgPtr message;
+    CertStackPtr extraCerts{nullptr, freeCertStack};
+};
+ParsedMessage parseMessage(const QByteArray &der)
+{
+    ParsedMessage parsed;
+    const QByteArray stripped = withoutExtraCerts(der);
+    const QByteArray &body = stripped.isEmpty() ? der : stripped;
+    const auto *p = reinterpret_cast<const unsigned char *>(body.constData());
+    CmpMsgPtr message(d2i_OSSL_CMP_MSG(nullptr, &p, body.size()));
+    if (!message || p != reinterpret_cast<const unsigned char *>(body.constData()) + body.size())
+        return parsed;
+    parsed.extraCerts.reset(sk_X509_new_null());
+    if (!stripped.isEmpty()) {
+        for (const QByteArray &certificate : extraCertsDer(der)) {
+            X509Ptr cert = parsedCertificate(certificate);
+            if (!cert || !sk_X509_push(parsed.extraCerts.get(), cert.get()))
+                return parsed; // not a certificate: the message is malformed
+            cert.release();
+        }
+    }
+    parsed.message = std::move(message);
+    return parsed;
+}
+
 OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
@@ -200,6 +236,9 @@ struct RaService::Transaction
     // a poll that finds the request decided runs the original request again).
     CmpHeaderFields inbound;
     bool inboundAdmitted = false;
+    // The bytes of the ir/kur the cert-request callback sees (the message being handled, or
+    // the original request run again): its extraCerts are read from them.
+    QByteArray certRequestDer;
 
     bool admitInbound();
     // The register could not be read or written (a full disk, a lock): no decision was made,
@@ -282,8 +321,9 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
         return 1;
     }
     // Decided: run the original request again; the cert-request callback answers it.
-    const auto *p = reinterpret_cast<const unsigned char *>(t->originalRequest.constData());
-    *certReq = d2i_OSSL_CMP_MSG(nullptr, &p, t->originalRequest.size());
+    t->certRequestDer = t->originalRequest;
+    ParsedMessage original = parseMessage(t->originalRequest);
+    *certReq = original.message.release();
     return *certReq != nullptr;
 }
 
@@ -611,7 +651,7 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     if (!crm)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
                          QStringLiteral("no certificate request"));
-    const QByteArray der = toDer(req);
+    const QByteArray der = certRequestDer.isEmpty() ? toDer(req) : certRequestDer;
     RequestRecord draft;
     QString actor;
     if (OSSL_CMP_PKISI *refused = body == kBodyKur ? keyUpdate(req, crm, der, draft, actor)
@@ -866,12 +906,16 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     // from the request itself, so the request runs through it again: it was admitted when it
     // first came, and it is answered from the register as a resend of it would be. The answer
     // is dropped, and so is its nonce, which the client never saw.
-    const auto *p = reinterpret_cast<const unsigned char *>(t->originalRequest.constData());
-    CmpMsgPtr original(d2i_OSSL_CMP_MSG(nullptr, &p, t->originalRequest.size()));
+    ParsedMessage original = parseMessage(t->originalRequest);
     t->inbound = cmpHeaderFields(t->originalRequest);
     t->inboundAdmitted = true;
-    CmpMsgPtr primed(original ? OSSL_CMP_SRV_process_request(t->srv.get(), original.get())
-                              : nullptr);
+    t->certRequestDer = t->originalRequest;
+    if (original.message)
+        OSSL_CMP_CTX_set1_untrusted(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()),
+                                    original.extraCerts.get());
+    CmpMsgPtr primed(original.message
+                         ? OSSL_CMP_SRV_process_request(t->srv.get(), original.message.get())
+                         : nullptr);
     ERR_clear_error();
     if (!primed ||
         !OSSL_CMP_CTX_set1_senderNonce(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()), nullptr)) {
@@ -903,17 +947,16 @@ QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
 QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
 {
     ExchangeLogScope scope(peer.isEmpty() ? QStringLiteral("local") : peer);
-    const auto *p = reinterpret_cast<const unsigned char *>(requestDer.constData());
-    CmpMsgPtr req(d2i_OSSL_CMP_MSG(nullptr, &p, requestDer.size()));
+    ParsedMessage parsed = parseMessage(requestDer);
+    const OSSL_CMP_MSG *req = parsed.message.get();
     const CmpHeaderFields header = req ? cmpHeaderFields(requestDer) : CmpHeaderFields();
-    if (!req || !header.valid ||
-        p != reinterpret_cast<const unsigned char *>(requestDer.constData()) + requestDer.size()) {
+    if (!req || !header.valid) {
         ERR_clear_error();
         qCDebug(lcRa) << "not a CMP message (" << requestDer.size() << "bytes)";
         return {};
     }
     const QByteArray id = header.transactionId;
-    const int bodyType = OSSL_CMP_MSG_get_bodytype(req.get());
+    const int bodyType = OSSL_CMP_MSG_get_bodytype(req);
     ExchangeLogScope::setTransaction(id);
 
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
@@ -924,13 +967,18 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
         // Whoever else names the transaction changes nothing of it.
         logRefusal(QtWarningMsg, QStringLiteral("message from another sender than the "
                                                 "transaction's refused"));
-        return errorAnswer(req.get());
+        return errorAnswer(req);
     }
     t->lastUsed = std::chrono::steady_clock::now();
     t->inbound = header;
     t->inboundAdmitted = false;
     t->refused = false;
-    CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req.get()));
+    t->certRequestDer = requestDer;
+    // Where OpenSSL looks for the sender's certificate, the message's extraCerts being parsed
+    // apart (parseMessage).
+    OSSL_CMP_CTX_set1_untrusted(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()),
+                                parsed.extraCerts.get());
+    CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();
         qCWarning(lcRa) << "no response:" << ERR_reason_error_string(e);
