@@ -374,7 +374,6 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
                                                   QString &actor)
 {
     const RaPolicy &policy = service->policy();
-    const RaIdentity &identity = service->identity();
     Store *store = service->store();
     // 1. The old certificate named in the request must be the one that protected it.
     const OSSL_CRMF_CERTID *oldId = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crm);
@@ -402,11 +401,6 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
         return rejection(
             OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
-    if (X509_verify(oldCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
-        ERR_clear_error();
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("the current certificate was not issued by this bank"));
-    }
     const QString oldSerial = serialHex(oldCert.get());
     actor = QStringLiteral("client %1").arg(oldSerial);
 
@@ -424,6 +418,13 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
                          QStringLiteral("Сертификат не найден в реестре банка (the certificate "
                                         "is not in the bank's register of client certificates)"));
     const CertificateRecord &known = *registered.value();
+    // The very certificate the bank issued: a certificate made up with the same serial (for
+    // a key its maker holds) is not it. Its signature needs no second check: the register
+    // holds only certificates the bank issued, and OpenSSL has checked the chain of the
+    // one that protected the request.
+    if (known.der != oldCertDer)
+        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
+                         QStringLiteral("the current certificate was not issued by this bank"));
 
     // 3. The request, once per new public key.
     const QByteArray spki = templatePublicKeySpki(crm);
