@@ -667,9 +667,15 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
                          QStringLiteral("malformed sitting id"));
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto created = store->createOrGet(draft, actor);
+    // A new request and this transaction are written together (one commit).
+    const QByteArray sender = senderDer.isEmpty() ? inbound.senderDer : senderDer;
+    const TransactionRecord transaction{id, 0, sender, der};
+    bool rememberedNow = false;
+    auto created = store->createOrGet(
+        draft, actor, remembered || id.isEmpty() ? nullptr : &transaction, &rememberedNow);
     if (!created)
         return unavailable(QStringLiteral("registration database unavailable"));
+    remembered = remembered || rememberedNow;
     if (created->status == RequestStatus::Pending && policy.approval == ApprovalMode::Auto &&
         policy.autoDelaySeconds > 0)
         store->approveDue(now);

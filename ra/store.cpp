@@ -682,8 +682,11 @@ Error Store::loadApprovals(RequestRecord &record)
     return rc == SqlStep::Done ? Error() : q.error("approvals");
 }
 
-Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const QString &actor)
+Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const QString &actor,
+                                           const TransactionRecord *transaction, bool *remembered)
 {
+    if (remembered)
+        *remembered = false;
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (Error e = m_db->begin())
@@ -724,9 +727,16 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
     if (inserted == SqlStep::Failed)
         return rollback(insert.error("insert request"));
     const bool added = inserted == SqlStep::Row;
+    const qint64 id = added ? insert.int64(0) : 0;
     if (added && insert.step() != SqlStep::Done) // SQLite commits only finished statements
         return rollback(insert.error("insert request"));
     if (added) {
+        if (transaction) {
+            TransactionRecord withRequest = *transaction;
+            withRequest.requestId = id;
+            if (Error e = rememberTransaction(withRequest))
+                return rollback(e);
+        }
         QString detail = QStringLiteral("%1 for %2").arg(request.kind, request.abonent);
         if (request.kind == QLatin1String("ir"))
             detail += QStringLiteral(" (%1; application %2; checklist %3)")
@@ -737,6 +747,8 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
             return rollback(e);
         if (Error e = exec("COMMIT"))
             return rollback(e);
+        if (remembered && transaction)
+            *remembered = true;
     } else if (Error e = exec("ROLLBACK")) {
         return e;
     }

@@ -173,7 +173,12 @@ public:
 
     // Inserts, or returns the existing request for the same new key (the idempotency rule).
     // A new request is audited as created by `actor`.
-    Expected<RequestRecord> createOrGet(const RequestRecord &request, const QString &actor);
+    // `transaction` (its requestId filled in here) is remembered in the same database
+    // transaction as a new request, one disk flush fewer; `remembered` says whether it was
+    // (not when the request existed already).
+    Expected<RequestRecord> createOrGet(const RequestRecord &request, const QString &actor,
+                                        const TransactionRecord *transaction = nullptr,
+                                        bool *remembered = nullptr);
     Expected<std::optional<RequestRecord>> findByKeyHash(const QByteArray &hash);
     Expected<std::optional<RequestRecord>> findById(qint64 id);
     Expected<QVector<RequestRecord>> list(std::optional<RequestStatus> status = std::nullopt,
