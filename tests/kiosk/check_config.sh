@@ -51,7 +51,7 @@ expect "a good file: exit 0, 'configuration OK'" test $rc -eq 0 -a "${out##*: }"
 out=$("$ra" check-config --config "$dir/bank/ra.conf"); rc=$?
 expect "the demo bank's ra.conf is clean" test $rc -eq 0
 sed -i 's/^threads=.*/threads=4x/; s/^validity_days=.*/validity_days=0/' "$dir/bank/ra.conf"
-sed -i 's/^path=ra.db/path=ra.db\nmode=0644/' "$dir/bank/ra.conf"
+sed -i 's/^path=ra.db/path=ra.db\nmode=0644\npostgresql=host=\/run\/postgresql dbname=keykiosk/' "$dir/bank/ra.conf"
 printf '[policy]\napproval=sometimes\n[polcy]\nstaff_approvals=2\n' >>"$dir/bank/ra.conf"
 out=$("$ra" check-config --config "$dir/bank/ra.conf"); rc=$?
 echo "$out"
@@ -60,6 +60,8 @@ expect "ra: a second [policy] approval is named" grep -qF "[policy] approval is 
 expect "ra: a bad number is named" grep -qF "[server] threads = '4x': a whole number from 1 to 256" <<<"$out"
 expect "ra: an out-of-range number is named" grep -qF "[policy] validity_days = '0'" <<<"$out"
 expect "ra: a register readable by others is refused" grep -qF "[store] mode: at most 0640" <<<"$out"
+expect "ra: a register both a file and a PostgreSQL database is refused" \
+  grep -qF "[store] postgresql: the register is either a file (path) or a PostgreSQL database" <<<"$out"
 expect "ra: an unknown section's key is named" grep -qF "[polcy] staff_approvals is not a known key" <<<"$out"
 "$ra" serve --config "$dir/bank/ra.conf" >/dev/null 2>"$dir/ra.err"; rc=$?
 expect "the RA refuses to serve on it" test $rc -ne 0

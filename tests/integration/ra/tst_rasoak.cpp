@@ -1,6 +1,7 @@
-// 64 clients × 100 renewals each against one RA (the SQLite register): every renewal issued,
-// none twice, and the register holds exactly one confirmed request per renewal, nothing left
-// approved or issued. The long soak runs (100,000 renewals) are in bench/.
+// 64 clients × 100 renewals each against one RA, on each register (SQLite, and PostgreSQL on a
+// private server): every renewal issued, none twice, and the register holds exactly one
+// confirmed request per renewal, nothing left approved or issued. The long soak runs (100,000
+// renewals) are in bench/.
 #include "../../../bench/benchclients.h"
 #include "harness.h"
 
@@ -21,12 +22,25 @@ class TestRaSoak : public QObject
 {
     Q_OBJECT
 private slots:
+    void sixtyFourClientsTimesAHundredRenewals_data()
+    {
+        QTest::addColumn<bool>("onPostgres");
+        QTest::newRow("SQLite") << false;
+        QTest::newRow("PostgreSQL") << true;
+    }
     void sixtyFourClientsTimesAHundredRenewals()
     {
+        QFETCH(bool, onPostgres);
         constexpr int kClients = 64, kRenewals = 100;
         std::signal(SIGPIPE, SIG_IGN);
+        PostgresServer postgres;
         RaServer::Options options;
         options.autoDelaySeconds = 0;
+        if (onPostgres) {
+            QVERIFY2(postgres.start(), qPrintable(postgres.log()));
+            options.postgres = postgres.createDatabase(QStringLiteral("soak"));
+            QVERIFY(!options.postgres.isEmpty());
+        }
         RaServer ra(options);
         QVERIFY(ra.prepare());
         // All 64 clients come from 127.0.0.1: above the per-peer cap of a production RA.
@@ -77,6 +91,10 @@ private slots:
         const QString confirmed = ra.cli(
             {QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")});
         QCOMPARE(confirmed.count(QStringLiteral("R-0")), kClients * kRenewals);
+        int exitCode = -1;
+        const QString audit =
+            ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &exitCode);
+        QVERIFY2(exitCode == 0 && audit.contains(QLatin1String("chain intact")), qPrintable(audit));
     }
 };
 
