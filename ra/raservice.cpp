@@ -21,6 +21,8 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include <cstring>
+
 Q_LOGGING_CATEGORY(lcRa, "kk.ra", QtInfoMsg)
 
 namespace kk::ra {
@@ -761,8 +763,10 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
 
 ReplayWindow::ReplayWindow(const RaPolicy &policy)
     : m_window(policy.messageTimeWindowSeconds),
-      m_capacity(std::size_t(std::max(1, policy.replayCacheEntries)))
+      m_capacity(std::size_t(std::max(1, policy.replayCacheEntries))), m_key(32, '\0')
 {
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(m_key.data()), m_key.size()) != 1)
+        m_key = QByteArray::number(QDateTime::currentMSecsSinceEpoch()); // still per process
 }
 
 bool ReplayWindow::admit(const CmpHeaderFields &header, QString *why)
@@ -779,13 +783,16 @@ bool ReplayWindow::admit(const CmpHeaderFields &header, QString *why)
         *why = QStringLiteral("no senderNonce of 128 bits");
         return false;
     }
-    // A message older than the window is refused by its time, so its nonce may go after
-    // twice the window; the capacity bounds memory whatever the rate.
+    // A replay arriving after messageTime + the window fails the time check: the entry may
+    // go then (for a client whose clock is right, one window after it came; at most two).
+    // The capacity bounds memory whatever the rate.
     const auto steadyNow = std::chrono::steady_clock::now();
-    std::string key = header.transactionId.toStdString() + '/' + header.senderNonce.toStdString();
+    const auto expires =
+        steadyNow + std::chrono::seconds(now.secsTo(header.messageTime)) + m_window;
+    const quint64 key = digest(header);
     std::lock_guard<std::mutex> lock(m_mutex);
     while (!m_order.empty() &&
-           (steadyNow - m_order.front().first > 2 * m_window || m_order.size() >= m_capacity)) {
+           (m_order.front().first < steadyNow || m_order.size() >= m_capacity)) {
         m_seen.erase(m_order.front().second);
         m_order.pop_front();
     }
@@ -793,8 +800,20 @@ bool ReplayWindow::admit(const CmpHeaderFields &header, QString *why)
         *why = QStringLiteral("replayed message");
         return false;
     }
-    m_order.emplace_back(steadyNow, std::move(key));
+    m_order.emplace_back(expires, key);
     return true;
+}
+
+quint64 ReplayWindow::digest(const CmpHeaderFields &header) const
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(m_key);
+    hash.addData(QByteArray::number(header.transactionId.size()) + ':');
+    hash.addData(header.transactionId);
+    hash.addData(header.senderNonce);
+    quint64 value = 0;
+    std::memcpy(&value, hash.result().constData(), sizeof value);
+    return value;
 }
 
 std::size_t ReplayWindow::size() const
