@@ -12,7 +12,7 @@
 //   4. The soak (--soak N): N renewals on one register, throughput and RSS per tenth.
 //
 //   kk-bench-ra [--rounds N] [--clients 1,8,64] [--seconds S] [--backends sqlite,postgresql]
-//   kk-bench-ra --soak 100000 --backends sqlite|postgresql [--clients 64]
+//   kk-bench-ra --soak 100000 --backends sqlite|postgresql [--clients 64] [--window S]
 #include "benchclients.h"
 #include "harness.h"
 
@@ -103,12 +103,17 @@ RaServer::Options bankOptions(const QString &postgres)
     return options;
 }
 
-bool startBank(RaServer &ra)
+bool startBank(RaServer &ra, int messageTimeWindow = 0)
 {
     if (!ra.prepare()) {
         std::fprintf(stderr, "cannot prepare keykiosk-ra\n");
         return false;
     }
+    // The replay window holds every message for this long (600 s by default): a soak shorter
+    // than it sees the RA grow by it.
+    if (messageTimeWindow > 0)
+        ra.setConfig(QStringLiteral("message_time_window=600"),
+                     QStringLiteral("message_time_window=%1").arg(messageTimeWindow));
     // All the clients come from 127.0.0.1: the per-peer cap (64, against one host hogging the
     // bank) would refuse some of 64 clients' connections.
     ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
@@ -278,7 +283,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
-    int rounds = 20, seconds = 10, soak = 0;
+    int rounds = 20, seconds = 10, soak = 0, window = 0;
     QList<int> clientCounts{1, 8, 64};
     QStringList backends{QStringLiteral("sqlite"), QStringLiteral("postgresql")};
     const QStringList args = app.arguments();
@@ -295,6 +300,8 @@ int main(int argc, char **argv)
             backends = args[i + 1].split(QLatin1Char(','));
         } else if (args[i] == QLatin1String("--soak")) {
             soak = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--window")) {
+            window = args[i + 1].toInt();
         }
     }
     QLoggingCategory::setFilterRules(QStringLiteral("kk.*.info=false"));
@@ -307,8 +314,10 @@ int main(int argc, char **argv)
             return 1;
         RaServer soakRa(
             bankOptions(onPostgres ? postgres.createDatabase(QStringLiteral("soak")) : QString()));
-        if (!startBank(soakRa))
+        if (!startBank(soakRa, window))
             return 1;
+        if (window > 0)
+            std::printf("[policy] message_time_window = %d s\n", window);
         return soakRun(soakRa, onPostgres ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"),
                        soak, clientCounts.value(0, 64));
     }

@@ -787,8 +787,9 @@ bool ReplayWindow::admit(const CmpHeaderFields &header, QString *why)
     // go then (for a client whose clock is right, one window after it came; at most two).
     // The capacity bounds memory whatever the rate.
     const auto steadyNow = std::chrono::steady_clock::now();
-    const auto expires =
-        steadyNow + std::chrono::seconds(now.secsTo(header.messageTime)) + m_window;
+    // (Two seconds more: the time check compares whole seconds.)
+    const auto expires = steadyNow + std::chrono::seconds(now.secsTo(header.messageTime)) +
+                         m_window + std::chrono::seconds(2);
     const quint64 key = digest(header);
     std::lock_guard<std::mutex> lock(m_mutex);
     while (!m_order.empty() &&
