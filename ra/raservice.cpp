@@ -87,6 +87,18 @@ ParsedMessage parseMessage(const QByteArray &der)
     return parsed;
 }
 
+// The protection certificate is the first of extraCerts (RFC 9483 3.3), and it is the only one
+// OpenSSL may check the protection with: so a request OpenSSL accepts was signed with the key of
+// the first certificate, whose chain to the bank CA OpenSSL also checked. (The bank CA issues
+// the client certificates itself: no intermediate is needed from the client.)
+void offerSenderCertificate(OSSL_CMP_SRV_CTX *srv, STACK_OF(X509) * extraCerts)
+{
+    CertStackPtr first(sk_X509_new_null(), freeCertStack);
+    if (sk_X509_num(extraCerts) > 0 && sk_X509_push(first.get(), sk_X509_value(extraCerts, 0)))
+        X509_up_ref(sk_X509_value(extraCerts, 0));
+    OSSL_CMP_CTX_set1_untrusted(OSSL_CMP_SRV_CTX_get0_cmp_ctx(srv), first.get());
+}
+
 OSSL_CMP_PKISI *status(int pkiStatus, int failBit, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
@@ -371,7 +383,7 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 
 } // namespace
 
-OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
+OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OSSL_CRMF_MSG *crm,
                                                   const QByteArray &der, RequestRecord &draft,
                                                   QString &actor)
 {
@@ -382,24 +394,18 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *req, const
     if (!oldId)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("kur without oldCertID"));
-    X509Ptr oldCert;
-    QByteArray oldCertDer;
-    for (const QByteArray &candidate : extraCertsDer(der)) {
-        X509Ptr cert = parsedCertificate(candidate);
-        if (cert &&
-            X509_NAME_cmp(X509_get_issuer_name(cert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) ==
-                0 &&
-            ASN1_INTEGER_cmp(X509_get0_serialNumber(cert.get()),
-                             OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0) {
-            oldCert = std::move(cert);
-            oldCertDer = candidate;
-            break;
-        }
-    }
+    // OpenSSL accepted the protection with the first of extraCerts only
+    // (offerSenderCertificate): that certificate protected the request, and it must be the one
+    // oldCertID names. No second verification.
+    const QByteArray oldCertDer = extraCertsDer(der).value(0);
+    X509Ptr oldCert = parsedCertificate(oldCertDer);
     if (!oldCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
                          QStringLiteral("the certificate named in oldCertID was not sent"));
-    if (!protectingCertificate(req, {oldCertDer}))
+    if (X509_NAME_cmp(X509_get_issuer_name(oldCert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) !=
+            0 ||
+        ASN1_INTEGER_cmp(X509_get0_serialNumber(oldCert.get()),
+                         OSSL_CRMF_CERTID_get0_serialNumber(oldId)) != 0)
         return rejection(
             OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
             QStringLiteral("the request is not protected by the certificate named in oldCertID"));
@@ -938,8 +944,7 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     t->inboundAdmitted = true;
     t->certRequestDer = t->originalRequest;
     if (original.message)
-        OSSL_CMP_CTX_set1_untrusted(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()),
-                                    original.extraCerts.get());
+        offerSenderCertificate(t->srv.get(), original.extraCerts.get());
     CmpMsgPtr primed(original.message
                          ? OSSL_CMP_SRV_process_request(t->srv.get(), original.message.get())
                          : nullptr);
@@ -1003,8 +1008,7 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     t->certRequestDer = requestDer;
     // Where OpenSSL looks for the sender's certificate, the message's extraCerts being parsed
     // apart (parseMessage).
-    OSSL_CMP_CTX_set1_untrusted(OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get()),
-                                parsed.extraCerts.get());
+    offerSenderCertificate(t->srv.get(), parsed.extraCerts.get());
     CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();
