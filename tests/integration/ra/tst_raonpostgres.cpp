@@ -288,6 +288,36 @@ private slots:
         QCOMPARE(confirmed.count(QStringLiteral("R-000001")), 1);
     }
 
+    void theDatabaseServerRestartingLosesNothing()
+    {
+        // The register's server stops (a restart, a fail-over): the RA answers with an error,
+        // never a refusal, and runs on; once the server is back the next renewal goes through
+        // on a new connection, and the key renewed before is still the client's.
+        RaServer::Options options;
+        options.autoDelaySeconds = 0;
+        options.https = false;
+        options.postgres = freshDatabase();
+        RaServer ra(options);
+        QVERIFY(ra.start());
+        QTemporaryDir scratch;
+        SoftClient client;
+        QVERIFY(client.make(ra, scratch, QStringLiteral("RESTART-1")));
+        QCOMPARE(client.renew(ra).outcome, 1);
+        m_server.stop();
+        Exchange whileDown = client.renew(ra);
+        QCOMPARE(whileDown.outcome, 0);
+        QVERIFY(ra.pid() > 0 && ::kill(pid_t(ra.pid()), 0) == 0); // still running
+        QVERIFY2(ra.log().contains(QLatin1String("the register is unavailable")),
+                 qPrintable(ra.log().right(2000)));
+        QVERIFY2(m_server.start(), qPrintable(m_server.log().right(2000)));
+        QCOMPARE(client.renew(ra).outcome, 1);
+        QVERIFY2(ra.log().contains(QLatin1String("connecting again")),
+                 qPrintable(ra.log().right(2000)));
+        const QString confirmed = ra.cli(
+            {QStringLiteral("requests"), QStringLiteral("--status"), QStringLiteral("confirmed")});
+        QCOMPARE(confirmed.count(QStringLiteral("R-0")), 2);
+    }
+
     void twoNodesServeABurstWhileOneIsKilled()
     {
         constexpr int kClients = 32, kRenewals = 12;
