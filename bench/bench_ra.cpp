@@ -45,15 +45,21 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
-// A process's own CPU time (user + system), in seconds; 0 without one.
-double cpuSeconds(qint64 pid)
+// /proc/PID/stat from the state on (the command name before it may hold spaces): [0] is
+// the state, [1] the parent, [11] and [12] user and system time. Empty without the process.
+QList<QByteArray> procStat(qint64 pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return 0;
+        return {};
     const QByteArray text = stat.readAll();
-    // Fields after the command name (which may hold spaces): state is the third field.
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    return text.mid(text.lastIndexOf(')') + 2).split(' ');
+}
+
+// A process's own CPU time (user + system), in seconds; 0 without one.
+double cpuSeconds(qint64 pid)
+{
+    const QList<QByteArray> fields = procStat(pid);
     const double ticks = double(sysconf(_SC_CLK_TCK));
     return fields.size() > 12 ? (fields[11].toDouble() + fields[12].toDouble()) / ticks : 0;
 }
@@ -93,16 +99,6 @@ CryptoFloor measureCryptoFloor()
 }
 } // namespace
 
-// The bank as the benchmarks run it: approval immediate (the protocol is measured, not the
-// policy), and the register on PostgreSQL when a database is given.
-RaServer::Options bankOptions(const QString &postgres)
-{
-    RaServer::Options options;
-    options.autoDelaySeconds = 0;
-    options.postgres = postgres;
-    return options;
-}
-
 bool startBank(RaServer &ra, int messageTimeWindow = 0)
 {
     if (!ra.prepare()) {
@@ -114,10 +110,6 @@ bool startBank(RaServer &ra, int messageTimeWindow = 0)
     if (messageTimeWindow > 0)
         ra.setConfig(QStringLiteral("message_time_window=600"),
                      QStringLiteral("message_time_window=%1").arg(messageTimeWindow));
-    // All the clients come from 127.0.0.1: the per-peer cap (64, against one host hogging the
-    // bank) would refuse some of 64 clients' connections.
-    ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
-                 QStringLiteral("max_connections_per_peer=1024"));
     if (!ra.start()) {
         std::fprintf(stderr, "cannot start keykiosk-ra\n");
         return false;
@@ -138,11 +130,7 @@ double databaseCpuSeconds(const PostgresServer *postgres)
         const qint64 pid = entry.toLongLong(&isPid);
         if (!isPid)
             continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray text = stat.readAll();
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        const QList<QByteArray> fields = procStat(pid);
         if (fields.size() > 1 && fields[1].toLongLong() == postmaster)
             total += cpuSeconds(pid);
     }
@@ -312,8 +300,8 @@ int main(int argc, char **argv)
         const bool onPostgres = backends.value(0) == QLatin1String("postgresql");
         if (onPostgres && !postgres.start())
             return 1;
-        RaServer soakRa(
-            bankOptions(onPostgres ? postgres.createDatabase(QStringLiteral("soak")) : QString()));
+        RaServer soakRa(RaServer::throughputBank(
+            onPostgres ? postgres.createDatabase(QStringLiteral("soak")) : QString()));
         if (!startBank(soakRa, window))
             return 1;
         if (window > 0)
@@ -321,7 +309,7 @@ int main(int argc, char **argv)
         return soakRun(soakRa, onPostgres ? QStringLiteral("PostgreSQL") : QStringLiteral("SQLite"),
                        soak, clientCounts.value(0, 64));
     }
-    RaServer ra(bankOptions(QString()));
+    RaServer ra(RaServer::throughputBank(QString()));
     if (!startBank(ra))
         return 1;
 
@@ -427,7 +415,7 @@ int main(int argc, char **argv)
         PostgresServer postgres;
         if (!postgres.start())
             return 1;
-        RaServer pgRa(bankOptions(postgres.createDatabase(QStringLiteral("bench"))));
+        RaServer pgRa(RaServer::throughputBank(postgres.createDatabase(QStringLiteral("bench"))));
         if (!startBank(pgRa) ||
             !throughputTable(pgRa, QStringLiteral("PostgreSQL"), &postgres, clientCounts, seconds))
             return 1;

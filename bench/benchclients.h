@@ -7,13 +7,17 @@
 #include "keykiosk/opensslptr.h"
 
 #include <QFile>
+#include <QSet>
 #include <QTemporaryDir>
 
 #include <openssl/cmp.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <vector>
 
 namespace kk::test {
@@ -70,33 +74,71 @@ inline X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
     return cert;
 }
 
-// One renewal; on success the client works with the new key and certificate (its old one is
-// superseded: a certificate renews once).
-inline bool softwareKur(const RaServer &ra, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
+// One renewal, sent where `route` points the context (a server's address, or a transfer
+// callback over several nodes); on success the client works with the new key and certificate
+// (its old one is superseded: a certificate renews once).
+inline bool softwareKur(X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey,
+                        const std::function<void(OSSL_CMP_CTX *)> &route)
 {
-    OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new(nullptr, nullptr);
-    OSSL_CMP_CTX_set1_server(ctx, "127.0.0.1");
-    OSSL_CMP_CTX_set_serverPort(ctx, ra.port());
-    OSSL_CMP_CTX_set1_serverPath(ctx, "/.well-known/cmp");
-    OSSL_CMP_CTX_set1_srvCert(ctx, raCert);
-    OSSL_CMP_CTX_set1_cert(ctx, oldCert.get());
-    OSSL_CMP_CTX_set1_pkey(ctx, oldKey.get());
-    OSSL_CMP_CTX_set1_oldCert(ctx, oldCert.get());
+    std::unique_ptr<OSSL_CMP_CTX, OpenSslDeleter<OSSL_CMP_CTX, OSSL_CMP_CTX_free>> ctx(
+        OSSL_CMP_CTX_new(nullptr, nullptr));
+    OSSL_CMP_CTX_set1_server(ctx.get(), "127.0.0.1");
+    OSSL_CMP_CTX_set1_serverPath(ctx.get(), "/.well-known/cmp");
+    route(ctx.get());
+    OSSL_CMP_CTX_set1_srvCert(ctx.get(), raCert);
+    OSSL_CMP_CTX_set1_cert(ctx.get(), oldCert.get());
+    OSSL_CMP_CTX_set1_pkey(ctx.get(), oldKey.get());
+    OSSL_CMP_CTX_set1_oldCert(ctx.get(), oldCert.get());
     EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
     EVP_PKEY_up_ref(newKey.get());
-    OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey.get());
-    OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
-    OSSL_CMP_CTX_set_log_verbosity(ctx, OSSL_CMP_LOG_EMERG);
-    X509 *issued = OSSL_CMP_exec_certreq(ctx, 7 /* kur */, nullptr);
-    const bool ok = issued != nullptr;
-    if (ok) {
-        X509_up_ref(issued);
-        oldCert.reset(issued);
-        oldKey = std::move(newKey);
-    }
-    OSSL_CMP_CTX_free(ctx);
-    return ok;
+    OSSL_CMP_CTX_set0_newPkey(ctx.get(), 1, newKey.get());
+    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 0);
+    OSSL_CMP_CTX_set_log_verbosity(ctx.get(), OSSL_CMP_LOG_EMERG);
+    X509 *issued = OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr);
+    if (!issued)
+        return false;
+    X509_up_ref(issued);
+    oldCert.reset(issued);
+    oldKey = std::move(newKey);
+    return true;
 }
+
+inline bool softwareKur(const RaServer &ra, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
+{
+    return softwareKur(raCert, oldCert, oldKey,
+                       [&ra](OSSL_CMP_CTX *ctx) { OSSL_CMP_CTX_set_serverPort(ctx, ra.port()); });
+}
+
+// Every certificate the clients received, by serial and by the key it certifies: each must
+// come once, for one new key.
+class IssuedCertificates
+{
+public:
+    void add(X509 *cert)
+    {
+        const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        unsigned int length = 0;
+        X509_pubkey_digest(cert, EVP_sha256(), digest, &length);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_serials.insert(QByteArray(reinterpret_cast<const char *>(serial->data), serial->length));
+        m_keys.insert(QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+    }
+    int serials() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return int(m_serials.size());
+    }
+    int keys() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return int(m_keys.size());
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    QSet<QByteArray> m_serials, m_keys;
+};
 
 // `count` clients with software keys and certificates from the RA's CA, entered into its
 // register (the bank knows its clients' certificates). False if the register refused them.

@@ -204,8 +204,12 @@ QByteArray withoutExtraCerts(const QByteArray &messageDer)
     }
     if (!dropped)
         return {};
-    // SEQUENCE, then the length in DER's shortest form.
-    QByteArray out(1, char(0x30));
+    return derElement(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, content);
+}
+
+QByteArray derElement(unsigned char tag, const QByteArray &content)
+{
+    QByteArray out(1, char(tag));
     const int length = int(content.size());
     if (length < 0x80) {
         out += char(length);

@@ -31,5 +31,7 @@ QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
 // parses the message without them and takes the certificates from its cache, parsed once
 // (certificatecache.h); the protection covers only the header and body (RFC 4210 5.1.3).
 QByteArray withoutExtraCerts(const QByteArray &messageDer);
+// A DER element: the tag, the content's length in the shortest form, the content.
+QByteArray derElement(unsigned char tag, const QByteArray &content);
 
 } // namespace kk::ra

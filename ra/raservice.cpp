@@ -156,23 +156,6 @@ QHash<QString, QString> requestAttributes(const OSSL_CRMF_MSG *crm)
     return attributes;
 }
 
-// The certificate among `candidates` that protects the message, checked by its signature.
-X509Ptr protectingCertificate(const OSSL_CMP_MSG *req, const QVector<QByteArray> &candidates)
-{
-    for (const QByteArray &candidate : candidates) {
-        X509Ptr cert = parsedCertificate(candidate);
-        if (!cert)
-            continue;
-        CmpCtxPtr scratch(OSSL_CMP_CTX_new(nullptr, nullptr));
-        OSSL_CMP_CTX_set_log_cb(scratch.get(), cmpLog);
-        OSSL_CMP_CTX_set1_srvCert(scratch.get(), cert.get());
-        if (OSSL_CMP_validate_msg(scratch.get(), req) == 1)
-            return cert;
-        ERR_clear_error();
-    }
-    return nullptr;
-}
-
 bool validNow(const X509 *cert)
 {
     return X509_cmp_current_time(X509_get0_notBefore(cert)) < 0 &&
@@ -501,26 +484,22 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OS
     return nullptr;
 }
 
-OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *req,
+OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *,
                                                        const OSSL_CRMF_MSG *crm,
                                                        const QByteArray &der, RequestRecord &draft,
                                                        QString &actor)
 {
     const RaPolicy &policy = service->policy();
-    const RaIdentity &identity = service->identity();
     Store *store = service->store();
-    // 1. Protected by a valid, unrevoked staff certificate of this bank.
-    X509Ptr staffCert = protectingCertificate(req, extraCertsDer(der));
+    // 1. Protected by a valid, unrevoked staff certificate of this bank. OpenSSL checked the
+    // protection with the first of extraCerts only, and its chain to the bank CA
+    // (offerSenderCertificate): that certificate is the one to judge.
+    X509Ptr staffCert = parsedCertificate(extraCertsDer(der).value(0));
     if (!staffCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
                          QStringLiteral("Первичный запрос должен быть заверен сертификатом "
                                         "сотрудника банка (an initial request must be protected "
                                         "by a staff certificate)"));
-    if (X509_verify(staffCert.get(), X509_get0_pubkey(identity.caCert.get())) != 1) {
-        ERR_clear_error();
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("the staff certificate was not issued by this bank"));
-    }
     const QString staffSerial = serialHex(staffCert.get());
     const QString staffName = nameField(X509_get_subject_name(staffCert.get()), "CN");
     actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
@@ -676,8 +655,9 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // A new request and this transaction are written together (one commit).
-    const QByteArray sender = senderDer.isEmpty() ? inbound.senderDer : senderDer;
-    const TransactionRecord transaction{id, 0, sender, der};
+    if (senderDer.isEmpty())
+        senderDer = inbound.senderDer;
+    const TransactionRecord transaction{id, 0, senderDer, der};
     bool rememberedNow = false;
     auto created = store->createOrGet(
         draft, actor, remembered || id.isEmpty() ? nullptr : &transaction, &rememberedNow);
@@ -696,8 +676,6 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     RequestRecord record = *current.value();
     requestId = record.id;
     originalRequest = der;
-    if (senderDer.isEmpty())
-        senderDer = inbound.senderDer;
     if (!remembered && !id.isEmpty()) {
         // From here on, a poll or a confirmation reaching any RA process continues it.
         if (Error e = store->rememberTransaction({id, requestId, senderDer, der}))

@@ -63,6 +63,15 @@ TokenOptions staffTokenOptions(const QString &caDir, int daysLeft)
 
 // ---------------------------------------------------------------------------------------
 
+RaServer::Options RaServer::throughputBank(const QString &postgres)
+{
+    Options options;
+    options.autoDelaySeconds = 0;
+    options.manyClientsFromOneHost = true;
+    options.postgres = postgres;
+    return options;
+}
+
 RaServer::RaServer(const Options &options) : m_options(options) {}
 
 RaServer::~RaServer()
@@ -93,21 +102,6 @@ bool RaServer::start()
         return false;
     return launch();
 }
-
-namespace {
-// [store] path=ra.db becomes a PostgreSQL register.
-void useRegisterOnServer(const QString &confPath, const QString &conninfo)
-{
-    QFile conf(confPath);
-    conf.open(QIODevice::ReadOnly);
-    QString text = QString::fromUtf8(conf.readAll());
-    conf.close();
-    text.replace(QStringLiteral("[store]\npath=ra.db\n"),
-                 QStringLiteral("[store]\npostgresql=%1\n").arg(conninfo));
-    conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
-    conf.write(text.toUtf8());
-}
-} // namespace
 
 bool RaServer::prepareAsNodeOf(const RaServer &first)
 {
@@ -154,11 +148,16 @@ bool RaServer::prepare()
                          .arg(m_options.allowUnscheduled ? "true" : "false"));
         if (m_options.https)
             text.replace(QStringLiteral("https_port=0"), QStringLiteral("https_port=-1"));
+        if (m_options.manyClientsFromOneHost)
+            text.replace(QStringLiteral("max_connections_per_peer=64"),
+                         QStringLiteral("max_connections_per_peer=1024"));
+        if (!m_options.postgres.isEmpty())
+            text.replace(QStringLiteral("[store]\npath=ra.db\n"),
+                         QStringLiteral("[store]\npostgresql=%1\n").arg(m_options.postgres));
         conf.open(QIODevice::WriteOnly | QIODevice::Truncate);
         conf.write(text.toUtf8());
         conf.close();
         if (!m_options.postgres.isEmpty()) {
-            useRegisterOnServer(conf.fileName(), m_options.postgres);
             int migrated = -1;
             const QString output = cli({QStringLiteral("migrate")}, &migrated);
             if (migrated != 0) {

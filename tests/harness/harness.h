@@ -121,7 +121,13 @@ public:
         // The register on this PostgreSQL database (a libpq connection string; prepare() runs
         // `keykiosk-ra migrate`) instead of ra.db.
         QString postgres;
+        // Many test clients come from 127.0.0.1: above a production RA's per-peer cap (64).
+        bool manyClientsFromOneHost = false;
     };
+    // The bank the throughput tests and benchmarks run: approval at once (the protocol is
+    // measured, not the policy), many clients from one host, the register on PostgreSQL when
+    // a database is given.
+    static Options throughputBank(const QString &postgres = {});
     explicit RaServer(const Options &options);
     RaServer() : RaServer(Options()) {}
     ~RaServer();

@@ -52,29 +52,11 @@ OSSL_CMP_MSG *failoverTransfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
 // One renewal over the nodes; on success the client holds the new key and certificate.
 bool renewOverNodes(Failover &nodes, X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
 {
-    std::unique_ptr<OSSL_CMP_CTX, OpenSslDeleter<OSSL_CMP_CTX, OSSL_CMP_CTX_free>> ctx(
-        OSSL_CMP_CTX_new(nullptr, nullptr));
-    OSSL_CMP_CTX_set1_server(ctx.get(), "127.0.0.1");
-    OSSL_CMP_CTX_set1_serverPath(ctx.get(), "/.well-known/cmp");
-    OSSL_CMP_CTX_set_transfer_cb(ctx.get(), failoverTransfer);
-    OSSL_CMP_CTX_set_transfer_cb_arg(ctx.get(), &nodes);
-    OSSL_CMP_CTX_set1_srvCert(ctx.get(), raCert);
-    OSSL_CMP_CTX_set1_cert(ctx.get(), oldCert.get());
-    OSSL_CMP_CTX_set1_pkey(ctx.get(), oldKey.get());
-    OSSL_CMP_CTX_set1_oldCert(ctx.get(), oldCert.get());
-    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_MSG_TIMEOUT, 20);
-    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 0);
-    OSSL_CMP_CTX_set_log_verbosity(ctx.get(), OSSL_CMP_LOG_EMERG);
-    EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
-    EVP_PKEY_up_ref(newKey.get());
-    OSSL_CMP_CTX_set0_newPkey(ctx.get(), 1, newKey.get());
-    X509 *issued = OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr);
-    if (!issued)
-        return false;
-    X509_up_ref(issued);
-    oldCert.reset(issued);
-    oldKey = std::move(newKey);
-    return true;
+    return softwareKur(raCert, oldCert, oldKey, [&nodes](OSSL_CMP_CTX *ctx) {
+        OSSL_CMP_CTX_set_transfer_cb(ctx, failoverTransfer);
+        OSSL_CMP_CTX_set_transfer_cb_arg(ctx, &nodes);
+        OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_MSG_TIMEOUT, 20);
+    });
 }
 
 RequestRecord draftFor(const QByteArray &keyHash)
@@ -293,11 +275,7 @@ private slots:
         // The register's server stops (a restart, a fail-over): the RA answers with an error,
         // never a refusal, and runs on; once the server is back the next renewal goes through
         // on a new connection, and the key renewed before is still the client's.
-        RaServer::Options options;
-        options.autoDelaySeconds = 0;
-        options.https = false;
-        options.postgres = freshDatabase();
-        RaServer ra(options);
+        RaServer ra(RaServer::throughputBank(freshDatabase()));
         QVERIFY(ra.start());
         QTemporaryDir scratch;
         SoftClient client;
@@ -321,15 +299,8 @@ private slots:
     void twoNodesServeABurstWhileOneIsKilled()
     {
         constexpr int kClients = 32, kRenewals = 12;
-        RaServer::Options options;
-        options.autoDelaySeconds = 0;
-        options.https = false;
-        options.postgres = freshDatabase();
+        const RaServer::Options options = RaServer::throughputBank(freshDatabase());
         RaServer nodeA(options);
-        QVERIFY(nodeA.prepare());
-        // All clients come from 127.0.0.1: above the per-peer cap of a production RA.
-        nodeA.setConfig(QStringLiteral("max_connections_per_peer=64"),
-                        QStringLiteral("max_connections_per_peer=1024"));
         QVERIFY(nodeA.start());
         RaServer nodeB(options);
         QVERIFY(nodeB.prepareAsNodeOf(nodeA));
@@ -341,8 +312,7 @@ private slots:
 
         std::atomic_int ok{0}, failed{0}, failovers{0}, beforeKill{0};
         std::atomic_bool killed{false};
-        std::mutex seenMutex;
-        QSet<QByteArray> serials, publicKeys;
+        IssuedCertificates issued;
         std::vector<std::thread> threads;
         for (int i = 0; i < kClients; ++i) {
             threads.emplace_back([&, i] {
@@ -357,16 +327,7 @@ private slots:
                     ++ok;
                     if (!killed)
                         ++beforeKill;
-                    X509 *cert = certs[std::size_t(i)].get();
-                    const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
-                    unsigned char digest[SHA256_DIGEST_LENGTH];
-                    unsigned int length = 0;
-                    X509_pubkey_digest(cert, EVP_sha256(), digest, &length);
-                    std::lock_guard<std::mutex> lock(seenMutex);
-                    serials.insert(
-                        QByteArray(reinterpret_cast<const char *>(serial->data), serial->length));
-                    publicKeys.insert(
-                        QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+                    issued.add(certs[std::size_t(i)].get());
                 }
                 failovers += nodes.failovers;
             });
@@ -388,8 +349,8 @@ private slots:
         QVERIFY(failovers.load() > 0); // the clients on node A did go over
         QCOMPARE(failed.load(), 0);    // 0 lost
         QCOMPARE(ok.load(), kClients * kRenewals);
-        QCOMPARE(serials.size(), kClients * kRenewals);    // no certificate twice
-        QCOMPARE(publicKeys.size(), kClients * kRenewals); // one certificate per new key
+        QCOMPARE(issued.serials(), kClients * kRenewals); // no certificate twice
+        QCOMPARE(issued.keys(), kClients * kRenewals);    // one certificate per new key
 
         // The register, read on the surviving node: one confirmed request per renewal,
         // nothing approved or issued and left so, numbers without gaps.

@@ -45,22 +45,6 @@ QByteArray mutate(const QByteArray &original, QRandomGenerator &rng)
     return m;
 }
 
-// DER: a tag, its length in the shortest form, the content.
-QByteArray derElement(char tag, const QByteArray &content)
-{
-    QByteArray out(1, tag);
-    if (content.size() < 0x80) {
-        out += char(content.size());
-    } else {
-        QByteArray digits;
-        for (int n = int(content.size()); n > 0; n >>= 8)
-            digits.prepend(char(n & 0xff));
-        out += char(0x80 | digits.size());
-        out += digits;
-    }
-    return out + content;
-}
-
 // Sends the request with its extraCerts in the reverse order.
 OSSL_CMP_MSG *sendWithExtraCertsReversed(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
 {
@@ -75,8 +59,8 @@ OSSL_CMP_MSG *sendWithExtraCertsReversed(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *
     QByteArray all;
     for (const QByteArray &cert : certs)
         all += cert;
-    const QByteArray reordered =
-        derElement(0x30, stripped.mid(header) + derElement(char(0xa1), derElement(0x30, all)));
+    const QByteArray reordered = kk::ra::derElement(
+        0x30, stripped.mid(header) + kk::ra::derElement(0xa1, kk::ra::derElement(0x30, all)));
     const auto *p = reinterpret_cast<const unsigned char *>(reordered.constData());
     CmpMsgPtr msg(d2i_OSSL_CMP_MSG(nullptr, &p, reordered.size()));
     return msg ? OSSL_CMP_MSG_http_perform(ctx, msg.get()) : nullptr;

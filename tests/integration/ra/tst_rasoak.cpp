@@ -34,18 +34,13 @@ private slots:
         constexpr int kClients = 64, kRenewals = 100;
         std::signal(SIGPIPE, SIG_IGN);
         PostgresServer postgres;
-        RaServer::Options options;
-        options.autoDelaySeconds = 0;
+        RaServer::Options options = RaServer::throughputBank();
         if (onPostgres) {
             QVERIFY2(postgres.start(), qPrintable(postgres.log()));
             options.postgres = postgres.createDatabase(QStringLiteral("soak"));
             QVERIFY(!options.postgres.isEmpty());
         }
         RaServer ra(options);
-        QVERIFY(ra.prepare());
-        // All 64 clients come from 127.0.0.1: above the per-peer cap of a production RA.
-        ra.setConfig(QStringLiteral("max_connections_per_peer=64"),
-                     QStringLiteral("max_connections_per_peer=1024"));
         QVERIFY(ra.start());
         X509Ptr raCert = readCert(ra.raCertPath());
         std::vector<EvpPkeyPtr> keys;
@@ -53,8 +48,7 @@ private slots:
         QVERIFY(makeClients(ra, kClients, keys, certs));
 
         std::atomic_int ok{0}, failed{0};
-        std::mutex seenMutex;
-        QSet<QByteArray> serials, publicKeys;
+        IssuedCertificates issued;
         std::vector<std::thread> threads;
         for (int i = 0; i < kClients; ++i) {
             threads.emplace_back([&, i] {
@@ -65,17 +59,7 @@ private slots:
                         continue;
                     }
                     ++ok;
-                    X509 *cert = certs[std::size_t(i)].get();
-                    const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
-                    const QByteArray serialBytes(reinterpret_cast<const char *>(serial->data),
-                                                 serial->length);
-                    unsigned char digest[SHA256_DIGEST_LENGTH];
-                    unsigned int length = 0;
-                    X509_pubkey_digest(cert, EVP_sha256(), digest, &length);
-                    std::lock_guard<std::mutex> lock(seenMutex);
-                    serials.insert(serialBytes);
-                    publicKeys.insert(
-                        QByteArray(reinterpret_cast<const char *>(digest), int(length)));
+                    issued.add(certs[std::size_t(i)].get());
                 }
             });
         }
@@ -83,8 +67,8 @@ private slots:
             t.join();
         QCOMPARE(failed.load(), 0);
         QCOMPARE(ok.load(), kClients * kRenewals);
-        QCOMPARE(serials.size(), kClients * kRenewals);    // no certificate twice
-        QCOMPARE(publicKeys.size(), kClients * kRenewals); // one certificate per new key
+        QCOMPARE(issued.serials(), kClients * kRenewals); // no certificate twice
+        QCOMPARE(issued.keys(), kClients * kRenewals);    // one certificate per new key
 
         const QString all = ra.cli({QStringLiteral("requests")});
         QCOMPARE(all.count(QStringLiteral("R-0")), kClients * kRenewals);
