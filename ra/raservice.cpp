@@ -348,7 +348,8 @@ int onCertConf(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, const ASN1_OCTE
                  << (accepted ? "confirmed by the client" : "refused by the client:")
                  << (accepted ? "" : text);
     if (t->service->store()
-            ->markConfirmed(t->requestId, accepted, accepted ? QString() : QString::fromUtf8(text))
+            ->markConfirmed(*record.value(), accepted,
+                            accepted ? QString() : QString::fromUtf8(text))
             .isError())
         return 0;
     KK_FAULT_POINT("ra-confirmed");
@@ -447,10 +448,8 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OS
     const bool known_request = existing.value().has_value();
     const bool decided = known_request && existing.value()->status != RequestStatus::Pending &&
                          existing.value()->status != RequestStatus::Rejected;
-    auto revoked = store->isRevoked(oldSerial); // a revocation stops even a decided request
-    if (!revoked)
-        return unavailable(QStringLiteral("registration database unavailable"));
-    if (revoked.value() || known.state == CertificateState::Revoked)
+    // A revocation stops even a decided request (the register's state counts revocations).
+    if (known.state == CertificateState::Revoked)
         return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
                          QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
     if (known.state == CertificateState::Superseded && !known_request)
@@ -511,10 +510,7 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *,
         return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
                          QStringLiteral("Запрос заверен сертификатом, который не является "
                                         "сертификатом сотрудника банка (not a staff certificate)"));
-    auto revoked = store->isRevoked(staffSerial);
-    if (!revoked)
-        return unavailable(QStringLiteral("registration database unavailable"));
-    if (revoked.value() || registered.value()->state == CertificateState::Revoked)
+    if (registered.value()->state == CertificateState::Revoked) // revocations counted in
         return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
                          QStringLiteral("Сертификат сотрудника отозван (the staff certificate "
                                         "is revoked)"));

@@ -82,8 +82,12 @@ std::optional<Enum> fromName(const char *const (&names)[N], const QString &name)
 }
 const char *const kStateNames[] = {"live", "superseded", "revoked"};
 
-const char kSelectCertificate[] = "SELECT serial, role, abonent_uid, subject, not_after, state, "
-                                  "replaced_by, cert FROM certificates ";
+// A certificate with a revocation is revoked, whatever its row says (a serial revoked before
+// its certificate was registered): one read answers both.
+const char kSelectCertificate[] =
+    "SELECT serial, role, abonent_uid, subject, not_after, CASE WHEN EXISTS (SELECT 1 FROM "
+    "revocations r WHERE r.serial = certificates.serial) THEN 'revoked' ELSE state END, "
+    "replaced_by, cert FROM certificates ";
 
 CertificateRecord readCertificate(const Query &q)
 {
@@ -576,14 +580,23 @@ Error Store::forgetTransactionsBefore(const QDateTime &before)
 Error Store::auditLocked(const QString &actor, const QString &action, const QString &request,
                          const QString &detail)
 {
-    // The chain's head and length live beside it: a deleted last entry shows too.
-    Query head(
-        *m_db,
-        (QByteArray("SELECT hash FROM audit_head WHERE one = 1") + m_db->forUpdate()).constData());
-    const QByteArray previous = head.step() == SqlStep::Row ? head.blob(0) : kAuditGenesis;
-    Query next(*m_db, "SELECT coalesce(max(id), 0) + 1 FROM audit");
-    next.step();
-    const qint64 id = next.int64(0);
+    // The chain's head and length live beside it: a deleted last entry shows too. The next id
+    // is the head's count plus one, read under the head's lock (a max(id) in this statement
+    // would be of its snapshot, older than the lock on PostgreSQL). An entry slipped in behind
+    // the RA's back takes that id: the append then fails, and `audit verify` says why.
+    Query head(*m_db, (QByteArray("SELECT hash, entries + 1 FROM audit_head WHERE one = 1") +
+                       m_db->forUpdate())
+                          .constData());
+    QByteArray previous = kAuditGenesis;
+    qint64 id = 1;
+    if (head.step() == SqlStep::Row) {
+        previous = head.blob(0);
+        id = head.int64(1);
+    } else { // no head yet (a SQLite register's first entry)
+        Query next(*m_db, "SELECT coalesce(max(id), 0) + 1 FROM audit");
+        next.step();
+        id = next.int64(0);
+    }
     const qint64 at = QDateTime::currentSecsSinceEpoch();
     const QByteArray link = auditLink(previous, id, at, actor, action, request, detail);
     Query q(*m_db, "INSERT INTO audit (id, at, actor, action, request, detail, hash) "
@@ -633,10 +646,13 @@ Expected<AuditVerdict> Store::verifyAudit()
     Query head(*m_db, "SELECT hash, entries FROM audit_head WHERE one = 1");
     if (head.step() == SqlStep::Row) {
         if (head.int64(1) != expectedId - 1 || head.blob(0) != previous)
-            verdict.problems << QStringLiteral("the log ends at entry %1, its head says %2 "
-                                               "(entries deleted at the end)")
+            verdict.problems << QStringLiteral("the log ends at entry %1, its head says %2 (%3)")
                                     .arg(expectedId - 1)
-                                    .arg(head.int64(1));
+                                    .arg(head.int64(1))
+                                    .arg(head.int64(1) > expectedId - 1
+                                             ? QStringLiteral("entries deleted at the end")
+                                             : QStringLiteral("entries added behind the RA's "
+                                                              "back"));
     } else if (verdict.entries > 0) {
         verdict.problems << QStringLiteral("the log's head is missing");
     }
@@ -674,6 +690,10 @@ Expected<QVector<AuditRecord>> Store::auditLog()
 
 Error Store::loadApprovals(RequestRecord &record)
 {
+    // Only a request that needed approvals has any (approve() records that it needed one): the
+    // renewals approved at once read nothing more.
+    if (record.approvalsNeeded <= 0)
+        return {};
     Query q(*m_db, "SELECT operator FROM approvals WHERE request_id = ? ORDER BY at");
     q.bind(1, record.id);
     SqlStep rc;
@@ -749,9 +769,22 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
             return rollback(e);
         if (remembered && transaction)
             *remembered = true;
-    } else if (Error e = exec("ROLLBACK")) {
-        return e;
+        // The row is what was just written: no need to read it back.
+        RequestRecord record = request;
+        record.id = id;
+        record.number = number;
+        record.created = record.updated = fromEpoch(now);
+        if (record.caseKind.isEmpty())
+            record.caseKind = QStringLiteral("renewal");
+        record.reason.clear();
+        record.certDer.clear();
+        record.certSerial.clear();
+        record.approvals.clear();
+        record.approveAfter = fromEpoch(toEpoch(request.approveAfter));
+        return record;
     }
+    if (Error e = exec("ROLLBACK"))
+        return e;
     Query q(*m_db, (QByteArray(kSelect) + "WHERE new_key_hash = ?").constData());
     q.bind(1, request.newKeyHash);
     if (q.step() != SqlStep::Row)
@@ -870,8 +903,9 @@ Error Store::approve(qint64 id, const QString &operatorName)
     if (given >= needed) {
         if (Error e = transition(
                 *m_db, id,
-                "UPDATE requests SET status = 'approved', updated = ? WHERE id = ? AND status = "
-                "'pending'",
+                "UPDATE requests SET status = 'approved', updated = ?, approvals_needed = CASE "
+                "WHEN approvals_needed < 1 THEN 1 ELSE approvals_needed END WHERE id = ? AND "
+                "status = 'pending'",
                 [&](Query &q) { q.bind(1, now).bind(2, id); }, "approved"))
             return rollback(e);
     }
@@ -921,26 +955,22 @@ Error Store::approveDue(const QDateTime &now)
 Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &serial)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    auto found = findById(id);
-    if (!found)
-        return found.error();
     if (Error e = m_db->begin())
         return e;
-    Error e = transition(
-        *m_db, id,
-        "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, updated = ? WHERE id = "
-        "? AND status = 'approved'",
-        [&](Query &q) {
-            q.bind(1, certDer)
-                .bind(2, serial)
-                .bind(3, QDateTime::currentSecsSinceEpoch())
-                .bind(4, id);
-        },
-        "issued");
+    Query issue(*m_db, "UPDATE requests SET status = 'issued', cert = ?, cert_serial = ?, "
+                       "updated = ? WHERE id = ? AND status = 'approved' RETURNING number");
+    issue.bind(1, certDer).bind(2, serial).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id);
+    const SqlStep rc = issue.step();
+    const QString number = rc == SqlStep::Row ? issue.text(0) : QString();
+    Error e;
+    if (rc == SqlStep::Failed || (rc == SqlStep::Row && issue.step() != SqlStep::Done))
+        e = issue.error("issued");
+    else if (rc != SqlStep::Row)
+        e = Error(ErrorCode::Internal,
+                  QStringLiteral("request %1 cannot be issued in its current status").arg(id));
     // Every certificate the bank issues is in the audit log, in the same transaction.
     if (!e)
-        e = auditLocked(QStringLiteral("system"), QStringLiteral("issued"),
-                        found.value() ? found.value()->number : QString(),
+        e = auditLocked(QStringLiteral("system"), QStringLiteral("issued"), number,
                         QStringLiteral("certificate %1").arg(serial));
     if (!e)
         e = exec("COMMIT");
@@ -957,7 +987,13 @@ Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
         return found.error();
     if (!found.value())
         return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
-    const RequestRecord request = *found.value();
+    return markConfirmed(*found.value(), accepted, clientText);
+}
+
+Error Store::markConfirmed(const RequestRecord &request, bool accepted, const QString &clientText)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    const qint64 id = request.id;
     const bool firstConfirmation = request.status != RequestStatus::Confirmed;
     if (Error e = m_db->begin())
         return e;
@@ -1084,17 +1120,6 @@ Expected<QVector<RevocationRecord>> Store::revocations()
     if (rc != SqlStep::Done)
         return q.error("revocations");
     return records;
-}
-
-Expected<bool> Store::isRevoked(const QString &serialHex)
-{
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    Query q(*m_db, "SELECT 1 FROM revocations WHERE serial = ?");
-    q.bind(1, serialHex.toUpper());
-    const SqlStep rc = q.step();
-    if (rc == SqlStep::Row || rc == SqlStep::Done)
-        return rc == SqlStep::Row;
-    return q.error("revocation lookup");
 }
 
 Error Store::registerCertificate(const CertificateRecord &c, const QString &actor)

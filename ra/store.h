@@ -195,13 +195,15 @@ public:
     // client certificate, and in the same transaction the one it renews is superseded (a
     // replacement token's is revoked instead).
     Error markConfirmed(qint64 id, bool accepted, const QString &clientText);
+    // The same for a request just read (the status it is in is checked again as it changes).
+    Error markConfirmed(const RequestRecord &request, bool accepted, const QString &clientText);
 
     Error revoke(const QString &serialHex, const QString &reason, const QString &operatorName);
-    Expected<bool> isRevoked(const QString &serialHex);
     Expected<QVector<RevocationRecord>> revocations(); // the CRL's content
 
     // The register of certificates and of abonents.
     Error registerCertificate(const CertificateRecord &certificate, const QString &actor);
+    // A certificate whose serial has a revocation reads as revoked.
     Expected<std::optional<CertificateRecord>> findCertificate(const QString &serialHex);
     Expected<QVector<CertificateRecord>> certificates(const QString &abonentUid = {});
     Error addAbonent(const AbonentRecord &abonent, const QString &actor);

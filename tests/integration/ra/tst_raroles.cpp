@@ -21,6 +21,9 @@
 
 using namespace kk;
 using namespace kk::test;
+using kk::ra::CertificateRecord;
+using kk::ra::CertificateRole;
+using kk::ra::CertificateState;
 using kk::ra::RequestRecord;
 using kk::ra::RequestStatus;
 using kk::ra::Store;
@@ -652,6 +655,13 @@ private slots:
         QTest::newRow("the last entry deleted")
             << unlock + QStringLiteral("DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);")
             << QStringLiteral("entries deleted at the end");
+        // An entry appended behind the RA's back, chained correctly: the head tells (and the
+        // RA's next entry, numbered by the head, does not go in).
+        QTest::newRow("an entry added behind the RA's back")
+            << QStringLiteral("INSERT INTO audit (id, at, actor, action, request, detail, hash) "
+                              "SELECT max(id) + 1, 0, 'someone', 'approved', '', '', "
+                              "zeroblob(32) FROM audit;")
+            << QStringLiteral("entries added behind the RA's back");
         QTest::newRow("an entry deleted and the rest renumbered")
             << unlock + QStringLiteral("DELETE FROM audit WHERE id = 2; "
                                        "UPDATE audit SET id = id - 1 WHERE id > 2;")
@@ -680,6 +690,104 @@ private slots:
         QCOMPARE(rc, 1);
         QVERIFY2(broken.contains(found) && broken.contains(QStringLiteral("CHAIN BROKEN")),
                  qPrintable(broken));
+    }
+
+    void theRecordCreatedIsTheRecordRead()
+    {
+        // createOrGet answers with what it wrote, without reading it back: the same as a read.
+        Bank bank;
+        QVERIFY(bank.start());
+        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        QVERIFY(store.ok());
+        RequestRecord draft;
+        draft.kind = QStringLiteral("kur");
+        draft.uid = QStringLiteral("REC-1");
+        draft.abonent = QStringLiteral("Записев, ООО «Ромашка»");
+        draft.oldCertSerial = QStringLiteral("0A1B");
+        draft.newKeyHash = QByteArray(32, '\x09');
+        draft.newKeySpki = QByteArray("spki");
+        draft.subjectDer = QByteArray("subject");
+        draft.status = RequestStatus::Pending;
+        draft.approvalsNeeded = 1;
+        draft.approveAfter = QDateTime::currentDateTimeUtc().addSecs(3600);
+        draft.sitting = QStringLiteral("S-1");
+        auto created = store.value()->createOrGet(draft, QStringLiteral("test"));
+        QVERIFY(created.ok());
+        auto read = store.value()->findById(created->id);
+        QVERIFY(read.ok() && read.value());
+        const RequestRecord &r = *read.value();
+        QCOMPARE(created->number, r.number);
+        QCOMPARE(created->created, r.created);
+        QCOMPARE(created->updated, r.updated);
+        QCOMPARE(created->kind, r.kind);
+        QCOMPARE(created->uid, r.uid);
+        QCOMPARE(created->abonent, r.abonent);
+        QCOMPARE(created->oldCertSerial, r.oldCertSerial);
+        QCOMPARE(created->newKeyHash, r.newKeyHash);
+        QCOMPARE(created->newKeySpki, r.newKeySpki);
+        QCOMPARE(created->subjectDer, r.subjectDer);
+        QCOMPARE(created->status, r.status);
+        QCOMPARE(created->reason, r.reason);
+        QCOMPARE(created->approveAfter, r.approveAfter);
+        QCOMPARE(created->certDer, r.certDer);
+        QCOMPARE(created->certSerial, r.certSerial);
+        QCOMPARE(created->caseKind, r.caseKind);
+        QCOMPARE(created->staff, r.staff);
+        QCOMPARE(created->application, r.application);
+        QCOMPARE(created->checklist, r.checklist);
+        QCOMPARE(created->approvalsNeeded, r.approvalsNeeded);
+        QCOMPARE(created->approvals, r.approvals);
+        QCOMPARE(created->sitting, r.sitting);
+    }
+
+    void aSerialRevokedBeforeItsCertificateIsRegisteredStaysRevoked()
+    {
+        // The RA reads a certificate's revocation with the certificate: a revocation recorded
+        // before the certificate joined the register counts as well.
+        Bank bank;
+        QVERIFY(bank.start());
+        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        QVERIFY(store.ok());
+        QVERIFY(!store.value()->revoke(QStringLiteral("5eed"), QStringLiteral("token lost"),
+                                       QStringLiteral("ivanov")));
+        CertificateRecord certificate;
+        certificate.serial = QStringLiteral("5EED");
+        certificate.role = CertificateRole::Staff;
+        certificate.subject = QStringLiteral("CN=Отозванов");
+        certificate.notAfter = QDateTime::currentDateTimeUtc().addDays(100);
+        certificate.der = QByteArray("cert");
+        QVERIFY(!store.value()->registerCertificate(certificate, QStringLiteral("test")));
+        auto found = store.value()->findCertificate(QStringLiteral("5eed"));
+        QVERIFY(found.ok() && found.value());
+        QCOMPARE(found.value()->state, CertificateState::Revoked);
+        auto other = store.value()->findCertificate(QStringLiteral("ABCD"));
+        QVERIFY(other.ok() && !other.value());
+    }
+
+    void anApprovalIsShownWhereNoneWasNeeded()
+    {
+        // Approvals are read only for a request that needed some: one approved although it
+        // needed none (a request from before dual control) now counts as having needed one.
+        Bank bank;
+        QVERIFY(bank.start());
+        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        QVERIFY(store.ok());
+        RequestRecord draft;
+        draft.kind = QStringLiteral("kur");
+        draft.uid = QStringLiteral("REC-2");
+        draft.abonent = QStringLiteral("Одобрин");
+        draft.newKeyHash = QByteArray(32, '\x0a');
+        draft.newKeySpki = QByteArray("spki");
+        draft.subjectDer = QByteArray("subject");
+        draft.status = RequestStatus::Pending;
+        draft.approvalsNeeded = 0;
+        auto created = store.value()->createOrGet(draft, QStringLiteral("test"));
+        QVERIFY(created.ok());
+        QVERIFY(!store.value()->approve(created->id, QStringLiteral("ivanov")));
+        auto read = store.value()->findById(created->id);
+        QVERIFY(read.ok() && read.value());
+        QCOMPARE(read.value()->status, RequestStatus::Approved);
+        QCOMPARE(read.value()->approvals, QStringList{QStringLiteral("ivanov")});
     }
 
     void issuedCertificatesAreAudited()
