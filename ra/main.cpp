@@ -249,8 +249,12 @@ int serve(const RaConfig &config)
     LocalSocketServer admin;
     if (Error e = admin.listen(config.adminSocket, config.adminSocketMode,
                                [register_, &config](const OperatorRequest &request, Out &out) {
-                                   return runOperatorCommand(*register_, config.roles, request,
-                                                             out);
+                                   const int code =
+                                       runOperatorCommand(*register_, config.roles, request, out);
+                                   // What the operator is told is on disk (sqldatabase.h).
+                                   if (Error e = register_->flush())
+                                       return out.fail(e.detail);
+                                   return code;
                                }))
         return fail(e.detail);
 

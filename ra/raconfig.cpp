@@ -240,7 +240,9 @@ Expected<std::unique_ptr<Store>> openRegister(const RaConfig &config, Store::Acc
         return Store::openPostgres(config.databaseServer, access);
     if (access == Store::Access::ReadOnly)
         return Store::openReadOnly(config.database);
-    return Store::open(config.database, config.databaseMode);
+    // The serving RA flushes before each answer, once for all its threads (sqldatabase.h).
+    return Store::open(config.database, config.databaseMode,
+                       access == Store::Access::Serve ? Durability::AtFlush : Durability::AtCommit);
 }
 
 Expected<RaIdentity> loadIdentity(const RaConfig &config, bool withCaKey)

@@ -997,8 +997,17 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     // open transaction stays in memory, so a refused or unprotected message costs nothing
     // once answered.
     constexpr int kBodyPkiConf = 19, kBodyError = 23;
-    const bool open = rspType != kBodyPkiConf && rspType != kBodyError && !t->refused &&
-                      t->requestId != 0 && !id.isEmpty();
+    bool open = rspType != kBodyPkiConf && rspType != kBodyError && !t->refused &&
+                t->requestId != 0 && !id.isEmpty();
+    // Nothing leaves the process before what it says is on disk: one flush for the answers
+    // of all threads at this moment (sqldatabase.h, Durability::AtFlush). Without it, the
+    // client hears "try again later" and the transaction is dropped from memory: its request
+    // again, with the same key, continues what the register holds.
+    Error unflushed = m_store->flush();
+    if (unflushed) {
+        logRefusal(QtWarningMsg, QStringLiteral("answer withheld: ") + unflushed.detail);
+        open = false;
+    }
     {
         std::lock_guard<std::mutex> mapLock(m_mapMutex);
         auto it = m_transactions.find(id);
@@ -1007,6 +1016,8 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
         else if (it != m_transactions.end() && it->second == t)
             m_transactions.erase(it);
     }
+    if (unflushed)
+        return errorAnswer(req);
     return toDer(response.get());
 }
 

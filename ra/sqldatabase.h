@@ -57,10 +57,36 @@ public:
     // Appended to a SELECT that must lock the rows it reads until the transaction ends
     // (PostgreSQL's FOR UPDATE; SQLite's write lock already covers them).
     virtual const char *forUpdate() const = 0;
+
+    // Makes every transaction committed so far on this connection durable, before an answer
+    // that depends on them leaves the process. Threads that flush at the same time share one
+    // flush (group commit). A no-op where each COMMIT is durable by itself (PostgreSQL, whose
+    // server flushes; SQLite opened with Durability::AtCommit). Once a flush has failed, every
+    // later one fails too: what the disk dropped cannot be told (restart the RA).
+    virtual Error flush() { return {}; }
+    struct FlushCounts
+    {
+        quint64 commits = 0; // transactions committed
+        quint64 durable = 0; // of them, made durable by a flush
+        quint64 flushes = 0; // fdatasync calls that did it
+    };
+    virtual FlushCounts flushCounts() const { return {}; }
 };
 
-// SQLite on a file: WAL, synchronous FULL, foreign keys on. `readOnly` never writes.
-Expected<std::unique_ptr<SqlDatabase>> openSqlite(const QString &path, bool readOnly);
+// When a SQLite COMMIT reaches the disk: at the COMMIT itself (synchronous FULL: each
+// transaction waits for its own fdatasync), or at the next flush() (synchronous NORMAL, and
+// flush() syncs the write-ahead log once for every thread waiting on it). A process that is
+// killed loses neither: only an operating-system crash or a power cut can lose what was
+// committed and not yet flushed, and no answer built on it has left the process.
+enum class Durability
+{
+    AtCommit,
+    AtFlush,
+};
+
+// SQLite on a file: WAL, foreign keys on. `readOnly` never writes.
+Expected<std::unique_ptr<SqlDatabase>> openSqlite(const QString &path, bool readOnly,
+                                                  Durability durability = Durability::AtCommit);
 
 // A PostgreSQL server, by libpq connection string ("host=/run/postgresql dbname=keykiosk"
 // or a postgresql:// URI). A lost connection is opened again before the next transaction.

@@ -150,7 +150,7 @@ QString stateName(CertificateState state)
 Store::Store(std::unique_ptr<SqlDatabase> db) : m_db(std::move(db)) {}
 Store::~Store() = default;
 
-Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode)
+Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode, Durability durability)
 {
     // The register is the bank's: a new database is created readable by its owner only, or
     // by its group too (0640: the signer, another account, reads it); SQLite gives its -wal
@@ -161,7 +161,7 @@ Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode)
         ::fchmod(fd, mode_t(mode & 0640));
         ::close(fd);
     }
-    auto db = openSqlite(path, false);
+    auto db = openSqlite(path, false, durability);
     if (!db)
         return db.error();
     std::unique_ptr<Store> store(new Store(db.takeValue()));

@@ -15,6 +15,7 @@
 //    someone who gets past the triggers is still found by `audit verify`.
 
 #include "keykiosk/expected.h"
+#include "sqldatabase.h"
 
 #include <QDateTime>
 #include <QStringList>
@@ -142,13 +143,13 @@ struct AuditRecord
     QString detail;
 };
 
-class SqlDatabase;
-
 class Store
 {
 public:
-    // SQLite: the node owns the file, and upgrades its schema as it opens it.
-    static Expected<std::unique_ptr<Store>> open(const QString &path, int mode = 0600);
+    // SQLite: the node owns the file, and upgrades its schema as it opens it. The serving RA
+    // opens it with Durability::AtFlush and flushes before each answer (sqldatabase.h).
+    static Expected<std::unique_ptr<Store>> open(const QString &path, int mode = 0600,
+                                                 Durability durability = Durability::AtCommit);
     // For reading while the RA is stopped (an audit): never writes, never upgrades.
     static Expected<std::unique_ptr<Store>> openReadOnly(const QString &path);
     // PostgreSQL (a libpq connection string): the nodes share it, so only Migrate changes
@@ -163,6 +164,11 @@ public:
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
+
+    // Everything committed so far is durable when this returns (group commit; a no-op where
+    // every COMMIT is): called before an answer that depends on it leaves the process.
+    Error flush() { return m_db->flush(); }
+    SqlDatabase::FlushCounts flushCounts() const { return m_db->flushCounts(); }
 
     static constexpr int kSchemaVersion = 6;
     Expected<int> schemaVersion();

@@ -218,9 +218,10 @@ int main(int argc, char **argv)
     // protection (the kiosk checks it, enroll/certificatecheck.h).
     if (role != QLatin1String("ra"))
         addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "clientAuth,emailProtection");
-    QStringList policyOids = {QString::fromLatin1(role == QLatin1String("staff") ? roles::kStaffPolicy
-                                                  : role == QLatin1String("ra")  ? roles::kRaPolicy
-                                                                                 : roles::kClientPolicy)};
+    QStringList policyOids = {
+        QString::fromLatin1(role == QLatin1String("staff") ? roles::kStaffPolicy
+                            : role == QLatin1String("ra")  ? roles::kRaPolicy
+                                                           : roles::kClientPolicy)};
     if (parser.isSet(QStringLiteral("policy")))
         policyOids << parser.value(QStringLiteral("policy"));
     {

@@ -13,6 +13,7 @@
 
 #include <httplib.h>
 
+#include <QFile>
 #include <QProcess>
 #include <QtTest>
 
@@ -269,6 +270,59 @@ private slots:
         int rc = -1;
         ra.cli({QStringLiteral("audit"), QStringLiteral("verify")}, &rc);
         QCOMPARE(rc, 0); // and the audit chain is whole
+    }
+
+    void anAnswerTheDiskDidNotTakeIsWithheld()
+    {
+        // The RA flushes its register before each answer (Durability::AtFlush). Here the disk
+        // refuses to sync the register's log (fdatasync: EIO, as after a lost write): the kiosk
+        // hears "try again later", never a certificate the register might not hold after a
+        // power cut (an error message: the kiosk says the key still works); the RA's log says
+        // why. On a sound disk again, the same key gets the request the register holds.
+        RaServer::Options options;
+        options.autoDelaySeconds = 0; // approved at once: the certificate is in the answer
+        RaServer ra(options);
+        QVERIFY(ra.prepare());
+        const QString badDisk = m_scratch.filePath(QStringLiteral("bad-disk"));
+        QVERIFY(ra.restart({QStringLiteral("LD_PRELOAD=") + harnessPath("failsync"),
+                            QStringLiteral("KK_FAIL_SYNC_SUFFIX=/ra.db-wal"),
+                            QStringLiteral("KK_FAIL_SYNC_WHILE=") + badDisk}));
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("SYNC-1"))); // the log is started
+        QFile flag(badDisk);
+        QVERIFY(flag.open(QIODevice::WriteOnly)); // from here on, its syncs fail
+        flag.close();
+        auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+        QVERIFY(endpoint.ok());
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        QByteArray stored;
+        auto sink = [&stored](const QByteArray &der) {
+            stored = der;
+            return Error();
+        };
+        KeyUpdate update(endpoint.value(), client.oldCert.get(), client.oldKey.get(), newKey.get(),
+                         sink);
+        const EnrollStep withheld = update.step();
+        QCOMPARE(int(withheld.state), int(EnrollState::Failed));     // not refused: the key stays
+        QCOMPARE(withheld.error.code, ErrorCode::BankProtocolError); // "your key still works"
+        QVERIFY(stored.isEmpty());
+        QVERIFY2(ra.log().contains(QLatin1String("could not be flushed to disk")) &&
+                     ra.log().contains(QLatin1String("answer withheld")),
+                 qPrintable(ra.log()));
+        QVERIFY(!ra.waitForDeath(0)); // the RA runs on, and withholds every answer
+
+        ra.stop();
+        QVERIFY(QFile::remove(badDisk));
+        QVERIFY(ra.restart());
+        KeyUpdate again(endpoint.value(), client.oldCert.get(), client.oldKey.get(), newKey.get(),
+                        sink);
+        const EnrollStep after = again.step();
+        QVERIFY2(after.state == EnrollState::Issued, qPrintable(after.error.logText()));
+        QVERIFY(!stored.isEmpty());
+        QVERIFY2(after.serverText.contains(QLatin1String("R-000001")),
+                 qPrintable(after.serverText));
+        QCOMPARE(requestsIn(ra, QStringLiteral("confirmed")), 1);
+        QCOMPARE(ra.cli({QStringLiteral("requests")}).count(QStringLiteral("R-0")), 1);
     }
 
     void refusedAndUnprotectedMessagesLeaveNothingInMemory()
