@@ -55,6 +55,18 @@ QByteArray explicitOctets(const Element &field)
     return bytes(inner.content, inner.end());
 }
 
+// The value of `count` decimal digits at `text`, or -1.
+int digits(const char *text, int count)
+{
+    int value = 0;
+    for (int i = 0; i < count; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
 QDateTime generalizedTime(const Element &field)
 {
     const unsigned char *p = field.content;
@@ -62,16 +74,19 @@ QDateTime generalizedTime(const Element &field)
     if (!readElement(p, field.end(), inner) || inner.tag != V_ASN1_GENERALIZEDTIME ||
         inner.length > 64)
         return {};
-    // YYYYMMDDHHMMSS[.fff]Z, as DER requires.
+    // YYYYMMDDHHMMSS[.fff]Z, as DER requires (UTC). Read digit by digit: a date parser that
+    // knows time zones looks up the local one for every message.
     const QByteArray text = bytes(inner.content, inner.end());
-    if (text.size() < 15 || !text.endsWith('Z'))
+    if (text.size() < 15 || !text.endsWith('Z') ||
+        (text.size() > 15 && (text.at(14) != '.' || text.size() == 16 ||
+                              digits(text.constData() + 15, text.size() - 16) < 0)))
         return {};
-    QDateTime t =
-        QDateTime::fromString(QString::fromLatin1(text.left(14)), QStringLiteral("yyyyMMddHHmmss"));
-    if (!t.isValid())
+    const char *t = text.constData();
+    const QDate date(digits(t, 4), digits(t + 4, 2), digits(t + 6, 2));
+    const int hour = digits(t + 8, 2), minute = digits(t + 10, 2), second = digits(t + 12, 2);
+    if (digits(t, 4) < 0 || !date.isValid() || !QTime::isValid(hour, minute, second))
         return {};
-    t.setTimeSpec(Qt::UTC);
-    return t;
+    return QDateTime(date, QTime(hour, minute, second), Qt::UTC);
 }
 
 } // namespace

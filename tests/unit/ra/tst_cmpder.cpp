@@ -1,0 +1,68 @@
+// The RA's own reading of a CMP header (ra/cmpder.h): messageTime as DER's GeneralizedTime
+// (UTC, seconds, an optional fraction) and nothing looser; transactionID and senderNonce.
+#include "cmpder.h"
+
+#include <QtTest>
+
+using namespace kk::ra;
+
+namespace {
+
+// A PKIMessage whose header has these fields (the body is left out: the header is read alone).
+QByteArray message(const QByteArray &time)
+{
+    const QByteArray name = derElement(0xa4, derElement(0x30, QByteArray())); // directoryName
+    QByteArray header = derElement(0x02, QByteArray(1, '\x02')) + name + name;
+    header += derElement(0xa0, derElement(0x18, time));
+    header += derElement(0xa4, derElement(0x04, QByteArray(16, '\x11')));
+    header += derElement(0xa5, derElement(0x04, QByteArray(16, '\x22')));
+    return derElement(0x30, derElement(0x30, header));
+}
+
+} // namespace
+
+class TestCmpDer : public QObject
+{
+    Q_OBJECT
+private slots:
+    void messageTime_data()
+    {
+        QTest::addColumn<QByteArray>("time");
+        QTest::addColumn<QDateTime>("expected"); // invalid: refused
+        const QDateTime refused;
+        QTest::newRow("seconds") << QByteArray("20261129080102Z")
+                                 << QDateTime(QDate(2026, 11, 29), QTime(8, 1, 2), Qt::UTC);
+        QTest::newRow("a fraction") << QByteArray("20261129080102.375Z")
+                                    << QDateTime(QDate(2026, 11, 29), QTime(8, 1, 2), Qt::UTC);
+        QTest::newRow("a leap day") << QByteArray("20280229235959Z")
+                                    << QDateTime(QDate(2028, 2, 29), QTime(23, 59, 59), Qt::UTC);
+        QTest::newRow("no Z") << QByteArray("20261129080102") << refused;
+        QTest::newRow("a time zone") << QByteArray("20261129080102+0300") << refused;
+        QTest::newRow("month 13") << QByteArray("20261329080102Z") << refused;
+        QTest::newRow("the 30th of February") << QByteArray("20260230080102Z") << refused;
+        QTest::newRow("hour 24") << QByteArray("20261129240000Z") << refused;
+        QTest::newRow("a letter") << QByteArray("2026112908010aZ") << refused;
+        QTest::newRow("a sign") << QByteArray("-0261129080102Z") << refused;
+        QTest::newRow("an empty fraction") << QByteArray("20261129080102.Z") << refused;
+        QTest::newRow("a fraction with a letter") << QByteArray("20261129080102.3xZ") << refused;
+        QTest::newRow("minutes only") << QByteArray("202611290801Z") << refused;
+    }
+
+    void messageTime()
+    {
+        QFETCH(QByteArray, time);
+        QFETCH(QDateTime, expected);
+        const CmpHeaderFields fields = cmpHeaderFields(message(time));
+        QVERIFY(fields.valid);
+        QCOMPARE(fields.messageTime.isValid(), expected.isValid());
+        if (expected.isValid()) {
+            QCOMPARE(fields.messageTime, expected);
+            QCOMPARE(fields.messageTime.timeSpec(), Qt::UTC);
+        }
+        QCOMPARE(fields.transactionId, QByteArray(16, '\x11'));
+        QCOMPARE(fields.senderNonce, QByteArray(16, '\x22'));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCmpDer)
+#include "tst_cmpder.moc"
