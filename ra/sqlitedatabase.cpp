@@ -271,6 +271,18 @@ public:
     }
     Error exec(const char *sql) override
     {
+        // One statement (BEGIN, COMMIT, ROLLBACK: three of every write) from the cache;
+        // several, separated by semicolons (the schema's steps), compiled as they come.
+        if (!std::strchr(sql, ';')) {
+            std::unique_ptr<SqlCursor> statement = prepare(sql);
+            SqlStep step;
+            while ((step = statement->step()) == SqlStep::Row) {
+            }
+            if (step == SqlStep::Failed)
+                return Error(ErrorCode::Internal,
+                             QStringLiteral("register: %1").arg(statement->errorText()));
+            return {};
+        }
         char *message = nullptr;
         const int rc = sqlite3_exec(m_db.get(), sql, nullptr, nullptr, &message);
         m_commits.settle(m_db.get());
