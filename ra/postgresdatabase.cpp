@@ -9,7 +9,9 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <optional>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcPostgres, "kk.ra.postgres", QtInfoMsg)
 
@@ -62,34 +64,127 @@ QString resultError(const PGresult *result, PGconn *connection)
     return text;
 }
 
+// A statement with its parameters, as libpq sends it.
+struct Statement
+{
+    QByteArray sql;
+    QVector<std::optional<QByteArray>> values; // unset: NULL
+    QVector<int> binary;
+};
+
+// Parameters in libpq's form (pointers into the statement, which outlives the call).
+struct Parameters
+{
+    explicit Parameters(const Statement &statement)
+        : values(statement.values.size()), lengths(statement.values.size())
+    {
+        for (int i = 0; i < statement.values.size(); ++i) {
+            // An unbound parameter is NULL; a bound empty value is '' (not NULL).
+            const std::optional<QByteArray> &value = statement.values[i];
+            values[i] = value ? (value->isNull() ? "" : value->constData()) : nullptr;
+            lengths[i] = value ? int(value->size()) : 0;
+        }
+    }
+    QVector<const char *> values;
+    QVector<int> lengths;
+};
+
+// Sends statements on one connection: those deferred (Query::defer, BEGIN) go with the next
+// one that is run, in one pipeline and one round trip (libpq's pipeline mode).
+class Pipeline
+{
+public:
+    explicit Pipeline(PGconn *connection) : m_connection(connection) {}
+    void defer(Statement statement) { m_deferred.push_back(std::move(statement)); }
+    bool pending() const { return !m_deferred.empty(); }
+    // Runs `last` after whatever was deferred: its result, or the first failure before it
+    // (the server skips the rest of a pipeline after a failure). Without `last`, only the
+    // deferred statements (null when all went well).
+    ResultPtr run(const Statement *last)
+    {
+        if (m_deferred.empty())
+            return last ? execute(*last) : ResultPtr();
+        std::vector<Statement> batch;
+        batch.swap(m_deferred); // sent once, whatever happens
+        if (last)
+            batch.push_back(*last);
+        if (!PQenterPipelineMode(m_connection))
+            return ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
+        bool sent = true;
+        for (const Statement &statement : batch)
+            sent = sent && queue(statement);
+        sent = sent && PQpipelineSync(m_connection);
+        ResultPtr failure, result;
+        for (std::size_t i = 0; sent && i < batch.size(); ++i) {
+            ResultPtr one(PQgetResult(m_connection));
+            while (PGresult *end = PQgetResult(m_connection)) // to the statement's end (null)
+                PQclear(end);
+            const ExecStatusType status = one ? PQresultStatus(one.get()) : PGRES_FATAL_ERROR;
+            if (!failure && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+                failure = one ? std::move(one)
+                              : ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
+            else if (last && i + 1 == batch.size())
+                result = std::move(one);
+        }
+        // The sync's own result; then the connection leaves pipeline mode.
+        while (sent) {
+            ResultPtr rest(PQgetResult(m_connection));
+            if (!rest || PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC)
+                break;
+        }
+        if (!PQexitPipelineMode(m_connection)) { // results still pending: a broken exchange
+            while (PGresult *left = PQgetResult(m_connection))
+                PQclear(left);
+            PQexitPipelineMode(m_connection);
+        }
+        if (!sent)
+            return ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
+        return failure ? std::move(failure) : std::move(result);
+    }
+
+private:
+    ResultPtr execute(const Statement &statement)
+    {
+        const Parameters p(statement);
+        return ResultPtr(PQexecParams(m_connection, statement.sql.constData(), int(p.values.size()),
+                                      nullptr, p.values.constData(), p.lengths.constData(),
+                                      statement.binary.constData(), 0));
+    }
+    bool queue(const Statement &statement)
+    {
+        const Parameters p(statement);
+        return PQsendQueryParams(m_connection, statement.sql.constData(), int(p.values.size()),
+                                 nullptr, p.values.constData(), p.lengths.constData(),
+                                 statement.binary.constData(), 0) == 1;
+    }
+    PGconn *m_connection;
+    std::vector<Statement> m_deferred;
+};
+
 class PostgresCursor final : public SqlCursor
 {
 public:
-    PostgresCursor(PGconn *connection, const char *sql) : m_connection(connection)
+    PostgresCursor(PGconn *connection, Pipeline *pipeline, const char *sql)
+        : m_connection(connection), m_pipeline(pipeline)
     {
         int count = 0;
-        m_sql = numberedParameters(sql, &count);
-        m_values.resize(count);
-        m_binary.fill(0, count);
+        m_statement.sql = numberedParameters(sql, &count);
+        m_statement.values.resize(count);
+        m_statement.binary.fill(0, count);
     }
     void bindInt(int i, qint64 v) override { set(i, QByteArray::number(v), false); }
     void bindText(int i, const QByteArray &utf8) override { set(i, utf8, false); }
     void bindBlob(int i, const QByteArray &v) override { set(i, v, true); }
 
+    SqlStep defer() override
+    {
+        m_pipeline->defer(m_statement);
+        return SqlStep::Done;
+    }
     SqlStep step() override
     {
         if (!m_result) {
-            QVector<const char *> values(m_values.size());
-            QVector<int> lengths(m_values.size());
-            for (int i = 0; i < m_values.size(); ++i) {
-                // An unbound parameter is NULL; a bound empty value is '' (not NULL).
-                values[i] =
-                    m_values[i] ? (m_values[i]->isNull() ? "" : m_values[i]->constData()) : nullptr;
-                lengths[i] = m_values[i] ? int(m_values[i]->size()) : 0;
-            }
-            m_result.reset(PQexecParams(m_connection, m_sql.constData(), int(m_values.size()),
-                                        nullptr, values.constData(), lengths.constData(),
-                                        m_binary.constData(), 0));
+            m_result = m_pipeline->run(&m_statement);
             const ExecStatusType status =
                 m_result ? PQresultStatus(m_result.get()) : PGRES_FATAL_ERROR;
             if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
@@ -130,15 +225,14 @@ public:
 private:
     void set(int i, const QByteArray &value, bool binary)
     {
-        if (i < 1 || i > m_values.size())
+        if (i < 1 || i > m_statement.values.size())
             return;
-        m_values[i - 1] = value;
-        m_binary[i - 1] = binary ? 1 : 0;
+        m_statement.values[i - 1] = value;
+        m_statement.binary[i - 1] = binary ? 1 : 0;
     }
     PGconn *m_connection;
-    QByteArray m_sql;
-    QVector<std::optional<QByteArray>> m_values;
-    QVector<int> m_binary;
+    Pipeline *m_pipeline;
+    Statement m_statement;
     ResultPtr m_result;
     bool m_failed = false;
     int m_rows = 0, m_row = -1;
@@ -149,7 +243,7 @@ class PostgresDatabase final : public SqlDatabase
 {
 public:
     PostgresDatabase(PGconn *connection, bool readOnly)
-        : m_connection(connection), m_readOnly(readOnly)
+        : m_connection(connection), m_pipeline(connection), m_readOnly(readOnly)
     {
         PQsetNoticeProcessor(connection, &PostgresDatabase::notice, nullptr);
     }
@@ -157,12 +251,26 @@ public:
     std::unique_ptr<SqlCursor> prepare(const char *sql) override
     {
         reconnectIfIdleAndLost();
-        return std::make_unique<PostgresCursor>(m_connection.get(), sql);
+        return std::make_unique<PostgresCursor>(m_connection.get(), &m_pipeline, sql);
     }
     Error exec(const char *sql) override
     {
         reconnectIfIdleAndLost();
-        ResultPtr result(PQexec(m_connection.get(), sql));
+        const bool ends = std::strcmp(sql, "COMMIT") == 0 || std::strcmp(sql, "ROLLBACK") == 0;
+        ResultPtr result;
+        if (std::strchr(sql, ';')) {
+            // Several statements in one text go by the simple protocol, after what was deferred.
+            result = m_pipeline.run(nullptr);
+            if (!result)
+                result.reset(PQexec(m_connection.get(), sql));
+        } else {
+            const Statement statement{sql, {}, {}};
+            result = m_pipeline.run(&statement);
+        }
+        if (ends)
+            m_inTransaction = false;
+        else if (std::strncmp(sql, "BEGIN", 5) == 0) // a migration's own transaction
+            m_inTransaction = true;
         const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             return Error(
@@ -170,7 +278,13 @@ public:
                 QStringLiteral("register: %1").arg(resultError(result.get(), m_connection.get())));
         return {};
     }
-    Error begin() override { return exec("BEGIN"); }
+    Error begin() override
+    {
+        reconnectIfIdleAndLost();
+        m_pipeline.defer(Statement{"BEGIN", {}, {}});
+        m_inTransaction = true;
+        return {};
+    }
     const char *forUpdate() const override { return " FOR UPDATE"; }
 
     Error configure()
@@ -190,12 +304,14 @@ private:
         qCDebug(lcPostgres) << "server notice:" << QByteArray(message).trimmed();
     }
     // A server restart or a fail-over to the replica breaks the connection: outside a
-    // transaction it is opened again (inside one, the transaction is lost anyway and the
-    // request fails and is sent again by the kiosk).
+    // transaction it is opened again. Inside one (from begin() to COMMIT or ROLLBACK, as the
+    // Store sees it, whatever libpq says of a broken connection) it never is: the rest of the
+    // transaction would run on the new connection outside any transaction, and be committed
+    // without its beginning. Its statements fail instead; the Store rolls back, the request
+    // fails and the kiosk sends it again.
     void reconnectIfIdleAndLost()
     {
-        if (PQstatus(m_connection.get()) == CONNECTION_OK ||
-            PQtransactionStatus(m_connection.get()) == PQTRANS_INTRANS)
+        if (m_inTransaction || PQstatus(m_connection.get()) == CONNECTION_OK)
             return;
         qCWarning(lcPostgres) << "connection to the register lost; connecting again";
         PQreset(m_connection.get());
@@ -203,7 +319,9 @@ private:
             configure();
     }
     std::unique_ptr<PGconn, ConnectionCloser> m_connection;
+    Pipeline m_pipeline;
     bool m_readOnly;
+    bool m_inTransaction = false;
 };
 
 } // namespace

@@ -30,6 +30,16 @@ public:
     virtual void bindText(int index, const QByteArray &utf8) = 0;
     virtual void bindBlob(int index, const QByteArray &bytes) = 0;
     virtual SqlStep step() = 0;
+    // A write whose result is not needed (no rows, no count): run now, or (PostgreSQL) sent
+    // with the connection's next statement in one round trip (a pipeline). Done, or Failed if
+    // known at once; a failure found later fails that next statement, and so its transaction.
+    virtual SqlStep defer()
+    {
+        SqlStep result;
+        while ((result = step()) == SqlStep::Row) {
+        }
+        return result;
+    }
     // Columns of the current row; a NULL reads as 0 or empty.
     virtual qint64 int64(int column) const = 0;
     virtual QByteArray text(int column) const = 0; // UTF-8
@@ -52,7 +62,8 @@ public:
     // Statements without parameters, several separated by semicolons (DDL, COMMIT).
     virtual Error exec(const char *sql) = 0;
     // A write transaction: SQLite takes the database's write lock at once (BEGIN IMMEDIATE),
-    // PostgreSQL locks rows as the statements reach them.
+    // PostgreSQL locks rows as the statements reach them (and sends BEGIN with the first of
+    // them: its failure fails that statement).
     virtual Error begin() = 0;
     // Appended to a SELECT that must lock the rows it reads until the transaction ends
     // (PostgreSQL's FOR UPDATE; SQLite's write lock already covers them).
@@ -113,6 +124,7 @@ public:
         return *this;
     }
     SqlStep step() { return m_cursor->step(); }
+    SqlStep defer() { return m_cursor->defer(); }
     qint64 int64(int c) const { return m_cursor->int64(c); }
     QString text(int c) const { return QString::fromUtf8(m_cursor->text(c)); }
     QByteArray blob(int c) const { return m_cursor->blob(c); }

@@ -589,12 +589,16 @@ Error Store::auditLocked(const QString &actor, const QString &action, const QStr
                           .constData());
     QByteArray previous = kAuditGenesis;
     qint64 id = 1;
-    if (head.step() == SqlStep::Row) {
+    const SqlStep found = head.step();
+    if (found == SqlStep::Failed)
+        return head.error("audit head");
+    if (found == SqlStep::Row) {
         previous = head.blob(0);
         id = head.int64(1);
     } else { // no head yet (a SQLite register's first entry)
         Query next(*m_db, "SELECT coalesce(max(id), 0) + 1 FROM audit");
-        next.step();
+        if (next.step() != SqlStep::Row)
+            return next.error("audit");
         id = next.int64(0);
     }
     const qint64 at = QDateTime::currentSecsSinceEpoch();
@@ -608,13 +612,15 @@ Error Store::auditLocked(const QString &actor, const QString &action, const QStr
         .bind(5, request)
         .bind(6, detail)
         .bind(7, link);
-    if (q.step() != SqlStep::Done)
+    // Both writes go with the transaction's next statement (its COMMIT, as a rule): on
+    // PostgreSQL one round trip instead of three. A failure fails that statement.
+    if (q.defer() != SqlStep::Done)
         return q.error("audit");
     Query moveHead(*m_db, "INSERT INTO audit_head (one, hash, entries) VALUES (1, ?, ?) "
                           "ON CONFLICT(one) DO UPDATE SET hash = excluded.hash, "
                           "entries = excluded.entries");
     moveHead.bind(1, link).bind(2, id);
-    return moveHead.step() == SqlStep::Done ? Error() : moveHead.error("audit head");
+    return moveHead.defer() == SqlStep::Done ? Error() : moveHead.error("audit head");
 }
 
 Expected<AuditVerdict> Store::verifyAudit()

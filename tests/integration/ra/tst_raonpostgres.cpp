@@ -5,6 +5,7 @@
 #include "../../../bench/benchclients.h"
 #include "harness.h"
 #include "softclient.h"
+#include "sqldatabase.h"
 #include "store.h"
 
 #include <QSet>
@@ -231,6 +232,73 @@ private slots:
         QVERIFY(verdict);
         QCOMPARE(verdict->entries, 1);
         QVERIFY(verdict->problems.isEmpty());
+    }
+
+    void anAuditEntryThatCannotBeWrittenUndoesItsTransaction()
+    {
+        // The audit entry of a new request goes to the server with the COMMIT, in one round
+        // trip (Query::defer). Here it cannot be written: an entry slipped in behind the RA's
+        // back holds its number. The request must not be created (on PostgreSQL, a COMMIT
+        // after a failed statement answers "ROLLBACK", not an error), and `audit verify`
+        // names what happened.
+        const QString conninfo = freshDatabase();
+        const QString db = QStringLiteral("register%1").arg(m_databases);
+        auto migrator = Store::openPostgres(conninfo, Store::Access::Migrate);
+        QVERIFY(migrator);
+        QVERIFY(migrator.value()->migrate());
+        auto store = Store::openPostgres(conninfo, Store::Access::Serve);
+        QVERIFY(store);
+        int exitCode = -1;
+        m_server.psql(db,
+                      QStringLiteral("INSERT INTO audit (id, at, actor, action, request, detail, "
+                                     "hash) VALUES (1, 0, 'someone', 'approved', '', '', "
+                                     "decode(repeat('00', 32), 'hex'))"),
+                      &exitCode);
+        QCOMPARE(exitCode, 0);
+        auto created =
+            store.value()->createOrGet(draftFor(QByteArray(32, '\x5a')), QStringLiteral("test"));
+        QVERIFY(!created);
+        QVERIFY2(created.error().detail.contains(QLatin1String("audit_pkey")),
+                 qPrintable(created.error().detail));
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT count(*) FROM requests")),
+                 QStringLiteral("0"));
+        QCOMPARE(m_server.psql(db, QStringLiteral("SELECT value FROM counters")),
+                 QStringLiteral("0"));
+        auto verdict = store.value()->verifyAudit();
+        QVERIFY(verdict);
+        QVERIFY2(verdict->problems.join(QLatin1Char('\n'))
+                     .contains(QLatin1String("entries added behind the RA's back")),
+                 qPrintable(verdict->problems.join(QLatin1Char('\n'))));
+    }
+
+    void aConnectionLostInsideATransactionWritesNothingOfIt()
+    {
+        // The server ends the connection in the middle of a transaction. What follows in it
+        // must fail, not run on a new connection outside any transaction (and be committed
+        // without its beginning); after the rollback, the next statement connects again.
+        const QString conninfo = freshDatabase();
+        const QString db = QStringLiteral("register%1").arg(m_databases);
+        auto opened = openPostgres(conninfo, false);
+        QVERIFY(opened);
+        SqlDatabase &sql = *opened.value();
+        QVERIFY(!sql.exec("CREATE TABLE scratch (n INTEGER)"));
+        Query backend(sql, "SELECT pg_backend_pid()");
+        QCOMPARE(backend.step(), SqlStep::Row);
+        const qint64 pid = backend.int64(0);
+        QVERIFY(!sql.begin());
+        Query first(sql, "INSERT INTO scratch VALUES (1)");
+        QCOMPARE(first.step(), SqlStep::Done);
+        int exitCode = -1;
+        m_server.psql(db, QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid), &exitCode);
+        QCOMPARE(exitCode, 0);
+        Query second(sql, "INSERT INTO scratch VALUES (2)");
+        QCOMPARE(second.step(), SqlStep::Failed);
+        Query third(sql, "INSERT INTO scratch VALUES (3)");
+        QCOMPARE(third.step(), SqlStep::Failed);
+        sql.exec("ROLLBACK"); // on the lost connection: an error, and the transaction is over
+        Query count(sql, "SELECT count(*) FROM scratch");
+        QCOMPARE(count.step(), SqlStep::Row);
+        QCOMPARE(count.int64(0), qint64(0));
     }
 
     void aTransactionIsContinuedByAnotherNode()

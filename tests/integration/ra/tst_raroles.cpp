@@ -30,6 +30,21 @@ using kk::ra::Store;
 
 namespace {
 
+// A request as the RA drafts it, for the tests that write the register directly.
+RequestRecord requestDraft(const QString &kind, const QString &uid, const QString &abonent,
+                           char keyByte, RequestStatus status)
+{
+    RequestRecord draft;
+    draft.kind = kind;
+    draft.uid = uid;
+    draft.abonent = abonent;
+    draft.newKeyHash = QByteArray(32, keyByte);
+    draft.newKeySpki = QByteArray("spki");
+    draft.subjectDer = QByteArray("subject");
+    draft.status = status;
+    return draft;
+}
+
 X509Ptr readPem(const QString &path)
 {
     BioPtr bio(BIO_new_file(QFile::encodeName(path).constData(), "r"));
@@ -699,15 +714,10 @@ private slots:
         QVERIFY(bank.start());
         auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
         QVERIFY(store.ok());
-        RequestRecord draft;
-        draft.kind = QStringLiteral("kur");
-        draft.uid = QStringLiteral("REC-1");
-        draft.abonent = QStringLiteral("Записев, ООО «Ромашка»");
+        RequestRecord draft =
+            requestDraft(QStringLiteral("kur"), QStringLiteral("REC-1"),
+                         QStringLiteral("Записев, ООО «Ромашка»"), '\x09', RequestStatus::Pending);
         draft.oldCertSerial = QStringLiteral("0A1B");
-        draft.newKeyHash = QByteArray(32, '\x09');
-        draft.newKeySpki = QByteArray("spki");
-        draft.subjectDer = QByteArray("subject");
-        draft.status = RequestStatus::Pending;
         draft.approvalsNeeded = 1;
         draft.approveAfter = QDateTime::currentDateTimeUtc().addSecs(3600);
         draft.sitting = QStringLiteral("S-1");
@@ -772,14 +782,9 @@ private slots:
         QVERIFY(bank.start());
         auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
         QVERIFY(store.ok());
-        RequestRecord draft;
-        draft.kind = QStringLiteral("kur");
-        draft.uid = QStringLiteral("REC-2");
-        draft.abonent = QStringLiteral("Одобрин");
-        draft.newKeyHash = QByteArray(32, '\x0a');
-        draft.newKeySpki = QByteArray("spki");
-        draft.subjectDer = QByteArray("subject");
-        draft.status = RequestStatus::Pending;
+        RequestRecord draft =
+            requestDraft(QStringLiteral("kur"), QStringLiteral("REC-2"), QStringLiteral("Одобрин"),
+                         '\x0a', RequestStatus::Pending);
         draft.approvalsNeeded = 0;
         auto created = store.value()->createOrGet(draft, QStringLiteral("test"));
         QVERIFY(created.ok());
@@ -797,14 +802,9 @@ private slots:
         bank.addAbonent(QStringLiteral("AUD-3"), QStringLiteral("Выпускова"));
         auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
         QVERIFY(store.ok());
-        RequestRecord draft;
-        draft.kind = QStringLiteral("ir");
-        draft.uid = QStringLiteral("AUD-3");
-        draft.abonent = QStringLiteral("Выпускова");
-        draft.newKeyHash = QByteArray(32, '\x07');
-        draft.newKeySpki = QByteArray("spki");
-        draft.subjectDer = QByteArray("subject");
-        draft.status = RequestStatus::Approved;
+        const RequestRecord draft =
+            requestDraft(QStringLiteral("ir"), QStringLiteral("AUD-3"), QStringLiteral("Выпускова"),
+                         '\x07', RequestStatus::Approved);
         auto created = store.value()->createOrGet(draft, QStringLiteral("test"));
         QVERIFY(created.ok());
         QVERIFY(
