@@ -96,7 +96,6 @@ class Pipeline
 public:
     explicit Pipeline(PGconn *connection) : m_connection(connection) {}
     void defer(Statement statement) { m_deferred.push_back(std::move(statement)); }
-    bool pending() const { return !m_deferred.empty(); }
     // Runs `last` after whatever was deferred: its result, or the first failure before it
     // (the server skips the rest of a pipeline after a failure). Without `last`, only the
     // deferred statements (null when all went well).
@@ -113,7 +112,8 @@ public:
         bool sent = true;
         for (const Statement &statement : batch)
             sent = sent && queue(statement);
-        sent = sent && PQpipelineSync(m_connection);
+        // The sync even after a failed send: whatever went out is answered up to it.
+        sent = PQpipelineSync(m_connection) == 1 && sent;
         ResultPtr failure, result;
         for (std::size_t i = 0; sent && i < batch.size(); ++i) {
             ResultPtr one(PQgetResult(m_connection));
@@ -126,23 +126,29 @@ public:
             else if (last && i + 1 == batch.size())
                 result = std::move(one);
         }
-        // The sync's own result; then the connection leaves pipeline mode.
-        while (sent) {
-            ResultPtr rest(PQgetResult(m_connection));
-            if (!rest || PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC)
-                break;
-        }
-        if (!PQexitPipelineMode(m_connection)) { // results still pending: a broken exchange
-            while (PGresult *left = PQgetResult(m_connection))
-                PQclear(left);
-            PQexitPipelineMode(m_connection);
-        }
+        drainToSync();
+        PQexitPipelineMode(m_connection);
         if (!sent)
             return ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
         return failure ? std::move(failure) : std::move(result);
     }
 
 private:
+    // What is left of a pipeline, up to its sync's own result. A null ends one statement's
+    // results; two in a row, nothing more is coming (a broken connection answers with nulls).
+    void drainToSync()
+    {
+        for (int nulls = 0; nulls < 2;) {
+            ResultPtr rest(PQgetResult(m_connection));
+            if (!rest) {
+                ++nulls;
+                continue;
+            }
+            nulls = 0;
+            if (PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC)
+                return;
+        }
+    }
     ResultPtr execute(const Statement &statement)
     {
         const Parameters p(statement);
