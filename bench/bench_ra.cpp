@@ -12,6 +12,10 @@
 //   4. The soak (--soak N): N renewals on one register, throughput and RSS per tenth.
 //
 //   kk-bench-ra [--rounds N] [--clients 1,8,64] [--seconds S] [--backends sqlite,postgresql]
+//               [--transport http|https]
+// The throughput clients speak plain HTTP with OpenSSL's CMP client by default, so that the
+// bank's own work is measured; `--transport https` makes them the kiosk's CMP client over
+// HTTPS (its default), TLS handshakes included.
 //   kk-bench-ra --soak 100000 --backends sqlite|postgresql [--clients 64] [--window S]
 #include "benchclients.h"
 #include "harness.h"
@@ -148,10 +152,34 @@ qint64 residentKb(qint64 pid)
     return 0;
 }
 
+// One renewal as the kiosk makes it: its CMP client, HTTPS to the RA (the RA's TLS
+// certificate checked against the bank CA, a connection per message), software keys.
+bool kioskKur(const CmpEndpoint &endpoint, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
+{
+    EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+    KeyUpdate update(endpoint, oldCert.get(), oldKey.get(), newKey.get(),
+                     [](const QByteArray &) { return Error(); });
+    const EnrollStep step = update.step();
+    if (step.state != EnrollState::Issued)
+        return false;
+    const auto *p = reinterpret_cast<const unsigned char *>(step.certDer.constData());
+    X509Ptr renewed(d2i_X509(nullptr, &p, step.certDer.size()));
+    if (!renewed)
+        return false;
+    oldCert = std::move(renewed); // the renewed key is the one in operation now
+    oldKey = std::move(newKey);
+    return true;
+}
+
 // tx/s, p50/p99 and the bank's CPU per renewal for each client count.
 bool throughputTable(const RaServer &ra, const QString &backend, const PostgresServer *postgres,
-                     const QList<int> &clientCounts, int seconds)
+                     const QList<int> &clientCounts, int seconds, bool https)
 {
+    auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+    if (https && !endpoint) {
+        std::fprintf(stderr, "no HTTPS endpoint: %s\n", qPrintable(endpoint.error().logText()));
+        return false;
+    }
     X509Ptr raCert = readCert(ra.raCertPath());
     std::vector<EvpPkeyPtr> keys;
     std::vector<X509Ptr> certs;
@@ -161,8 +189,9 @@ bool throughputTable(const RaServer &ra, const QString &backend, const PostgresS
         return false;
     }
     std::printf("\n| %-44s | %8s | %8s | %8s | %-40s | %s |\n",
-                qPrintable(QStringLiteral("keykiosk-ra (%1), durable kur").arg(backend)), "tx/s",
-                "p50", "p99", "bank CPU per renewal", "budget");
+                qPrintable(QStringLiteral("keykiosk-ra (%1), durable kur%2")
+                               .arg(backend, https ? QStringLiteral(", HTTPS") : QString())),
+                "tx/s", "p50", "p99", "bank CPU per renewal", "budget");
     for (const int clients : clientCounts) {
         std::atomic_bool stop{false};
         std::atomic_int ok{0}, failed{0};
@@ -179,9 +208,11 @@ bool throughputTable(const RaServer &ra, const QString &backend, const PostgresS
                 while (!stop) {
                     QElapsedTimer t;
                     t.start();
-                    (softwareKur(ra, raCert.get(), certs[std::size_t(i)], keys[std::size_t(i)])
-                         ? ok
-                         : failed)++;
+                    X509Ptr &cert = certs[std::size_t(i)];
+                    EvpPkeyPtr &key = keys[std::size_t(i)];
+                    const bool renewed = https ? kioskKur(endpoint.value(), cert, key)
+                                               : softwareKur(ra, raCert.get(), cert, key);
+                    ++(renewed ? ok : failed);
                     mine.push_back(double(t.nsecsElapsed()) / 1e6);
                 }
                 std::lock_guard<std::mutex> lock(latencyMutex);
@@ -272,6 +303,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
     int rounds = 20, seconds = 10, soak = 0, window = 0;
+    bool https = false;
     QList<int> clientCounts{1, 8, 64};
     QStringList backends{QStringLiteral("sqlite"), QStringLiteral("postgresql")};
     const QStringList args = app.arguments();
@@ -290,6 +322,8 @@ int main(int argc, char **argv)
             soak = args[i + 1].toInt();
         } else if (args[i] == QLatin1String("--window")) {
             window = args[i + 1].toInt();
+        } else if (args[i] == QLatin1String("--transport")) {
+            https = args[i + 1] == QLatin1String("https");
         }
     }
     QLoggingCategory::setFilterRules(QStringLiteral("kk.*.info=false"));
@@ -409,15 +443,15 @@ int main(int argc, char **argv)
     // 2. Throughput with concurrent clients (software keys: the bank is measured), on each
     // register.
     if (backends.contains(QLatin1String("sqlite")) &&
-        !throughputTable(ra, QStringLiteral("SQLite"), nullptr, clientCounts, seconds))
+        !throughputTable(ra, QStringLiteral("SQLite"), nullptr, clientCounts, seconds, https))
         return 1;
     if (backends.contains(QLatin1String("postgresql"))) {
         PostgresServer postgres;
         if (!postgres.start())
             return 1;
         RaServer pgRa(RaServer::throughputBank(postgres.createDatabase(QStringLiteral("bench"))));
-        if (!startBank(pgRa) ||
-            !throughputTable(pgRa, QStringLiteral("PostgreSQL"), &postgres, clientCounts, seconds))
+        if (!startBank(pgRa) || !throughputTable(pgRa, QStringLiteral("PostgreSQL"), &postgres,
+                                                 clientCounts, seconds, https))
             return 1;
     }
 
