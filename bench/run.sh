@@ -13,6 +13,10 @@ echo
 echo "== enrollment (CMP over loopback HTTP to keykiosk-ra)"
 "$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-1,8,64}" --seconds "${KK_BENCH_SECONDS:-10}"
 echo
+echo "== the same bank behind HTTPS, with the kiosk's own CMP client (a TLS handshake per message)"
+"$build/bench/kk-bench-ra" --rounds 1 --clients "${KK_BENCH_CLIENTS:-1,8,64}" --seconds "${KK_BENCH_SECONDS:-10}" \
+  --backends sqlite --transport https
+echo
 echo "== keykiosk-ra under junk (200,000 badly signed messages, 40,000 refused requests)"
 "$build/bench/kk-bench-ra-attack" --clients 8 --seconds "${KK_BENCH_SECONDS:-10}" \
   --junk "${KK_BENCH_JUNK:-200000}" --rejected "${KK_BENCH_REJECTED:-40000}"
