@@ -64,6 +64,7 @@ struct ParsedMessage
 {
     CmpMsgPtr message;
     CertStackPtr extraCerts{nullptr, freeCertStack};
+    QByteArray firstExtraCertDer; // the protection certificate (RFC 9483 3.3)
 };
 ParsedMessage parseMessage(const QByteArray &der)
 {
@@ -76,12 +77,14 @@ ParsedMessage parseMessage(const QByteArray &der)
         return parsed;
     parsed.extraCerts.reset(sk_X509_new_null());
     if (!stripped.isEmpty()) {
-        for (const QByteArray &certificate : extraCertsDer(der)) {
+        const QVector<QByteArray> certificates = extraCertsDer(der);
+        for (const QByteArray &certificate : certificates) {
             X509Ptr cert = parsedCertificate(certificate);
             if (!cert || !sk_X509_push(parsed.extraCerts.get(), cert.get()))
                 return parsed; // not a certificate: the message is malformed
             cert.release();
         }
+        parsed.firstExtraCertDer = certificates.value(0);
     }
     parsed.message = std::move(message);
     return parsed;
@@ -233,9 +236,13 @@ struct RaService::Transaction
     // a poll that finds the request decided runs the original request again).
     CmpHeaderFields inbound;
     bool inboundAdmitted = false;
-    // The bytes of the ir/kur the cert-request callback sees (the message being handled, or
-    // the original request run again): its extraCerts are read from them.
+    // The message OpenSSL is given (the one being handled, the original request run again,
+    // or the original request that primes a transaction continued from the register): its
+    // bytes, and the certificate that protects it, which OpenSSL checked.
     QByteArray certRequestDer;
+    QByteArray protectionCertDer;
+    // Makes `der`, parsed as `parsed`, the message above, and offers OpenSSL its certificates.
+    void receive(const QByteArray &der, const ParsedMessage &parsed);
 
     bool admitInbound();
     // The register could not be read or written (a full disk, a lock): no decision was made,
@@ -248,11 +255,18 @@ struct RaService::Transaction
     }
     OSSL_CMP_PKISI *certRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm, X509 **certOut);
     // Each checks its kind of request and fills in the draft; a refusal is returned.
-    OSSL_CMP_PKISI *keyUpdate(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
-                              const QByteArray &der, RequestRecord &draft, QString &actor);
-    OSSL_CMP_PKISI *initialRequest(const OSSL_CMP_MSG *req, const OSSL_CRMF_MSG *crm,
-                                   const QByteArray &der, RequestRecord &draft, QString &actor);
+    OSSL_CMP_PKISI *keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
+    OSSL_CMP_PKISI *initialRequest(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
 };
+
+void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage &parsed)
+{
+    certRequestDer = der;
+    protectionCertDer = parsed.firstExtraCertDer;
+    // Where OpenSSL looks for the sender's certificate, the extraCerts being parsed apart.
+    if (parsed.message)
+        offerSenderCertificate(srv.get(), parsed.extraCerts.get());
+}
 
 bool RaService::Transaction::admitInbound()
 {
@@ -318,8 +332,8 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
         return 1;
     }
     // Decided: run the original request again; the cert-request callback answers it.
-    t->certRequestDer = t->originalRequest;
     ParsedMessage original = parseMessage(t->originalRequest);
+    t->receive(t->originalRequest, original);
     *certReq = original.message.release();
     return *certReq != nullptr;
 }
@@ -367,8 +381,7 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 
 } // namespace
 
-OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OSSL_CRMF_MSG *crm,
-                                                  const QByteArray &der, RequestRecord &draft,
+OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft,
                                                   QString &actor)
 {
     const RaPolicy &policy = service->policy();
@@ -381,7 +394,7 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OS
     // OpenSSL accepted the protection with the first of extraCerts only
     // (offerSenderCertificate): that certificate protected the request, and it must be the one
     // oldCertID names. No second verification.
-    const QByteArray oldCertDer = extraCertsDer(der).value(0);
+    const QByteArray &oldCertDer = protectionCertDer;
     X509Ptr oldCert = parsedCertificate(oldCertDer);
     if (!oldCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
@@ -483,17 +496,15 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CMP_MSG *, const OS
     return nullptr;
 }
 
-OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CMP_MSG *,
-                                                       const OSSL_CRMF_MSG *crm,
-                                                       const QByteArray &der, RequestRecord &draft,
-                                                       QString &actor)
+OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CRMF_MSG *crm,
+                                                       RequestRecord &draft, QString &actor)
 {
     const RaPolicy &policy = service->policy();
     Store *store = service->store();
     // 1. Protected by a valid, unrevoked staff certificate of this bank. OpenSSL checked the
     // protection with the first of extraCerts only, and its chain to the bank CA
     // (offerSenderCertificate): that certificate is the one to judge.
-    X509Ptr staffCert = parsedCertificate(extraCertsDer(der).value(0));
+    X509Ptr staffCert = parsedCertificate(protectionCertDer);
     if (!staffCert)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
                          QStringLiteral("Первичный запрос должен быть заверен сертификатом "
@@ -635,11 +646,11 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     if (!crm)
         return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
                          QStringLiteral("no certificate request"));
-    const QByteArray der = certRequestDer.isEmpty() ? toDer(req) : certRequestDer;
+    const QByteArray &der = certRequestDer; // what OpenSSL is answering (receive)
     RequestRecord draft;
     QString actor;
-    if (OSSL_CMP_PKISI *refused = body == kBodyKur ? keyUpdate(req, crm, der, draft, actor)
-                                                   : initialRequest(req, crm, der, draft, actor))
+    if (OSSL_CMP_PKISI *refused =
+            body == kBodyKur ? keyUpdate(crm, draft, actor) : initialRequest(crm, draft, actor))
         return refused;
     // A signers' sitting at a kiosk: the request says which (an id the kiosk made up; the
     // operator approves a sitting at once with `approve --sitting`).
@@ -914,11 +925,9 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     // first came, and it is answered from the register as a resend of it would be. The answer
     // is dropped, and so is its nonce, which the client never saw.
     ParsedMessage original = parseMessage(t->originalRequest);
+    t->receive(t->originalRequest, original);
     t->inbound = cmpHeaderFields(t->originalRequest);
     t->inboundAdmitted = true;
-    t->certRequestDer = t->originalRequest;
-    if (original.message)
-        offerSenderCertificate(t->srv.get(), original.extraCerts.get());
     CmpMsgPtr primed(original.message
                          ? OSSL_CMP_SRV_process_request(t->srv.get(), original.message.get())
                          : nullptr);
@@ -979,10 +988,7 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     t->inbound = header;
     t->inboundAdmitted = false;
     t->refused = false;
-    t->certRequestDer = requestDer;
-    // Where OpenSSL looks for the sender's certificate, the message's extraCerts being parsed
-    // apart (parseMessage).
-    offerSenderCertificate(t->srv.get(), parsed.extraCerts.get());
+    t->receive(requestDer, parsed);
     CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();

@@ -985,17 +985,6 @@ Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &ser
     return e;
 }
 
-Error Store::markConfirmed(qint64 id, bool accepted, const QString &clientText)
-{
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
-    auto found = findById(id);
-    if (!found)
-        return found.error();
-    if (!found.value())
-        return Error(ErrorCode::Internal, QStringLiteral("no request %1").arg(id));
-    return markConfirmed(*found.value(), accepted, clientText);
-}
-
 Error Store::markConfirmed(const RequestRecord &request, bool accepted, const QString &clientText)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);

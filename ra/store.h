@@ -200,9 +200,8 @@ public:
     Error markIssued(qint64 id, const QByteArray &certDer, const QString &serial);
     // The client's certConf. Accepted: the new certificate joins the register as a live
     // client certificate, and in the same transaction the one it renews is superseded (a
-    // replacement token's is revoked instead).
-    Error markConfirmed(qint64 id, bool accepted, const QString &clientText);
-    // The same for a request just read (the status it is in is checked again as it changes).
+    // replacement token's is revoked instead). `request` as just read; its status is checked
+    // again as it changes.
     Error markConfirmed(const RequestRecord &request, bool accepted, const QString &clientText);
 
     Error revoke(const QString &serialHex, const QString &reason, const QString &operatorName);

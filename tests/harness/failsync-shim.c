@@ -26,26 +26,23 @@ static int refused(int fd)
     return (size_t)n >= length && strcmp(path + n - length, suffix) == 0;
 }
 
-int fdatasync(int fd)
+// The real call, unless the file is refused.
+static int syncUnlessRefused(const char *name, int fd)
 {
-    static int (*real)(int);
-    if (!real)
-        real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    if (refused(fd)) {
+    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, name);
+    if (refused(fd) || !real) {
         errno = EIO;
         return -1;
     }
     return real(fd);
 }
 
+int fdatasync(int fd)
+{
+    return syncUnlessRefused("fdatasync", fd);
+}
+
 int fsync(int fd)
 {
-    static int (*real)(int);
-    if (!real)
-        real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    if (refused(fd)) {
-        errno = EIO;
-        return -1;
-    }
-    return real(fd);
+    return syncUnlessRefused("fsync", fd);
 }

@@ -156,6 +156,12 @@ struct Bank
         return o;
     }
     bool start() { return ra.start() && staffCert && staffKey; }
+    // The register, opened in this process beside the running RA (for what no CMP message
+    // reaches: the store's own behaviour).
+    Expected<std::unique_ptr<Store>> openRegister() const
+    {
+        return Store::open(ra.dir() + QStringLiteral("/ra.db"));
+    }
     // A staff-authorized first key for a new abonent `uid`, sent: it waits for approval.
     std::unique_ptr<InitialRequest> firstKeyFor(const QString &uid, const QString &name,
                                                 EvpPkeyPtr &newKey)
@@ -712,7 +718,7 @@ private slots:
         // createOrGet answers with what it wrote, without reading it back: the same as a read.
         Bank bank;
         QVERIFY(bank.start());
-        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        auto store = bank.openRegister();
         QVERIFY(store.ok());
         RequestRecord draft =
             requestDraft(QStringLiteral("kur"), QStringLiteral("REC-1"),
@@ -756,7 +762,7 @@ private slots:
         // before the certificate joined the register counts as well.
         Bank bank;
         QVERIFY(bank.start());
-        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        auto store = bank.openRegister();
         QVERIFY(store.ok());
         QVERIFY(!store.value()->revoke(QStringLiteral("5eed"), QStringLiteral("token lost"),
                                        QStringLiteral("ivanov")));
@@ -780,7 +786,7 @@ private slots:
         // needed none (a request from before dual control) now counts as having needed one.
         Bank bank;
         QVERIFY(bank.start());
-        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        auto store = bank.openRegister();
         QVERIFY(store.ok());
         RequestRecord draft =
             requestDraft(QStringLiteral("kur"), QStringLiteral("REC-2"), QStringLiteral("Одобрин"),
@@ -800,7 +806,7 @@ private slots:
         Bank bank;
         QVERIFY(bank.start());
         bank.addAbonent(QStringLiteral("AUD-3"), QStringLiteral("Выпускова"));
-        auto store = Store::open(bank.ra.dir() + QStringLiteral("/ra.db"));
+        auto store = bank.openRegister();
         QVERIFY(store.ok());
         const RequestRecord draft =
             requestDraft(QStringLiteral("ir"), QStringLiteral("AUD-3"), QStringLiteral("Выпускова"),
