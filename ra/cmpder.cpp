@@ -123,6 +123,10 @@ CmpHeaderFields cmpHeaderFields(const QByteArray &messageDer)
         case 0:
             fields.messageTime = generalizedTime(field);
             break;
+        case 2:
+            fields.hasSenderKid = true;
+            fields.senderKid = explicitOctets(field);
+            break;
         case 4:
             fields.transactionId = explicitOctets(field);
             break;

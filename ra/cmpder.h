@@ -19,6 +19,8 @@ struct CmpHeaderFields
     QDateTime messageTime;    // invalid when absent
     QByteArray transactionId; // content octets
     QByteArray senderNonce;   // content octets
+    bool hasSenderKid = false;
+    QByteArray senderKid; // content octets, when hasSenderKid
 };
 CmpHeaderFields cmpHeaderFields(const QByteArray &messageDer);
 

@@ -241,8 +241,9 @@ struct RaService::Transaction
     // bytes, and the certificate that protects it, which OpenSSL checked.
     QByteArray certRequestDer;
     QByteArray protectionCertDer;
-    // Makes `der`, parsed as `parsed`, the message above, and offers OpenSSL its certificates.
-    void receive(const QByteArray &der, const ParsedMessage &parsed);
+    // Makes `der`, parsed as `parsed`, the message above, and tells OpenSSL which certificate
+    // to check its protection with.
+    void receive(const QByteArray &der, const ParsedMessage &parsed, const CmpHeaderFields &header);
 
     bool admitInbound();
     // The register could not be read or written (a full disk, a lock): no decision was made,
@@ -259,13 +260,24 @@ struct RaService::Transaction
     OSSL_CMP_PKISI *initialRequest(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
 };
 
-void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage &parsed)
+void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage &parsed,
+                                     const CmpHeaderFields &header)
 {
     certRequestDer = der;
     protectionCertDer = parsed.firstExtraCertDer;
-    // Where OpenSSL looks for the sender's certificate, the extraCerts being parsed apart.
-    if (parsed.message)
-        offerSenderCertificate(srv.get(), parsed.extraCerts.get());
+    if (!parsed.message)
+        return;
+    // A protection certificate whose path already held (or holds now) is named to OpenSSL,
+    // which then checks the signature and the sender's name against it, and no path again
+    // (sendercertificates.h). Any other is only offered where OpenSSL looks for it, and
+    // OpenSSL refuses it with its own reason. (Offered in both cases: OpenSSL 3.0 needs a
+    // list that is not empty there.)
+    X509 *first = sk_X509_num(parsed.extraCerts.get()) > 0
+                      ? sk_X509_value(parsed.extraCerts.get(), 0)
+                      : nullptr;
+    const bool known = service->m_senders.protects(protectionCertDer, first, header);
+    OSSL_CMP_CTX_set1_srvCert(OSSL_CMP_SRV_CTX_get0_cmp_ctx(srv.get()), known ? first : nullptr);
+    offerSenderCertificate(srv.get(), parsed.extraCerts.get());
 }
 
 bool RaService::Transaction::admitInbound()
@@ -333,7 +345,7 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
     }
     // Decided: run the original request again; the cert-request callback answers it.
     ParsedMessage original = parseMessage(t->originalRequest);
-    t->receive(t->originalRequest, original);
+    t->receive(t->originalRequest, original, cmpHeaderFields(t->originalRequest));
     *certReq = original.message.release();
     return *certReq != nullptr;
 }
@@ -816,7 +828,7 @@ std::size_t ReplayWindow::size() const
 
 RaService::RaService(RaIdentity identity, RaPolicy policy, Store *store, Issuer issuer)
     : m_identity(std::move(identity)), m_policy(policy), m_store(store), m_replay(m_policy),
-      m_issuer(std::move(issuer))
+      m_senders(m_identity.caCert.get()), m_issuer(std::move(issuer))
 {
     if (!m_issuer && m_identity.caKey) {
         X509_up_ref(m_identity.caCert.get());
@@ -875,12 +887,8 @@ std::shared_ptr<RaService::Transaction> RaService::newTransaction(const QByteArr
     t->id = id;
     t->srv.reset(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
     OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(t->srv.get());
-    X509_STORE *trusted = X509_STORE_new();
-    X509_STORE_add_cert(trusted, m_identity.caCert.get());
-    // Time is checked by the policy, so that an expired client gets a reason, not a bare
-    // "signature validation failed".
-    X509_VERIFY_PARAM_set_flags(X509_STORE_get0_param(trusted), X509_V_FLAG_NO_CHECK_TIME);
-    if (!OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get()) ||
+    X509_STORE *trusted = m_senders.trustStore(); // one for all transactions
+    if (!trusted || !OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get()) ||
         !OSSL_CMP_CTX_set1_pkey(cmp, m_identity.raKey.get()) ||
         !OSSL_CMP_CTX_set0_trustedStore(cmp, trusted) ||
         !OSSL_CMP_SRV_CTX_init(t->srv.get(), t.get(), onCertRequest, nullptr, nullptr, onError,
@@ -925,8 +933,8 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     // first came, and it is answered from the register as a resend of it would be. The answer
     // is dropped, and so is its nonce, which the client never saw.
     ParsedMessage original = parseMessage(t->originalRequest);
-    t->receive(t->originalRequest, original);
     t->inbound = cmpHeaderFields(t->originalRequest);
+    t->receive(t->originalRequest, original, t->inbound);
     t->inboundAdmitted = true;
     CmpMsgPtr primed(original.message
                          ? OSSL_CMP_SRV_process_request(t->srv.get(), original.message.get())
@@ -988,7 +996,7 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     t->inbound = header;
     t->inboundAdmitted = false;
     t->refused = false;
-    t->receive(requestDer, parsed);
+    t->receive(requestDer, parsed, header);
     CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();

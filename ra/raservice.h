@@ -7,6 +7,7 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
+#include "sendercertificates.h"
 #include "store.h"
 
 #include <openssl/cmp.h>
@@ -120,6 +121,8 @@ public:
     Store *store() const { return m_store; }
 
     std::size_t replayEntries() const { return m_replay.size(); }
+    // Paths of protection certificates validated so far: one per certificate, not per message.
+    quint64 senderPathValidations() const { return m_senders.pathValidations(); }
 
 private:
     std::shared_ptr<Transaction> newTransaction(const QByteArray &id);
@@ -135,6 +138,7 @@ private:
     // most re-deliver a (public) certificate to the holder of its key, so it needs no disk
     // write per message.
     ReplayWindow m_replay;
+    SenderCertificates m_senders;
     QDateTime m_lastPrune;
     std::unique_ptr<Signer> m_ownSigner;
     Issuer m_issuer;

@@ -17,6 +17,7 @@
 
 #include <openssl/cmp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 using namespace kk;
 using namespace kk::ra;
@@ -45,8 +46,9 @@ QByteArray mutate(const QByteArray &original, QRandomGenerator &rng)
     return m;
 }
 
-// Sends the request with its extraCerts in the reverse order.
-OSSL_CMP_MSG *sendWithExtraCertsReversed(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
+// The request with its extraCerts in the reverse order (the protection covers header and body
+// only, so the signature still holds).
+CmpMsgPtr withExtraCertsReversed(const OSSL_CMP_MSG *req)
 {
     unsigned char *der = nullptr;
     const int length = i2d_OSSL_CMP_MSG(req, &der);
@@ -62,8 +64,56 @@ OSSL_CMP_MSG *sendWithExtraCertsReversed(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *
     const QByteArray reordered = kk::ra::derElement(
         0x30, stripped.mid(header) + kk::ra::derElement(0xa1, kk::ra::derElement(0x30, all)));
     const auto *p = reinterpret_cast<const unsigned char *>(reordered.constData());
-    CmpMsgPtr msg(d2i_OSSL_CMP_MSG(nullptr, &p, reordered.size()));
+    return CmpMsgPtr(d2i_OSSL_CMP_MSG(nullptr, &p, reordered.size()));
+}
+
+OSSL_CMP_MSG *sendWithExtraCertsReversed(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
+{
+    CmpMsgPtr msg = withExtraCertsReversed(req);
     return msg ? OSSL_CMP_MSG_http_perform(ctx, msg.get()) : nullptr;
+}
+
+// Sends the request with its extraCerts reversed and notes the body type of each answer.
+OSSL_CMP_MSG *sendReversedAndNoteAnswers(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
+{
+    auto *answers = static_cast<QVector<int> *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+    OSSL_CMP_MSG *answer = sendWithExtraCertsReversed(ctx, req);
+    answers->append(answer ? OSSL_CMP_MSG_get_bodytype(answer) : -1);
+    return answer;
+}
+
+// Hands the request to an RaService in this process.
+OSSL_CMP_MSG *handInProcess(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
+{
+    auto *service = static_cast<RaService *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+    unsigned char *der = nullptr;
+    const int length = i2d_OSSL_CMP_MSG(req, &der);
+    const QByteArray answer =
+        service->handle(QByteArray(reinterpret_cast<const char *>(der), length));
+    OPENSSL_free(der);
+    const auto *p = reinterpret_cast<const unsigned char *>(answer.constData());
+    return d2i_OSSL_CMP_MSG(nullptr, &p, answer.size());
+}
+
+// A copy of `cert` with this subject key identifier, signed by a key of no CA (re-parsed, so
+// that nothing OpenSSL cached of the original remains).
+X509Ptr withSubjectKeyId(const X509 *cert, const QByteArray &kid)
+{
+    X509Ptr copy(X509_dup(cert));
+    X509_EXTENSION_free(X509_delete_ext(
+        copy.get(), X509_get_ext_by_NID(copy.get(), NID_subject_key_identifier, -1)));
+    Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
+    ASN1_OCTET_STRING_set(value.get(), reinterpret_cast<const unsigned char *>(kid.constData()),
+                          kid.size());
+    X509_add1_ext_i2d(copy.get(), NID_subject_key_identifier, value.get(), 0, X509V3_ADD_DEFAULT);
+    EvpPkeyPtr noCa(EVP_EC_gen("P-256"));
+    X509_sign(copy.get(), noCa.get(), EVP_sha256());
+    unsigned char *der = nullptr;
+    const int length = i2d_X509(copy.get(), &der);
+    const unsigned char *p = der;
+    X509Ptr parsed(d2i_X509(nullptr, &p, length));
+    OPENSSL_free(der);
+    return parsed;
 }
 
 } // namespace
@@ -139,6 +189,98 @@ private slots:
                                                 "oldCertID")) ||
                      log.contains(QLatin1String("not issued by this bank")),
                  qPrintable(log.right(2000)));
+    }
+
+    void aCertificateOfNoBankCaProtectsNothing()
+    {
+        // A client makes its own certificate, with the bank CA's name as issuer, and signs its
+        // request with that certificate's key: the RA must not name it to OpenSSL as the
+        // protection certificate (SenderCertificates checks its path first), so OpenSSL
+        // refuses the message itself with an error message. Named, it would pass OpenSSL and
+        // reach the policy, which answers with a refused kup instead.
+        X509Ptr bankCa = readPem(m_ra.dir() + QStringLiteral("/ca.cert.pem"));
+        QVERIFY(bankCa);
+        SoftClient forger;
+        forger.oldCert.reset(X509_new());
+        X509 *own = forger.oldCert.get();
+        X509_set_version(own, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(own), 424242);
+        X509_set_issuer_name(own, X509_get_subject_name(bankCa.get()));
+        X509NamePtr subject(X509_NAME_new());
+        X509_NAME_add_entry_by_txt(subject.get(), "CN", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>("Forger"), -1, -1, 0);
+        X509_set_subject_name(own, subject.get());
+        X509_gmtime_adj(X509_getm_notBefore(own), -3600);
+        X509_gmtime_adj(X509_getm_notAfter(own), 86400);
+        X509_set_pubkey(own, forger.oldKey.get());
+        EvpPkeyPtr noCa(EVP_EC_gen("P-256"));
+        QVERIFY(X509_sign(own, noCa.get(), EVP_sha256()) > 0);
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        QVector<int> answers;
+        CmpCtxPtr ctx(forger.clientContext(m_ra, newKey.get(), nullptr));
+        OSSL_CMP_CTX_set_transfer_cb(ctx.get(), sendReversedAndNoteAnswers); // one certificate
+        OSSL_CMP_CTX_set_transfer_cb_arg(ctx.get(), &answers);
+        QVERIFY(!OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr));
+        QCOMPARE(answers, QVector<int>{kBodyError});
+    }
+
+    void aSenderKeyIdOtherThanTheCertificatesProtectsNothing()
+    {
+        // A real client certificate sent first, but the header's senderKID names another key
+        // (the message is signed with the certificate's own key): OpenSSL would not take that
+        // certificate (RFC 4210 5.1.1), and neither does the RA when it names the certificate
+        // to OpenSSL itself. Named anyway, the request would be granted.
+        SoftClient client;
+        QVERIFY(client.make(m_ra, m_scratch, QStringLiteral("KID-1")));
+        X509Ptr otherKid = withSubjectKeyId(client.oldCert.get(), QByteArray(20, '\x5a'));
+        QVERIFY(otherKid);
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        QVector<int> answers;
+        CmpCtxPtr ctx(client.clientContext(m_ra, newKey.get(), nullptr));
+        OSSL_CMP_CTX_set1_cert(ctx.get(), otherKid.get()); // the header's senderKID
+        STACK_OF(X509) *extra = sk_X509_new_null();
+        sk_X509_push(extra, client.oldCert.get()); // sent first, once reversed
+        OSSL_CMP_CTX_set1_extraCertsOut(ctx.get(), extra);
+        sk_X509_free(extra);
+        OSSL_CMP_CTX_set_transfer_cb(ctx.get(), sendReversedAndNoteAnswers);
+        OSSL_CMP_CTX_set_transfer_cb_arg(ctx.get(), &answers);
+        QVERIFY(!OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr));
+        QCOMPARE(answers, QVector<int>{kBodyError});
+        QVERIFY(!m_ra.cli({QStringLiteral("requests")}).contains(QLatin1String("KID-1 ")));
+    }
+
+    void aProtectionCertificatesPathIsValidatedOnce()
+    {
+        // OpenSSL 3.0 validates the path of the sender's certificate for every message; the
+        // RA validates it once (sendercertificates.h): the kur's, not the certConf's again.
+        QTemporaryDir db;
+        auto config = RaConfig::load(m_ra.dir() + QStringLiteral("/ra.conf"));
+        QVERIFY(config.ok());
+        auto identity = loadIdentity(config.value());
+        QVERIFY(identity.ok());
+        auto store = Store::open(db.filePath(QStringLiteral("once.db")));
+        QVERIFY(store.ok());
+        SoftClient client;
+        QVERIFY(client.make(m_ra, m_scratch, QStringLiteral("ONCE-1")));
+        CertificateRecord known;
+        known.serial = serialHex(client.oldCert.get());
+        known.abonentUid = QStringLiteral("ONCE-1");
+        known.subject = subjectLine(client.oldCert.get());
+        known.notAfter = notAfterOf(client.oldCert.get());
+        known.der = derBytes(
+            [&client](unsigned char **out) { return i2d_X509(client.oldCert.get(), out); });
+        QVERIFY(!store.value()->registerCertificate(known, QStringLiteral("test")));
+        RaPolicy policy = config->policy;
+        policy.approval = ApprovalMode::Auto;
+        policy.autoDelaySeconds = 0; // kur, kup, certConf, pkiConf
+        RaService service(identity.takeValue(), policy, store->get());
+        EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
+        CmpCtxPtr ctx(client.clientContext(m_ra, newKey.get(), nullptr));
+        OSSL_CMP_CTX_set_transfer_cb(ctx.get(), handInProcess);
+        OSSL_CMP_CTX_set_transfer_cb_arg(ctx.get(), &service);
+        QVERIFY(OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr));
+        QCOMPARE(store.value()->findById(1).value()->status, RequestStatus::Confirmed);
+        QCOMPARE(service.senderPathValidations(), quint64(1));
     }
 
     void wrongContentTypeIs415()

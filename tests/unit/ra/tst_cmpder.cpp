@@ -1,5 +1,6 @@
 // The RA's own reading of a CMP header (ra/cmpder.h): messageTime as DER's GeneralizedTime
-// (UTC, seconds, an optional fraction) and nothing looser; transactionID and senderNonce.
+// (UTC, seconds, an optional fraction) and nothing looser; senderKID, transactionID and
+// senderNonce.
 #include "cmpder.h"
 
 #include <QtTest>
@@ -9,11 +10,13 @@ using namespace kk::ra;
 namespace {
 
 // A PKIMessage whose header has these fields (the body is left out: the header is read alone).
-QByteArray message(const QByteArray &time)
+QByteArray message(const QByteArray &time, const QByteArray &senderKid = QByteArray())
 {
     const QByteArray name = derElement(0xa4, derElement(0x30, QByteArray())); // directoryName
     QByteArray header = derElement(0x02, QByteArray(1, '\x02')) + name + name;
     header += derElement(0xa0, derElement(0x18, time));
+    if (!senderKid.isNull())
+        header += derElement(0xa2, derElement(0x04, senderKid));
     header += derElement(0xa4, derElement(0x04, QByteArray(16, '\x11')));
     header += derElement(0xa5, derElement(0x04, QByteArray(16, '\x22')));
     return derElement(0x30, derElement(0x30, header));
@@ -61,6 +64,22 @@ private slots:
         }
         QCOMPARE(fields.transactionId, QByteArray(16, '\x11'));
         QCOMPARE(fields.senderNonce, QByteArray(16, '\x22'));
+        QVERIFY(!fields.hasSenderKid);
+    }
+
+    void senderKid()
+    {
+        // The RA checks it against the protection certificate's key identifier itself when
+        // it names that certificate to OpenSSL (raservice.cpp, SenderCertificates).
+        const QByteArray kid = QByteArray::fromHex("a1b2c3d4e5f60718293a4b5c6d7e8f9001122334");
+        const CmpHeaderFields fields = cmpHeaderFields(message("20261129080102Z", kid));
+        QVERIFY(fields.valid);
+        QVERIFY(fields.hasSenderKid);
+        QCOMPARE(fields.senderKid, kid);
+        QCOMPARE(fields.transactionId, QByteArray(16, '\x11'));
+        const CmpHeaderFields empty = cmpHeaderFields(message("20261129080102Z", QByteArray("")));
+        QVERIFY(empty.hasSenderKid);
+        QVERIFY(empty.senderKid.isEmpty());
     }
 };
 
