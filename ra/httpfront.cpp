@@ -195,6 +195,30 @@ struct HttpFront::Impl
     void accept(tcp::acceptor *acceptor, net::ssl::context *tls);
     void drain();
     void checkDrained();
+
+    // Connections kept open and waiting for their next request: closed at once on drain.
+    std::mutex idleMutex;
+    std::map<const void *, std::function<void()>> idle;
+    // Whether a connection may be kept after its answer now.
+    bool keepsConnections()
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        return !draining && limits.keepAliveIdle.count() > 0 && open * 2 < limits.maxConnections;
+    }
+    // `session` waits for its next request; false: draining, close it instead.
+    bool enterIdle(const void *session, std::function<void()> close)
+    {
+        std::lock_guard<std::mutex> lock(idleMutex);
+        if (draining)
+            return false;
+        idle.emplace(session, std::move(close));
+        return true;
+    }
+    void leaveIdle(const void *session)
+    {
+        std::lock_guard<std::mutex> lock(idleMutex);
+        idle.erase(session);
+    }
     std::chrono::steady_clock::time_point drainDeadline;
     std::unique_ptr<net::steady_timer> drainTimer;
 };
@@ -233,6 +257,7 @@ public:
         : m_front(front), m_place(front, std::move(peer)), m_stream(std::forward<Args>(args)...)
     {
     }
+    ~Session() { m_front->leaveIdle(this); }
 
     void start()
     {
@@ -277,9 +302,22 @@ private:
 
     void onHeader(beast::error_code ec)
     {
+        const bool wasIdle = m_idle;
+        if (m_idle) {
+            m_idle = false;
+            m_front->leaveIdle(this);
+        }
+        // A kept connection the client did not use again (or drain closed) simply ends.
+        if (ec && wasIdle && m_buffer.size() == 0 &&
+            (ec == beast::error::timeout || ec == http::error::end_of_stream ||
+             ec == net::error::operation_aborted || ec == net::error::eof))
+            return closeAfter({}, "idle");
         if (ec)
             return refuseOrClose(ec, "headers");
+        if (m_exchanges > 0)
+            m_front->count(&HttpFront::Stats::onKeptConnections);
         const auto &request = m_parser->get();
+        m_clientKeepsAlive = request.keep_alive();
         if (request.method() == http::verb::get && !m_front->getTarget.empty() &&
             request.target() == m_front->getTarget)
             return answerGet();
@@ -345,20 +383,49 @@ private:
 
     void answer(int status, const char *contentType, std::string body)
     {
+        // Kept for the next message only after a CMP answer to a client that asked for it;
+        // after a refusal, what follows in the stream is not to be trusted.
+        const bool keep = status == 200 && m_clientKeepsAlive &&
+                          ++m_exchanges < m_front->limits.maxExchangesPerConnection &&
+                          m_front->keepsConnections();
+        m_clientKeepsAlive = false;
+        m_response = {};
         m_response.result(unsigned(status));
         m_response.version(11);
         m_response.set(http::field::content_type, contentType);
         m_response.set(http::field::server, "keykiosk-ra");
-        m_response.keep_alive(false); // one exchange per connection (RFC 6712 allows it)
+        m_response.keep_alive(keep);
         m_response.body() = std::move(body);
         m_response.prepare_payload();
         lowest(m_stream).expires_after(m_front->limits.writeDeadline);
-        http::async_write(m_stream, m_response,
-                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec)
-                                  return self->closeAfter(ec, "answer");
-                              self->finish();
-                          });
+        http::async_write(
+            m_stream, m_response,
+            [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->closeAfter(ec, "answer");
+                if (keep)
+                    return self->waitForNext();
+                self->finish();
+            });
+    }
+
+    void waitForNext()
+    {
+        std::weak_ptr<Session> weak = this->shared_from_this();
+        auto close = [weak] {
+            if (auto self = weak.lock())
+                net::post(self->m_stream.get_executor(), [self] {
+                    if (self->m_idle) {
+                        beast::error_code ignored;
+                        lowest(self->m_stream).socket().cancel(ignored);
+                    }
+                });
+        };
+        if (!m_front->enterIdle(this, std::move(close)))
+            return finish();
+        m_idle = true;
+        lowest(m_stream).expires_after(m_front->limits.keepAliveIdle);
+        readHeader();
     }
 
     void finish()
@@ -389,6 +456,9 @@ private:
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     http::response<http::string_body> m_response;
+    bool m_clientKeepsAlive = false;
+    bool m_idle = false; // kept, waiting for the next request
+    int m_exchanges = 0;
 };
 
 } // namespace
@@ -465,11 +535,18 @@ void HttpFront::Impl::accept(tcp::acceptor *acceptor, net::ssl::context *tls)
 
 void HttpFront::Impl::drain()
 {
-    draining = true;
+    std::map<const void *, std::function<void()>> kept;
+    {
+        std::lock_guard<std::mutex> lock(idleMutex);
+        draining = true;
+        kept.swap(idle);
+    }
     for (auto &acceptor : acceptors) {
         beast::error_code ignored;
         acceptor->close(ignored); // the kernel refuses new connections from here on
     }
+    for (auto &entry : kept)
+        entry.second(); // nothing in flight there: closed now, not at the grace time's end
     drainDeadline = std::chrono::steady_clock::now() + limits.shutdownGrace;
     drainTimer = std::make_unique<net::steady_timer>(ioc);
     checkDrained();
@@ -584,9 +661,14 @@ void HttpFront::run()
         t.join();
     d->workers->join(); // exchanges still on a worker finish (their answers have nowhere to go)
     const Stats s = stats();
-    qCInfo(lcHttp) << "stopped:" << s.exchanges << "exchanges," << s.finishedWhileDraining
-                   << "finished while draining," << s.unfinishedAtExit
-                   << "connections unfinished at exit";
+    qCInfo(lcHttp).noquote() << QStringLiteral("stopped: %1 connections, %2 exchanges (%3 on kept "
+                                               "connections), %4 finished while draining, %5 "
+                                               "connections unfinished at exit")
+                                    .arg(s.accepted)
+                                    .arg(s.exchanges)
+                                    .arg(s.onKeptConnections)
+                                    .arg(s.finishedWhileDraining)
+                                    .arg(s.unfinishedAtExit);
 }
 
 void HttpFront::stop()

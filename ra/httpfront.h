@@ -4,8 +4,10 @@
 // deadlines (TLS handshake and headers, body, answer), a header and a body cap that hold for
 // every transfer encoding, and a place under a cap per peer and in total. Complete requests
 // go to a pool of workers (CMP is crypto and SQLite); the event loop never blocks on them.
-// On SIGTERM it stops accepting, lets the exchanges in flight finish within a grace time,
-// and returns. Listening sockets are bound here or inherited from systemd (socket activation).
+// A connection is kept a short while for the client's next message (HTTP/1.1 keep-alive:
+// over HTTPS, a TLS handshake less per transaction). On SIGTERM it stops accepting, closes
+// the kept idle connections, lets the exchanges in flight finish within a grace time, and
+// returns. Listening sockets are bound here or inherited from systemd (socket activation).
 // docs/architecture.md, "The bank's HTTP front".
 
 #include "keykiosk/expected.h"
@@ -31,6 +33,11 @@ struct HttpFrontLimits
     std::chrono::milliseconds headerDeadline{5000};
     std::chrono::milliseconds bodyDeadline{10000};
     std::chrono::milliseconds writeDeadline{10000};
+    // How long a connection is kept, idle, for the client's next message (a transaction's
+    // certConf follows its kur within milliseconds); 0: one exchange per connection. Not kept
+    // while half the connection cap is in use, nor while draining.
+    std::chrono::milliseconds keepAliveIdle{2000};
+    int maxExchangesPerConnection = 100;
     int maxConnections = 1024;
     int maxConnectionsPerPeer = 64;
     int workers = 4;   // threads that run CMP
@@ -104,9 +111,10 @@ public:
     struct Stats
     {
         long accepted = 0;
-        long refusedOverCap = 0; // connections closed at once: over the total or per-peer cap
-        long timedOut = 0;       // connections closed by a deadline
-        long exchanges = 0;      // requests answered by the handler
+        long refusedOverCap = 0;    // connections closed at once: over the total or per-peer cap
+        long timedOut = 0;          // connections closed by a deadline
+        long exchanges = 0;         // requests answered by the handler
+        long onKeptConnections = 0; // of these, on a connection kept from an earlier one
         long finishedWhileDraining = 0;
         long unfinishedAtExit = 0; // connections still open when the grace time ran out
     };

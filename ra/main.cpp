@@ -203,6 +203,7 @@ int serve(const RaConfig &config)
     limits.workers = config.threads;
     limits.headerDeadline = std::chrono::milliseconds(config.headerTimeoutMs);
     limits.bodyDeadline = std::chrono::milliseconds(config.bodyTimeoutMs);
+    limits.keepAliveIdle = std::chrono::milliseconds(config.keepAliveMs);
     limits.maxConnections = config.maxConnections;
     limits.maxConnectionsPerPeer = config.maxConnectionsPerPeer;
     limits.shutdownGrace = std::chrono::seconds(config.shutdownGraceSeconds);

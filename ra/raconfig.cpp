@@ -133,6 +133,7 @@ RaConfig RaConfig::read(const QString &path, QStringList *problems)
         ini.number(QStringLiteral("server/header_timeout_ms"), c.headerTimeoutMs, 1, 600000);
     c.bodyTimeoutMs =
         ini.number(QStringLiteral("server/body_timeout_ms"), c.bodyTimeoutMs, 1, 600000);
+    c.keepAliveMs = ini.number(QStringLiteral("server/keep_alive_ms"), c.keepAliveMs, 0, 600000);
     c.maxConnections =
         ini.number(QStringLiteral("server/max_connections"), c.maxConnections, 1, 1000000);
     c.maxConnectionsPerPeer = ini.number(QStringLiteral("server/max_connections_per_peer"),
@@ -384,6 +385,8 @@ Error initDemo(const QString &dir, int httpPort)
                    "max_body_bytes=65536\n; CMP worker threads (connections need none)\nthreads=4\n"
                    "; deadlines per connection: to the end of the headers, then of the body\n"
                    "header_timeout_ms=5000\nbody_timeout_ms=10000\n"
+                   "; a connection kept idle for the kiosk's next message (0: one per message)\n"
+                   "keep_alive_ms=2000\n"
                    "max_connections=1024\nmax_connections_per_peer=64\n"
                    "; on SIGTERM, seconds for the exchanges in flight to finish\n"
                    "shutdown_grace_seconds=20\n\n"

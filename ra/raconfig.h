@@ -21,6 +21,7 @@ struct RaConfig
     int maxBodyBytes = 64 * 1024;
     int threads = 4; // CMP workers (crypto and SQLite); connections need no thread
     int headerTimeoutMs = 5000, bodyTimeoutMs = 10000;
+    int keepAliveMs = 2000; // a connection kept idle for the client's next message; 0: never
     int maxConnections = 1024, maxConnectionsPerPeer = 64;
     int shutdownGraceSeconds = 20;
     QString caCert, caKey;                                           // PEM files, or:

@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "softclient.h"
 
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -102,6 +103,56 @@ int renewWithin(SoftClient &client, const RaServer &ra, int seconds)
     return rv;
 }
 
+// A CMP request on an open connection, HTTP/1.1 (which keeps the connection unless it says
+// otherwise).
+QByteArray cmpPost(const QByteArray &body, const char *extraHeader = "")
+{
+    return QByteArray("POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                      "application/pkixcmp\r\n") +
+           extraHeader + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// One whole answer (headers and a body of Content-Length) within `ms`, without waiting for
+// the server to close; empty if none came.
+QByteArray readOneAnswer(int fd, int ms)
+{
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) {
+        const int end = answer.indexOf("\r\n\r\n");
+        if (end >= 0) {
+            const QRegularExpressionMatch length =
+                QRegularExpression(QStringLiteral("(?i)content-length: *(\\d+)"))
+                    .match(QString::fromLatin1(answer.left(end)));
+            if (length.hasMatch() && answer.size() >= end + 4 + length.captured(1).toInt())
+                return answer;
+        }
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0)
+            continue;
+        char buffer[4096];
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0)
+            break;
+        answer.append(buffer, int(n));
+    }
+    return {};
+}
+
+// True if the server closes the connection within `ms`.
+bool closedWithin(int fd, int ms)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) {
+        if (closedByServer(fd))
+            return true;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
 QByteArray kurBody(SoftClient &client, const RaServer &ra)
 {
     // A real kur, captured on its way out (nobody listens on port 1).
@@ -195,6 +246,98 @@ private slots:
         QVERIFY2(closed >= int(idle.size()) - 64,
                  qPrintable(QStringLiteral("%1 of %2 closed").arg(closed).arg(idle.size())));
         QVERIFY(ra.log().contains(QStringLiteral("connection cap reached")));
+    }
+
+    void aConnectionIsKeptForTheClientsNextMessage()
+    {
+        // HTTP/1.1 keep-alive: a transaction's next message on the same connection (over
+        // HTTPS, a TLS handshake less), for keep_alive_ms when idle, then closed.
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("keep_alive_ms=2000"), QStringLiteral("keep_alive_ms=400"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("KEPT-1")));
+        const QByteArray kur = kurBody(client, ra);
+        QVERIFY(!kur.isEmpty());
+        const int fd = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(fd >= 0);
+        QVERIFY(sendAll(fd, cmpPost(kur)));
+        const QByteArray first = readOneAnswer(fd, 5000);
+        QVERIFY2(first.startsWith("HTTP/1.1 200"), first.left(200).constData());
+        QVERIFY(!first.toLower().contains("connection: close"));
+        // The same kur again on the same connection: answered there (a CMP error: a replay).
+        QVERIFY(sendAll(fd, cmpPost(kur)));
+        const QByteArray second = readOneAnswer(fd, 5000);
+        QVERIFY2(second.startsWith("HTTP/1.1 200"), second.left(200).constData());
+        QCOMPARE(bodyType(second.mid(second.indexOf("\r\n\r\n") + 4).toStdString()), kBodyError);
+        // Idle past keep_alive_ms: closed by the RA.
+        QVERIFY(closedWithin(fd, 5000));
+        ::close(fd);
+        // A client that says close, and a refused request, end their connections.
+        const int closing = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(sendAll(closing, cmpPost(kur, "Connection: close\r\n")));
+        QVERIFY(readOneAnswer(closing, 5000).toLower().contains("connection: close"));
+        QVERIFY(closedWithin(closing, 1000));
+        ::close(closing);
+        const int refused = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(sendAll(refused, QByteArray("POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\n"
+                                            "Content-Type: text/plain\r\nContent-Length: 1"
+                                            "\r\n\r\nx")));
+        QVERIFY(readOneAnswer(refused, 5000).startsWith("HTTP/1.1 415"));
+        QVERIFY(closedWithin(refused, 1000));
+        ::close(refused);
+    }
+
+    void connectionsAreNotKeptNearTheCap()
+    {
+        // With half the connection cap in use, every answer ends its connection: idle kept
+        // connections must not take the places of clients still to come.
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("max_connections=1024"), QStringLiteral("max_connections=4"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("CAP-1")));
+        const QByteArray kur = kurBody(client, ra);
+        const int waiting1 = connectFrom("127.0.0.2", ra.port());
+        const int waiting2 = connectFrom("127.0.0.2", ra.port());
+        QVERIFY(waiting1 >= 0 && waiting2 >= 0);
+        QThread::msleep(200); // accepted: two places of four taken
+        const int fd = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(sendAll(fd, cmpPost(kur)));
+        const QByteArray answer = readOneAnswer(fd, 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(200).constData());
+        QVERIFY(answer.toLower().contains("connection: close"));
+        QVERIFY(closedWithin(fd, 1000));
+        for (int f : {fd, waiting1, waiting2})
+            ::close(f);
+    }
+
+    void sigtermClosesKeptConnectionsAtOnce()
+    {
+        // A kept connection with nothing in flight does not hold the RA for the grace time:
+        // drain closes it, and the RA exits with nothing unfinished.
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("keep_alive_ms=2000"), QStringLiteral("keep_alive_ms=60000"));
+        ra.setConfig(QStringLiteral("shutdown_grace_seconds=20"),
+                     QStringLiteral("shutdown_grace_seconds=40"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("KEPT-TERM")));
+        const QByteArray kur = kurBody(client, ra);
+        const int fd = connectFrom("127.0.0.1", ra.port());
+        QVERIFY(sendAll(fd, cmpPost(kur)));
+        QVERIFY(readOneAnswer(fd, 5000).startsWith("HTTP/1.1 200"));
+        QVERIFY(!closedWithin(fd, 300)); // kept
+        ::kill(ra.pid(), SIGTERM);
+        QVERIFY2(ra.waitForDeath(20000), "the kept connection held the RA"); // grace: 40 s
+        QVERIFY(closedByServer(fd));
+        ::close(fd);
+        const QString log = ra.log();
+        QVERIFY2(log.contains(QStringLiteral("0 connections unfinished at exit")),
+                 qPrintable(log.right(1000)));
     }
 
     void aChunkedBodyIsCappedToo()
