@@ -10,6 +10,10 @@
 #include <QSet>
 #include <QTemporaryDir>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <openssl/cmp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -74,6 +78,18 @@ inline X509Ptr issueClientCert(EVP_PKEY *key, X509 *ca, EVP_PKEY *caKey, int n)
     return cert;
 }
 
+// As the kiosk's connections (cmpclient.cpp, tlsBio): no Nagle delay. A request is two writes
+// (headers, body); on a kept connection the second would wait for the bank's delayed ACK.
+inline BIO *noDelay(BIO *bio, void *, int connect, int)
+{
+    int fd = -1;
+    if (connect && bio && BIO_get_fd(bio, &fd) > 0 && fd >= 0) {
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return bio;
+}
+
 // One renewal, sent where `route` points the context (a server's address, or a transfer
 // callback over several nodes); on success the client works with the new key and certificate
 // (its old one is superseded: a certificate renews once).
@@ -92,7 +108,9 @@ inline bool softwareKur(X509 *raCert, X509Ptr &oldCert, EvpPkeyPtr &oldKey,
     EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
     EVP_PKEY_up_ref(newKey.get());
     OSSL_CMP_CTX_set0_newPkey(ctx.get(), 1, newKey.get());
-    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 0);
+    // The kiosk's way (cmpclient.cpp): the certConf on the kur's connection when the bank keeps it.
+    OSSL_CMP_CTX_set_option(ctx.get(), OSSL_CMP_OPT_KEEP_ALIVE, 1);
+    OSSL_CMP_CTX_set_http_cb(ctx.get(), noDelay);
     OSSL_CMP_CTX_set_log_verbosity(ctx.get(), OSSL_CMP_LOG_EMERG);
     X509 *issued = OSSL_CMP_exec_certreq(ctx.get(), 7 /* kur */, nullptr);
     if (!issued)

@@ -11,8 +11,12 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include <csignal>
+#include <ctime>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <openssl/cmp.h>
@@ -49,10 +53,56 @@ namespace {
 QString opensslErrors();
 } // namespace
 
+namespace {
+// While it lives, a write to a connection the bank closed (a kept one, after its idle time)
+// is an error for this thread instead of a SIGPIPE that ends the process: OpenSSL writes to
+// the socket without MSG_NOSIGNAL, and the client runs in processes that do not all ignore
+// SIGPIPE (the kiosk does; tests and tools embed this client too). The signal is blocked for
+// this thread and, if the write raised one, taken back before the mask is restored.
+class BrokenPipeIsAnError
+{
+public:
+    BrokenPipeIsAnError()
+    {
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        m_alreadyPending = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_previous);
+    }
+    ~BrokenPipeIsAnError()
+    {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!m_alreadyPending && sigismember(&pending, SIGPIPE) == 1) {
+            const timespec now{0, 0};
+            sigtimedwait(&m_pipe, nullptr, &now);
+        }
+        pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
+    }
+    BrokenPipeIsAnError(const BrokenPipeIsAnError &) = delete;
+    BrokenPipeIsAnError &operator=(const BrokenPipeIsAnError &) = delete;
+
+private:
+    sigset_t m_pipe{}, m_previous{};
+    bool m_alreadyPending = false;
+};
+} // namespace
+
 OSSL_CMP_MSG *CmpRequest::transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *request)
 {
     auto *self = static_cast<CmpRequest *>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+    const BrokenPipeIsAnError noSigpipe;
     OSSL_CMP_MSG *response = OSSL_CMP_MSG_http_perform(ctx, request);
+    // The connection kept from the last message may have been closed by the bank in the
+    // meantime (its idle time is short; a poll comes seconds later): OpenSSL has dropped it,
+    // and the same node is asked again on a new connection before any other.
+    if (!response && self && self->m_connectionMayBeKept) {
+        qCInfo(lcEnroll).noquote() << "the kept connection to the bank failed (" << opensslErrors()
+                                   << "); sending again on a new one";
+        response = OSSL_CMP_MSG_http_perform(ctx, request);
+    }
     // No answer from this node (down, refusing, a TLS or HTTP failure): the same message to
     // the next ones, in order. Any node continues the transaction from the shared register.
     const int tried = self ? self->m_address : 0;
@@ -69,6 +119,7 @@ OSSL_CMP_MSG *CmpRequest::transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *reques
     if (response && OSSL_CMP_MSG_get_bodytype(request) == kBodyCertConf)
         KK_FAULT_POINT("bank-confirmed");
     if (self) {
+        self->m_connectionMayBeKept = response != nullptr;
         self->m_lastRequestBody = OSSL_CMP_MSG_get_bodytype(request);
         self->m_lastResponseBody = response ? OSSL_CMP_MSG_get_bodytype(response) : -1;
     }
@@ -308,8 +359,10 @@ CmpRequest::CmpRequest(const CmpEndpoint &endpoint, int bodyType, X509 *protecti
         EVP_PKEY_up_ref(newKey) && OSSL_CMP_CTX_set0_newPkey(ctx, 1, newKey) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_MSG_TIMEOUT, endpoint.messageTimeoutSeconds) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_TOTAL_TIMEOUT, endpoint.totalTimeoutSeconds) &&
-        // A kept-alive connection that the server closed kills certConf (SIGPIPE).
-        OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0) &&
+        // A transaction's messages on one connection if the bank keeps it (over HTTPS, one TLS
+        // handshake instead of two or more); a write to a connection the bank closed is an
+        // error (BrokenPipeIsAnError), and transfer() sends again.
+        OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_KEEP_ALIVE, 1) &&
         OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_IMPLICIT_CONFIRM, 0) &&
         OSSL_CMP_CTX_set_http_cb(ctx, &CmpRequest::tlsBio) &&
         OSSL_CMP_CTX_set_transfer_cb(ctx, &CmpRequest::transfer) &&

@@ -145,6 +145,9 @@ private:
     int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
     QVector<BankAddress> m_addresses; // they also keep each node's TLS context alive
     int m_address = 0;                // the node that answered last
+    // The last exchange was answered: its connection may be kept open for the next message
+    // (HTTP keep-alive), and the bank may have closed it since (its idle time passed).
+    bool m_connectionMayBeKept = false;
     bool useAddress(int index);
 };
 

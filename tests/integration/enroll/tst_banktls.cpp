@@ -75,6 +75,47 @@ private slots:
         QVERIFY2(again.state == EnrollState::Issued, qPrintable(again.error.logText()));
     }
 
+    void aTransactionGoesOverOneConnection()
+    {
+        // The kur and its certConf on one HTTPS connection: one TLS handshake, not two (the
+        // RA keeps the connection for keep_alive_ms; its stop line counts both).
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("auto_delay_seconds=1"), // approved at once: no poll
+                     QStringLiteral("auto_delay_seconds=0"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("ONE-1")));
+        auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+        QVERIFY(endpoint);
+        const EnrollStep step = renew(endpoint.value(), client);
+        QVERIFY2(step.state == EnrollState::Issued, qPrintable(step.error.logText()));
+        ::kill(ra.pid(), SIGTERM);
+        QVERIFY(ra.waitForDeath(20000));
+        const QString log = ra.log();
+        QVERIFY2(log.contains(QStringLiteral("stopped: 1 connections, 2 exchanges (1 on kept "
+                                             "connections)")),
+                 qPrintable(log.right(1500)));
+    }
+
+    void theKioskSendsAgainWhenTheBankClosedTheKeptConnection()
+    {
+        // The bank keeps an idle connection 100 ms; the kiosk polls 500 ms after the kur
+        // (approval after a second): its kept connection is gone, and it sends the poll again
+        // on a new one instead of failing the step.
+        RaServer ra;
+        QVERIFY(ra.prepare());
+        ra.setConfig(QStringLiteral("keep_alive_ms=2000"), QStringLiteral("keep_alive_ms=100"));
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("AGAIN-1")));
+        auto endpoint = CmpEndpoint::fromFiles(ra.url(), ra.raCertPath(), ra.caCertPath());
+        QVERIFY(endpoint);
+        const EnrollStep step = renew(endpoint.value(), client);
+        QVERIFY2(step.state == EnrollState::Issued, qPrintable(step.error.logText()));
+        QCOMPARE(requestsAtTheBank(ra), 1);
+    }
+
     void theKioskPassesOverANodeThatDoesNotAnswer()
     {
         // [bank] url with several RA nodes: one refuses connections, one accepts and never
