@@ -165,6 +165,21 @@ QByteArray kurBody(SoftClient &client, const RaServer &ra)
     return captured.requests.value(0);
 }
 
+// Starts `ra` with these settings of ra.conf changed (from, to), and returns a real kur of a
+// client it knows.
+QByteArray startWithKur(RaServer &ra, QTemporaryDir &scratch, const QString &uid,
+                        std::initializer_list<std::pair<const char *, const char *>> changes)
+{
+    if (!ra.prepare())
+        return {};
+    for (const auto &change : changes)
+        ra.setConfig(QString::fromLatin1(change.first), QString::fromLatin1(change.second));
+    SoftClient client;
+    if (!ra.start() || !client.make(ra, scratch, uid))
+        return {};
+    return kurBody(client, ra);
+}
+
 } // namespace
 
 class TestRaHttpFront : public QObject
@@ -253,12 +268,8 @@ private slots:
         // HTTP/1.1 keep-alive: a transaction's next message on the same connection (over
         // HTTPS, a TLS handshake less), for keep_alive_ms when idle, then closed.
         RaServer ra;
-        QVERIFY(ra.prepare());
-        ra.setConfig(QStringLiteral("keep_alive_ms=2000"), QStringLiteral("keep_alive_ms=400"));
-        QVERIFY(ra.start());
-        SoftClient client;
-        QVERIFY(client.make(ra, m_scratch, QStringLiteral("KEPT-1")));
-        const QByteArray kur = kurBody(client, ra);
+        const QByteArray kur = startWithKur(ra, m_scratch, QStringLiteral("KEPT-1"),
+                                            {{"keep_alive_ms=2000", "keep_alive_ms=400"}});
         QVERIFY(!kur.isEmpty());
         const int fd = connectFrom("127.0.0.1", ra.port());
         QVERIFY(fd >= 0);
@@ -294,12 +305,9 @@ private slots:
         // With half the connection cap in use, every answer ends its connection: idle kept
         // connections must not take the places of clients still to come.
         RaServer ra;
-        QVERIFY(ra.prepare());
-        ra.setConfig(QStringLiteral("max_connections=1024"), QStringLiteral("max_connections=4"));
-        QVERIFY(ra.start());
-        SoftClient client;
-        QVERIFY(client.make(ra, m_scratch, QStringLiteral("CAP-1")));
-        const QByteArray kur = kurBody(client, ra);
+        const QByteArray kur = startWithKur(ra, m_scratch, QStringLiteral("CAP-1"),
+                                            {{"max_connections=1024", "max_connections=4"}});
+        QVERIFY(!kur.isEmpty());
         const int waiting1 = connectFrom("127.0.0.2", ra.port());
         const int waiting2 = connectFrom("127.0.0.2", ra.port());
         QVERIFY(waiting1 >= 0 && waiting2 >= 0);
@@ -319,14 +327,11 @@ private slots:
         // A kept connection with nothing in flight does not hold the RA for the grace time:
         // drain closes it, and the RA exits with nothing unfinished.
         RaServer ra;
-        QVERIFY(ra.prepare());
-        ra.setConfig(QStringLiteral("keep_alive_ms=2000"), QStringLiteral("keep_alive_ms=60000"));
-        ra.setConfig(QStringLiteral("shutdown_grace_seconds=20"),
-                     QStringLiteral("shutdown_grace_seconds=40"));
-        QVERIFY(ra.start());
-        SoftClient client;
-        QVERIFY(client.make(ra, m_scratch, QStringLiteral("KEPT-TERM")));
-        const QByteArray kur = kurBody(client, ra);
+        const QByteArray kur =
+            startWithKur(ra, m_scratch, QStringLiteral("KEPT-TERM"),
+                         {{"keep_alive_ms=2000", "keep_alive_ms=60000"},
+                          {"shutdown_grace_seconds=20", "shutdown_grace_seconds=40"}});
+        QVERIFY(!kur.isEmpty());
         const int fd = connectFrom("127.0.0.1", ra.port());
         QVERIFY(sendAll(fd, cmpPost(kur)));
         QVERIFY(readOneAnswer(fd, 5000).startsWith("HTTP/1.1 200"));
