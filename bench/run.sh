@@ -13,7 +13,7 @@ echo
 echo "== enrollment (CMP over loopback HTTP to keykiosk-ra)"
 "$build/bench/kk-bench-ra" --rounds "${KK_BENCH_ROUNDS:-20}" --clients "${KK_BENCH_CLIENTS:-1,8,64}" --seconds "${KK_BENCH_SECONDS:-10}"
 echo
-echo "== the same bank behind HTTPS, with the kiosk's own CMP client (a TLS handshake per message)"
+echo "== the same bank behind HTTPS, with the kiosk's own CMP client (a TLS handshake per renewal: the connection is kept)"
 "$build/bench/kk-bench-ra" --rounds 1 --clients "${KK_BENCH_CLIENTS:-1,8,64}" --seconds "${KK_BENCH_SECONDS:-10}" \
   --backends sqlite --transport https
 echo

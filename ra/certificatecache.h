@@ -3,7 +3,7 @@
 // certificate's public key through its provider decoders, about 100 µs each on the bench
 // machine (a fifth of a renewal's whole crypto floor); a renewal meets the same two
 // certificates several times (the one that protects the kur and the certConf, and the one
-// issued), so each is decoded once (docs/architecture.md, "Performance budgets").
+// issued), so each is decoded once (docs/architecture.md, "The bank at scale").
 
 #include "keykiosk/opensslptr.h"
 

@@ -6,7 +6,7 @@
 // renewal's CPU). The RA checks the path here, remembers the certificates that passed, and
 // names the certificate to OpenSSL as the one to check the protection with: OpenSSL then checks
 // the signature and the sender's name against it, and this class the rest of what it would
-// have checked (docs/architecture.md, "Performance budgets").
+// have checked (docs/architecture.md, "The bank at scale").
 
 #include "keykiosk/opensslptr.h"
 
