@@ -147,6 +147,10 @@ struct HttpFront::Impl
     int open = 0;
     Stats stats;
     LogRateLimit capWarnings{1, std::chrono::seconds(10)}; // an attack is not a log flood
+    // Connections kept open and waiting for their next request, closed at once on drain
+    // (before the event loop too: a session it destroys leaves this list).
+    std::mutex idleMutex;
+    std::map<const void *, std::function<void()>> idle;
 
     std::atomic_bool draining{false};
     net::io_context ioc;
@@ -196,9 +200,6 @@ struct HttpFront::Impl
     void drain();
     void checkDrained();
 
-    // Connections kept open and waiting for their next request: closed at once on drain.
-    std::mutex idleMutex;
-    std::map<const void *, std::function<void()>> idle;
     // Whether a connection may be kept after its answer now.
     bool keepsConnections()
     {
