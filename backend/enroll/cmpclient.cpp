@@ -51,9 +51,7 @@ struct ExtensionsDeleter
 // sent and what came back decide what a failure means (CmpRequest::step).
 namespace {
 QString opensslErrors();
-} // namespace
 
-namespace {
 // While it lives, a write to a connection the bank closed (a kept one, after its idle time)
 // is an error for this thread instead of a SIGPIPE that ends the process: OpenSSL writes to
 // the socket without MSG_NOSIGNAL, and the client runs in processes that do not all ignore
