@@ -16,9 +16,10 @@
 //
 //   kk-bench-ra [--rounds N] [--clients 1,8,64] [--seconds S] [--backends sqlite,postgresql]
 //               [--transport http|https]
-// The throughput clients speak plain HTTP with OpenSSL's CMP client by default, so that the
-// bank's own work is measured; `--transport https` makes them the kiosk's CMP client over
-// HTTPS (its default), TLS handshakes included.
+// The throughput clients speak plain HTTP with OpenSSL's CMP client by default (keeping the
+// connection for the certConf, as the kiosk does), so that the bank's own work is measured;
+// `--transport https` makes them the kiosk's CMP client over HTTPS (its default), TLS
+// handshakes included.
 //   kk-bench-ra --soak 100000 --backends sqlite|postgresql [--clients 64] [--window S]
 #include "benchclients.h"
 #include "harness.h"
@@ -156,7 +157,7 @@ qint64 residentKb(qint64 pid)
 }
 
 // One renewal as the kiosk makes it: its CMP client, HTTPS to the RA (the RA's TLS
-// certificate checked against the bank CA, a connection per message), software keys.
+// certificate checked against the bank CA, the connection kept for the certConf), software keys.
 bool kioskKur(const CmpEndpoint &endpoint, X509Ptr &oldCert, EvpPkeyPtr &oldKey)
 {
     EvpPkeyPtr newKey(EVP_EC_gen("P-256"));
