@@ -308,10 +308,9 @@ private:
             m_idle = false;
             m_front->leaveIdle(this);
         }
-        // A kept connection the client did not use again (or drain closed) simply ends.
-        if (ec && wasIdle && m_buffer.size() == 0 &&
-            (ec == beast::error::timeout || ec == http::error::end_of_stream ||
-             ec == net::error::operation_aborted || ec == net::error::eof))
+        // A kept connection the client did not use again (idle time out, closed by the
+        // client or by drain) simply ends; one with part of a request goes the usual way.
+        if (ec && wasIdle && !m_parser->got_some())
             return closeAfter({}, "idle");
         if (ec)
             return refuseOrClose(ec, "headers");

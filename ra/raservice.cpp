@@ -241,9 +241,11 @@ struct RaService::Transaction
     // bytes, and the certificate that protects it, which OpenSSL checked.
     QByteArray certRequestDer;
     QByteArray protectionCertDer;
-    // Makes `der`, parsed as `parsed`, the message above, and tells OpenSSL which certificate
-    // to check its protection with.
-    void receive(const QByteArray &der, const ParsedMessage &parsed, const CmpHeaderFields &header);
+    // Makes `der`, parsed as `parsed`, the message above. With its header when OpenSSL is
+    // about to validate it: tells OpenSSL which certificate to check its protection with
+    // (none when a poll runs the already validated original request again).
+    void receive(const QByteArray &der, const ParsedMessage &parsed,
+                 const CmpHeaderFields *validating);
 
     bool admitInbound();
     // The register could not be read or written (a full disk, a lock): no decision was made,
@@ -261,11 +263,11 @@ struct RaService::Transaction
 };
 
 void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage &parsed,
-                                     const CmpHeaderFields &header)
+                                     const CmpHeaderFields *validating)
 {
     certRequestDer = der;
     protectionCertDer = parsed.firstExtraCertDer;
-    if (!parsed.message)
+    if (!parsed.message || !validating)
         return;
     // A protection certificate whose path already held (or holds now) is named to OpenSSL,
     // which then checks the signature and the sender's name against it, and no path again
@@ -275,7 +277,7 @@ void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage 
     X509 *first = sk_X509_num(parsed.extraCerts.get()) > 0
                       ? sk_X509_value(parsed.extraCerts.get(), 0)
                       : nullptr;
-    const bool known = service->m_senders.protects(protectionCertDer, first, header);
+    const bool known = service->m_senders.protects(protectionCertDer, first, *validating);
     OSSL_CMP_CTX_set1_srvCert(OSSL_CMP_SRV_CTX_get0_cmp_ctx(srv.get()), known ? first : nullptr);
     offerSenderCertificate(srv.get(), parsed.extraCerts.get());
 }
@@ -345,7 +347,7 @@ int onPollReq(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int, OSSL_CMP_MSG **c
     }
     // Decided: run the original request again; the cert-request callback answers it.
     ParsedMessage original = parseMessage(t->originalRequest);
-    t->receive(t->originalRequest, original, cmpHeaderFields(t->originalRequest));
+    t->receive(t->originalRequest, original, nullptr);
     *certReq = original.message.release();
     return *certReq != nullptr;
 }
@@ -934,7 +936,7 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     // is dropped, and so is its nonce, which the client never saw.
     ParsedMessage original = parseMessage(t->originalRequest);
     t->inbound = cmpHeaderFields(t->originalRequest);
-    t->receive(t->originalRequest, original, t->inbound);
+    t->receive(t->originalRequest, original, &t->inbound);
     t->inboundAdmitted = true;
     CmpMsgPtr primed(original.message
                          ? OSSL_CMP_SRV_process_request(t->srv.get(), original.message.get())
@@ -996,7 +998,7 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     t->inbound = header;
     t->inboundAdmitted = false;
     t->refused = false;
-    t->receive(requestDer, parsed, header);
+    t->receive(requestDer, parsed, &header);
     CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();

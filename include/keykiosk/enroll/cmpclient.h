@@ -146,7 +146,8 @@ private:
     QVector<BankAddress> m_addresses; // they also keep each node's TLS context alive
     int m_address = 0;                // the node that answered last
     // The last exchange was answered: its connection may be kept open for the next message
-    // (HTTP keep-alive), and the bank may have closed it since (its idle time passed).
+    // (HTTP keep-alive), and the bank may have closed it since (its idle time passed). Not
+    // m_lastResponseBody: step() clears that at each step, and the connection outlives steps.
     bool m_connectionMayBeKept = false;
     bool useAddress(int index);
 };
