@@ -64,16 +64,6 @@ X509Ptr certificate(const char *commonName, EVP_PKEY *key, X509 *issuer, EVP_PKE
     return cert;
 }
 
-template <typename Der> QByteArray derOf(Der encode)
-{
-    unsigned char *out = nullptr;
-    const int length = encode(&out);
-    QByteArray der =
-        length > 0 ? QByteArray(reinterpret_cast<const char *>(out), length) : QByteArray();
-    OPENSSL_free(out);
-    return der;
-}
-
 // The bank's side of one renewal at a time.
 struct Bank
 {
@@ -102,7 +92,7 @@ OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *, int,
     const X509Ptr made =
         certificate("floor client", bank->newKey, bank->caCert.get(), bank->caKey.get(), false);
     const QByteArray der =
-        made ? derOf([&made](unsigned char **out) { return i2d_X509(made.get(), out); })
+        made ? derBytes([&made](unsigned char **out) { return i2d_X509(made.get(), out); })
              : QByteArray();
     // The RA's: the signer's answer parsed into the X509 OpenSSL wants.
     const double parseStart = threadCpuMs();
@@ -130,7 +120,7 @@ OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *client, const OSSL_CMP_MSG *request)
 {
     auto *bank = static_cast<Bank *>(OSSL_CMP_CTX_get_transfer_cb_arg(client));
     const QByteArray der =
-        derOf([request](unsigned char **out) { return i2d_OSSL_CMP_MSG(request, out); });
+        derBytes([request](unsigned char **out) { return i2d_OSSL_CMP_MSG(request, out); });
     const bool kur = OSSL_CMP_MSG_get_bodytype(request) == kBodyKur;
 
     double t = threadCpuMs();
@@ -185,10 +175,10 @@ OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *client, const OSSL_CMP_MSG *request)
     now = threadCpuMs();
     (kur ? bank->share.kurMs : bank->share.certConfMs) += now - t - bank->callbackMs;
     t = now;
-    const QByteArray answerDer =
-        answer
-            ? derOf([&answer](unsigned char **out) { return i2d_OSSL_CMP_MSG(answer.get(), out); })
-            : QByteArray();
+    const QByteArray answerDer = answer ? derBytes([&answer](unsigned char **out) {
+        return i2d_OSSL_CMP_MSG(answer.get(), out);
+    })
+                                        : QByteArray();
     bank->share.encodeMs += threadCpuMs() - t;
 
     const auto *a = reinterpret_cast<const unsigned char *>(answerDer.constData());

@@ -163,6 +163,37 @@ QByteArray templatePublicKeySpki(const QByteArray &templateDer)
     return {};
 }
 
+QByteArray certificateSubjectDer(const QByteArray &certificateDer)
+{
+    // Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, ... }
+    // TBSCertificate ::= SEQUENCE { version [0] EXPLICIT Version DEFAULT v1,
+    //   serialNumber INTEGER, signature AlgorithmIdentifier, issuer Name, validity Validity,
+    //   subject Name, ... }
+    const auto *p = reinterpret_cast<const unsigned char *>(certificateDer.constData());
+    const unsigned char *limit = p + certificateDer.size();
+    Element certificate, tbs, field;
+    if (!readElement(p, limit, certificate) || p != limit || certificate.tag != V_ASN1_SEQUENCE ||
+        !certificate.constructed)
+        return {};
+    p = certificate.content;
+    if (!readElement(p, certificate.end(), tbs) || tbs.tag != V_ASN1_SEQUENCE || !tbs.constructed)
+        return {};
+    p = tbs.content;
+    if (!readElement(p, tbs.end(), field))
+        return {};
+    if (field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 0 && !readElement(p, tbs.end(), field))
+        return {}; // the version, then the serial number
+    if (field.cls != V_ASN1_UNIVERSAL || field.tag != V_ASN1_INTEGER)
+        return {};
+    // The signature's algorithm, the issuer, the validity, each a SEQUENCE; then the subject.
+    for (int i = 0; i < 4; ++i) {
+        if (!readElement(p, tbs.end(), field) || field.cls != V_ASN1_UNIVERSAL ||
+            field.tag != V_ASN1_SEQUENCE || !field.constructed)
+            return {};
+    }
+    return bytes(field.start, field.end());
+}
+
 QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)
 {
     // OpenSSL 3.0 has no getter for the template's public key (3.2 adds one).

@@ -33,6 +33,10 @@ QVector<QByteArray> extraCertsDer(const QByteArray &messageDer);
 // parses the message without them and takes the certificates from its cache, parsed once
 // (certificatecache.h); the protection covers only the header and body (RFC 4210 5.1.3).
 QByteArray withoutExtraCerts(const QByteArray &messageDer);
+// The subject Name of a Certificate (RFC 5280 4.1), as encoded, read without parsing the
+// certificate: parsing one makes OpenSSL 3.0 decode its public key (docs/architecture.md, "The
+// bank at scale"). Empty unless `certificateDer` is one certificate, nothing after it.
+QByteArray certificateSubjectDer(const QByteArray &certificateDer);
 // A DER element: the tag, the content's length in the shortest form, the content.
 QByteArray derElement(unsigned char tag, const QByteArray &content);
 

@@ -1,5 +1,6 @@
 #include "signer.h"
 
+#include "cmpder.h"
 #include "raservice.h"
 
 #include <QLoggingCategory>
@@ -18,6 +19,51 @@ X509NamePtr nameFrom(const QByteArray &der)
 {
     const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
     return X509NamePtr(d2i_X509_NAME(nullptr, &p, der.size()));
+}
+
+struct OpenSslBytesFree
+{
+    void operator()(unsigned char *bytes) const { OPENSSL_free(bytes); }
+};
+
+// The certificate's SubjectPublicKeyInfo becomes `spki`, byte for byte. The key is decoded
+// once to prove it is one; X509_set_pubkey() would encode it again and decode the result, two
+// more passes through OpenSSL 3.0's provider decoders and encoders, each slower than the
+// certificate's signature (docs/architecture.md, "The bank at scale").
+bool placeKey(X509 *cert, const QByteArray &spki)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(spki.constData());
+    const X509PubkeyPtr key(d2i_X509_PUBKEY(nullptr, &p, spki.size()));
+    ASN1_OBJECT *algorithm = nullptr;
+    const unsigned char *bits = nullptr;
+    int bitsLength = 0;
+    X509_ALGOR *parameters = nullptr, *placedParameters = nullptr;
+    X509_PUBKEY *placed = X509_get_X509_PUBKEY(cert);
+    if (!key || p != reinterpret_cast<const unsigned char *>(spki.constData()) + spki.size() ||
+        !X509_PUBKEY_get0(key.get()) ||
+        !X509_PUBKEY_get0_param(&algorithm, &bits, &bitsLength, &parameters, key.get()) ||
+        bitsLength <= 0) {
+        ERR_clear_error();
+        return false;
+    }
+    // X509_PUBKEY_set0_param() takes both copies; with no parameters (V_ASN1_UNDEF) it cannot
+    // fail before it does. The parameters follow from the original, copied.
+    std::unique_ptr<unsigned char, OpenSslBytesFree> bitsCopy(
+        static_cast<unsigned char *>(OPENSSL_memdup(bits, std::size_t(bitsLength))));
+    Asn1ObjectPtr algorithmCopy(OBJ_dup(algorithm));
+    if (!bitsCopy || !algorithmCopy ||
+        !X509_PUBKEY_set0_param(placed, algorithmCopy.get(), V_ASN1_UNDEF, nullptr, bitsCopy.get(),
+                                bitsLength))
+        return false;
+    algorithmCopy.release();
+    bitsCopy.release();
+    if (!X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, &placedParameters, placed) ||
+        !X509_ALGOR_copy(placedParameters, parameters)) {
+        ERR_clear_error();
+        return false;
+    }
+    // What the certificate will carry is what the register holds.
+    return derBytes([placed](unsigned char **out) { return i2d_X509_PUBKEY(placed, out); }) == spki;
 }
 
 Error refused(const QString &why)
@@ -55,14 +101,12 @@ Expected<QByteArray> Signer::issue(qint64 requestId)
             return refused(QStringLiteral("request %1 renews %2, not a client certificate in "
                                           "the register")
                                .arg(request.number, request.oldCertSerial));
-        const auto *p = reinterpret_cast<const unsigned char *>(renewed.value()->der.constData());
-        X509Ptr old(d2i_X509(nullptr, &p, renewed.value()->der.size()));
-        if (!old)
+        // Only its subject is needed: read from the DER, not by parsing the certificate,
+        // which would decode its key (docs/architecture.md, "The bank at scale").
+        subjectDer = certificateSubjectDer(renewed.value()->der);
+        if (subjectDer.isEmpty())
             return refused(QStringLiteral("the register's certificate %1 does not parse")
                                .arg(request.oldCertSerial));
-        subjectDer = derBytes([&old](unsigned char **out) {
-            return i2d_X509_NAME(X509_get_subject_name(old.get()), out);
-        });
     } else {
         auto abonent = m_store->findAbonent(request.uid);
         if (!abonent)
@@ -76,17 +120,16 @@ Expected<QByteArray> Signer::issue(qint64 requestId)
         return refused(QStringLiteral("request %1 names another subject than the register")
                            .arg(request.number));
     X509NamePtr subject = nameFrom(subjectDer);
-    const auto *k = reinterpret_cast<const unsigned char *>(request.newKeySpki.constData());
-    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &k, request.newKeySpki.size()));
     X509Ptr cert(X509_new());
+    if (!cert || !placeKey(cert.get(), request.newKeySpki))
+        return refused(
+            QStringLiteral("the new key of request %1 is not a public key").arg(request.number));
     BignumPtr serial(BN_new());
-    if (!key || !subject || !cert || !serial ||
-        !BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) ||
+    if (!subject || !serial || !BN_rand(serial.get(), 127, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) ||
         !X509_set_version(cert.get(), 2) ||
         !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
         !X509_set_issuer_name(cert.get(), X509_get_subject_name(m_caCert.get())) ||
         !X509_set_subject_name(cert.get(), subject.get()) ||
-        !X509_set_pubkey(cert.get(), key.get()) ||
         !X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) ||
         !X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400L * m_profile.validityDays))
         return refused(

@@ -52,7 +52,8 @@ struct Fixture
     }
 
     // A staff-authorized request in the register for abonent `uid`, in `status`.
-    qint64 request(const QString &uid, RequestStatus status, const QByteArray &subjectOverride = {})
+    qint64 request(const QString &uid, RequestStatus status, const QByteArray &subjectOverride = {},
+                   const QByteArray &keyOverride = {})
     {
         AbonentRecord abonent;
         abonent.uid = uid;
@@ -72,7 +73,10 @@ struct Fixture
         draft.kind = QStringLiteral("ir");
         draft.uid = uid;
         draft.abonent = abonent.name;
-        draft.newKeySpki = derBytes([&key](unsigned char **o) { return i2d_PUBKEY(key.get(), o); });
+        draft.newKeySpki =
+            keyOverride.isEmpty()
+                ? derBytes([&key](unsigned char **o) { return i2d_PUBKEY(key.get(), o); })
+                : keyOverride;
         draft.newKeyHash = QCryptographicHash::hash(draft.newKeySpki, QCryptographicHash::Sha256);
         draft.subjectDer = subjectOverride.isEmpty() ? abonent.subjectDer : subjectOverride;
         draft.status = status;
@@ -163,6 +167,24 @@ private slots:
         QVERIFY(cert);
         QCOMPARE(nameField(X509_get_subject_name(cert.get()), "UID"), QStringLiteral("SIGN-2"));
         QCOMPARE(X509_verify(cert.get(), X509_get0_pubkey(f.caCert.get())), 1);
+        // The register's key, byte for byte, and one that decodes; its identifier is the
+        // SHA-1 of its bits (RFC 5280 4.2.1.2, method 1).
+        auto request = f.store->findById(id);
+        QVERIFY(request && request.value());
+        X509_PUBKEY *key = X509_get_X509_PUBKEY(cert.get());
+        QCOMPARE(derBytes([key](unsigned char **o) { return i2d_X509_PUBKEY(key, o); }),
+                 request.value()->newKeySpki);
+        QVERIFY(X509_get0_pubkey(cert.get()));
+        const unsigned char *bits = nullptr;
+        int bitsLength = 0;
+        QVERIFY(X509_PUBKEY_get0_param(nullptr, &bits, &bitsLength, nullptr, key));
+        const ASN1_OCTET_STRING *keyId = X509_get0_subject_key_id(cert.get());
+        QVERIFY(keyId);
+        QCOMPARE(
+            QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(keyId)),
+                       ASN1_STRING_length(keyId)),
+            QCryptographicHash::hash(QByteArray(reinterpret_cast<const char *>(bits), bitsLength),
+                                     QCryptographicHash::Sha1));
         QCOMPARE(X509_check_ca(cert.get()), 0);
         QCOMPARE(X509_get_key_usage(cert.get()),
                  quint32(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION));
@@ -180,6 +202,35 @@ private slots:
         // Issued: the register marks it, and it is never signed a second time.
         QVERIFY(!f.store->markIssued(id, signedDer.value(), serialHex(cert.get())));
         QVERIFY(!f.signer->issue(id));
+    }
+
+    void aNewKeyThatIsNoPublicKeyIsNotSigned_data()
+    {
+        QTest::addColumn<QByteArray>("spki");
+        EvpPkeyPtr key(EVP_EC_gen("P-256"));
+        const QByteArray good =
+            derBytes([&key](unsigned char **o) { return i2d_PUBKEY(key.get(), o); });
+        QByteArray offCurve = good; // the point's last coordinate byte changed
+        offCurve[offCurve.size() - 1] = char(offCurve.at(offCurve.size() - 1) ^ 0x01);
+        QTest::newRow("a point not on the curve") << offCurve;
+        QTest::newRow("bytes after the key") << good + QByteArray(1, '\0');
+        QTest::newRow("not DER") << QByteArray("not a key");
+    }
+
+    void aNewKeyThatIsNoPublicKeyIsNotSigned()
+    {
+        // The register's key is decoded once before it is signed: an RA that wrote anything
+        // else there gets no certificate for it.
+        QFETCH(QByteArray, spki);
+        Fixture f;
+        QVERIFY(f.make());
+        const qint64 id =
+            f.request(QStringLiteral("SIGN-3"), RequestStatus::Approved, QByteArray(), spki);
+        QVERIFY(id > 0);
+        auto signedDer = f.signer->issue(id);
+        QVERIFY(!signedDer);
+        QVERIFY2(signedDer.error().detail.contains(QLatin1String("is not a public key")),
+                 qPrintable(signedDer.error().detail));
     }
 
     void theNetworkProcessRunsWithoutTheCaKey()

@@ -1,10 +1,15 @@
 // The RA's own reading of a CMP header (ra/cmpder.h): messageTime as DER's GeneralizedTime
 // (UTC, seconds, an optional fraction) and nothing looser; senderKID, transactionID and
-// senderNonce.
+// senderNonce. A certificate's subject read without parsing the certificate.
 #include "cmpder.h"
+
+#include "keykiosk/opensslptr.h"
 
 #include <QtTest>
 
+#include <openssl/x509.h>
+
+using namespace kk;
 using namespace kk::ra;
 
 namespace {
@@ -20,6 +25,38 @@ QByteArray message(const QByteArray &time, const QByteArray &senderKid = QByteAr
     header += derElement(0xa4, derElement(0x04, QByteArray(16, '\x11')));
     header += derElement(0xa5, derElement(0x04, QByteArray(16, '\x22')));
     return derElement(0x30, derElement(0x30, header));
+}
+
+// A self-signed certificate: X.509 v3 (with its version field) or v1 (without one).
+QByteArray certificate(const char *commonName, long version)
+{
+    EvpPkeyPtr key(EVP_EC_gen("P-256"));
+    X509Ptr cert(X509_new());
+    X509_NAME *subject = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(commonName), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(subject, "UID", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char *>("SUBJ-1"), -1, -1, 0);
+    X509_NAME *issuer = X509_get_issuer_name(cert.get());
+    X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char *>("Another Name"), -1, -1, 0);
+    X509_set_version(cert.get(), version);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_sign(cert.get(), key.get(), EVP_sha256());
+    return derBytes([&cert](unsigned char **out) { return i2d_X509(cert.get(), out); });
+}
+
+QByteArray subjectByOpenSsl(const QByteArray &certificateDer)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(certificateDer.constData());
+    X509Ptr cert(d2i_X509(nullptr, &p, certificateDer.size()));
+    return cert ? derBytes([&cert](unsigned char **out) {
+        return i2d_X509_NAME(X509_get_subject_name(cert.get()), out);
+    })
+                : QByteArray();
 }
 
 } // namespace
@@ -80,6 +117,28 @@ private slots:
         const CmpHeaderFields empty = cmpHeaderFields(message("20261129080102Z", QByteArray("")));
         QVERIFY(empty.hasSenderKid);
         QVERIFY(empty.senderKid.isEmpty());
+    }
+
+    void certificateSubject_data()
+    {
+        QTest::addColumn<long>("version");
+        QTest::newRow("X.509 v3") << 2L;
+        QTest::newRow("X.509 v1, no version field") << 0L;
+    }
+
+    void certificateSubject()
+    {
+        // The signer compares it with the register's subject byte for byte (signer.cpp).
+        QFETCH(long, version);
+        const QByteArray der = certificate("Подписантов Пётр", version);
+        const QByteArray subject = certificateSubjectDer(der);
+        QVERIFY(!subject.isEmpty());
+        QCOMPARE(subject, subjectByOpenSsl(der));
+        QVERIFY(certificateSubjectDer(der + '\0').isEmpty()); // one certificate, nothing after
+        QVERIFY(certificateSubjectDer(der.left(der.size() - 1)).isEmpty());
+        QVERIFY(certificateSubjectDer(der.left(40)).isEmpty());
+        QVERIFY(certificateSubjectDer(subject).isEmpty()); // a Name is no certificate
+        QVERIFY(certificateSubjectDer(QByteArray()).isEmpty());
     }
 };
 
