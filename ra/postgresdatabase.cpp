@@ -3,6 +3,7 @@
 // (sqldatabase.h; docs/architecture.md, "The bank at scale").
 #include "sqldatabase.h"
 
+#include <QHash>
 #include <QLoggingCategory>
 #include <QVector>
 
@@ -90,12 +91,17 @@ struct Parameters
 };
 
 // Sends statements on one connection: those deferred (Query::defer, BEGIN) go with the next
-// one that is run, in one pipeline and one round trip (libpq's pipeline mode).
+// one that is run, in one pipeline and one round trip (libpq's pipeline mode). Each text of a
+// query is prepared on the connection the first time it is sent (in the same round trip) and
+// only executed after that: the server parses and plans it once per connection, not for every
+// use (docs/architecture.md, "The bank at scale").
 class Pipeline
 {
 public:
     explicit Pipeline(PGconn *connection) : m_connection(connection) {}
     void defer(Statement statement) { m_deferred.push_back(std::move(statement)); }
+    // A new connection (after a reset) has none of the statements prepared on the old one.
+    void forgetPrepared() { m_prepared.clear(); }
     // Runs `last` after whatever was deferred: its result, or the first failure before it
     // (the server skips the rest of a pipeline after a failure). Without `last`, only the
     // deferred statements (null when all went well).
@@ -110,19 +116,29 @@ public:
         if (!PQenterPipelineMode(m_connection))
             return ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
         bool sent = true;
-        for (const Statement &statement : batch)
-            sent = sent && queue(statement);
+        // The texts this pipeline prepares (a name each), and for each statement whether its
+        // preparation goes just before it.
+        QHash<QByteArray, QByteArray> preparing;
+        std::vector<char> preparedFirst(batch.size(), 0);
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            sent = sent && queue(batch[i], preparing, &preparedFirst[i]);
         // The sync even after a failed send: whatever went out is answered up to it.
         sent = PQpipelineSync(m_connection) == 1 && sent;
         ResultPtr failure, result;
         for (std::size_t i = 0; sent && i < batch.size(); ++i) {
-            ResultPtr one(PQgetResult(m_connection));
-            while (PGresult *end = PQgetResult(m_connection)) // to the statement's end (null)
-                PQclear(end);
+            if (preparedFirst[i]) {
+                // Prepared only if the server did: after a failure it skips the rest of a
+                // pipeline, preparations too, and the text is prepared when it comes again.
+                ResultPtr preparation = nextResult();
+                if (preparation && PQresultStatus(preparation.get()) == PGRES_COMMAND_OK)
+                    m_prepared.insert(batch[i].sql, preparing.value(batch[i].sql));
+                else if (!failure)
+                    failure = orFailure(std::move(preparation));
+            }
+            ResultPtr one = nextResult();
             const ExecStatusType status = one ? PQresultStatus(one.get()) : PGRES_FATAL_ERROR;
             if (!failure && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-                failure = one ? std::move(one)
-                              : ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
+                failure = orFailure(std::move(one));
             else if (last && i + 1 == batch.size())
                 result = std::move(one);
         }
@@ -149,22 +165,73 @@ private:
                 return;
         }
     }
+    // A pipelined statement's result, read to its end (the null after it).
+    ResultPtr nextResult()
+    {
+        ResultPtr one(PQgetResult(m_connection));
+        while (PGresult *end = PQgetResult(m_connection))
+            PQclear(end);
+        return one;
+    }
+    ResultPtr orFailure(ResultPtr result)
+    {
+        return result ? std::move(result)
+                      : ResultPtr(PQmakeEmptyPGresult(m_connection, PGRES_FATAL_ERROR));
+    }
+    // Queries are prepared; transaction control (BEGIN, COMMIT, ROLLBACK), session settings
+    // and schema changes are sent as they are.
+    static bool preparable(const QByteArray &sql)
+    {
+        return sql.startsWith("SELECT") || sql.startsWith("INSERT") || sql.startsWith("UPDATE") ||
+               sql.startsWith("DELETE");
+    }
+    QByteArray newName() { return "kk" + QByteArray::number(++m_names); }
     ResultPtr execute(const Statement &statement)
     {
         const Parameters p(statement);
-        return ResultPtr(PQexecParams(m_connection, statement.sql.constData(), int(p.values.size()),
-                                      nullptr, p.values.constData(), p.lengths.constData(),
-                                      statement.binary.constData(), 0));
+        if (!preparable(statement.sql))
+            return ResultPtr(PQexecParams(m_connection, statement.sql.constData(),
+                                          int(p.values.size()), nullptr, p.values.constData(),
+                                          p.lengths.constData(), statement.binary.constData(), 0));
+        QByteArray name = m_prepared.value(statement.sql);
+        if (name.isEmpty()) {
+            name = newName();
+            ResultPtr preparation(PQprepare(m_connection, name.constData(),
+                                            statement.sql.constData(), int(p.values.size()),
+                                            nullptr));
+            if (!preparation || PQresultStatus(preparation.get()) != PGRES_COMMAND_OK)
+                return orFailure(std::move(preparation));
+            m_prepared.insert(statement.sql, name);
+        }
+        return ResultPtr(PQexecPrepared(m_connection, name.constData(), int(p.values.size()),
+                                        p.values.constData(), p.lengths.constData(),
+                                        statement.binary.constData(), 0));
     }
-    bool queue(const Statement &statement)
+    bool queue(const Statement &statement, QHash<QByteArray, QByteArray> &preparing,
+               char *preparedFirst)
     {
         const Parameters p(statement);
-        return PQsendQueryParams(m_connection, statement.sql.constData(), int(p.values.size()),
-                                 nullptr, p.values.constData(), p.lengths.constData(),
-                                 statement.binary.constData(), 0) == 1;
+        if (!preparable(statement.sql))
+            return PQsendQueryParams(m_connection, statement.sql.constData(), int(p.values.size()),
+                                     nullptr, p.values.constData(), p.lengths.constData(),
+                                     statement.binary.constData(), 0) == 1;
+        QByteArray name = m_prepared.value(statement.sql, preparing.value(statement.sql));
+        if (name.isEmpty()) {
+            name = newName();
+            if (PQsendPrepare(m_connection, name.constData(), statement.sql.constData(),
+                              int(p.values.size()), nullptr) != 1)
+                return false;
+            preparing.insert(statement.sql, name);
+            *preparedFirst = 1;
+        }
+        return PQsendQueryPrepared(m_connection, name.constData(), int(p.values.size()),
+                                   p.values.constData(), p.lengths.constData(),
+                                   statement.binary.constData(), 0) == 1;
     }
     PGconn *m_connection;
     std::vector<Statement> m_deferred;
+    QHash<QByteArray, QByteArray> m_prepared; // text -> name, on this connection
+    int m_names = 0;
 };
 
 class PostgresCursor final : public SqlCursor
@@ -321,6 +388,7 @@ private:
             return;
         qCWarning(lcPostgres) << "connection to the register lost; connecting again";
         PQreset(m_connection.get());
+        m_pipeline.forgetPrepared();
         if (PQstatus(m_connection.get()) == CONNECTION_OK)
             configure();
     }

@@ -301,6 +301,48 @@ private slots:
         QCOMPARE(count.int64(0), qint64(0));
     }
 
+    void aQueryIsPreparedOncePerConnection()
+    {
+        // The server parses and plans each query once per connection, not for every use.
+        const QString conninfo = freshDatabase();
+        auto opened = openPostgres(conninfo, false);
+        QVERIFY(opened);
+        SqlDatabase &sql = *opened.value();
+        QVERIFY(!sql.exec("CREATE TABLE scratch (n INTEGER PRIMARY KEY)"));
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(!sql.begin()); // in a pipeline with the BEGIN, as the register runs them
+            Query insert(sql, "INSERT INTO scratch VALUES (?)");
+            insert.bind(1, qint64(i));
+            QCOMPARE(insert.step(), SqlStep::Done);
+            QVERIFY(!sql.exec("COMMIT"));
+            Query alone(sql, "SELECT count(*) FROM scratch WHERE n <= ?"); // on its own
+            alone.bind(1, qint64(i));
+            QCOMPARE(alone.step(), SqlStep::Row);
+            QCOMPARE(alone.int64(0), qint64(i + 1));
+        }
+        Query prepared(sql, "SELECT count(*) FROM pg_prepared_statements WHERE statement "
+                            "LIKE 'INSERT INTO scratch%' OR statement LIKE 'SELECT count(*) "
+                            "FROM scratch%'");
+        QCOMPARE(prepared.step(), SqlStep::Row);
+        QCOMPARE(prepared.int64(0), qint64(2));
+
+        // A failure earlier in a pipeline: the server skips the rest of it, preparations
+        // too, so a query first sent there is prepared when it comes again.
+        QVERIFY(!sql.begin());
+        Query duplicate(sql, "INSERT INTO scratch VALUES (?)");
+        duplicate.bind(1, qint64(0));
+        QCOMPARE(duplicate.defer(), SqlStep::Done); // a primary key taken: fails on the server
+        Query skipped(sql, "SELECT n FROM scratch WHERE n = ?");
+        skipped.bind(1, qint64(1));
+        QCOMPARE(skipped.step(), SqlStep::Failed);
+        QVERIFY(skipped.error("read").detail.contains(QLatin1String("duplicate key")));
+        QVERIFY(!sql.exec("ROLLBACK"));
+        Query again(sql, "SELECT n FROM scratch WHERE n = ?");
+        again.bind(1, qint64(1));
+        QCOMPARE(again.step(), SqlStep::Row);
+        QCOMPARE(again.int64(0), qint64(1));
+    }
+
     void aTransactionIsContinuedByAnotherNode()
     {
         // The request reaches node A and waits for an operator; the operator approves on
