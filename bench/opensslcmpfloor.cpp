@@ -76,7 +76,7 @@ struct Bank
     X509 *clientCert = nullptr; // the kiosk's current certificate
     EVP_PKEY *newKey = nullptr; // the kiosk's new key, for the certificate the signer makes
     OpenSslCmpShare share;
-    double callbackEntered = 0, callbackMs = 0;
+    double callbackMs = 0; // the certificate request callback's, taken out of the kur's
     bool failed = false;
 };
 
