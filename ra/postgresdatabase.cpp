@@ -92,9 +92,9 @@ struct Parameters
 
 // Sends statements on one connection: those deferred (Query::defer, BEGIN) go with the next
 // one that is run, in one pipeline and one round trip (libpq's pipeline mode). Each text of a
-// query is prepared on the connection the first time it is sent (in the same round trip) and
-// only executed after that: the server parses and plans it once per connection, not for every
-// use (docs/architecture.md, "The bank at scale").
+// query is prepared on the connection the first time it is sent (in a pipeline with it: the
+// same round trip) and only executed after that: the server parses and plans it once per
+// connection, not for every use (docs/architecture.md, "The bank at scale").
 class Pipeline
 {
 public:
@@ -107,7 +107,8 @@ public:
     // deferred statements (null when all went well).
     ResultPtr run(const Statement *last)
     {
-        if (m_deferred.empty())
+        // A statement alone that needs no preparing now goes without a pipeline.
+        if (m_deferred.empty() && (!last || !needsPreparing(*last)))
             return last ? execute(*last) : ResultPtr();
         std::vector<Statement> batch;
         batch.swap(m_deferred); // sent once, whatever happens
@@ -186,26 +187,21 @@ private:
                sql.startsWith("DELETE");
     }
     QByteArray newName() { return "kk" + QByteArray::number(++m_names); }
+    bool needsPreparing(const Statement &statement) const
+    {
+        return preparable(statement.sql) && !m_prepared.contains(statement.sql);
+    }
     ResultPtr execute(const Statement &statement)
     {
         const Parameters p(statement);
-        if (!preparable(statement.sql))
-            return ResultPtr(PQexecParams(m_connection, statement.sql.constData(),
-                                          int(p.values.size()), nullptr, p.values.constData(),
-                                          p.lengths.constData(), statement.binary.constData(), 0));
-        QByteArray name = m_prepared.value(statement.sql);
-        if (name.isEmpty()) {
-            name = newName();
-            ResultPtr preparation(PQprepare(m_connection, name.constData(),
-                                            statement.sql.constData(), int(p.values.size()),
-                                            nullptr));
-            if (!preparation || PQresultStatus(preparation.get()) != PGRES_COMMAND_OK)
-                return orFailure(std::move(preparation));
-            m_prepared.insert(statement.sql, name);
-        }
-        return ResultPtr(PQexecPrepared(m_connection, name.constData(), int(p.values.size()),
-                                        p.values.constData(), p.lengths.constData(),
-                                        statement.binary.constData(), 0));
+        const QByteArray name = m_prepared.value(statement.sql);
+        if (!name.isEmpty())
+            return ResultPtr(PQexecPrepared(m_connection, name.constData(), int(p.values.size()),
+                                            p.values.constData(), p.lengths.constData(),
+                                            statement.binary.constData(), 0));
+        return ResultPtr(PQexecParams(m_connection, statement.sql.constData(), int(p.values.size()),
+                                      nullptr, p.values.constData(), p.lengths.constData(),
+                                      statement.binary.constData(), 0));
     }
     bool queue(const Statement &statement, QHash<QByteArray, QByteArray> &preparing,
                char *preparedFirst)

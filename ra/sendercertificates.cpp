@@ -7,7 +7,7 @@
 namespace kk::ra {
 
 namespace {
-constexpr std::size_t kMaxRemembered = 16384; // certificate hashes: well under 2 MB
+constexpr int kMaxRemembered = 16384; // certificate hashes: well under 2 MB
 } // namespace
 
 SenderCertificates::SenderCertificates(X509 *bankCa) : m_store(X509_STORE_new())
@@ -43,7 +43,7 @@ bool SenderCertificates::chainsToBank(const QByteArray &der, X509 *cert)
 {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (m_valid.count(der))
+        if (m_valid.contains(der))
             return true;
     }
     // The same check as OpenSSL's (OSSL_CMP_validate_cert_path): the store above, no other

@@ -11,11 +11,10 @@
 #include "keykiosk/opensslptr.h"
 
 #include <QByteArray>
-#include <QHash>
+#include <QSet>
 
 #include <atomic>
 #include <mutex>
-#include <unordered_set>
 
 namespace kk::ra {
 
@@ -43,13 +42,9 @@ public:
 private:
     bool chainsToBank(const QByteArray &der, X509 *cert);
 
-    struct DerHash
-    {
-        std::size_t operator()(const QByteArray &der) const { return qHash(der); }
-    };
     X509StorePtr m_store;
     std::mutex m_mutex;
-    std::unordered_set<QByteArray, DerHash> m_valid;
+    QSet<QByteArray> m_valid; // the DER of each certificate whose path held
     std::atomic<quint64> m_pathValidations{0};
 };
 

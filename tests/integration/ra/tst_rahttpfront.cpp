@@ -140,6 +140,12 @@ QByteArray readOneAnswer(int fd, int ms)
     return {};
 }
 
+// `request` sent on `fd` and its one answer (empty if it could not be sent or none came).
+QByteArray exchange(int fd, const QByteArray &request)
+{
+    return sendAll(fd, request) ? readOneAnswer(fd, 5000) : QByteArray();
+}
+
 // True if the server closes the connection within `ms`.
 bool closedWithin(int fd, int ms)
 {
@@ -273,13 +279,11 @@ private slots:
         QVERIFY(!kur.isEmpty());
         const int fd = connectFrom("127.0.0.1", ra.port());
         QVERIFY(fd >= 0);
-        QVERIFY(sendAll(fd, cmpPost(kur)));
-        const QByteArray first = readOneAnswer(fd, 5000);
+        const QByteArray first = exchange(fd, cmpPost(kur));
         QVERIFY2(first.startsWith("HTTP/1.1 200"), first.left(200).constData());
         QVERIFY(!first.toLower().contains("connection: close"));
         // The same kur again on the same connection: answered there (a CMP error: a replay).
-        QVERIFY(sendAll(fd, cmpPost(kur)));
-        const QByteArray second = readOneAnswer(fd, 5000);
+        const QByteArray second = exchange(fd, cmpPost(kur));
         QVERIFY2(second.startsWith("HTTP/1.1 200"), second.left(200).constData());
         QCOMPARE(bodyType(second.mid(second.indexOf("\r\n\r\n") + 4).toStdString()), kBodyError);
         // Idle past keep_alive_ms: closed by the RA.
@@ -287,15 +291,15 @@ private slots:
         ::close(fd);
         // A client that says close, and a refused request, end their connections.
         const int closing = connectFrom("127.0.0.1", ra.port());
-        QVERIFY(sendAll(closing, cmpPost(kur, "Connection: close\r\n")));
-        QVERIFY(readOneAnswer(closing, 5000).toLower().contains("connection: close"));
+        QVERIFY(exchange(closing, cmpPost(kur, "Connection: close\r\n"))
+                    .toLower()
+                    .contains("connection: close"));
         QVERIFY(closedWithin(closing, 1000));
         ::close(closing);
         const int refused = connectFrom("127.0.0.1", ra.port());
-        QVERIFY(sendAll(refused, QByteArray("POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\n"
-                                            "Content-Type: text/plain\r\nContent-Length: 1"
-                                            "\r\n\r\nx")));
-        QVERIFY(readOneAnswer(refused, 5000).startsWith("HTTP/1.1 415"));
+        QVERIFY(exchange(refused, "POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                  "text/plain\r\nContent-Length: 1\r\n\r\nx")
+                    .startsWith("HTTP/1.1 415"));
         QVERIFY(closedWithin(refused, 1000));
         ::close(refused);
     }
@@ -313,8 +317,7 @@ private slots:
         QVERIFY(waiting1 >= 0 && waiting2 >= 0);
         QThread::msleep(200); // accepted: two places of four taken
         const int fd = connectFrom("127.0.0.1", ra.port());
-        QVERIFY(sendAll(fd, cmpPost(kur)));
-        const QByteArray answer = readOneAnswer(fd, 5000);
+        const QByteArray answer = exchange(fd, cmpPost(kur));
         QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(200).constData());
         QVERIFY(answer.toLower().contains("connection: close"));
         QVERIFY(closedWithin(fd, 1000));
@@ -333,8 +336,7 @@ private slots:
                           {"shutdown_grace_seconds=20", "shutdown_grace_seconds=40"}});
         QVERIFY(!kur.isEmpty());
         const int fd = connectFrom("127.0.0.1", ra.port());
-        QVERIFY(sendAll(fd, cmpPost(kur)));
-        QVERIFY(readOneAnswer(fd, 5000).startsWith("HTTP/1.1 200"));
+        QVERIFY(exchange(fd, cmpPost(kur)).startsWith("HTTP/1.1 200"));
         QVERIFY(!closedWithin(fd, 300)); // kept
         ::kill(ra.pid(), SIGTERM);
         QVERIFY2(ra.waitForDeath(20000), "the kept connection held the RA"); // grace: 40 s
