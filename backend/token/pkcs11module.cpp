@@ -1,5 +1,8 @@
 #include "keykiosk/token/pkcs11module.h"
 
+#include "attributetemplate.h"
+#include "publickeys.h"
+
 #include "keykiosk/logging.h"
 
 #include "keykiosk/opensslptr.h"
@@ -27,46 +30,6 @@ QString fixedText(const CK_UTF8CHAR *text, std::size_t length)
     // PKCS#11 pads fixed-size text fields with blanks and does not terminate them.
     return QString::fromUtf8(reinterpret_cast<const char *>(text), int(length)).trimmed();
 }
-
-QByteArray spkiFromEvp(EVP_PKEY *key)
-{
-    return derBytes([key](unsigned char **out) { return i2d_PUBKEY(key, out); });
-}
-
-EvpPkeyPtr evpFromParams(const char *type, OSSL_PARAM_BLD *builder)
-{
-    ParamPtr params(OSSL_PARAM_BLD_to_param(builder));
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY *key = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
-        EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0)
-        return nullptr;
-    return EvpPkeyPtr(key);
-}
-
-class Template
-{
-public:
-    void add(CK_ATTRIBUTE_TYPE type, const void *value, std::size_t length)
-    {
-        m_attributes.push_back({type, const_cast<void *>(value), CK_ULONG(length)});
-    }
-    void addBool(CK_ATTRIBUTE_TYPE type, bool value)
-    {
-        add(type, value ? &kTrue : &kFalse, sizeof(CK_BBOOL));
-    }
-    void addBytes(CK_ATTRIBUTE_TYPE type, const QByteArray &bytes)
-    {
-        add(type, bytes.constData(), std::size_t(bytes.size()));
-    }
-    CK_ATTRIBUTE *data() { return m_attributes.data(); }
-    CK_ULONG size() const { return CK_ULONG(m_attributes.size()); }
-
-private:
-    static constexpr CK_BBOOL kTrue = CK_TRUE;
-    static constexpr CK_BBOOL kFalse = CK_FALSE;
-    std::vector<CK_ATTRIBUTE> m_attributes;
-};
 
 } // namespace
 
@@ -429,10 +392,17 @@ QByteArray TokenSession::pinTag(const SecureBuffer &pin) const
     return tag;
 }
 
+bool TokenSession::userLoggedIn() const
+{
+    CK_SESSION_INFO info{};
+    return m_functions->C_GetSessionInfo(m_handle, &info) == CKR_OK &&
+           (info.state == CKS_RW_USER_FUNCTIONS || info.state == CKS_RO_USER_FUNCTIONS);
+}
+
 Expected<QVector<CK_OBJECT_HANDLE>> TokenSession::findObjects(CK_OBJECT_CLASS cls,
                                                               const QByteArray *id)
 {
-    Template query;
+    AttributeTemplate query;
     query.add(CKA_CLASS, &cls, sizeof cls);
     if (id)
         query.addBytes(CKA_ID, *id);
@@ -501,6 +471,7 @@ Expected<QVector<TokenKeyEntry>> TokenSession::keyEntries()
             } else {
                 if (entry.label.isEmpty())
                     entry.label = label;
+                entry.keyLabels << label;
                 (cls == CKO_PRIVATE_KEY ? entry.hasPrivateKey : entry.hasPublicKey) = true;
                 auto keyType = attribute(object, CKA_KEY_TYPE);
                 if (keyType && keyType->size() == int(sizeof(CK_KEY_TYPE)))
@@ -517,60 +488,35 @@ Expected<QVector<TokenKeyEntry>> TokenSession::keyEntries()
 
 Expected<QByteArray> TokenSession::spkiFromPublicKeyObject(CK_OBJECT_HANDLE object)
 {
+    // A public key object; a private key too, where the token shows its public material.
     auto keyType = attribute(object, CKA_KEY_TYPE);
     if (!keyType || keyType->size() != int(sizeof(CK_KEY_TYPE)))
         return Error(ErrorCode::TokenFailure,
                      QStringLiteral("public key has no readable CKA_KEY_TYPE"));
     const CK_KEY_TYPE type = *reinterpret_cast<const CK_KEY_TYPE *>(keyType->constData());
-    ParamBldPtr builder(OSSL_PARAM_BLD_new());
-    EvpPkeyPtr key;
+    QByteArray spki;
     if (type == CKK_EC) {
         auto params = attribute(object, CKA_EC_PARAMS);
         auto point = attribute(object, CKA_EC_POINT);
         if (!params || !point)
             return Error(ErrorCode::TokenFailure,
                          QStringLiteral("EC public key lacks CKA_EC_PARAMS/CKA_EC_POINT"));
-        const auto *p = reinterpret_cast<const unsigned char *>(params->constData());
-        Asn1ObjectPtr curve(d2i_ASN1_OBJECT(nullptr, &p, params->size()));
-        const int nid = curve ? OBJ_obj2nid(curve.get()) : NID_undef;
-        // CKA_EC_POINT is a DER OCTET STRING around the point (PKCS#11 2.40); some
-        // tokens hand out the raw point, so accept both.
-        QByteArray rawPoint = point.value();
-        const auto *q = reinterpret_cast<const unsigned char *>(point->constData());
-        Asn1OctetStringPtr octets(d2i_ASN1_OCTET_STRING(nullptr, &q, point->size()));
-        if (octets &&
-            q == reinterpret_cast<const unsigned char *>(point->constData()) + point->size())
-            rawPoint =
-                QByteArray(reinterpret_cast<const char *>(ASN1_STRING_get0_data(octets.get())),
-                           ASN1_STRING_length(octets.get()));
-        if (nid == NID_undef)
-            return Error(ErrorCode::TokenFailure, QStringLiteral("unknown EC curve on token"));
-        OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, OBJ_nid2sn(nid),
-                                        0);
-        OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                         rawPoint.constData(), std::size_t(rawPoint.size()));
-        key = evpFromParams("EC", builder.get());
+        spki = ecSpki(params.value(), point.value());
     } else if (type == CKK_RSA) {
         auto modulus = attribute(object, CKA_MODULUS);
         auto exponent = attribute(object, CKA_PUBLIC_EXPONENT);
         if (!modulus || !exponent)
             return Error(ErrorCode::TokenFailure,
                          QStringLiteral("RSA public key lacks modulus/exponent"));
-        BignumPtr n(BN_bin2bn(reinterpret_cast<const unsigned char *>(modulus->constData()),
-                              modulus->size(), nullptr));
-        BignumPtr e(BN_bin2bn(reinterpret_cast<const unsigned char *>(exponent->constData()),
-                              exponent->size(), nullptr));
-        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
-        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
-        key = evpFromParams("RSA", builder.get());
+        spki = rsaSpki(modulus.value(), exponent.value());
     } else {
         return Error(ErrorCode::TokenFailure,
                      QStringLiteral("unsupported key type 0x%1").arg(type, 0, 16));
     }
-    if (!key)
+    if (spki.isEmpty())
         return Error(ErrorCode::TokenFailure,
                      QStringLiteral("public key on token could not be decoded"));
-    return spkiFromEvp(key.get());
+    return spki;
 }
 
 Expected<QByteArray> TokenSession::publicKeySpki(const QByteArray &id)
@@ -603,20 +549,11 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
                                                              : CKM_RSA_PKCS_KEY_PAIR_GEN,
                            nullptr, 0};
     // Class and key type are spelled out: vendor modules (JaCarta, Rutoken) expect them.
-    const CK_OBJECT_CLASS publicClass = CKO_PUBLIC_KEY, privateClass = CKO_PRIVATE_KEY;
+    const CK_OBJECT_CLASS privateClass = CKO_PRIVATE_KEY;
     const CK_KEY_TYPE keyType = algorithm == KeyAlgorithm::EcP256 ? CKK_EC : CKK_RSA;
     const std::vector<CK_MECHANISM_TYPE> mechanisms = signingMechanisms(algorithm);
-    Template pub;
-    pub.add(CKA_CLASS, &publicClass, sizeof publicClass);
-    pub.add(CKA_KEY_TYPE, &keyType, sizeof keyType);
-    pub.addBool(CKA_TOKEN, true);
-    pub.addBool(CKA_PRIVATE, false);
-    pub.addBool(CKA_VERIFY, true);
-    pub.addBool(CKA_ENCRYPT, false);
-    pub.addBool(CKA_WRAP, false);
-    pub.addBool(CKA_VERIFY_RECOVER, false);
-    pub.addBytes(CKA_ID, provisionalId);
-    pub.addBytes(CKA_LABEL, labelUtf8);
+    AttributeTemplate pub;
+    pub.addPublicKeyBasics(keyType, provisionalId, labelUtf8);
     if (algorithm == KeyAlgorithm::EcP256) {
         pub.add(CKA_EC_PARAMS, p256Oid, sizeof p256Oid);
     } else {
@@ -624,7 +561,7 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
         pub.add(CKA_PUBLIC_EXPONENT, rsaExponent, sizeof rsaExponent);
     }
     // The design's rule: the private key can sign and nothing else, and never leaves.
-    Template priv;
+    AttributeTemplate priv;
     priv.add(CKA_CLASS, &privateClass, sizeof privateClass);
     priv.add(CKA_KEY_TYPE, &keyType, sizeof keyType);
     priv.addBool(CKA_TOKEN, true);
@@ -665,7 +602,7 @@ Expected<GeneratedKey> TokenSession::generateKeyPair(KeyAlgorithm algorithm, con
     key.algorithm = algorithm;
     key.publicKeySpki = spki.value();
     key.id = subjectKeyIdentifier(key.publicKeySpki);
-    Template idTemplate;
+    AttributeTemplate idTemplate;
     idTemplate.addBytes(CKA_ID, key.id);
     rv =
         m_functions->C_SetAttributeValue(m_handle, publicKey, idTemplate.data(), idTemplate.size());
@@ -727,7 +664,7 @@ Error TokenSession::storeCertificate(const QByteArray &der, const QByteArray &id
 
     CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE certType = CKC_X_509;
-    Template object;
+    AttributeTemplate object;
     object.add(CKA_CLASS, &cls, sizeof cls);
     object.add(CKA_CERTIFICATE_TYPE, &certType, sizeof certType);
     object.addBool(CKA_TOKEN, true);
@@ -757,7 +694,7 @@ Error TokenSession::setLabel(CK_OBJECT_CLASS cls, const QByteArray &id, const QS
         return objects.error();
     const QByteArray utf8 = label.toUtf8();
     for (CK_OBJECT_HANDLE object : objects.value()) {
-        Template attributes;
+        AttributeTemplate attributes;
         attributes.addBytes(CKA_LABEL, utf8);
         const CK_RV rv = m_functions->C_SetAttributeValue(m_handle, object, attributes.data(),
                                                           attributes.size());

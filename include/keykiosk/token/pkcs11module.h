@@ -96,10 +96,14 @@ public:
 
     CK_SESSION_HANDLE handle() const { return m_handle; }
     CK_SLOT_ID slot() const { return m_slot; }
+    CK_FUNCTION_LIST *functions() const { return m_functions; }
 
     // Never retried: a wrong PIN costs a try, and the client decides whether to try again.
     LoginOutcome login(const SecureBuffer &pin);
     void logout();
+    // Whether the token says this session is logged in as the user now (private objects are
+    // visible): a wrong PIN typed elsewhere may have ended the login.
+    bool userLoggedIn() const;
 
     Expected<QVector<TokenKeyEntry>> keyEntries();
     Expected<GeneratedKey> generateKeyPair(KeyAlgorithm algorithm, const QString &label);
@@ -115,11 +119,15 @@ public:
     Error destroyObjects(CK_OBJECT_CLASS cls, const QByteArray &id);
     Expected<QByteArray> publicKeySpki(const QByteArray &id);
 
-private:
-    QByteArray pinTag(const SecureBuffer &pin) const;
+    // The building blocks of the other token jobs (token/keypairs.h): objects of a class (with
+    // this CKA_ID, if given), one attribute's value, and a public key object's key as a DER
+    // SubjectPublicKeyInfo.
     Expected<QVector<CK_OBJECT_HANDLE>> findObjects(CK_OBJECT_CLASS cls, const QByteArray *id);
     Expected<QByteArray> attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
     Expected<QByteArray> spkiFromPublicKeyObject(CK_OBJECT_HANDLE object);
+
+private:
+    QByteArray pinTag(const SecureBuffer &pin) const;
 
     CK_FUNCTION_LIST *m_functions;
     CK_SLOT_ID m_slot;

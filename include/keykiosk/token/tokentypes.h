@@ -6,6 +6,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace kk {
@@ -32,7 +33,8 @@ struct TokenInfo
 struct TokenKeyEntry
 {
     QByteArray id;
-    QString label;
+    QString label;              // the keys' label: the private key's, else the public key's
+    QStringList keyLabels;      // every key object's label, the private key's first
     bool hasPrivateKey = false; // only visible after login on most tokens
     bool hasPublicKey = false;
     unsigned long keyType = ~0UL; // CKK_*, ~0 when unknown
