@@ -1,5 +1,6 @@
 #include "keykiosk/enroll/lifecycle.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace kk {
@@ -7,6 +8,7 @@ namespace kk {
 namespace {
 const char kPendingPrefix[] = "kk-pending ";
 const char kAcceptedPrefix[] = "kk-accepted ";
+const char kRefusedPrefix[] = "kk-refused ";
 const char kArchivedPrefix[] = "archived ";
 
 const struct
@@ -24,7 +26,10 @@ const struct
     {KeyLifecycle::HaveCertificate, "have-certificate", true, KeyLifecycle::HaveCertificate},
     {KeyLifecycle::Confirming, "confirming", false, KeyLifecycle::HaveCertificate},
     {KeyLifecycle::Done, "done", true, KeyLifecycle::Done},
+    {KeyLifecycle::Refused, "refused", true, KeyLifecycle::Refused},
 };
+static_assert(sizeof(kStates) / sizeof(*kStates) == int(KeyLifecycle::Refused) + 1,
+              "one row per lifecycle state, in order");
 
 const auto &row(KeyLifecycle state)
 {
@@ -76,6 +81,11 @@ QString acceptedKeyLabel(const QByteArray &currentKeyId)
     return QLatin1String(kAcceptedPrefix) + QString::fromLatin1(currentKeyId.toHex());
 }
 
+QString refusedKeyLabel(const QByteArray &currentKeyId)
+{
+    return QLatin1String(kRefusedPrefix) + QString::fromLatin1(currentKeyId.toHex());
+}
+
 QString archivedLabel(const QString &label, const QDate &date)
 {
     return QLatin1String(kArchivedPrefix) + date.toString(Qt::ISODate) + QLatin1Char(' ') + label;
@@ -91,9 +101,52 @@ bool isAcceptedLabel(const QString &label)
     return label.startsWith(QLatin1String(kAcceptedPrefix));
 }
 
+bool isRefusedLabel(const QString &label)
+{
+    return label.startsWith(QLatin1String(kRefusedPrefix));
+}
+
+bool isLifecycleLabel(const QString &label)
+{
+    return !renewedKeyIdIn(label).isEmpty();
+}
+
+bool bankHeardOf(KeyLifecycle state)
+{
+    switch (state) {
+    case KeyLifecycle::WithBank:
+    case KeyLifecycle::HaveCertificate:
+    case KeyLifecycle::Confirming:
+    case KeyLifecycle::Done:
+    case KeyLifecycle::Refused:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool newKeyUnderWay(KeyLifecycle state)
+{
+    switch (state) {
+    case KeyLifecycle::HavePendingKey:
+    case KeyLifecycle::Submitting:
+    case KeyLifecycle::WithBank:
+    case KeyLifecycle::HaveCertificate:
+    case KeyLifecycle::Confirming:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool picksUp(KeyLifecycle state)
+{
+    return bankHeardOf(state) && state != KeyLifecycle::Refused;
+}
+
 QByteArray renewedKeyIdIn(const QString &label)
 {
-    for (const char *prefix : {kPendingPrefix, kAcceptedPrefix}) {
+    for (const char *prefix : {kPendingPrefix, kAcceptedPrefix, kRefusedPrefix}) {
         if (label.startsWith(QLatin1String(prefix)))
             return QByteArray::fromHex(label.mid(int(qstrlen(prefix))).toLatin1());
     }
@@ -105,9 +158,15 @@ RenewalFacts renewalFacts(const QVector<TokenKeyEntry> &entries, const QByteArra
     RenewalFacts facts;
     facts.currentKeyId = currentKeyId;
     // The best candidate for the new key: one with its certificate, then an accepted one,
-    // then a pending one. Anything else labelled for this profile is a stray.
-    auto rank = [](const TokenKeyEntry &e) {
-        return !e.certificateDer.isEmpty() ? 3 : isAcceptedLabel(e.label) ? 2 : 1;
+    // then a pending one, then a refused one (a refusal is final, and a request made after
+    // it is the renewal under way). Anything else labelled for this profile is a stray. A
+    // refusal on either half counts: the halves are relabelled one after the other.
+    auto refused = [](const TokenKeyEntry &e) {
+        return std::any_of(e.keyLabels.begin(), e.keyLabels.end(), isRefusedLabel) ||
+               isRefusedLabel(e.label);
+    };
+    auto rank = [&refused](const TokenKeyEntry &e) {
+        return !e.certificateDer.isEmpty() ? 4 : refused(e) ? 1 : isAcceptedLabel(e.label) ? 3 : 2;
     };
     const TokenKeyEntry *best = nullptr;
     QVector<const TokenKeyEntry *> candidates;
@@ -132,7 +191,9 @@ RenewalFacts renewalFacts(const QVector<TokenKeyEntry> &entries, const QByteArra
     if (!best)
         return facts;
     facts.newKeyId = best->id;
-    facts.newKeyAccepted = isAcceptedLabel(best->label) || !best->certificateDer.isEmpty();
+    facts.newKeyRefused = rank(*best) == 1;
+    facts.newKeyAccepted =
+        !facts.newKeyRefused && (isAcceptedLabel(best->label) || !best->certificateDer.isEmpty());
     facts.newCertificateDer = best->certificateDer;
     for (const TokenKeyEntry *candidate : candidates) {
         if (candidate != best)
@@ -150,6 +211,8 @@ KeyLifecycle lifecycleOnToken(const RenewalFacts &facts)
                    : KeyLifecycle::NeedKey;
     if (!facts.newCertificateDer.isEmpty())
         return KeyLifecycle::HaveCertificate;
+    if (facts.newKeyRefused)
+        return KeyLifecycle::Refused;
     return facts.newKeyAccepted ? KeyLifecycle::WithBank : KeyLifecycle::HavePendingKey;
 }
 

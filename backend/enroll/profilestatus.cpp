@@ -230,6 +230,10 @@ QVector<TokenProfile> deriveProfiles(const QVector<TokenKeyEntry> &entries, cons
             else if (row.lifecycle == KeyLifecycle::WithBank &&
                      row.status != ProfileStatus::Expired)
                 row.status = ProfileStatus::AcceptedByBank;
+            else if (row.lifecycle == KeyLifecycle::Refused &&
+                     row.status != ProfileStatus::Expired &&
+                     row.status != ProfileStatus::NotYetValid)
+                row.status = ProfileStatus::RegistrationRefused; // until a new request
         }
         profiles << row;
     }

@@ -1,8 +1,11 @@
 #include "keykiosk/enroll/renewalkeys.h"
 
 #include "keykiosk/enroll/profilestatus.h"
+#include "keykiosk/enroll/tokenrepair.h"
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
+
+#include <algorithm>
 
 namespace kk {
 
@@ -39,7 +42,7 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
     m_session = session.takeValue();
     if (LoginOutcome login = m_session->login(pin); login.error)
         return login.error;
-    auto entries = m_session->keyEntries();
+    auto entries = readRepairedEntries();
     if (!entries)
         return entries.error();
     m_facts = renewalFacts(entries.value(), m_currentKeyId);
@@ -61,12 +64,20 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
         return Error(ErrorCode::CertificateUnparseable,
                      QStringLiteral("the current certificate cannot be decoded"));
     for (const QByteArray &stray : m_facts.strayKeyIds) {
-        // Two new keys for one profile can only come from an interrupted generation: the one
-        // the lifecycle continues with is kept, the other one would be an orphan forever.
+        // Two whole new key sets for one profile (an older version could leave them): the one
+        // the lifecycle continues with stays. Another that the bank may hold a request for
+        // (accepted) is kept for staff; a pending or refused one would be an orphan forever.
+        const auto it = std::find_if(entries->begin(), entries->end(),
+                                     [&stray](const TokenKeyEntry &e) { return e.id == stray; });
+        if (it != entries->end() && isAcceptedLabel(it->label)) {
+            qCWarning(lcEnroll) << "keeping the accepted key" << stray.toHex() << "beside"
+                                << m_facts.newKeyId.toHex() << "for staff";
+            continue;
+        }
         qCWarning(lcEnroll) << "removing stray key" << stray.toHex() << "of profile"
                             << m_currentKeyId.toHex();
-        m_session->destroyObjects(CKO_PRIVATE_KEY, stray);
-        m_session->destroyObjects(CKO_PUBLIC_KEY, stray);
+        for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE})
+            m_session->destroyObjects(cls, stray);
     }
     m_facts.strayKeyIds.clear();
 
@@ -78,7 +89,7 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
             return oldKey.error();
         m_oldKey = oldKey.takeValue();
     }
-    if (!m_facts.newKeyId.isEmpty()) {
+    if (!m_facts.newKeyId.isEmpty() && !m_facts.newKeyRefused) {
         m_resumed = true;
         if (Error untrusted = m_session->checkKeyOrigin(m_facts.newKeyId))
             return untrusted;
@@ -88,6 +99,31 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
                          << lifecycleName(lifecycleOnToken(m_facts));
     }
     return m_facts;
+}
+
+Expected<QVector<TokenKeyEntry>> RenewalKeys::readRepairedEntries()
+{
+    // After a kill between two token calls a key set may be split over two ids, carry a
+    // provisional id, or be missing a half: the pairs are read by what the keys are, repaired,
+    // and read again (docs/architecture.md, "Reconciliation after a restart"). Private keys
+    // are visible only while logged in; without that, nothing is judged or repaired.
+    if (!m_session->userLoggedIn())
+        return Error(ErrorCode::NotLoggedIn,
+                     QStringLiteral("the token's login ended before its keys were read"));
+    auto pairs = readKeyPairs(*m_session);
+    if (!pairs)
+        return pairs.error();
+    const RepairPlan plan = planRepairs(pairs.value());
+    if (plan.isEmpty() && plan.kept.isEmpty())
+        return entriesOf(pairs.value());
+    if (Error e = carryOut(*m_session, plan))
+        return e;
+    if (plan.isEmpty())
+        return entriesOf(pairs.value());
+    pairs = readKeyPairs(*m_session);
+    if (!pairs)
+        return pairs.error();
+    return entriesOf(pairs.value());
 }
 
 Error RenewalKeys::loadNewKey()
@@ -125,11 +161,17 @@ Error RenewalKeys::generateKey(const QByteArray &seed)
     return loadNewKey();
 }
 
-Error RenewalKeys::relabel(const QByteArray &id, const QString &label)
+Error RenewalKeys::relabel(const QByteArray &id, const QString &label, bool publicKeyFirst)
 {
     // Keys first, the certificate last: a certificate's label is what decides the profile's
-    // lifecycle (enroll/lifecycle.h), so it changes only when everything else has.
-    for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
+    // lifecycle (enroll/lifecycle.h), so it changes only when everything else has. A refusal
+    // goes on the public key first: it is what the token shows before the PIN.
+    const std::initializer_list<CK_OBJECT_CLASS> order =
+        publicKeyFirst ? std::initializer_list<CK_OBJECT_CLASS>{CKO_PUBLIC_KEY, CKO_PRIVATE_KEY,
+                                                                CKO_CERTIFICATE}
+                       : std::initializer_list<CK_OBJECT_CLASS>{CKO_PRIVATE_KEY, CKO_PUBLIC_KEY,
+                                                                CKO_CERTIFICATE};
+    for (CK_OBJECT_CLASS cls : order) {
         if (Error e = m_session->setLabel(cls, id, label))
             return e;
     }
@@ -138,7 +180,7 @@ Error RenewalKeys::relabel(const QByteArray &id, const QString &label)
 
 Error RenewalKeys::markAccepted()
 {
-    if (m_facts.newKeyAccepted)
+    if (m_facts.newKeyAccepted || m_facts.newKeyRefused)
         return {};
     if (Error e = relabel(m_facts.newKeyId, acceptedKeyLabel(m_currentKeyId)))
         return e;
@@ -178,26 +220,43 @@ Error RenewalKeys::retireOldKey()
                                                                  : QStringLiteral("KeyKiosk");
     }
     if (m_facts.currentCertificate && !m_facts.currentArchived) {
-        if (m_options.oldKeyPolicy == OldKeyPolicy::Delete) {
-            m_oldKey.reset();
-            for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
-                if (Error e = m_session->destroyObjects(cls, m_currentKeyId))
-                    return e;
-            }
-        } else if (Error e = relabel(m_currentKeyId, archivedLabel(label, QDate::currentDate()))) {
+        // Archived even when the policy deletes it: then it goes only once the new set is in
+        // operation, and a kill in the middle of the deletion leaves archived halves, which
+        // the next reading removes, never a live certificate without its key.
+        if (Error e = relabel(m_currentKeyId, archivedLabel(label, QDate::currentDate())))
             return e;
-        }
         m_facts.currentArchived = true;
         KK_FAULT_POINT("token-old-key-archived");
-        qCInfo(lcEnroll) << (m_options.oldKeyPolicy == OldKeyPolicy::Delete ? "deleted"
-                                                                            : "archived")
-                         << "the old key" << m_currentKeyId.toHex();
+        qCInfo(lcEnroll) << "archived the old key" << m_currentKeyId.toHex();
     }
     // The new key set takes the profile's label: in operation from now on.
     if (Error e = relabel(m_facts.newKeyId, label))
         return e;
     KK_FAULT_POINT("token-new-key-promoted");
     qCInfo(lcEnroll) << "the new key" << m_facts.newKeyId.toHex() << "is in operation";
+    if (m_options.oldKeyPolicy == OldKeyPolicy::Delete && m_facts.currentCertificate) {
+        m_oldKey.reset();
+        // The private key first: whatever a kill leaves of the set can no longer sign.
+        for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
+            if (Error e = m_session->destroyObjects(cls, m_currentKeyId))
+                return e;
+        }
+        m_facts.currentCertificate = false;
+        qCInfo(lcEnroll) << "deleted the archived old key" << m_currentKeyId.toHex();
+    }
+    return {};
+}
+
+Error RenewalKeys::markRefused()
+{
+    if (m_facts.newKeyId.isEmpty() || m_facts.newKeyRefused)
+        return {};
+    if (Error e = relabel(m_facts.newKeyId, refusedKeyLabel(m_currentKeyId), true))
+        return e;
+    KK_FAULT_POINT("token-key-refused");
+    m_facts.newKeyRefused = true;
+    m_facts.newKeyAccepted = false;
+    qCInfo(lcEnroll) << "marked the new key" << m_facts.newKeyId.toHex() << "refused";
     return {};
 }
 
@@ -206,13 +265,16 @@ Error RenewalKeys::dropNewKey()
     if (m_facts.newKeyId.isEmpty())
         return {};
     m_newKey.reset();
-    for (CK_OBJECT_CLASS cls : {CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
+    // The private key first: a kill in between leaves a public half alone, labelled refused,
+    // which the next reading removes; never a key that can still sign.
+    for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
         if (Error e = m_session->destroyObjects(cls, m_facts.newKeyId))
             return e;
     }
     qCInfo(lcEnroll) << "dropped the refused key" << m_facts.newKeyId.toHex();
     m_facts.newKeyId.clear();
     m_facts.newKeyAccepted = false;
+    m_facts.newKeyRefused = false;
     m_facts.newCertificateDer.clear();
     return {};
 }

@@ -22,7 +22,11 @@ Error TokenRenewal::begin(const SecureBuffer &pin, const QByteArray &seed)
     auto facts = m_keys.open(pin);
     if (!facts)
         return facts.error();
-    if (facts->newKeyId.isEmpty()) {
+    if (facts->newKeyRefused) { // a new request after a refusal: the refused key goes first
+        if (Error e = m_keys.dropNewKey())
+            return e;
+    }
+    if (m_keys.newKeyId().isEmpty()) {
         QByteArray fresh = seed;
         if (fresh.isEmpty()) {
             auto osSeed = EntropyPool().seed(); // an empty pool: getrandom() through HKDF
@@ -56,8 +60,8 @@ EnrollStep TokenRenewal::step()
             result.error = e;
         }
     } else if (result.state == EnrollState::Rejected) {
-        if (Error e = m_keys.dropNewKey())
-            qCWarning(lcEnroll) << "could not drop the refused key:" << e.logText();
+        if (Error e = m_keys.markRefused())
+            qCWarning(lcEnroll) << "could not mark the refused key:" << e.logText();
     }
     return result;
 }

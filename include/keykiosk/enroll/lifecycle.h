@@ -9,6 +9,10 @@
 // The token carries the lifecycle in CKA_LABEL, readable without the PIN (public objects):
 //   new key pair      "kk-pending <current id>"   generated, the bank has not answered yet
 //                     "kk-accepted <current id>"  the bank answered "waiting" («принят банком»)
+//                     "kk-refused <current id>"   the bank refused it («получен отказ»): kept as
+//                     the
+//                                                 token's record of the refusal until the client
+//                                                 starts a new request, which removes it
 //   new certificate   "kk-accepted <current id>"  written inside certConf, not yet in operation
 //   old key set       "archived <date> <label>"   only after the bank confirmed the new one
 //   new key set       <the profile's label>       in operation: the renewal is done
@@ -31,6 +35,9 @@ enum class KeyLifecycle
     HaveCertificate, // stable: the new certificate is on the token next to the new key
     Confirming,      // in flight -> HaveCertificate (the bank hears "accepted", keys switch)
     Done,            // stable: the bank confirmed, the old key is archived, the new one works
+    // stable: the bank refused the new key; it stays, labelled, until a new request removes it
+    // (the seeds' «получен отказ в регистрации»)
+    Refused,
 };
 
 QString lifecycleName(KeyLifecycle state); // "have-pending-key": the journal's spelling
@@ -46,11 +53,22 @@ bool isInitialProfile(const QByteArray &profileKeyId);
 
 QString pendingKeyLabel(const QByteArray &currentKeyId);
 QString acceptedKeyLabel(const QByteArray &currentKeyId);
+QString refusedKeyLabel(const QByteArray &currentKeyId);
 QString archivedLabel(const QString &label, const QDate &date);
 bool isArchivedLabel(const QString &label);
 // The current key id a lifecycle label names ("kk-accepted 01" -> 01), or empty.
 QByteArray renewedKeyIdIn(const QString &label);
 bool isAcceptedLabel(const QString &label);
+bool isRefusedLabel(const QString &label);
+// A label the kiosk's lifecycle wrote on a new key (pending, accepted, refused).
+bool isLifecycleLabel(const QString &label);
+// The bank holds the request (or held it: a refusal is its answer), as far as the lifecycle
+// says: with the bank, a certificate on the token, confirmed, refused.
+bool bankHeardOf(KeyLifecycle state);
+// A new key on the token that is still being renewed (pending .. confirming).
+bool newKeyUnderWay(KeyLifecycle state);
+// A returning client picks up where the bank is: no explanation, no drawing.
+bool picksUp(KeyLifecycle state);
 
 // What the token holds about the renewal of one profile, named by its current key id.
 struct RenewalFacts
@@ -60,6 +78,7 @@ struct RenewalFacts
     bool currentArchived = false;    // ... archived: the bank confirmed the new one
     QByteArray newKeyId;             // the new key pair (pending or accepted label), if any
     bool newKeyAccepted = false;     // the bank answered "waiting" for it
+    bool newKeyRefused = false;      // the bank refused it (either half labelled refused)
     QByteArray newCertificateDer;    // written next to the new key inside certConf
     QString currentLabel;            // the profile's label, which the new key set takes over
     // Other keys labelled for this profile: left by an older version or a crash inside key

@@ -66,6 +66,9 @@ struct TokenProfile
     // the new key set is in operation).
     RenewalFacts renewal;
     KeyLifecycle lifecycle = KeyLifecycle::NeedKey;
+    // The bank's reason for a refusal, where this kiosk's journal kept it (the token keeps
+    // only that it was refused; the bank says why again when asked with the same key).
+    QString bankReason;
 };
 
 struct TokenSnapshot

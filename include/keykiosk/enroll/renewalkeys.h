@@ -33,8 +33,9 @@ public:
     RenewalKeys(const RenewalKeys &) = delete;
     RenewalKeys &operator=(const RenewalKeys &) = delete;
 
-    // Logs in, reads what the token holds for this profile, removes stray keys a crash left,
-    // and loads the keys that sign: the current one, and a new one already on the token -
+    // Logs in, reads what the token holds for this profile (key sets paired by what the keys
+    // are, and repaired where a kill split them: enroll/tokenrepair.h), and loads the keys that
+    // sign: the current one, and a new one already on the token -
     // which is trusted only after its origin is checked (CKA_LOCAL, NEVER_EXTRACTABLE,
     // ALWAYS_SENSITIVE), never by its label.
     Expected<RenewalFacts> open(const SecureBuffer &pin);
@@ -51,7 +52,11 @@ public:
     // After the bank confirmed: the old key set is archived (or deleted), then the new one
     // takes the profile's label. Repeating it finishes whatever a crash interrupted.
     Error retireOldKey();
-    // A refused key will never get a certificate: it goes, so a new request starts afresh.
+    // The bank refused the new key: it is labelled so (the public key first), and stays as the
+    // token's record of the refusal («получен отказ в регистрации») at any kiosk.
+    Error markRefused();
+    // A new request after a refusal: the refused key goes (the private key first), so that a
+    // new one starts afresh.
     Error dropNewKey();
 
     QByteArray newKeyId() const { return m_facts.newKeyId; }
@@ -63,7 +68,8 @@ public:
 
 private:
     Error loadNewKey();
-    Error relabel(const QByteArray &id, const QString &label);
+    Expected<QVector<TokenKeyEntry>> readRepairedEntries();
+    Error relabel(const QByteArray &id, const QString &label, bool publicKeyFirst = false);
 
     TokenContext &m_context;
     TokenInfo m_token;

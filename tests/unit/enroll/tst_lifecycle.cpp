@@ -43,7 +43,7 @@ class TestLifecycle : public QObject
 private slots:
     void namesAndRestartPoints()
     {
-        for (int i = 0; i <= int(KeyLifecycle::Done); ++i) {
+        for (int i = 0; i <= int(KeyLifecycle::Refused); ++i) {
             const auto state = KeyLifecycle(i);
             QCOMPARE(lifecycleFromName(lifecycleName(state)), state);
             QVERIFY(isStable(lastStable(state)));
@@ -51,6 +51,8 @@ private slots:
         QCOMPARE(lastStable(KeyLifecycle::GeneratingKey), KeyLifecycle::NeedKey);
         QCOMPARE(lastStable(KeyLifecycle::Submitting), KeyLifecycle::HavePendingKey);
         QCOMPARE(lastStable(KeyLifecycle::Confirming), KeyLifecycle::HaveCertificate);
+        QVERIFY(isStable(KeyLifecycle::Refused));
+        QCOMPARE(lifecycleName(KeyLifecycle::Refused), QStringLiteral("refused"));
         QVERIFY(!lifecycleFromName(QStringLiteral("nonsense")));
     }
 
@@ -62,6 +64,13 @@ private slots:
         const QString archived = archivedLabel(QStringLiteral("Иванов И."), QDate(2026, 11, 28));
         QCOMPARE(archived, QStringLiteral("archived 2026-11-28 Иванов И."));
         QVERIFY(isArchivedLabel(archived));
+        QCOMPARE(refusedKeyLabel(kCurrent), QStringLiteral("kk-refused 01"));
+        QVERIFY(isRefusedLabel(refusedKeyLabel(kCurrent)));
+        QCOMPARE(renewedKeyIdIn(refusedKeyLabel(kCurrent)), kCurrent);
+        for (const QString &label :
+             {pendingKeyLabel(kCurrent), acceptedKeyLabel(kCurrent), refusedKeyLabel(kCurrent)})
+            QVERIFY(isLifecycleLabel(label));
+        QVERIFY(!isLifecycleLabel(archived) && !isLifecycleLabel(QStringLiteral("Иванов")));
     }
 
     void whatTheTokenProves_data()
@@ -85,6 +94,8 @@ private slots:
             << QVector{current(archivedLabel(QStringLiteral("Иванов"), QDate(2026, 1, 1))),
                        newKey(QStringLiteral("Иванов"), true)}
             << KeyLifecycle::Done << true;
+        QTest::newRow("refused key") << QVector{current(), newKey(refusedKeyLabel(kCurrent))}
+                                     << KeyLifecycle::Refused << false;
         QTest::newRow("another profile's key")
             << QVector{current(), newKey(pendingKeyLabel(QByteArray::fromHex("02")))}
             << KeyLifecycle::NeedKey << false;
@@ -97,6 +108,28 @@ private slots:
         const RenewalFacts facts = renewalFacts(entries, kCurrent);
         QCOMPARE(lifecycleOnToken(facts), lifecycle);
         QCOMPARE(reconcile(facts, std::nullopt).bankConfirmed, confirmed);
+    }
+
+    void aRefusalOnEitherHalfIsARefusal()
+    {
+        // The halves are relabelled one after the other (the public key first): a kill in
+        // between leaves the private key accepted, and the refusal still stands.
+        TokenKeyEntry half = newKey(refusedKeyLabel(kCurrent));
+        half.hasPrivateKey = true;
+        half.keyLabels = QStringList{refusedKeyLabel(kCurrent), acceptedKeyLabel(kCurrent)};
+        half.label = acceptedKeyLabel(kCurrent);
+        const RenewalFacts facts = renewalFacts({current(), half}, kCurrent);
+        QVERIFY(facts.newKeyRefused);
+        QVERIFY(!facts.newKeyAccepted);
+        QCOMPARE(lifecycleOnToken(facts), KeyLifecycle::Refused);
+        // A request made after the refusal is the renewal under way; the refused key a stray.
+        const RenewalFacts again =
+            renewalFacts({current(), newKey(refusedKeyLabel(kCurrent)),
+                          newKey(pendingKeyLabel(kCurrent), false, QByteArray::fromHex("0c"))},
+                         kCurrent);
+        QCOMPARE(again.newKeyId, QByteArray::fromHex("0c"));
+        QCOMPARE(lifecycleOnToken(again), KeyLifecycle::HavePendingKey);
+        QCOMPARE(again.strayKeyIds, QVector<QByteArray>{kNew});
     }
 
     void theOldLabelGoesToTheNewKey()
@@ -147,6 +180,13 @@ private slots:
             << certified << KeyLifecycle::WithBank << KeyLifecycle::HaveCertificate << true;
         QTest::newRow("killed while confirming")
             << certified << KeyLifecycle::Confirming << KeyLifecycle::HaveCertificate << false;
+        const QVector<TokenKeyEntry> refused{current(), newKey(refusedKeyLabel(kCurrent))};
+        QTest::newRow("refused, as recorded")
+            << refused << KeyLifecycle::Refused << KeyLifecycle::Refused << false;
+        QTest::newRow("killed after the refusal's label, before the journal")
+            << refused << KeyLifecycle::WithBank << KeyLifecycle::Refused << true;
+        QTest::newRow("the refused key dropped (a new request), before the journal")
+            << none << KeyLifecycle::Refused << KeyLifecycle::NeedKey << true;
         QTest::newRow("the key is gone (refused elsewhere)")
             << none << KeyLifecycle::WithBank << KeyLifecycle::NeedKey << true;
     }
