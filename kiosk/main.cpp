@@ -210,10 +210,20 @@ int main(int argc, char *argv[])
                      &kk::KioskController::setBankReachable);
     if (!endpoint)
         kiosk.kiosk.setBankReachable(false);
-    QObject::connect(&kiosk.runner, &kk::JourneyRunner::stateChanged, &bank, [&kiosk, &bank] {
-        if (kiosk.runner.context().error.code == kk::ErrorCode::BankUnreachable)
+    // A renewal that could not reach the bank has the monitor look at once (the out-of-service
+    // screen, or the end of a client's wait through an outage, come sooner).
+    auto probeAfterFailure = [&kiosk, &bank] {
+        const kk::JourneyContext &context = kiosk.runner.context();
+        if (context.error.code == kk::ErrorCode::BankUnreachable || context.bankOutage)
             bank.probeNow();
-    });
+    };
+    QObject::connect(&kiosk.runner, &kk::JourneyRunner::stateChanged, &bank, probeAfterFailure);
+    QObject::connect(&kiosk.runner, &kk::JourneyRunner::contextChanged, &bank, probeAfterFailure);
+    QObject::connect(&bank, &kk::BankMonitor::reachableChanged, &kiosk.runner,
+                     [&kiosk](bool reachable) {
+                         if (reachable)
+                             kiosk.runner.bankReachable();
+                     });
 
     QQmlApplicationEngine engine;
     kiosk.language.setEngine(&engine);

@@ -38,6 +38,32 @@ JourneyContext contextFor(const TokenInfo &token, const TokenProfile &profile, J
     return context;
 }
 
+RenewalAftermath aftermathOf(const JourneyContext &context, bool journalHolds)
+{
+    if (context.bankConfirmed && !context.newKeyId.isEmpty() &&
+        context.lifecycle != KeyLifecycle::Done)
+        return RenewalAftermath::AftermathSwitchPending;
+    switch (context.lifecycle) {
+    case KeyLifecycle::GeneratingKey:
+        return RenewalAftermath::AftermathNewKeyUncertain;
+    case KeyLifecycle::HavePendingKey:
+    case KeyLifecycle::Submitting:
+        return RenewalAftermath::AftermathNewKeyKept;
+    case KeyLifecycle::WithBank:
+        return journalHolds ? RenewalAftermath::AftermathRequestKept
+                            : RenewalAftermath::AftermathBankHoldsRequest;
+    case KeyLifecycle::HaveCertificate:
+    case KeyLifecycle::Confirming:
+        return RenewalAftermath::AftermathCertificateOnToken;
+    case KeyLifecycle::Done:
+        return RenewalAftermath::AftermathRenewed;
+    case KeyLifecycle::NeedKey:
+    case KeyLifecycle::Refused:
+        break;
+    }
+    return RenewalAftermath::AftermathNothingChanged;
+}
+
 QString requestNumberIn(const QString &bankText)
 {
     // keykiosk-ra numbers its requests R-NNNNNN and names the number in its "waiting" text.

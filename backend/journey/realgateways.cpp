@@ -48,6 +48,11 @@ public:
         onToken<Error>(
             receiver, [](RenewalKeys &keys) { return keys.retireOldKey(); }, std::move(done));
     }
+    void markRefused(QObject *receiver, Done<Error> done) override
+    {
+        onToken<Error>(
+            receiver, [](RenewalKeys &keys) { return keys.markRefused(); }, std::move(done));
+    }
     void dropNewKey(QObject *receiver, Done<Error> done) override
     {
         onToken<Error>(

@@ -27,7 +27,10 @@ const char *name(StepId id)
                                         "Failed",
                                         "Cancelled",
                                         "CheckStaff",
-                                        "Checklist"};
+                                        "Checklist",
+                                        "DropRefusedKey"};
+    static_assert(sizeof(names) / sizeof(*names) == int(StepId::DropRefusedKey) + 1,
+                  "one name per StepId");
     return names[int(id)];
 }
 const char *name(Outcome outcome)
@@ -50,7 +53,10 @@ const char *name(Outcome outcome)
                                         "Refused",
                                         "PollDue",
                                         "Acknowledged",
-                                        "Failed"};
+                                        "Failed",
+                                        "Unreachable"};
+    static_assert(sizeof(names) / sizeof(*names) == int(Outcome::Unreachable) + 1,
+                  "one name per Outcome");
     return names[int(outcome)];
 }
 } // namespace
@@ -212,6 +218,14 @@ void JourneyRunner::abort(const Error &error)
         return;
     m_context.error = error;
     go(StepId::Failed);
+}
+
+void JourneyRunner::bankReachable()
+{
+    if (m_started && m_step == StepId::WithBank && m_context.bankOutage) {
+        qCInfo(lcWorkflow) << "the bank is reachable again: asking it now";
+        follow(Outcome::PollDue);
+    }
 }
 
 void JourneyRunner::confirmChecklist(const InitialRequestInfo &info)

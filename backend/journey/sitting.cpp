@@ -39,8 +39,10 @@ int Sitting::indexOf(const QString &tokenSerial, const QByteArray &profileKeyId)
 SignerStatus signerStatusFor(const TokenProfile &profile, PinState pinState, const QDateTime &now,
                              SignerStatus before)
 {
-    // What this sitting saw happen stays true while the token agrees.
-    if (before == SignerStatus::SignerRefused && profile.lifecycle == KeyLifecycle::NeedKey)
+    // What this sitting saw happen stays true while the token agrees; the token itself keeps
+    // a refusal until a new request.
+    if ((before == SignerStatus::SignerRefused && profile.lifecycle == KeyLifecycle::NeedKey) ||
+        profile.lifecycle == KeyLifecycle::Refused)
         return SignerStatus::SignerRefused;
     if (profile.lifecycle == KeyLifecycle::WithBank)
         return SignerStatus::SignerWithBank;

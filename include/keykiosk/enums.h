@@ -156,6 +156,21 @@ enum class WorkflowState
 };
 Q_ENUM_NS(WorkflowState)
 
+// What a journey that ended early leaves behind, from its state (never from the error code
+// alone): the sentences the error screen says about the keys and the request.
+enum class RenewalAftermath
+{
+    AftermathNothingChanged,     // no new key: the token is as it was
+    AftermathNewKeyUncertain,    // stopped while the key was being made: the token will tell
+    AftermathNewKeyKept,         // a new key on the token; the bank has not received it
+    AftermathBankHoldsRequest,   // the bank holds the request, this kiosk did not record it
+    AftermathRequestKept,        // the bank holds the request and the journal records it
+    AftermathCertificateOnToken, // the new certificate is on the token, not yet confirmed
+    AftermathSwitchPending,      // the bank confirmed: only the switch on the token is left
+    AftermathRenewed,            // the new keys are in operation
+};
+Q_ENUM_NS(RenewalAftermath)
+
 // Which journey runs: the client's own renewal, or one of staff mode's.
 enum class JourneyKind
 {

@@ -96,12 +96,61 @@ bool JourneyController::seeStaff() const
 
 bool JourneyController::keyOnToken() const
 {
-    return int(m_runner->context().lifecycle) >= int(KeyLifecycle::HavePendingKey);
+    return newKeyUnderWay(m_runner->context().lifecycle);
 }
 
-bool JourneyController::requestKept() const
+RenewalAftermath JourneyController::aftermath() const
 {
-    return state() == WorkflowState::Error && m_runner->context().requestKept();
+    const JourneyContext &context = m_runner->context();
+    bool journalHolds = false;
+    if (m_journal && bankHeardOf(context.lifecycle)) {
+        auto entry = m_journal->find(context.token.serial, context.profileKeyId);
+        journalHolds = entry && entry.value() && bankHeardOf(entry.value()->lifecycle) &&
+                       entry.value()->newKeyId == context.newKeyId;
+    }
+    return aftermathOf(context, journalHolds);
+}
+
+QString JourneyController::aftermathText() const
+{
+    const QString number = m_runner->context().requestNumber;
+    switch (aftermath()) {
+    case RenewalAftermath::AftermathNothingChanged:
+        return tr("Nothing was changed on your token: your current key still works.");
+    case RenewalAftermath::AftermathNewKeyUncertain:
+        return tr("Your current key still works. Next time the kiosk reads the token and "
+                  "continues from what is on it.");
+    case RenewalAftermath::AftermathNewKeyKept:
+        return tr("Your current key still works. The new key stays on your token, but the bank "
+                  "has not received the request yet: next time the kiosk sends it, with no "
+                  "drawing.");
+    case RenewalAftermath::AftermathBankHoldsRequest:
+        return number.isEmpty()
+                   ? tr("Your current key still works. The bank has received your request.")
+                   : tr("Your current key still works. The bank has received your request %1.")
+                         .arg(number);
+    case RenewalAftermath::AftermathRequestKept:
+        return number.isEmpty()
+                   ? tr("Your current key still works. The bank keeps your request: next time, "
+                        "at any kiosk, you continue where you left off.")
+                   : tr("Your current key still works. The bank keeps your request %1: next "
+                        "time, at any kiosk, you continue where you left off.")
+                         .arg(number);
+    case RenewalAftermath::AftermathCertificateOnToken:
+        return tr("Your current key still works. Your new certificate is on the token: next time "
+                  "the kiosk tells the bank and switches your keys.");
+    case RenewalAftermath::AftermathSwitchPending:
+        return tr("The bank has confirmed your new certificate. Next time the kiosk finishes "
+                  "switching your token to the new keys.");
+    case RenewalAftermath::AftermathRenewed:
+        return tr("Your new keys are in operation.");
+    }
+    return {};
+}
+
+bool JourneyController::bankOutage() const
+{
+    return state() == WorkflowState::WithBank && m_runner->context().bankOutage;
 }
 
 QString JourneyController::requestNumber() const
@@ -127,7 +176,7 @@ bool JourneyController::showProgress() const
 void JourneyController::startFor(const TokenProfile &profile)
 {
     JourneyContext context = contextFor(*m_kiosk->token(), profile, m_journal);
-    m_resuming = int(context.lifecycle) >= int(KeyLifecycle::WithBank);
+    m_resuming = picksUp(context.lifecycle);
     m_entropy->reset();
     m_kind = JourneyKind::ClientRenewal;
     context.sitting = m_sitting;
@@ -226,10 +275,11 @@ void JourneyController::newRequest()
     const TokenProfile *profile = m_kiosk->selectedTokenProfile();
     if (!m_kiosk->token() || !profile)
         return;
-    // The refused key is gone from the token and the journal: a fresh start with a new key.
+    // The refused key is still on the token (its record of the refusal): the new request
+    // removes it after the PIN, then a new key is drawn for (DropRefusedKey).
     TokenProfile fresh = *profile;
-    fresh.lifecycle = KeyLifecycle::NeedKey;
-    fresh.renewal.newKeyId.clear();
+    fresh.lifecycle = KeyLifecycle::Refused;
+    fresh.renewal.newKeyRefused = true;
     fresh.renewal.newKeyAccepted = false;
     startFor(fresh);
 }
@@ -302,7 +352,8 @@ void JourneyController::onTokenLeft(const QString &serial)
         return;
     // A step that touches the token (or holds its PIN) ends in KK-104; any other step ends
     // because the client left. Either way the current key is untouched.
-    m_kiosk->setJourneyInterrupted(m_runner->isActive());
+    m_kiosk->setJourneyInterrupted(m_runner->isActive() &&
+                                   m_runner->context().lifecycle != KeyLifecycle::Done);
     m_runner->tokenRemoved(serial);
     m_runner->cancel();
     end(); // the insert screen says the token was removed

@@ -43,8 +43,14 @@ class JourneyController : public QObject
     Q_PROPERTY(bool resuming READ resuming NOTIFY stateChanged)
     // The new key is already on the token (made on an earlier visit): nothing to draw.
     Q_PROPERTY(bool keyOnToken READ keyOnToken NOTIFY stateChanged)
-    // After an error: a new key (and maybe a request with the bank) is kept for next time.
-    Q_PROPERTY(bool requestKept READ requestKept NOTIFY stateChanged)
+    // After an error or a removed token: what is left on the token and with the bank, from
+    // the journey's state (never from the error code alone), and what the client is told of
+    // it. "You continue where you left off" only when the journal and the bank both hold the
+    // request.
+    Q_PROPERTY(kk::RenewalAftermath aftermath READ aftermath NOTIFY stateChanged)
+    Q_PROPERTY(QString aftermathText READ aftermathText NOTIFY stateChanged)
+    // Waiting with the bank while it cannot be reached: the kiosk keeps trying.
+    Q_PROPERTY(bool bankOutage READ bankOutage NOTIFY stateChanged)
     Q_PROPERTY(QString requestNumber READ requestNumber NOTIFY stateChanged)
     Q_PROPERTY(QString owner READ owner NOTIFY stateChanged)
     Q_PROPERTY(QString identifier READ identifier NOTIFY stateChanged)
@@ -64,7 +70,9 @@ public:
     bool seeStaff() const;
     bool resuming() const { return m_resuming; }
     bool keyOnToken() const;
-    bool requestKept() const;
+    RenewalAftermath aftermath() const;
+    QString aftermathText() const;
+    bool bankOutage() const;
     QString requestNumber() const;
     QString owner() const;
     QString identifier() const;

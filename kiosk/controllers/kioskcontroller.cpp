@@ -366,14 +366,23 @@ void KioskController::showProfiles(const TokenInfo &token, const QVector<TokenKe
     m_token = token;
     reconcileJournal(token, entries);
     m_renewedHere.clear();
-    for (const TokenProfile &profile : profiles) {
+    QVector<TokenProfile> shown = profiles;
+    for (TokenProfile &profile : shown) {
+        // The bank's words for a refusal, where this kiosk kept them.
+        if (profile.lifecycle != KeyLifecycle::Refused || !m_journal)
+            continue;
+        auto entry = m_journal->find(token.serial, profile.renewal.currentKeyId);
+        if (entry && entry.value() && entry.value()->lifecycle == KeyLifecycle::Refused)
+            profile.bankReason = entry.value()->detail;
+    }
+    for (const TokenProfile &profile : shown) {
         auto installedBy =
             m_journal ? m_journal->findByNewKey(token.serial, profile.entry.id)
                       : Expected<std::optional<JournalEntry>>(std::optional<JournalEntry>());
         m_renewedHere << (installedBy && installedBy.value() &&
                           installedBy.value()->lifecycle == KeyLifecycle::Done);
     }
-    m_profiles.setProfiles(profiles);
+    m_profiles.setProfiles(shown);
     m_selectedProfile = 0;
     m_tableReady = true;
     if (!sameToken)

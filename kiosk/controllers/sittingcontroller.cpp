@@ -163,9 +163,8 @@ void SittingController::onJourney()
     case WorkflowState::Cancelled:
         // The request stays with the bank if it got there; otherwise they may start again
         // (the token's next reading says exactly what is on it).
-        signer.status = int(context.lifecycle) >= int(KeyLifecycle::WithBank)
-                            ? SignerStatus::SignerWithBank
-                            : SignerStatus::SignerReady;
+        signer.status =
+            picksUp(context.lifecycle) ? SignerStatus::SignerWithBank : SignerStatus::SignerReady;
         break;
     default:
         signer.status = SignerStatus::SignerRenewing;

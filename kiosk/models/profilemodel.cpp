@@ -76,6 +76,8 @@ QVariant ProfileModel::data(const QModelIndex &index, int role) const
         return unreadable || isCritical(profile.status);
     case ErrorTextRole:
         return profile.error ? clientMessage(profile.error.code) : QString();
+    case BankReasonRole:
+        return profile.bankReason;
     default:
         return {};
     }
@@ -94,7 +96,8 @@ QHash<int, QByteArray> ProfileModel::roleNames() const
             {StatusRole, "status"},
             {StatusTextRole, "statusText"},
             {CriticalRole, "critical"},
-            {ErrorTextRole, "errorText"}};
+            {ErrorTextRole, "errorText"},
+            {BankReasonRole, "bankReason"}};
 }
 
 QVariantMap ProfileModel::get(int row) const

@@ -27,6 +27,7 @@ public:
         StatusTextRole,
         CriticalRole,
         ErrorTextRole,
+        BankReasonRole, // a refusal's reason, where the kiosk kept it
     };
     Q_ENUM(Role)
 

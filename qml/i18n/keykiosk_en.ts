@@ -169,10 +169,6 @@
         <translation>No token found. Please insert your token.</translation>
     </message>
     <message>
-        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
-        <translation>The token was removed. Nothing was changed on it. Insert it again to continue.</translation>
-    </message>
-    <message>
         <source>Wrong PIN.</source>
         <translation>Wrong PIN.</translation>
     </message>
@@ -193,16 +189,8 @@
         <translation>Please enter the PIN first.</translation>
     </message>
     <message>
-        <source>The token could not generate a new key. Your current key still works.</source>
-        <translation>The token could not generate a new key. Your current key still works.</translation>
-    </message>
-    <message>
         <source>The key was not found on the token.</source>
         <translation>The key was not found on the token.</translation>
-    </message>
-    <message>
-        <source>The token could not store the data. Your current key still works.</source>
-        <translation>The token could not store the data. Your current key still works.</translation>
     </message>
     <message>
         <source>The token is write-protected.</source>
@@ -249,14 +237,6 @@
         <translation>Your certificate has been revoked. Please see the staff.</translation>
     </message>
     <message>
-        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
-        <translation>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</translation>
-    </message>
-    <message>
-        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
-        <translation>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</translation>
-    </message>
-    <message>
         <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
         <translation>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</translation>
     </message>
@@ -271,10 +251,6 @@
     <message>
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Printing failed. Please try again or ask the staff.</translation>
-    </message>
-    <message>
-        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
-        <translation>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</translation>
     </message>
     <message>
         <source>The bank cannot be reached right now. Please try again later.</source>
@@ -295,6 +271,30 @@
     <message>
         <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
         <translation>Staff mode has ended. The client&apos;s keys were not changed.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the step finished.</source>
+        <translation>The token was removed before the step finished.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key.</source>
+        <translation>The token could not generate a new key.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data.</source>
+        <translation>The token could not store the data.</translation>
+    </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Please see the staff.</source>
+        <translation>A key on the token cannot be trusted for signing. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Please see the staff.</source>
+        <translation>The bank&apos;s answer could not be processed. Please see the staff.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed.</source>
+        <translation>The new certificate from the bank did not pass the checks and was not installed.</translation>
     </message>
 </context>
 <context>
@@ -373,8 +373,12 @@
         <translation>Your session ended because nothing happened for a while. Remove your token, then insert it again to continue.</translation>
     </message>
     <message>
-        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
-        <translation>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</translation>
+        <source>The token was removed before the renewal finished.</source>
+        <translation>The token was removed before the renewal finished.</translation>
+    </message>
+    <message>
+        <source>Insert the token again to continue.</source>
+        <translation>Insert the token again to continue.</translation>
     </message>
 </context>
 <context>
@@ -510,10 +514,6 @@
     <message>
         <source>Back</source>
         <translation>Back</translation>
-    </message>
-    <message>
-        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
-        <translation>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</translation>
     </message>
 </context>
 <context>
@@ -862,6 +862,14 @@
         <source>Several signers of this organization renew now</source>
         <translation>Several signers of this organization renew now</translation>
     </message>
+    <message>
+        <source>The bank&apos;s reason</source>
+        <translation>The bank&apos;s reason</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>New request</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -916,6 +924,10 @@
         <source>Print the slip</source>
         <translation>Print the slip</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. The kiosk keeps trying and goes on by itself when the bank answers. You may also take your token and come back later, at any kiosk: your request is kept.</source>
+        <translation>The bank cannot be reached right now. The kiosk keeps trying and goes on by itself when the bank answers. You may also take your token and come back later, at any kiosk: your request is kept.</translation>
+    </message>
 </context>
 <context>
     <name>WorkingScreen</name>
@@ -953,6 +965,49 @@
     <message>
         <source>Checking the PIN and the staff certificate…</source>
         <translation>Checking the PIN and the staff certificate…</translation>
+    </message>
+</context>
+<context>
+    <name>kk::JourneyController</name>
+    <message>
+        <source>Nothing was changed on your token: your current key still works.</source>
+        <translation>Nothing was changed on your token: your current key still works.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Next time the kiosk reads the token and continues from what is on it.</source>
+        <translation>Your current key still works. Next time the kiosk reads the token and continues from what is on it.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The new key stays on your token, but the bank has not received the request yet: next time the kiosk sends it, with no drawing.</source>
+        <translation>Your current key still works. The new key stays on your token, but the bank has not received the request yet: next time the kiosk sends it, with no drawing.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request.</source>
+        <translation>Your current key still works. The bank has received your request.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request %1.</source>
+        <translation>Your current key still works. The bank has received your request %1.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Your current key still works. The bank keeps your request: next time, at any kiosk, you continue where you left off.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request %1: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Your current key still works. The bank keeps your request %1: next time, at any kiosk, you continue where you left off.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Your new certificate is on the token: next time the kiosk tells the bank and switches your keys.</source>
+        <translation>Your current key still works. Your new certificate is on the token: next time the kiosk tells the bank and switches your keys.</translation>
+    </message>
+    <message>
+        <source>The bank has confirmed your new certificate. Next time the kiosk finishes switching your token to the new keys.</source>
+        <translation>The bank has confirmed your new certificate. Next time the kiosk finishes switching your token to the new keys.</translation>
+    </message>
+    <message>
+        <source>Your new keys are in operation.</source>
+        <translation>Your new keys are in operation.</translation>
     </message>
 </context>
 <context>

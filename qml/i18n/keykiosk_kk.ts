@@ -169,10 +169,6 @@
         <translation>Токен табылмады. Токеніңізді салыңыз.</translation>
     </message>
     <message>
-        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
-        <translation>Токен алынды. Онда ештеңе өзгерген жоқ. Жалғастыру үшін оны қайта салыңыз.</translation>
-    </message>
-    <message>
         <source>Wrong PIN.</source>
         <translation>ПИН-код қате.</translation>
     </message>
@@ -193,16 +189,8 @@
         <translation>Алдымен ПИН-кодты енгізіңіз.</translation>
     </message>
     <message>
-        <source>The token could not generate a new key. Your current key still works.</source>
-        <translation>Токен жаңа кілт жасай алмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
-    </message>
-    <message>
         <source>The key was not found on the token.</source>
         <translation>Кілт токеннен табылмады.</translation>
-    </message>
-    <message>
-        <source>The token could not store the data. Your current key still works.</source>
-        <translation>Токен деректерді сақтай алмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
     </message>
     <message>
         <source>The token is write-protected.</source>
@@ -249,14 +237,6 @@
         <translation>Сертификатыңыз кері қайтарылды. Банк қызметкеріне жүгініңіз.</translation>
     </message>
     <message>
-        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
-        <translation>Банк жауабын өңдеу мүмкін болмады. Қазіргі кілтіңіз әлі де жұмыс істейді. Банк қызметкеріне жүгініңіз.</translation>
-    </message>
-    <message>
-        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
-        <translation>Банктен келген жаңа сертификат тексеруден өтпеді және орнатылмады. Қазіргі кілтіңіз әлі де жұмыс істейді.</translation>
-    </message>
-    <message>
         <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
         <translation>Бұл киоскіде принтер жоқ. Актіңіз сақталды: банк қызметкері оны басып шығара алады немесе оны басқа киоскіде басып шығаруға болады.</translation>
     </message>
@@ -271,10 +251,6 @@
     <message>
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Басып шығару сәтсіз аяқталды. Қайталап көріңіз немесе банк қызметкеріне жүгініңіз.</translation>
-    </message>
-    <message>
-        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
-        <translation>Токендегі кілтке қол қою үшін сенуге болмайды. Ағымдағы кілтіңіз жұмыс істей береді. Банк қызметкеріне жүгініңіз.</translation>
     </message>
     <message>
         <source>The bank cannot be reached right now. Please try again later.</source>
@@ -295,6 +271,30 @@
     <message>
         <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
         <translation>Қызметкер режимі аяқталды. Клиенттің кілттері өзгертілмеді.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the step finished.</source>
+        <translation>Қадам аяқталмай тұрып токен алынып тасталды.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key.</source>
+        <translation>Токен жаңа кілт жасай алмады.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data.</source>
+        <translation>Токен деректерді сақтай алмады.</translation>
+    </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Please see the staff.</source>
+        <translation>Токендегі кілтке қол қоюды сеніп тапсыруға болмайды. Банк қызметкеріне хабарласыңыз.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Please see the staff.</source>
+        <translation>Банктің жауабын өңдеу мүмкін болмады. Банк қызметкеріне хабарласыңыз.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed.</source>
+        <translation>Банктен келген жаңа сертификат тексеруден өтпеді және орнатылмады.</translation>
     </message>
 </context>
 <context>
@@ -373,8 +373,12 @@
         <translation>Ұзақ уақыт ештеңе болмағандықтан сеанс аяқталды. Жалғастыру үшін токенді шығарып, қайта салыңыз.</translation>
     </message>
     <message>
-        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
-        <translation>Токен кілттерді жаңарту аяқталмай тұрып алынды. Ағымдағы кілттеріңіз жұмыс істей береді. Жалғастыру үшін токенді қайта салыңыз.</translation>
+        <source>The token was removed before the renewal finished.</source>
+        <translation>Кілттерді қайта жасау аяқталмай тұрып токен алынып тасталды.</translation>
+    </message>
+    <message>
+        <source>Insert the token again to continue.</source>
+        <translation>Жалғастыру үшін токенді қайта салыңыз.</translation>
     </message>
 </context>
 <context>
@@ -510,10 +514,6 @@
     <message>
         <source>Back</source>
         <translation>Артқа</translation>
-    </message>
-    <message>
-        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
-        <translation>Жаңа кілт токенде қалады, ал банк алған сұрауын сақтайды. Келесі жолы тоқтаған жерден жалғастырасыз.</translation>
     </message>
 </context>
 <context>
@@ -862,6 +862,14 @@
         <source>Several signers of this organization renew now</source>
         <translation>Осы ұйымның бірнеше қол қоюшысы кілттерді қазір қайта генерациялайды</translation>
     </message>
+    <message>
+        <source>The bank&apos;s reason</source>
+        <translation>Банктің бас тарту себебі</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Жаңа сұрау</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -916,6 +924,10 @@
         <source>Print the slip</source>
         <translation>Түбіртекті басып шығару</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. The kiosk keeps trying and goes on by itself when the bank answers. You may also take your token and come back later, at any kiosk: your request is kept.</source>
+        <translation>Банкпен қазір байланыс жоқ. Киоск әрекетін жалғастырады және банк жауап бергенде өзі жалғастырады. Сондай-ақ токенді алып, кейінірек кез келген киоскке келуіңізге болады: сұрауыңыз сақталады.</translation>
+    </message>
 </context>
 <context>
     <name>WorkingScreen</name>
@@ -953,6 +965,49 @@
     <message>
         <source>Checking the PIN and the staff certificate…</source>
         <translation>PIN-код пен қызметкер сертификатын тексерудеміз…</translation>
+    </message>
+</context>
+<context>
+    <name>kk::JourneyController</name>
+    <message>
+        <source>Nothing was changed on your token: your current key still works.</source>
+        <translation>Токенде ештеңе өзгерген жоқ: ағымдағы кілтіңіз жұмыс істей береді.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Next time the kiosk reads the token and continues from what is on it.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Келесі жолы киоск токенді оқып, ондағыдан бастап жалғастырады.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The new key stays on your token, but the bank has not received the request yet: next time the kiosk sends it, with no drawing.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Жаңа кілт токенде қалады, бірақ банк сұрауды әлі алған жоқ: келесі жолы киоск оны жібереді, сурет салудың қажеті жоқ.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Банк сұрауыңызды алды.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request %1.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Банк %1 сұрауыңызды алды.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Банк сұрауыңызды сақтайды: келесі жолы кез келген киоскте тоқтаған жерден жалғастырасыз.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request %1: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Банк %1 сұрауыңызды сақтайды: келесі жолы кез келген киоскте тоқтаған жерден жалғастырасыз.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Your new certificate is on the token: next time the kiosk tells the bank and switches your keys.</source>
+        <translation>Ағымдағы кілтіңіз жұмыс істей береді. Жаңа сертификат токенде: келесі жолы киоск банкке хабарлап, сізді жаңа кілттерге ауыстырады.</translation>
+    </message>
+    <message>
+        <source>The bank has confirmed your new certificate. Next time the kiosk finishes switching your token to the new keys.</source>
+        <translation>Банк жаңа сертификатыңызды растады. Келесі жолы киоск токенді жаңа кілттерге ауыстыруды аяқтайды.</translation>
+    </message>
+    <message>
+        <source>Your new keys are in operation.</source>
+        <translation>Жаңа кілттеріңіз пайдалануға енгізілді.</translation>
     </message>
 </context>
 <context>

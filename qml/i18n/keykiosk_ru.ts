@@ -169,10 +169,6 @@
         <translation>Токен не найден. Вставьте ваш токен.</translation>
     </message>
     <message>
-        <source>The token was removed. Nothing was changed on it. Insert it again to continue.</source>
-        <translation>Токен извлечён. На нём ничего не изменилось. Вставьте его снова, чтобы продолжить.</translation>
-    </message>
-    <message>
         <source>Wrong PIN.</source>
         <translation>Неверный ПИН-код.</translation>
     </message>
@@ -193,16 +189,8 @@
         <translation>Сначала введите ПИН-код.</translation>
     </message>
     <message>
-        <source>The token could not generate a new key. Your current key still works.</source>
-        <translation>Токен не смог создать новый ключ. Ваш текущий ключ по-прежнему действует.</translation>
-    </message>
-    <message>
         <source>The key was not found on the token.</source>
         <translation>Ключ не найден на токене.</translation>
-    </message>
-    <message>
-        <source>The token could not store the data. Your current key still works.</source>
-        <translation>Токен не смог сохранить данные. Ваш текущий ключ по-прежнему действует.</translation>
     </message>
     <message>
         <source>The token is write-protected.</source>
@@ -249,14 +237,6 @@
         <translation>Ваш сертификат отозван. Обратитесь к сотруднику банка.</translation>
     </message>
     <message>
-        <source>The bank&apos;s answer could not be processed. Your current key still works. Please see the staff.</source>
-        <translation>Ответ банка не удалось обработать. Ваш текущий ключ по-прежнему действует. Обратитесь к сотруднику банка.</translation>
-    </message>
-    <message>
-        <source>The new certificate from the bank did not pass the checks and was not installed. Your current key still works.</source>
-        <translation>Новый сертификат от банка не прошёл проверку и не установлен. Ваш текущий ключ по-прежнему действует.</translation>
-    </message>
-    <message>
         <source>This kiosk has no printer. Your act is saved: the staff can print it for you, or print it again at another kiosk.</source>
         <translation>В этом киоске нет принтера. Ваш акт сохранён: сотрудник банка может распечатать его, или вы можете распечатать его в другом киоске.</translation>
     </message>
@@ -271,10 +251,6 @@
     <message>
         <source>Printing failed. Please try again or ask the staff.</source>
         <translation>Печать не удалась. Попробуйте ещё раз или обратитесь к сотруднику банка.</translation>
-    </message>
-    <message>
-        <source>A key on the token cannot be trusted for signing. Your current key still works. Please see the staff.</source>
-        <translation>Ключу на токене нельзя доверять подпись. Ваш текущий ключ продолжает работать. Обратитесь к сотруднику банка.</translation>
     </message>
     <message>
         <source>The bank cannot be reached right now. Please try again later.</source>
@@ -295,6 +271,30 @@
     <message>
         <source>Staff mode has ended. The client&apos;s keys were not changed.</source>
         <translation>Режим сотрудника завершён. Ключи клиента не изменены.</translation>
+    </message>
+    <message>
+        <source>The token was removed before the step finished.</source>
+        <translation>Токен был извлечён до завершения шага.</translation>
+    </message>
+    <message>
+        <source>The token could not generate a new key.</source>
+        <translation>Токен не смог создать новый ключ.</translation>
+    </message>
+    <message>
+        <source>The token could not store the data.</source>
+        <translation>Токен не смог сохранить данные.</translation>
+    </message>
+    <message>
+        <source>A key on the token cannot be trusted for signing. Please see the staff.</source>
+        <translation>Ключу на токене нельзя доверить подпись. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The bank&apos;s answer could not be processed. Please see the staff.</source>
+        <translation>Ответ банка не удалось обработать. Обратитесь к сотруднику банка.</translation>
+    </message>
+    <message>
+        <source>The new certificate from the bank did not pass the checks and was not installed.</source>
+        <translation>Новый сертификат от банка не прошёл проверку и не был установлен.</translation>
     </message>
 </context>
 <context>
@@ -374,8 +374,12 @@
         <translation>Сеанс завершён, потому что долгое время ничего не происходило. Извлеките токен и вставьте его снова, чтобы продолжить.</translation>
     </message>
     <message>
-        <source>The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.</source>
-        <translation>Токен извлечён до завершения перегенерации. Текущие ключи продолжают работать. Вставьте токен снова, чтобы продолжить.</translation>
+        <source>The token was removed before the renewal finished.</source>
+        <translation>Токен был извлечён до завершения перегенерации.</translation>
+    </message>
+    <message>
+        <source>Insert the token again to continue.</source>
+        <translation>Вставьте токен снова, чтобы продолжить.</translation>
     </message>
 </context>
 <context>
@@ -511,10 +515,6 @@
     <message>
         <source>Back</source>
         <translation>Назад</translation>
-    </message>
-    <message>
-        <source>Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.</source>
-        <translation>Новый ключ остаётся на токене, а банк сохраняет полученный запрос. В следующий раз вы продолжите с того же места.</translation>
     </message>
 </context>
 <context>
@@ -865,6 +865,14 @@
         <source>Several signers of this organization renew now</source>
         <translation>Несколько подписантов этой организации перегенерируют ключи сейчас</translation>
     </message>
+    <message>
+        <source>The bank&apos;s reason</source>
+        <translation>Причина отказа банка</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>Новый запрос</translation>
+    </message>
 </context>
 <context>
     <name>TopBar</name>
@@ -919,6 +927,10 @@
         <source>Print the slip</source>
         <translation>Распечатать квитанцию</translation>
     </message>
+    <message>
+        <source>The bank cannot be reached right now. The kiosk keeps trying and goes on by itself when the bank answers. You may also take your token and come back later, at any kiosk: your request is kept.</source>
+        <translation>Банк сейчас недоступен. Киоск продолжает попытки и сам продолжит, когда банк ответит. Вы также можете забрать токен и вернуться позже, в любой киоск: ваш запрос сохранён.</translation>
+    </message>
 </context>
 <context>
     <name>WorkingScreen</name>
@@ -957,6 +969,49 @@
     <message>
         <source>Checking the PIN and the staff certificate…</source>
         <translation>Проверяем PIN-код и сертификат сотрудника…</translation>
+    </message>
+</context>
+<context>
+    <name>kk::JourneyController</name>
+    <message>
+        <source>Nothing was changed on your token: your current key still works.</source>
+        <translation>На токене ничего не изменилось: текущий ключ продолжает работать.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Next time the kiosk reads the token and continues from what is on it.</source>
+        <translation>Текущий ключ продолжает работать. В следующий раз киоск прочитает токен и продолжит с того, что на нём есть.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The new key stays on your token, but the bank has not received the request yet: next time the kiosk sends it, with no drawing.</source>
+        <translation>Текущий ключ продолжает работать. Новый ключ остаётся на токене, но банк ещё не получил запрос: в следующий раз киоск отправит его, рисовать не нужно.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request.</source>
+        <translation>Текущий ключ продолжает работать. Банк получил ваш запрос.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank has received your request %1.</source>
+        <translation>Текущий ключ продолжает работать. Банк получил ваш запрос %1.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Текущий ключ продолжает работать. Банк сохраняет ваш запрос: в следующий раз, в любом киоске, вы продолжите с того же места.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. The bank keeps your request %1: next time, at any kiosk, you continue where you left off.</source>
+        <translation>Текущий ключ продолжает работать. Банк сохраняет ваш запрос %1: в следующий раз, в любом киоске, вы продолжите с того же места.</translation>
+    </message>
+    <message>
+        <source>Your current key still works. Your new certificate is on the token: next time the kiosk tells the bank and switches your keys.</source>
+        <translation>Текущий ключ продолжает работать. Новый сертификат уже на токене: в следующий раз киоск сообщит банку и переведёт вас на новые ключи.</translation>
+    </message>
+    <message>
+        <source>The bank has confirmed your new certificate. Next time the kiosk finishes switching your token to the new keys.</source>
+        <translation>Банк подтвердил ваш новый сертификат. В следующий раз киоск завершит перевод токена на новые ключи.</translation>
+    </message>
+    <message>
+        <source>Your new keys are in operation.</source>
+        <translation>Ваши новые ключи введены в эксплуатацию.</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,7 @@ Item {
                 width: parent.width - 32
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.WordWrap
-                text: qsTr("The token was removed before the renewal finished. Your current keys still work. Insert the token again to continue.")
+                text: qsTr("The token was removed before the renewal finished.") + " " + Journey.aftermathText + " " + qsTr("Insert the token again to continue.")
                 font.pixelSize: Theme.bodySize
                 color: Theme.critical
             }

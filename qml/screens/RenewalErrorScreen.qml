@@ -2,18 +2,18 @@ import QtQuick 2.15
 import KeyKiosk 1.0
 import "../components"
 
-// A journey that ended in an error from the catalogue; the current key still works.
+// A journey that ended in an error from the catalogue: what happened (the catalogue's words),
+// then what is left on the token and with the bank (from the journey's state).
 StepPage {
     title: Journey.seeStaff ? qsTr("Please see the staff") : qsTr("The renewal did not complete")
     body: Journey.message
     critical: true
     PlainText {
-        objectName: "requestKept"
+        objectName: "aftermath"
         width: parent.width
-        visible: Journey.requestKept
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.WordWrap
-        text: qsTr("Your new key stays on the token, and the bank keeps any request it has. Next time you continue where you left off.")
+        text: Journey.aftermathText
         font.pixelSize: Theme.bodySize - 2
     }
     PlainText {

@@ -182,6 +182,11 @@ Item {
                     color: Theme.text
                 }
                 ParameterRow { name: qsTr("Status"); value: screen.selected.statusText || "" }
+                ParameterRow {
+                    objectName: "refusalReason"
+                    name: qsTr("The bank's reason")
+                    value: screen.selected.bankReason || ""
+                }
                 ParameterRow { name: qsTr("Profile name"); value: screen.selected.profileName || "" }
                 ParameterRow { name: qsTr("Identifier"); value: screen.selected.identifier || "" }
                 ParameterRow { name: qsTr("Cryptography"); value: screen.selected.cryptography || "" }
@@ -261,7 +266,8 @@ Item {
                          || Kiosk.selectedAction === KK.NewRequest
                 primary: true
                 text: Kiosk.selectedAction === KK.PickUp ? qsTr("Pick up the certificate")
-                                                         : qsTr("Renew the keys")
+                      : Kiosk.selectedAction === KK.NewRequest ? qsTr("New request")
+                                                               : qsTr("Renew the keys")
                 onClicked: Journey.begin()
             }
         }

@@ -8,6 +8,27 @@ StepPage {
     title: qsTr("Accepted by the bank")
     body: qsTr("The bank is registering your new key. This screen updates by itself when the certificate is ready.")
     Rectangle {
+        objectName: "outageNotice"
+        visible: Journey.bankOutage
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(parent.width, 720)
+        height: outageText.implicitHeight + 32
+        radius: 8
+        color: Theme.criticalBackground
+        border.color: Theme.critical
+        border.width: 2
+        PlainText {
+            id: outageText
+            anchors.centerIn: parent
+            width: parent.width - 40
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("The bank cannot be reached right now. The kiosk keeps trying and goes on by itself when the bank answers. You may also take your token and come back later, at any kiosk: your request is kept.")
+            font.pixelSize: Theme.smallSize
+            color: Theme.critical
+        }
+    }
+    Rectangle {
         objectName: "slip"
         anchors.horizontalCenter: parent.horizontalCenter
         width: Math.min(parent.width, 720)

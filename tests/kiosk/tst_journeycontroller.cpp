@@ -268,7 +268,10 @@ private slots:
         QVERIFY(!stack.idle.armed()); // waiting for the bank is not idleness
         QTRY_COMPARE_WITH_TIMEOUT(stack.journey.state(), WorkflowState::Error, 10000);
         QCOMPARE(stack.journey.errorId(), QStringLiteral("KK-401"));
-        QVERIFY(stack.journey.requestKept()); // the new key stays for next time, and says so
+        // The new key stays for next time, and the screen says so, and no more: the bank never
+        // received the request.
+        QCOMPARE(stack.journey.aftermath(), RenewalAftermath::AftermathNewKeyKept);
+        QVERIFY(stack.journey.aftermathText().contains(QStringLiteral("has not received")));
         QVERIFY(!stack.journey.showProgress());
         QVERIFY(stack.idle.armed());
         // The current key still works: the table shows it in operation's window as before.

@@ -19,6 +19,9 @@ QVector<Transition> clientKeyRows()
         {StepId::OpenRenewal, Outcome::WithBank, StepId::PickUp},
         {StepId::OpenRenewal, Outcome::HaveCertificate, StepId::PickUp},
         {StepId::OpenRenewal, Outcome::BankConfirmed, StepId::Retire},
+        // A new request after a refusal: the refused key goes, then a new one is drawn for
+        {StepId::OpenRenewal, Outcome::Refused, StepId::DropRefusedKey},
+        {StepId::DropRefusedKey, Outcome::Ok, StepId::CollectEntropy},
         {StepId::CollectEntropy, Outcome::EntropyCollected, StepId::GenerateKey},
         {StepId::GenerateKey, Outcome::Ok, StepId::Submit},
         // The bank
@@ -32,6 +35,9 @@ QVector<Transition> clientKeyRows()
         {StepId::Poll, Outcome::Waiting, StepId::WithBank},
         {StepId::Poll, Outcome::Issued, StepId::Retire},
         {StepId::Poll, Outcome::Refused, StepId::Refused},
+        // The bank holds the request but cannot be reached: the client may wait it out
+        {StepId::PickUp, Outcome::Unreachable, StepId::WithBank},
+        {StepId::Poll, Outcome::Unreachable, StepId::WithBank},
         // The certificate is on the token and the bank confirmed it: the keys switch
         {StepId::Retire, Outcome::Ok, StepId::CertificateReceived},
         {StepId::CertificateReceived, Outcome::Acknowledged, StepId::Finished},

@@ -41,6 +41,14 @@ CertificateSink certificateSink(const StepCall &call)
 void onBankAnswer(const StepCall &call, const EnrollStep &answer)
 {
     JourneyContext &context = call.context();
+    if (answer.state != EnrollState::Failed) { // the bank answered: any outage is over
+        if (context.bankOutage)
+            qCInfo(lcWorkflow) << "the bank answers again after" << context.failedPolls
+                               << "failed poll(s)";
+        context.bankOutage = false;
+        context.failedPolls = 0;
+        context.outageError = {};
+    }
     if (!answer.serverText.isEmpty())
         context.bankText = answer.serverText; // a pollRep carries no text: keep the last one
     if (const QString number = requestNumberIn(context.bankText); !number.isEmpty())
@@ -71,28 +79,36 @@ void onBankAnswer(const StepCall &call, const EnrollStep &answer)
         return;
     case EnrollState::Rejected: {
         context.error = answer.error;
-        // A refused key never gets a certificate: it goes, and so does the journal's entry,
-        // so that a new request starts afresh.
+        // A refusal is final for this key. The journal keeps the bank's words first (they are
+        // what the client is shown, here and on the next visit); then the key is labelled
+        // refused on the token, which is the record any kiosk reads. It stays until the client
+        // makes a new request (DropRefusedKey).
         // A staff-authorized request is refused with the bank's own words whatever the reason
         // (the staff certificate revoked, the abonent not in the register): staff read them.
         // The client's catalogue texts ("your certificate is revoked") would mislead here.
         const bool refused =
             answer.error.code == ErrorCode::BankRejected || context.recovery.has_value();
-        context.renewal->dropNewKey(call.receiver(), [call, refused](Error error) {
+        advance(context, call.services(), KeyLifecycle::Refused);
+        context.renewal->markRefused(call.receiver(), [call, refused](Error error) {
             if (!call.current())
                 return;
-            JourneyContext &context = call.context();
-            if (error)
-                qCWarning(lcWorkflow) << "could not drop the refused key:" << error.logText();
-            context.lifecycle = KeyLifecycle::NeedKey;
-            context.newKeyId.clear();
-            if (Journal *journal = call.services().journal)
-                journal->remove(context.token.serial, context.profileKeyId);
+            if (error) // the journal knows; the next answer for this key is a refusal again
+                qCWarning(lcWorkflow) << "could not mark the refused key:" << error.logText();
             call.finish(refused ? Outcome::Refused : Outcome::Failed);
         });
         return;
     }
     case EnrollState::Failed:
+        if (answer.error.code == ErrorCode::BankUnreachable && picksUp(context.lifecycle) &&
+            context.lifecycle != KeyLifecycle::Done) {
+            // The bank holds the request (it said "waiting", or the certificate is on the
+            // token): a bank that is down for a while does not send the client away.
+            context.bankOutage = true;
+            ++context.failedPolls;
+            context.outageError = answer.error;
+            call.finish(Outcome::Unreachable);
+            return;
+        }
         context.error = answer.error;
         call.finish(Outcome::Failed);
         return;

@@ -40,8 +40,7 @@ void Start::enter(const StepCall &call) const
         call.finish(Outcome::Failed);
         return;
     }
-    const KeyLifecycle lifecycle = context.lifecycle;
-    call.finish(int(lifecycle) >= int(KeyLifecycle::WithBank) ? Outcome::Resume : Outcome::Explain);
+    call.finish(picksUp(context.lifecycle) ? Outcome::Resume : Outcome::Explain);
 }
 
 void CollectEntropy::enter(const StepCall &call) const
@@ -52,8 +51,19 @@ void CollectEntropy::enter(const StepCall &call) const
 void WithBank::enter(const StepCall &call) const
 {
     const JourneyContext &context = call.context();
-    const int delayMs = context.checkAfterSeconds > 0 ? context.checkAfterSeconds * 1000
-                                                      : call.services().defaultPollMs;
+    const JourneyServices &services = call.services();
+    int delayMs =
+        context.checkAfterSeconds > 0 ? context.checkAfterSeconds * 1000 : services.defaultPollMs;
+    if (context.bankOutage) {
+        // The bank holds the request but did not answer: try again, less often the longer it
+        // lasts (the bank monitor seeing it again cuts the wait short: JourneyRunner).
+        delayMs = services.outageFirstRetryMs;
+        for (int i = 1; i < context.failedPolls && delayMs < services.outageMaxRetryMs; ++i)
+            delayMs *= 2;
+        delayMs = qMin(delayMs, services.outageMaxRetryMs);
+        qCInfo(lcWorkflow) << "the bank cannot be reached (" << context.failedPolls
+                           << "failed poll(s)); trying again in" << delayMs << "ms";
+    }
     QTimer::singleShot(delayMs, call.receiver(), [call] { call.finish(Outcome::PollDue); });
 }
 

@@ -25,6 +25,7 @@ const Step &stepFor(StepId id)
     static const Terminal cancelled(WorkflowState::Cancelled);
     static const CheckStaff checkStaff;
     static const Waiting checklist(WorkflowState::StaffChecklist, true);
+    static const DropRefusedKey dropRefusedKey;
     static const Step *const steps[] = {&start,
                                         &explain,
                                         &enterPin,
@@ -43,8 +44,9 @@ const Step &stepFor(StepId id)
                                         &failed,
                                         &cancelled,
                                         &checkStaff,
-                                        &checklist};
-    static_assert(sizeof(steps) / sizeof(*steps) == int(StepId::Checklist) + 1,
+                                        &checklist,
+                                        &dropRefusedKey};
+    static_assert(sizeof(steps) / sizeof(*steps) == int(StepId::DropRefusedKey) + 1,
                   "one step object per StepId");
     return *steps[int(id)];
 }

@@ -103,6 +103,13 @@ public:
     void enter(const StepCall &call) const override;
 };
 
+class DropRefusedKey : public TokenStep
+{
+public:
+    WorkflowState screen() const override { return WorkflowState::CheckingPin; }
+    void enter(const StepCall &call) const override;
+};
+
 class Retire : public TokenStep
 {
 public:

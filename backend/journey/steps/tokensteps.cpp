@@ -95,6 +95,9 @@ void OpenRenewal::enter(const StepCall &call) const
                 call.finish(reconciled.bankConfirmed ? Outcome::BankConfirmed
                                                      : Outcome::HaveCertificate);
                 return;
+            case KeyLifecycle::Refused: // the only offer for it is a new request
+                call.finish(Outcome::Refused);
+                return;
             default:
                 context.error = Error(ErrorCode::Internal,
                                       QStringLiteral("nothing to renew: the token shows %1")
@@ -131,6 +134,27 @@ void GenerateKey::enter(const StepCall &call) const
         }
         context.newKeyId = newKey.value();
         advance(context, call.services(), KeyLifecycle::HavePendingKey);
+        call.finish(Outcome::Ok);
+    });
+}
+
+void DropRefusedKey::enter(const StepCall &call) const
+{
+    // The token's record of the refusal goes now that the client makes a new request; the
+    // private key first (RenewalKeys::dropNewKey), so a kill leaves nothing that can sign.
+    call.context().renewal->dropNewKey(call.receiver(), [call](Error error) {
+        if (!call.current())
+            return;
+        JourneyContext &context = call.context();
+        if (error) {
+            context.error = error;
+            call.finish(Outcome::Failed);
+            return;
+        }
+        context.newKeyId.clear();
+        context.bankText.clear();
+        context.requestNumber.clear();
+        advance(context, call.services(), KeyLifecycle::NeedKey);
         call.finish(Outcome::Ok);
     });
 }

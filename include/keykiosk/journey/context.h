@@ -42,13 +42,17 @@ struct JourneyContext
     int checkAfterSeconds = 0;
     QByteArray newCertificate; // DER, for the acceptance act
     Error error;
+    // The bank holds the request but its last poll found it unreachable: the client waits
+    // through the outage (how many polls failed in a row, and why, for the log).
+    bool bankOutage = false;
+    int failedPolls = 0;
+    Error outageError;
 
     // The PIN and the seed are wiped, the bank's transaction dropped and the token's session
     // closed (on the token thread: see RenewalSession). Safe to call twice.
     void wipe();
-    // The keys and the bank's transaction are still this journey's (a request may be with
-    // the bank): for the message after an error.
-    bool requestKept() const { return int(lifecycle) >= int(KeyLifecycle::HavePendingKey); }
+    // A new key is on the token and still being renewed (a request may be with the bank).
+    bool requestKept() const { return newKeyUnderWay(lifecycle); }
 };
 
 struct TokenProfile;
@@ -56,6 +60,10 @@ class Journal;
 // The context a journey starts from for a profile on the token table: where the token says
 // its renewal is, and the request number the journal kept for the slip.
 JourneyContext contextFor(const TokenInfo &token, const TokenProfile &profile, Journal *journal);
+
+// What a journey that ended here leaves behind. `journalHolds`: this kiosk's journal records
+// the request with the bank (the promise "you continue where you left off" needs both).
+RenewalAftermath aftermathOf(const JourneyContext &context, bool journalHolds);
 
 // The request number ("R-000042") in the bank's text, or empty.
 QString requestNumberIn(const QString &bankText);

@@ -34,7 +34,9 @@ public:
     virtual void markAccepted(QObject *receiver, Done<Error> done) = 0;
     // The bank confirmed: the old key set is archived, the new one takes the profile's label.
     virtual void retireOldKey(QObject *receiver, Done<Error> done) = 0;
-    // The bank refused: the new key goes.
+    // The bank refused: the new key is labelled refused (the token's record of it).
+    virtual void markRefused(QObject *receiver, Done<Error> done) = 0;
+    // A new request after a refusal: the refused key goes.
     virtual void dropNewKey(QObject *receiver, Done<Error> done) = 0;
 
     // For the bank's exchange, on the bank's thread: the certificate written to the token

@@ -38,6 +38,9 @@ public:
     void tokenRemoved(const QString &serial);
     // Ends a journey under way in Failed with `error` (staff mode ended under a staff journey).
     void abort(const Error &error);
+    // The kiosk's bank monitor sees the bank again: a client waiting through an outage is
+    // asked for at once, instead of at the next retry.
+    void bankReachable();
 
     StepId step() const { return m_step; }
     WorkflowState state() const;
@@ -46,6 +49,11 @@ public:
     const JourneyServices &services() const { return m_services; }
     // How soon to poll again when the bank does not say (tests use a short one).
     void setDefaultPollMs(int ms) { m_services.defaultPollMs = ms; }
+    void setOutageRetryMs(int firstMs, int maxMs)
+    {
+        m_services.outageFirstRetryMs = firstMs;
+        m_services.outageMaxRetryMs = maxMs;
+    }
 
 signals:
     void stateChanged(kk::WorkflowState state); // the client's screen changed

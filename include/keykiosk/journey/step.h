@@ -45,9 +45,10 @@ enum class StepId
     Finished, // terminal: «вы переведены на работу с новым комплектом ключей»
     Refused,  // terminal: the bank's reason
     Failed,   // terminal: an error from the catalogue; the current key works
-    Cancelled,  // terminal: the client left, the idle timeout, the token left
-    CheckStaff, // staff login: the PIN, the staff certificate's role and validity
-    Checklist,  // staff confirm the case, the identity check and the signed application
+    Cancelled,      // terminal: the client left, the idle timeout, the token left
+    CheckStaff,     // staff login: the PIN, the staff certificate's role and validity
+    Checklist,      // staff confirm the case, the identity check and the signed application
+    DropRefusedKey, // a new request after a refusal: the refused key leaves the token first
 };
 
 // How a step ended, or what the client did while an input step waited.
@@ -72,6 +73,7 @@ enum class Outcome
     PollDue,          // time to ask the bank again
     Acknowledged,     // the client saw the new certificate
     Failed,           // ctx.error says what; every step may end so (see the runner)
+    Unreachable,      // the bank holds the request but cannot be reached now: wait, try again
 };
 
 struct Transition
@@ -91,6 +93,10 @@ struct JourneyServices
     int defaultPollMs = 5000; // when the bank does not say how long to wait
     // Staff logged in (the staff login journey): staff mode takes the session from here.
     std::function<void(std::shared_ptr<StaffSession>)> staffLoggedIn = {};
+    // While the bank cannot be reached: the first retry after this, doubling up to the cap
+    // (and at once when the kiosk's bank monitor sees the bank again: JourneyRunner).
+    int outageFirstRetryMs = 2000;
+    int outageMaxRetryMs = 15000;
 };
 
 // A step's line back to the runner. Copies of it travel into callbacks; once the journey

@@ -54,6 +54,7 @@ public:
                      Done<Expected<QByteArray>> done) override;
     void markAccepted(QObject *receiver, Done<Error> done) override;
     void retireOldKey(QObject *receiver, Done<Error> done) override;
+    void markRefused(QObject *receiver, Done<Error> done) override;
     void dropNewKey(QObject *receiver, Done<Error> done) override;
     Error storeCertificate(const QByteArray &certDer) override;
     SigningKeys signingKeys() override { return {}; }
@@ -232,6 +233,14 @@ inline void FakeSession::retireOldKey(QObject *receiver, Done<Error> done)
             archivedLabel(old->certificateLabel, QDate(2026, 1, 1));
     renewed->label = renewed->certificateLabel =
         old ? facts.currentLabel : QStringLiteral("Иванов Иван Иванович");
+    later(receiver, done, Error());
+}
+
+inline void FakeSession::markRefused(QObject *receiver, Done<Error> done)
+{
+    const RenewalFacts facts = renewalFacts(m_token->entries, m_profile);
+    if (TokenKeyEntry *key = entry(facts.newKeyId))
+        key->label = refusedKeyLabel(m_profile);
     later(receiver, done, Error());
 }
 

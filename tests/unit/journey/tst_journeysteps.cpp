@@ -182,7 +182,7 @@ private slots:
         QCOMPARE(s.token.entries.last().certificateLabel, QStringLiteral("Иванов"));
     }
 
-    void aRefusalDropsTheKeyAndTheJournalEntry()
+    void aRefusalStaysOnTheTokenUntilANewRequestDropsIt()
     {
         Scene s;
         s.bank.script = {EnrollState::Waiting, EnrollState::Rejected};
@@ -193,9 +193,68 @@ private slots:
         s.runner.entropyReady(kSeed);
         QTRY_COMPARE(s.runner.step(), StepId::Refused);
         QCOMPARE(s.runner.context().bankText, QStringLiteral("Неверно указан ИНН организации"));
-        QCOMPARE(lifecycleOnToken(s.token.facts()), KeyLifecycle::NeedKey);
-        QVERIFY(!s.journalled());
+        // The token is the record of the refusal, and the journal keeps the bank's words.
+        QCOMPARE(lifecycleOnToken(s.token.facts()), KeyLifecycle::Refused);
+        QCOMPARE(s.journalled(), KeyLifecycle::Refused);
+        QCOMPARE(s.journal->find(s.token.info().serial, s.token.profileKeyId).value()->detail,
+                 QStringLiteral("Неверно указан ИНН организации"));
         QCOMPARE(s.token.sessionsClosed, s.token.sessionsOpened);
+
+        // A new request: the refused key goes after the PIN, then a new one is drawn for.
+        s.bank.script = {EnrollState::Waiting};
+        s.start();
+        QCOMPARE(s.runner.step(), StepId::Explain); // a new key will be made: explained
+        s.runner.input(Outcome::Confirmed);
+        s.pin();
+        QTRY_COMPARE(s.runner.step(), StepId::CollectEntropy);
+        QCOMPARE(lifecycleOnToken(s.token.facts()), KeyLifecycle::NeedKey);
+        QCOMPARE(s.journalled(), KeyLifecycle::NeedKey);
+        s.runner.entropyReady(kSeed);
+        QTRY_COMPARE(s.runner.step(), StepId::WithBank);
+        QCOMPARE(s.token.keysGenerated, 2);
+        QVERIFY(!s.token.facts().newKeyRefused); // the new key, not the refused one
+        QVERIFY(s.token.facts().newKeyAccepted);
+        QCOMPARE(s.token.entries.size(), 2); // the current set and the new key, nothing else
+    }
+
+    void aWaitOutlastsAnOutageOfTheBank()
+    {
+        Scene s;
+        s.runner.setOutageRetryMs(100, 400);
+        s.bank.script = {EnrollState::Waiting, EnrollState::Failed, EnrollState::Failed,
+                         EnrollState::Failed, EnrollState::Issued};
+        s.start();
+        s.runner.input(Outcome::Confirmed);
+        s.pin();
+        QTRY_COMPARE(s.runner.step(), StepId::CollectEntropy);
+        s.runner.entropyReady(kSeed);
+        QTRY_COMPARE(s.runner.step(), StepId::WithBank);
+        // The polls fail: the client keeps waiting, and is told why.
+        QTRY_VERIFY(s.runner.context().bankOutage);
+        QCOMPARE(s.runner.step(), StepId::WithBank);
+        QCOMPARE(s.runner.context().outageError.code, ErrorCode::BankUnreachable);
+        QVERIFY(!s.runner.context().error);
+        QTRY_COMPARE_WITH_TIMEOUT(s.runner.context().failedPolls, 3, 5000);
+        // The bank monitor sees the bank again: the kiosk asks at once, and the journey goes on.
+        s.runner.bankReachable();
+        QTRY_COMPARE(s.runner.step(), StepId::CertificateReceived);
+        QVERIFY(!s.runner.context().bankOutage);
+        QCOMPARE(s.bank.exchanges, 1); // one transaction all along: no second request
+    }
+
+    void aBankThatNeverHeardOfTheRequestEndsTheVisit()
+    {
+        // Before the bank holds the request there is nothing to wait for: the key stays for
+        // next time (anUnreachableBankKeepsTheKeyForNextTime), the visit ends.
+        Scene s;
+        s.bank.script = {EnrollState::Failed};
+        s.start();
+        s.runner.input(Outcome::Confirmed);
+        s.pin();
+        QTRY_COMPARE(s.runner.step(), StepId::CollectEntropy);
+        s.runner.entropyReady(kSeed);
+        QTRY_COMPARE(s.runner.step(), StepId::Failed);
+        QVERIFY(!s.runner.context().bankOutage);
     }
 
     void anUnreachableBankKeepsTheKeyForNextTime()
