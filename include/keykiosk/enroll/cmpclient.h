@@ -143,6 +143,7 @@ private:
     Error m_sinkError;
     QByteArray m_storedCert;
     int m_lastRequestBody = -1, m_lastResponseBody = -1; // of the last HTTP exchange
+    QString m_transportCause;         // the first failure of the last exchange, when OpenSSL hid it
     QVector<BankAddress> m_addresses; // they also keep each node's TLS context alive
     int m_address = 0;                // the node that answered last
     // The last exchange was answered: its connection may be kept open for the next message

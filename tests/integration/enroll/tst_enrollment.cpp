@@ -503,6 +503,10 @@ private slots:
         const EnrollStep step = renewal.step();
         QCOMPARE(step.state, EnrollState::Failed);
         QCOMPARE(step.error.code, ErrorCode::BankUnreachable);
+        // The detail names the first cause, not OpenSSL's last retry ("connect timeout").
+        qInfo("%s", qPrintable(step.error.detail));
+        QVERIFY2(step.error.detail.startsWith(QLatin1String("CMP transport: connection refused")),
+                 qPrintable(step.error.detail));
         for (const TokenKeyEntry &e : entriesOf(*s.context, s.info)) {
             if (e.id == kCurrentId)
                 QVERIFY(!isArchivedLabel(e.certificateLabel) && e.hasPrivateKey);
