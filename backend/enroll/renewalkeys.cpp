@@ -64,17 +64,24 @@ Expected<RenewalFacts> RenewalKeys::open(const SecureBuffer &pin)
         return Error(ErrorCode::CertificateUnparseable,
                      QStringLiteral("the current certificate cannot be decoded"));
     for (const QByteArray &stray : m_facts.strayKeyIds) {
-        // Two whole new key sets for one profile (an older version could leave them): the one
-        // the lifecycle continues with stays. Another that the bank may hold a request for
-        // (accepted) is kept for staff; a pending or refused one would be an orphan forever.
+        // Two whole new key sets for one profile (only an older version could leave them; a
+        // pair split by a kill is one pair since keys are paired by what they are): the one
+        // the lifecycle continues with stays. Another that the bank refused goes; any other
+        // may be the request the bank holds (pending: killed before the bank's "waiting" was
+        // written), so it is kept, never removed while it can sign, and staff are told.
         const auto it = std::find_if(entries->begin(), entries->end(),
                                      [&stray](const TokenKeyEntry &e) { return e.id == stray; });
-        if (it != entries->end() && isAcceptedLabel(it->label)) {
-            qCWarning(lcEnroll) << "keeping the accepted key" << stray.toHex() << "beside"
-                                << m_facts.newKeyId.toHex() << "for staff";
+        const bool refused =
+            it != entries->end() &&
+            (isRefusedLabel(it->label) ||
+             std::any_of(it->keyLabels.begin(), it->keyLabels.end(), isRefusedLabel));
+        if (!refused) {
+            qCWarning(lcEnroll) << "keeping the new key" << stray.toHex() << "beside"
+                                << m_facts.newKeyId.toHex()
+                                << "for staff: the bank may hold a request for it";
             continue;
         }
-        qCWarning(lcEnroll) << "removing stray key" << stray.toHex() << "of profile"
+        qCWarning(lcEnroll) << "removing the refused key" << stray.toHex() << "of profile"
                             << m_currentKeyId.toHex();
         for (CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE})
             m_session->destroyObjects(cls, stray);

@@ -97,15 +97,18 @@ RepairPlan planRepairs(const QVector<KeyPair> &pairs)
             continue;
         }
         const QByteArray id = pair.keyId();
-        if (!pair.publicKey && pair.publicKeyRecovered) {
+        if (!pair.publicKey) { // the key is known: from its material (RSA) or recovered (EC)
             RepairAction action;
             action.kind = RepairAction::Kind::CreatePublicKey;
             action.object = *pair.privateKey;
             action.id = id;
             action.spki = pair.spki;
             action.label = pair.privateKey->label;
-            action.why = QStringLiteral("the private key's public half was missing: written "
-                                        "again from the key recovered from its signatures");
+            action.why = pair.publicKeyRecovered
+                             ? QStringLiteral("the private key's public half was missing: written "
+                                              "again from the key recovered from its signatures")
+                             : QStringLiteral("the private key's public half was missing: written "
+                                              "again from the private key's public material");
             plan.actions << action;
         }
         const bool split = pair.publicKey && pair.publicKey->id != pair.privateKey->id;

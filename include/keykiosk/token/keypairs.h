@@ -42,7 +42,7 @@ struct KeyPair
     QVector<TokenObject> certificates; // those that carry this pair's public key
     QByteArray spki;                   // the pair's public key, if any half or certificate has it
     // No public key object on the token: the public key was recovered from the private key's
-    // signatures, and an object for it can be written.
+    // signatures (an EC key; an RSA private key shows its modulus, which is the key).
     bool publicKeyRecovered = false;
 
     bool whole() const { return privateKey && publicKey; }

@@ -1,7 +1,10 @@
 // The token layer against a real SoftHSM2 token made fresh for each test.
 #include "harness.h"
 
+#include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/enroll/profilestatus.h"
+#include "keykiosk/enroll/tokenrepair.h"
+#include "keykiosk/token/keypairs.h"
 #include "keykiosk/token/pkcs11module.h"
 #include "keykiosk/token/tokenkeystore.h"
 
@@ -142,6 +145,72 @@ private slots:
         QVERIFY(!(*session)->checkKeyOrigin(key->id)); // the token made it and kept it
 
         // The public key object is kept, with the same id.
+        auto spki = (*session)->publicKeySpki(key->id);
+        QVERIFY(spki.ok());
+        QCOMPARE(spki.value(), key->publicKeySpki);
+    }
+
+    void aPairIsMadeWholeAgainByWhatItIs_data()
+    {
+        // What a kill between two token calls can leave of a new key pair, on the real token.
+        QTest::addColumn<KeyAlgorithm>("algorithm");
+        QTest::addColumn<bool>("dropPublicHalf");
+        QTest::newRow("EC: a private half alone") << KeyAlgorithm::EcP256 << true;
+        QTest::newRow("EC: split ids") << KeyAlgorithm::EcP256 << false;
+        QTest::newRow("RSA: a private half alone") << KeyAlgorithm::Rsa2048 << true;
+        QTest::newRow("RSA: split ids") << KeyAlgorithm::Rsa2048 << false;
+    }
+    void aPairIsMadeWholeAgainByWhatItIs()
+    {
+        QFETCH(KeyAlgorithm, algorithm);
+        QFETCH(bool, dropPublicHalf);
+        TestToken token;
+        QVERIFY2(token.isValid(), qPrintable(token.error()));
+        auto module = loadModule();
+        auto session = module->openSession(module->tokens()->first().slotId, true);
+        QVERIFY(!(*session)->login(SecureBuffer::fromText("123456")).error);
+        auto key = (*session)->generateKeyPair(algorithm, pendingKeyLabel(kPremadeId));
+        QVERIFY2(key.ok(), qPrintable(key.error().logText()));
+        // Break it: the public half gone, or the private half under another id.
+        auto pairs = readKeyPairs(**session);
+        QVERIFY(pairs.ok());
+        const auto fresh = std::find_if(pairs->begin(), pairs->end(), [&key](const KeyPair &p) {
+            return p.spki == key->publicKeySpki;
+        });
+        QVERIFY(fresh != pairs->end() && fresh->whole());
+        if (dropPublicHalf)
+            QVERIFY(!destroyObject(**session, *fresh->publicKey));
+        else
+            QVERIFY(!setObjectId(**session, *fresh->privateKey, QByteArray::fromHex("0badbeef")));
+
+        // Read again: the halves are paired by their keys (a lone EC private key gets its
+        // public key back from its own signatures), and the plan repairs them.
+        pairs = readKeyPairs(**session);
+        QVERIFY(pairs.ok());
+        const auto broken = std::find_if(pairs->begin(), pairs->end(), [&key](const KeyPair &p) {
+            return p.spki == key->publicKeySpki;
+        });
+        QVERIFY2(broken != pairs->end(), "the private half's public key was not recovered");
+        QVERIFY(broken->privateKey);
+        QCOMPARE(broken->publicKeyRecovered, dropPublicHalf && algorithm == KeyAlgorithm::EcP256);
+        const RepairPlan plan = planRepairs(*pairs);
+        QVERIFY(!plan.isEmpty());
+        for (const RepairAction &action : plan.actions)
+            QVERIFY(action.kind != RepairAction::Kind::Destroy); // nothing of it is removed
+        QVERIFY(!carryOut(**session, plan));
+
+        pairs = readKeyPairs(**session);
+        QVERIFY(pairs.ok());
+        const auto whole = std::find_if(pairs->begin(), pairs->end(), [&key](const KeyPair &p) {
+            return p.spki == key->publicKeySpki;
+        });
+        QVERIFY(whole != pairs->end() && whole->whole());
+        QCOMPARE(whole->privateKey->id, key->id);
+        QCOMPARE(whole->publicKey->id, key->id);
+        QCOMPARE(whole->publicKey->label, pendingKeyLabel(kPremadeId));
+        QVERIFY(planRepairs(*pairs).isEmpty());
+        // The repaired pair still signs, and the token still vouches for the private key.
+        QVERIFY(!(*session)->checkKeyOrigin(key->id));
         auto spki = (*session)->publicKeySpki(key->id);
         QVERIFY(spki.ok());
         QCOMPARE(spki.value(), key->publicKeySpki);
