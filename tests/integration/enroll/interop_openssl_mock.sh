@@ -24,6 +24,9 @@ echo 123456 >"$work/pin"
 pkcs11-tool --module "$module" --login --pin 123456 --keypairgen --key-type EC:prime256v1 \
   --id 02 --label "kk-pending 01" >/dev/null 2>&1
 pkcs11-tool --module "$module" --read-object --type pubkey --id 02 --output-file "$work/new.pub.der" >/dev/null 2>&1
+# pkcs11-tool gave the key id 02; the kiosk repairs that to its own convention, the SHA-1 of
+# the public key (the EC point, the last 65 bytes of a P-256 SubjectPublicKeyInfo).
+new_id=$(tail -c 65 "$work/new.pub.der" | sha1sum | cut -d' ' -f1)
 old_serial=$(openssl x509 -in "$work/token/client.cert.pem" -noout -serial | cut -d= -f2)
 issue() { # out-stem, CN: a certificate for the new key, as make-token.sh names the holder
   "$build/tests/harness/kk-testpki" issue --dir "$work/bank" --spki "$work/new.pub.der" --pem-out "$work/$1.pem" \
@@ -50,7 +53,7 @@ if "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin" 
   echo "FAIL: a certificate for another subject was accepted"; cat "$work/other.log"; exit 1
 fi
 grep -q "names another subject" "$work/other.log" || { echo "FAIL: not refused for its subject"; cat "$work/other.log"; exit 1; }
-if pkcs11-tool --module "$module" --list-objects --type cert 2>/dev/null | grep -q "ID:.*02"; then
+if pkcs11-tool --module "$module" --list-objects --type cert 2>/dev/null | grep -q "ID:.*$new_id"; then
   echo "FAIL: the refused certificate is on the token"; exit 1
 fi
 echo "ok: a certificate naming another subject is refused and never written to the token"
@@ -62,9 +65,10 @@ if ! "$build/kiosk/keykiosk-tool" renew --module "$module" --pin-file "$work/pin
      --bank-ca "$work/bank/ca.cert.pem" --wait 20 >"$work/client.log" 2>&1; then
   echo "FAIL: keykiosk-tool renew against openssl cmp mock server"; cat "$work/client.log" "$work/mock.log"; exit 1
 fi
-grep -q "resuming with pending key 02" "$work/client.log" || { echo "FAIL: did not resume the pending key"; exit 1; }
+grep -q "resuming with pending key $new_id" "$work/client.log" || { echo "FAIL: did not resume the pending key"; cat "$work/client.log"; exit 1; }
+grep -q "repair: .* id 02 -> $new_id" "$work/other.log" || { echo "FAIL: the provisional id 02 was not repaired"; cat "$work/other.log"; exit 1; }
 grep -q "waiting:" "$work/client.log" || { echo "FAIL: no polling round"; cat "$work/client.log"; exit 1; }
-pkcs11-tool --module "$module" --read-object --type cert --id 02 --output-file "$work/stored.der" >/dev/null 2>&1
+pkcs11-tool --module "$module" --read-object --type cert --id "$new_id" --output-file "$work/stored.der" >/dev/null 2>&1
 cmp -s "$work/stored.der" "$work/rsp.der" || { echo "FAIL: the token does not hold the mock's certificate"; exit 1; }
 "$build/kiosk/keykiosk-tool" status --module "$module" 2>/dev/null | grep -q "InOperation" || { echo "FAIL: status"; exit 1; }
 echo "ok: KeyKiosk client kur against openssl cmp mock server, certificate on the token"

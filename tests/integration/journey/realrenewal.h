@@ -39,7 +39,7 @@ public:
             },
             [&profile](std::optional<TokenProfile> p) { profile = p ? p : TokenProfile(); });
         QTRY_VERIFY(profile.has_value());
-        m_resuming = int(profile->lifecycle) >= int(KeyLifecycle::WithBank);
+        m_resuming = picksUp(profile->lifecycle); // as JourneyController: the bank holds it
         m_runner.start(renewalJourney(), contextFor(token, *profile, m_journal));
     }
     WorkflowState state() const { return m_runner.state(); }

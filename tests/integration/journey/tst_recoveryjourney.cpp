@@ -6,6 +6,7 @@
 #include "touchtraces.h"
 
 #include "keykiosk/enroll/bankservice.h"
+#include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/enroll/profilestatus.h"
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/journey/realgateways.h"
@@ -333,10 +334,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(b.runner->step(), StepId::Refused, 15000);
         QVERIFY2(b.runner->context().bankText.contains(QStringLiteral("отозван")),
                  qPrintable(b.runner->context().bankText));
-        // The refused key went; the client's expired key set is as it was.
+        // The refused key stays, labelled refused, until a new request drops it; the client's
+        // expired key set is as it was.
         QTest::qWait(300);
         QVERIFY(b.currentKeyIntact(before));
-        QCOMPARE(b.entries(b.client).size(), before.size());
+        const QVector<TokenKeyEntry> after = b.entries(b.client);
+        QCOMPARE(after.size(), before.size() + 1);
+        QVERIFY(std::any_of(after.begin(), after.end(),
+                            [](const TokenKeyEntry &e) { return isRefusedLabel(e.label); }));
     }
 
     void aTokenPulledOutAtEachStep_data()

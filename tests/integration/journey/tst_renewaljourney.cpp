@@ -212,11 +212,19 @@ private slots:
             {QStringLiteral("reject"), QStringLiteral("1"), QStringLiteral("--reason"), reason});
         QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::Refused, 15000); // polled by itself
         QVERIFY2(w->message().contains(reason), qPrintable(w->message()));
-        // The refused key is gone from the token, so the client may start a new request.
-        QCOMPARE(f.statusOnToken(), ProfileStatus::InOperation);
-        w->start(f.info, kCurrentId);
+        // A refusal stays a refusal, whatever kiosk reads the token next: the refused key is
+        // kept, labelled, until the client asks for a new request.
+        QCOMPARE(f.statusOnToken(), ProfileStatus::RegistrationRefused);
+        // The new request: the refused key goes after the PIN, then a new key is drawn for.
+        runToEntropy(*w, f.info);
         QVERIFY(!w->resuming());
-        QCOMPARE(w->state(), WorkflowState::Explaining);
+        QCOMPARE(f.statusOnToken(), ProfileStatus::InOperation);
+        w->entropyReady(touchSeed());
+        QTRY_COMPARE_WITH_TIMEOUT(w->state(), WorkflowState::WithBank, 15000);
+        const QString requests = f.ra.cli({QStringLiteral("requests")});
+        QVERIFY2(requests.contains(QStringLiteral("rejected")) &&
+                     requests.contains(QStringLiteral("pending")),
+                 qPrintable(requests));
     }
 
     void tokenRemovedAtEachTokenTouchingState_data()
