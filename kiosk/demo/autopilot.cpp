@@ -42,6 +42,19 @@ Autopilot::Autopilot(QQuickWindow *window, KioskController *kiosk, JourneyContro
     connect(&m_settle, &QTimer::timeout, this, &Autopilot::act);
     connect(kiosk, &KioskController::screenChanged, this, &Autopilot::schedule);
     connect(journey, &JourneyController::screenChanged, this, &Autopilot::schedule);
+    // A client who waits reads what the screen says of the bank (the outage tests).
+    connect(journey, &JourneyController::stateChanged, this, [this] {
+        if (m_journey->bankOutage() == m_sawOutage)
+            return;
+        m_sawOutage = m_journey->bankOutage();
+        QTimer::singleShot(300, this, [this] {
+            const QQuickItem *notice = find(QStringLiteral("outageNotice"));
+            say(m_sawOutage ? QStringLiteral("the bank cannot be reached; the notice is %1")
+                                  .arg(notice && notice->isVisible() ? QStringLiteral("shown")
+                                                                     : QStringLiteral("missing"))
+                            : QStringLiteral("the bank answers again"));
+        });
+    });
     connect(act, &ActController::changed, this, [this] {
         if (m_sittingFinishing && !m_act->printing()) {
             m_sittingFinishing = false;
@@ -154,8 +167,13 @@ void Autopilot::act()
         }
         return;
     }
-    if (screen == KioskScreen::TokenProfiles && !m_started && m_staff && m_staff->active()) {
-        // Staff choose the case the token screen offers for the client's profile.
+    // Staff choose the case the token screen offers for the client's profile. With none, a
+    // certificate that waits on the token (a recovery a restart interrupted) is the client's
+    // to pick up with their own PIN, as on any visit.
+    const bool staffCase =
+        m_staff && m_staff->active() &&
+        !(m_staff->recoveryCases().isEmpty() && m_kiosk->selectedAction() == RenewalAction::PickUp);
+    if (screen == KioskScreen::TokenProfiles && !m_started && staffCase) {
         const QVariantList cases = m_staff->recoveryCases();
         if (cases.isEmpty()) {
             m_started = true;
@@ -245,6 +263,15 @@ void Autopilot::act()
         }
         return;
     case WorkflowState::Refused:
+        // A client who is refused may ask again at once (the crash tests' refused journey).
+        if (!m_newRequestMade && qEnvironmentVariableIntValue("KK_AUTOPILOT_NEW_REQUEST") > 0 &&
+            find(QStringLiteral("newRequestButton"))) {
+            m_newRequestMade = true;
+            say(QStringLiteral("refused (%1): making a new request").arg(m_journey->bankReason()));
+            tap(QStringLiteral("newRequestButton"));
+            return;
+        }
+        [[fallthrough]];
     case WorkflowState::Error:
         say(QStringLiteral("journey ended in %1 %2")
                 .arg(QString::fromLatin1(
@@ -341,9 +368,11 @@ void Autopilot::typePin()
                                                                   : QStringLiteral("client's"))
                 .arg(m_typed));
         tap(QStringLiteral("pinSubmit"));
-        if (m_journey->kind() != JourneyKind::StaffLogin && m_sittingSigners == 0) {
+        if (m_journey->kind() != JourneyKind::StaffLogin && m_sittingSigners == 0 &&
+            qEnvironmentVariableIntValue("KK_AUTOPILOT_NEW_REQUEST") == 0) {
             // One client, one PIN: the autopilot forgets it as soon as it is typed, like the
-            // kiosk (a sitting's signers share the demo PIN, so it is kept for them).
+            // kiosk (a sitting's signers share the demo PIN, and a client who asks again after
+            // a refusal types it again, so it is kept for them).
             m_pin.clear();
             m_typed = 0;
         }
@@ -355,7 +384,11 @@ void Autopilot::typePin()
     if (position < 0 || !tap(QStringLiteral("pinKey%1").arg(position)))
         return;
     ++m_typed;
-    QTimer::singleShot(150 + QRandomGenerator::global()->bounded(200), this, &Autopilot::typePin);
+    // A person's pace between keys; the crash tests set a quicker one.
+    bool paced = false;
+    const int keyMs = qEnvironmentVariableIntValue("KK_AUTOPILOT_KEY_MS", &paced);
+    QTimer::singleShot(paced ? keyMs : 150 + QRandomGenerator::global()->bounded(200), this,
+                       &Autopilot::typePin);
 }
 
 void Autopilot::drawStep()

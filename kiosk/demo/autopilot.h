@@ -83,6 +83,8 @@ private:
     bool m_started = false; // one journey per run
     bool m_actRequested = false;
     bool m_slipRequested = false;
+    bool m_newRequestMade = false; // after a refusal, once
+    bool m_sawOutage = false;      // the bank was unreachable while the client waited
 };
 
 } // namespace kk

@@ -39,6 +39,8 @@ QString harnessPath(const char *what)
         return QStringLiteral(KK_LOOPBACK_BIND_PATH);
     if (name == QLatin1String("pinshim"))
         return QStringLiteral(KK_PINSHIM_PATH);
+    if (name == QLatin1String("killshim"))
+        return QStringLiteral(KK_KILLSHIM_PATH);
     if (name == QLatin1String("failsync"))
         return QStringLiteral(KK_FAILSYNC_PATH);
     return QStringLiteral(KK_HARNESS_SOURCE_DIR) + QLatin1Char('/') + name;

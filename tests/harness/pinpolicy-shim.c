@@ -19,8 +19,8 @@
  *              KK_SHIM_STATE (required), KK_SHIM_MAX_TRIES (default 3),
  *              KK_SHIM_CALL_LOG, KK_SHIM_REFUSE_SEED, KK_SHIM_SLOT_READERS.
  */
-#include <dlfcn.h>
-#include <p11-kit/pkcs11.h>
+#include "shimtarget.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,14 +176,8 @@ static CK_RV shimGetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info)
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list)
 {
     if (!target) {
-        const char *path = getenv("KK_SHIM_TARGET");
-        void *library =
-            dlopen(path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
-        CK_C_GetFunctionList get =
-            library ? (CK_C_GetFunctionList)dlsym(library, "C_GetFunctionList") : NULL;
-        if (!get || get(&target) != CKR_OK)
+        if (shimLoadTarget("KK_SHIM_TARGET", &target, &shim) != CKR_OK)
             return CKR_GENERAL_ERROR;
-        shim = *target;
         shim.C_Login = shimLogin;
         shim.C_GetTokenInfo = shimGetTokenInfo;
         shim.C_SeedRandom = shimSeedRandom;

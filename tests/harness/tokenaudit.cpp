@@ -1,14 +1,19 @@
 // kk-token-audit: what a token holds, for the crash tests - every object set by id with its
 // labels, and for each certificate in operation whether its private key still signs (a
-// signature made on the token, checked with the certificate's public key). A process of its
-// own, so that the test never keeps a PKCS#11 module loaded across the kiosk's runs.
-//   kk-token-audit --module PATH --pin PIN
+// signature made on the token, checked with the certificate's public key). Then the key sets
+// by what the keys are (token/keypairs.h): halves without their other half, keys whose CKA_ID
+// is not the SHA-1 of their public key (but for the ids the test provisioned itself), and
+// objects that belong to no profile. A process of its own, so that the test never keeps a
+// PKCS#11 module loaded across the kiosk's runs.
+//   kk-token-audit --module PATH --pin PIN [--label TOKEN] [--provisioned-ids 01,5a]
 #include "keykiosk/enroll/lifecycle.h"
 #include "keykiosk/opensslptr.h"
+#include "keykiosk/token/keypairs.h"
 #include "keykiosk/token/pkcs11module.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSet>
 
 #include <openssl/ecdsa.h>
 #include <openssl/sha.h>
@@ -85,6 +90,12 @@ int main(int argc, char *argv[])
     parser.addOption(
         {QStringLiteral("module"), QStringLiteral("PKCS#11 module"), QStringLiteral("path")});
     parser.addOption({QStringLiteral("pin"), QStringLiteral("user PIN"), QStringLiteral("pin")});
+    parser.addOption({QStringLiteral("label"),
+                      QStringLiteral("the token's label (default: the first)"),
+                      QStringLiteral("label")});
+    parser.addOption({QStringLiteral("provisioned-ids"),
+                      QStringLiteral("key ids the test wrote itself (not SHA-1 of the key)"),
+                      QStringLiteral("hex,..."), QStringLiteral("01")});
     parser.process(app);
     auto module = Pkcs11Module::load(parser.value(QStringLiteral("module")));
     if (!module) {
@@ -96,7 +107,12 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "no token\n");
         return 1;
     }
-    auto session = module.value()->openSession(tokens->first().slotId, false);
+    TokenInfo token = tokens->first();
+    for (const TokenInfo &t : tokens.value()) {
+        if (t.label == parser.value(QStringLiteral("label")))
+            token = t;
+    }
+    auto session = module.value()->openSession(token.slotId, false);
     const QByteArray pin = parser.value(QStringLiteral("pin")).toUtf8();
     if (!session ||
         session.value()
@@ -131,8 +147,44 @@ int main(int argc, char *argv[])
                         ok ? "verifies" : "FAILS");
         }
     }
+    // The key sets by what the keys are.
+    auto pairs = readKeyPairs(*session.value());
+    if (!pairs)
+        return 1;
+    QSet<QByteArray> profiles{initialProfileId()}; // what a lifecycle label may name
+    for (const KeyPair &pair : pairs.value()) {
+        for (const TokenObject &c : pair.certificates)
+            profiles.insert(c.id);
+    }
+    QSet<QByteArray> provisioned;
+    for (const QString &id :
+         parser.value(QStringLiteral("provisioned-ids")).split(QLatin1Char(',')))
+        provisioned.insert(QByteArray::fromHex(id.toLatin1()));
+    int halves = 0, badIds = 0, orphans = 0;
+    for (const KeyPair &pair : pairs.value()) {
+        const bool half = (pair.privateKey.has_value() != pair.publicKey.has_value()) ||
+                          (!pair.privateKey && !pair.publicKey);
+        bool idOk = !pair.spki.isEmpty();
+        bool belongs = !pair.certificates.isEmpty();
+        QStringList ids;
+        for (const TokenObject *o : pair.objects()) {
+            ids << QString::fromLatin1(o->id.toHex());
+            idOk = idOk && (o->id == pair.keyId() || provisioned.contains(o->id));
+            const QByteArray named = renewedKeyIdIn(o->label);
+            belongs = belongs || (!named.isEmpty() && profiles.contains(named));
+        }
+        halves += half;
+        badIds += !idOk;
+        orphans += !belongs;
+        std::printf("pair %s private %d public %d certificates %d ids %s%s%s%s\n",
+                    pair.keyId().toHex().constData(), int(pair.privateKey.has_value()),
+                    int(pair.publicKey.has_value()), int(pair.certificates.size()),
+                    qPrintable(ids.join(QLatin1Char(','))), half ? " HALF" : "",
+                    idOk ? "" : " BAD-ID", belongs ? "" : " ORPHAN");
+    }
     std::printf("summary live-certificates=%d archived=%d new-certificates=%d "
-                "keys-without-certificate=%d unverified=%d\n",
-                live, archived, newCertificates, keysWithoutCertificate, unverified);
+                "keys-without-certificate=%d unverified=%d halves=%d bad-ids=%d orphans=%d\n",
+                live, archived, newCertificates, keysWithoutCertificate, unverified, halves, badIds,
+                orphans);
     return 0;
 }
