@@ -16,6 +16,13 @@ Window {
     color: Theme.background
     title: qsTr("KeyKiosk")
 
+    // The window's colour again, as an item: a screenshot on the offscreen platform renders
+    // the items alone (see kiosk/demo/screenshotter.cpp).
+    Rectangle {
+        anchors.fill: parent
+        color: Theme.background
+    }
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 0

@@ -5,7 +5,10 @@
 #include "controllers/kioskcontroller.h"
 #include "keykiosk/logging.h"
 
+#include <QGuiApplication>
 #include <QMetaEnum>
+#include <QQuickItem>
+#include <QQuickItemGrabResult>
 #include <QQuickWindow>
 
 #include <cstdio>
@@ -57,7 +60,24 @@ void Screenshotter::capture()
     m_last = name;
     const QString path = m_directory.filePath(
         QStringLiteral("%1-%2.png").arg(++m_count, 2, 10, QLatin1Char('0')).arg(name));
-    const QImage image = m_window->grabWindow();
+    // On a real screen (Xvfb, cage) the window is grabbed; the offscreen platform has no
+    // window surface to grab, so there the scene is rendered into an image of its own (the
+    // window's colour is an item in qml/Main.qml for that).
+    if (QGuiApplication::platformName() != QLatin1String("offscreen")) {
+        save(m_window->grabWindow(), path);
+        return;
+    }
+    m_pending = m_window->contentItem()->grabToImage();
+    if (!m_pending) {
+        qCWarning(lcKiosk) << "screenshot failed (the scene cannot be rendered):" << path;
+        return;
+    }
+    connect(m_pending.data(), &QQuickItemGrabResult::ready, this,
+            [this, path, result = m_pending] { save(result->image(), path); });
+}
+
+void Screenshotter::save(const QImage &image, const QString &path)
+{
     if (image.isNull() || !image.save(path)) {
         qCWarning(lcKiosk) << "screenshot failed:" << path;
         return;

@@ -82,6 +82,27 @@ private slots:
         QCOMPARE(s.actSupportPhone, QStringLiteral("8 800, доб. 5"));
     }
 
+    void spacesAroundAValueAreTrimmed()
+    {
+        // An editor's trailing spaces (or tabs) must not become part of a path, a URL or a
+        // number: "journal.db   " is the file journal.db. Quotes keep spaces on purpose.
+        QTemporaryDir dir;
+        QStringList problems;
+        const KioskSettings s = KioskSettings::load(
+            write(dir, "\xEF\xBB\xBF[kiosk]  \r\nlanguage = kk \t\r\nidleSeconds=90   \r\n"
+                       "[bank]\r\nurl=https://bank.example/cmp  \r\nraCert=  bank/ra.pem\t\r\n"
+                       "[journal]\r\npath=journal.db   \r\n"
+                       "[act]\r\nbankName=\"  АО «Банк»  \"  \r\n"),
+            &problems);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        QCOMPARE(s.language, QStringLiteral("kk"));
+        QCOMPARE(s.idleSeconds, 90);
+        QCOMPARE(s.bankUrl, QStringLiteral("https://bank.example/cmp"));
+        QCOMPARE(s.bankRaCert, dir.filePath(QStringLiteral("bank/ra.pem")));
+        QCOMPARE(s.journalPath, dir.filePath(QStringLiteral("journal.db")));
+        QCOMPARE(s.actBankName, QStringLiteral("  АО «Банк»  "));
+    }
+
     void everyProblemIsReportedWithItsLine()
     {
         QTemporaryDir dir;
