@@ -2,7 +2,8 @@
 // The RA's local sockets: a Unix socket on which a process takes commands, one per
 // connection, and knows who sends each from the socket's peer credentials (SO_PEERCRED),
 // never from what the client says. The RA's admin socket takes operator commands
-// (docs/architecture.md, "Operators"); the signer's takes the RA's requests to sign.
+// (docs/architecture.md, "The bank's side of the roles", Operators); the signer's takes the RA's
+// requests to sign.
 
 #include "operatorcommands.h"
 

@@ -1,7 +1,8 @@
 #pragma once
 // The operator commands (requests, approve, reject, revoke, abonents, certificates, audit),
 // run inside the RA for an operator the admin socket identified by peer credentials
-// (docs/architecture.md, "Operators"). The CLI only sends them; it never opens the database.
+// (docs/architecture.md, "The bank's side of the roles", Operators). The CLI only sends them; it
+// never opens the database.
 
 #include "store.h"
 

@@ -1,8 +1,8 @@
 #pragma once
 // The bank CA's certificate profiles ("roles"), each marked by a certificate policy OID
-// (docs/architecture.md, "Roles"): a client's signing certificate, a staff member's, the
-// RA's own. The RA enforces them (a key update only from a client certificate, an initial
-// request only under a staff certificate); the kiosk recognises a staff token by its role.
+// (docs/architecture.md, "The bank's side of the roles"): a client's signing certificate, a staff
+// member's, the RA's own. The RA enforces them (a key update only from a client certificate, an
+// initial request only under a staff certificate); the kiosk recognises a staff token by its role.
 // These are the defaults; a bank configures its own OIDs ([roles] in ra.conf and the kiosk's
 // configuration). UUID-based OIDs (X.667), so that no registered arc is squatted.
 //

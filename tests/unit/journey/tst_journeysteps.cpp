@@ -47,6 +47,47 @@ class TestJourneySteps : public QObject
 {
     Q_OBJECT
 private slots:
+    void theErrorScreenPromisesOnlyWhatIsTrue_data()
+    {
+        QTest::addColumn<KeyLifecycle>("lifecycle");
+        QTest::addColumn<bool>("journalHolds");
+        QTest::addColumn<bool>("bankConfirmed");
+        QTest::addColumn<RenewalAftermath>("aftermath");
+        // The testers' case: killed inside generation; no request exists anywhere.
+        QTest::newRow("generating") << KeyLifecycle::GeneratingKey << false << false
+                                    << RenewalAftermath::AftermathNewKeyUncertain;
+        QTest::newRow("nothing made")
+            << KeyLifecycle::NeedKey << false << false << RenewalAftermath::AftermathNothingChanged;
+        QTest::newRow("refused") << KeyLifecycle::Refused << true << false
+                                 << RenewalAftermath::AftermathNothingChanged;
+        QTest::newRow("pending, never sent") << KeyLifecycle::HavePendingKey << true << false
+                                             << RenewalAftermath::AftermathNewKeyKept;
+        // The promise ("the bank keeps it, you go on from here") needs both to hold it.
+        QTest::newRow("with the bank, journal too")
+            << KeyLifecycle::WithBank << true << false << RenewalAftermath::AftermathRequestKept;
+        QTest::newRow("with the bank, journal not") << KeyLifecycle::WithBank << false << false
+                                                    << RenewalAftermath::AftermathBankHoldsRequest;
+        QTest::newRow("certificate on the token") << KeyLifecycle::HaveCertificate << true << false
+                                                  << RenewalAftermath::AftermathCertificateOnToken;
+        QTest::newRow("confirmed, switch left")
+            << KeyLifecycle::Confirming << true << true << RenewalAftermath::AftermathSwitchPending;
+        QTest::newRow("done") << KeyLifecycle::Done << true << true
+                              << RenewalAftermath::AftermathRenewed;
+    }
+    void theErrorScreenPromisesOnlyWhatIsTrue()
+    {
+        QFETCH(KeyLifecycle, lifecycle);
+        QFETCH(bool, journalHolds);
+        QFETCH(bool, bankConfirmed);
+        QFETCH(RenewalAftermath, aftermath);
+        JourneyContext context;
+        context.lifecycle = lifecycle;
+        context.bankConfirmed = bankConfirmed;
+        if (lifecycle != KeyLifecycle::NeedKey)
+            context.newKeyId = QByteArray::fromHex("beef");
+        QCOMPARE(aftermathOf(context, journalHolds), aftermath);
+    }
+
     void startExplainsANewKeyAndResumesARequestTheBankHolds()
     {
         Scene fresh;
