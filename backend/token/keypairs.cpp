@@ -212,7 +212,12 @@ QVector<KeyPair> pairKeys(const QVector<TokenObject> &objects, const SignatureTe
                               [&pairs, o](int i) { return holdsId(pairs[i], o->id); });
         bool paired = false;
         for (int i : candidates) {
-            if (signs && signs(*o, pairs[i].spki)) {
+            // The common case needs no signature (one costs 50-200 ms on a real token): the
+            // public key of the private key's own id, and that id the SHA-1 of the key, as
+            // the kiosk and pkcs11-tool write them. A split or provisional id never matches.
+            const bool settled =
+                pairs[i].publicKey && pairs[i].publicKey->id == o->id && pairs[i].keyId() == o->id;
+            if (settled || (signs && signs(*o, pairs[i].spki))) {
                 pairs[i].privateKey = *o;
                 paired = true;
                 break;

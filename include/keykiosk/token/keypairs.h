@@ -54,9 +54,10 @@ struct KeyPair
 using SignatureTest = std::function<bool(const TokenObject &privateKey, const QByteArray &spki)>;
 
 // Pairs the objects by their public keys: certificates and public keys by equal SPKI; a
-// private key with readable material likewise; any other private key by `signs`, trying the
-// public key of its own CKA_ID first (one signature in the common case), then every public key
-// of its type that has no private half yet. A private key no public key verifies stands alone.
+// private key with readable material likewise; one whose CKA_ID is its public key's and the
+// SHA-1 of that key, with it at once (the common case: no signature); any other by `signs`,
+// trying the public key of its own CKA_ID first, then every public key of its type that has no
+// private half yet. A private key no public key verifies stands alone.
 // Pure: the token is behind `signs`.
 QVector<KeyPair> pairKeys(const QVector<TokenObject> &objects, const SignatureTest &signs);
 

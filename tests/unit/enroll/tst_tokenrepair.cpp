@@ -57,11 +57,14 @@ struct Token
         objects << o;
         return o;
     }
-    QVector<KeyPair> pairs() const
+    QVector<KeyPair> pairs(int *signatures = nullptr) const
     {
-        return pairKeys(objects, [this](const TokenObject &privateKey, const QByteArray &spki) {
-            return madeWith.value(privateKey.handle) == spki;
-        });
+        return pairKeys(objects,
+                        [this, signatures](const TokenObject &privateKey, const QByteArray &spki) {
+                            if (signatures)
+                                ++*signatures;
+                            return madeWith.value(privateKey.handle) == spki;
+                        });
     }
 };
 
@@ -100,6 +103,27 @@ private slots:
         const RenewalFacts facts = renewalFacts(entriesOf(pairs), kCurrent);
         QCOMPARE(facts.newKeyId, subjectKeyIdentifier(fresh));
         QVERIFY(facts.strayKeyIds.isEmpty());
+    }
+
+    void theCommonCaseNeedsNoSignature()
+    {
+        // A pair under the SHA-1 of its key is one without a signature on the token; a pair
+        // under any other id (the provisioned 01, a provisional one) is signed for.
+        Token token;
+        const QByteArray kiosks = newSpki(), provisioned = newSpki();
+        token.add(CKO_PUBLIC_KEY, subjectKeyIdentifier(kiosks), QStringLiteral("Иванов"), kiosks);
+        token.add(CKO_PRIVATE_KEY, subjectKeyIdentifier(kiosks), QStringLiteral("Иванов"), kiosks);
+        int signatures = 0;
+        QVector<KeyPair> pairs = token.pairs(&signatures);
+        QCOMPARE(pairs.size(), 1);
+        QVERIFY(pairs[0].whole());
+        QCOMPARE(signatures, 0);
+        token.add(CKO_PUBLIC_KEY, kCurrent, QStringLiteral("Петров"), provisioned);
+        token.add(CKO_PRIVATE_KEY, kCurrent, QStringLiteral("Петров"), provisioned);
+        pairs = token.pairs(&signatures);
+        QCOMPARE(pairs.size(), 2);
+        QVERIFY(pairs[0].whole() && pairs[1].whole());
+        QCOMPARE(signatures, 1);
     }
 
     void aSplitPairGetsTheSha1OfItsKeyOnBothHalves_data()
