@@ -615,15 +615,16 @@ EnrollStep CmpRequest::step()
         result.error = Error(code, QStringLiteral("bank refused: %1 (failInfo 0x%2)")
                                        .arg(result.serverText)
                                        .arg(fail, 0, 16));
-    } else if (details.contains(QLatin1String("certificate verify failed")) ||
-               details.contains(QLatin1String("SSL routines"))) {
-        // The bank's TLS certificate did not verify (or TLS failed): not a transport hiccup.
+    } else if (tlsRefused(details)) {
+        // The bank's TLS certificate did not verify, or the handshake was refused: not a
+        // transport hiccup (a handshake the other end cut off is one, below).
         result.state = EnrollState::Failed;
         result.error =
             Error(ErrorCode::BankProtocolError, QStringLiteral("TLS to the bank failed: %1 (%2)")
                                                     .arg(transportCause(details), details));
     } else if (status < 0 || details.contains(QLatin1String("connect")) ||
                details.contains(QLatin1String("HTTP")) ||
+               details.contains(QLatin1String("SSL routines")) ||
                details.contains(QLatin1String("timeout"))) {
         result.state = EnrollState::Failed;
         result.error =

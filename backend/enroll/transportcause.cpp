@@ -42,6 +42,8 @@ QString transportCause(const QString &details)
         {"name or service not known", "the bank's name does not resolve"},
         {"temporary failure in name resolution", "the bank's name does not resolve"},
         {"connection reset", "connection reset by the bank"},
+        {"broken pipe", "connection closed by the bank"},
+        {"unexpected eof", "connection closed by the bank"},
         {"ssl routines", "TLS failure"},
         {"certificate verify failed", "TLS failure"},
         {"timed out", "timed out"},
@@ -53,6 +55,19 @@ QString transportCause(const QString &details)
             return QString::fromLatin1(c.cause);
     }
     return QStringLiteral("no answer");
+}
+
+bool tlsRefused(const QString &details)
+{
+    // A certificate that does not verify, an alert, no common protocol: the bank (or whoever
+    // answers in its name) is not the one pinned. A handshake cut off by the other end (the
+    // RA stopping or restarting) is the network's, and is retried like any outage.
+    if (details.contains(QLatin1String("certificate verify failed")))
+        return true;
+    if (!details.contains(QLatin1String("SSL routines")))
+        return false;
+    const QString cause = transportCause(details);
+    return cause == QLatin1String("TLS failure");
 }
 
 QString connectCause(const QString &host, int port, int timeoutMs)

@@ -11,6 +11,10 @@ namespace kk {
 // "timed out", "HTTP failure", or "no answer".
 QString transportCause(const QString &opensslErrors);
 
+// Whether OpenSSL's errors are a TLS refusal (the certificate, an alert, the protocol), not a
+// connection that the other end closed or reset mid-handshake.
+bool tlsRefused(const QString &opensslErrors);
+
 // One plain TCP connection to the node, to learn what OpenSSL's retries hid: "connection
 // refused", "no route to the bank", a name that does not resolve, or "timed out". Empty: the
 // node accepts connections now (whatever failed lies above TCP).

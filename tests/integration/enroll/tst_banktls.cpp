@@ -12,7 +12,14 @@
 #include <QTcpServer>
 #include <QtTest>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace kk;
 using namespace kk::test;
@@ -159,6 +166,58 @@ private slots:
         QVERIFY(!down.reachable());
         QVERIFY(up.reachable());
         QCOMPARE(upChanged.size(), 0);
+    }
+
+    void aHandshakeCutOffIsAnOutageNotARefusal_data()
+    {
+        QTest::addColumn<bool>("reset");
+        QTest::newRow("closed (EOF)") << false;
+        QTest::newRow("reset (RST)") << true;
+    }
+    void aHandshakeCutOffIsAnOutageNotARefusal()
+    {
+        // An RA that stops or restarts accepts a connection and drops it mid-handshake. That
+        // is the network's doing (KK-401, the client waits on), not a bank that failed its TLS
+        // check (KK-405, which ends the journey).
+        QFETCH(bool, reset);
+        RaServer ra;
+        QVERIFY(ra.start());
+        SoftClient client;
+        QVERIFY(client.make(ra, m_scratch, QStringLiteral("CUT-%1").arg(int(reset))));
+        const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        QVERIFY(::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0 &&
+                ::listen(listener, 8) == 0 &&
+                ::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &size) == 0);
+        std::atomic<bool> stop{false};
+        std::thread cutter([listener, reset, &stop] {
+            while (!stop) {
+                const int fd = ::accept(listener, nullptr, nullptr);
+                if (fd < 0)
+                    return;
+                if (reset) {
+                    const linger abort{1, 0};
+                    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+                }
+                ::close(fd);
+            }
+        });
+        auto endpoint = CmpEndpoint::fromFiles(
+            QStringLiteral("https://127.0.0.1:%1/.well-known/cmp").arg(ntohs(address.sin_port)),
+            ra.raCertPath(), ra.caCertPath());
+        QVERIFY(endpoint);
+        endpoint->messageTimeoutSeconds = 3;
+        const EnrollStep step = renew(endpoint.value(), client);
+        stop = true;
+        ::shutdown(listener, SHUT_RDWR);
+        ::close(listener);
+        cutter.join();
+        QCOMPARE(int(step.state), int(EnrollState::Failed));
+        QVERIFY2(step.error.code == ErrorCode::BankUnreachable, qPrintable(step.error.logText()));
+        qInfo("%s", qPrintable(step.error.detail));
     }
 
     void aServerTheKioskCannotTrustGetsNothing_data()

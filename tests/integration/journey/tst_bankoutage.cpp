@@ -65,7 +65,8 @@ private slots:
         const int pollsDuring = kiosk.log().count(QStringLiteral("step Poll")) - pollsBefore;
         QVERIFY2(kiosk.running(), qPrintable(kiosk.log().right(3000)));
         // Still waiting: no error screen, no end of the journey.
-        QVERIFY2(!kiosk.out().contains(QStringLiteral("journey ended")), qPrintable(kiosk.out()));
+        QVERIFY2(!kiosk.out().contains(QStringLiteral("journey ended")),
+                 qPrintable(kiosk.out() + kiosk.log().right(4000)));
         // It keeps trying, with backoff: more than once, far fewer than once a second.
         QVERIFY2(pollsDuring >= 2 && pollsDuring <= 10, qPrintable(QString::number(pollsDuring)));
         // The detail names the cause, not OpenSSL's last retry.
