@@ -23,5 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         std::abort();
     if (kk::ra::certificateSubjectDer(bytes).size() > bytes.size())
         std::abort();
+    if (header.valid && header.protectionAlgOid.size() > bytes.size())
+        std::abort();
+    // The unprotected copy is the header and body again, never more than the message.
+    if (kk::ra::unprotectedCopy(bytes).size() > bytes.size())
+        std::abort();
+    (void)kk::ra::errorMessageCode(bytes);
     return 0;
 }

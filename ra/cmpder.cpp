@@ -123,6 +123,18 @@ CmpHeaderFields cmpHeaderFields(const QByteArray &messageDer)
         case 0:
             fields.messageTime = generalizedTime(field);
             break;
+        case 1: {
+            // [1] { AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, ... } }
+            const unsigned char *q = field.content;
+            Element algorithm, oid;
+            if (readElement(q, field.end(), algorithm) && algorithm.tag == V_ASN1_SEQUENCE &&
+                algorithm.constructed) {
+                q = algorithm.content;
+                if (readElement(q, algorithm.end(), oid) && oid.tag == V_ASN1_OBJECT)
+                    fields.protectionAlgOid = bytes(oid.start, oid.end());
+            }
+            break;
+        }
         case 2:
             fields.hasSenderKid = true;
             fields.senderKid = explicitOctets(field);
@@ -192,6 +204,59 @@ QByteArray certificateSubjectDer(const QByteArray &certificateDer)
             return {};
     }
     return bytes(field.start, field.end());
+}
+
+QByteArray unprotectedCopy(const QByteArray &messageDer)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message, header, body;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE || p != limit)
+        return {};
+    p = message.content;
+    if (!readElement(p, message.end(), header) || header.tag != V_ASN1_SEQUENCE ||
+        !readElement(p, message.end(), body))
+        return {};
+    QByteArray headerContent;
+    const unsigned char *q = header.content;
+    Element field;
+    while (q < header.end()) {
+        if (!readElement(q, header.end(), field))
+            return {};
+        if (!(field.cls == V_ASN1_CONTEXT_SPECIFIC && field.tag == 1))
+            headerContent += bytes(field.start, field.end());
+    }
+    // Whatever follows the body is protection or extraCerts: none of it is kept.
+    return derElement(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
+                      derElement(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, headerContent) +
+                          bytes(body.start, body.end()));
+}
+
+long errorMessageCode(const QByteArray &messageDer)
+{
+    // PKIMessage ::= SEQUENCE { header, body [23] ErrorMsgContent, ... }
+    // ErrorMsgContent ::= SEQUENCE { pKIStatusInfo, errorCode INTEGER OPTIONAL, ... }
+    const auto *p = reinterpret_cast<const unsigned char *>(messageDer.constData());
+    const unsigned char *limit = p + messageDer.size();
+    Element message, header, body, content, status, code;
+    if (!readElement(p, limit, message) || message.tag != V_ASN1_SEQUENCE)
+        return -1;
+    p = message.content;
+    if (!readElement(p, message.end(), header) || !readElement(p, message.end(), body) ||
+        body.cls != V_ASN1_CONTEXT_SPECIFIC || body.tag != 23)
+        return -1;
+    p = body.content;
+    if (!readElement(p, body.end(), content) || content.tag != V_ASN1_SEQUENCE)
+        return -1;
+    p = content.content;
+    if (!readElement(p, content.end(), status) || !readElement(p, content.end(), code) ||
+        code.cls != V_ASN1_UNIVERSAL || code.tag != V_ASN1_INTEGER || code.length < 1 ||
+        code.length > 8 || (code.content[0] & 0x80))
+        return -1;
+    unsigned long value = 0;
+    for (long i = 0; i < code.length; ++i)
+        value = (value << 8) | code.content[i];
+    return long(value);
 }
 
 QByteArray templatePublicKeySpki(const OSSL_CRMF_MSG *crm)

@@ -19,6 +19,9 @@ struct CmpHeaderFields
     QDateTime messageTime;    // invalid when absent
     QByteArray transactionId; // content octets
     QByteArray senderNonce;   // content octets
+    // The protectionAlg's algorithm OID ([1] AlgorithmIdentifier), as an encoded OBJECT
+    // IDENTIFIER; empty when the message names none (unprotected).
+    QByteArray protectionAlgOid;
     bool hasSenderKid = false;
     QByteArray senderKid; // content octets, when hasSenderKid
 };
@@ -37,6 +40,14 @@ QByteArray withoutExtraCerts(const QByteArray &messageDer);
 // certificate: parsing one makes OpenSSL 3.0 decode its public key (docs/architecture.md, "The
 // bank at scale"). Empty unless `certificateDer` is one certificate, nothing after it.
 QByteArray certificateSubjectDer(const QByteArray &certificateDer);
+// The same PKIMessage as if it had been sent unprotected: its header without protectionAlg
+// ([1]), the message without protection ([0]) and extraCerts ([1]); empty if malformed. The
+// RA answers a message it refused through OpenSSL with a context that accepts it unchecked,
+// so that OpenSSL's own checks add no words of theirs to the RA's reason.
+QByteArray unprotectedCopy(const QByteArray &messageDer);
+// The errorCode of an error message's ErrorMsgContent (body [23], RFC 4210 5.3.21), or -1
+// when the message is no error message or names no code.
+long errorMessageCode(const QByteArray &messageDer);
 // A DER element: the tag, the content's length in the shortest form, the content.
 QByteArray derElement(unsigned char tag, const QByteArray &content);
 

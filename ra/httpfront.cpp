@@ -1,9 +1,13 @@
 #include "httpfront.h"
 
+#include "connectionplaces.h"
+#include "httpframing.h"
 #include "ralog.h"
 
 #include <QLoggingCategory>
 
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -31,81 +35,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-
-namespace {
-// The request line and headers as refuseHead sees them.
-template <class Message> RequestHead headOf(const Message &request)
-{
-    RequestHead head;
-    head.method = std::string(request.method_string());
-    head.target = std::string(request.target());
-    head.contentType = std::string(request[http::field::content_type]);
-    for (const auto &field : request)
-        if (field.name() == http::field::content_length)
-            head.contentLengths.emplace_back(field.value());
-    head.chunked = request.chunked();
-    return head;
-}
-
-} // namespace
-
-std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes)
-{
-    if (head.target != "/.well-known/cmp" && head.target.rfind("/.well-known/cmp/", 0) != 0)
-        return HttpRefusal{404, "not found\n"};
-    if (head.method != "POST")
-        return HttpRefusal{405, "only POST\n"};
-    if (head.contentType != "application/pkixcmp")
-        return HttpRefusal{415, "expected Content-Type: application/pkixcmp\n"};
-    // One length, said once: two (even equal) or a list mean a proxy and the RA may read the
-    // body differently, the root of request smuggling (RFC 9112 6.3).
-    if (head.contentLengths.size() > 1 || (head.chunked && !head.contentLengths.empty()))
-        return HttpRefusal{400, "more than one body length\n"};
-    if (head.contentLengths.empty())
-        return head.chunked ? std::nullopt
-                            : std::optional<HttpRefusal>(HttpRefusal{411, "length required\n"});
-    const std::string &length = head.contentLengths.front();
-    if (length.empty() || length.size() > 18 ||
-        length.find_first_not_of("0123456789") != std::string::npos)
-        return HttpRefusal{400, "malformed Content-Length\n"};
-    if (std::strtoull(length.c_str(), nullptr, 10) > maxBodyBytes)
-        return HttpRefusal{413, "request too large\n"};
-    return std::nullopt;
-}
-
-int statusForRequestBytes(const std::string &bytes, std::size_t maxHeaderBytes,
-                          std::size_t maxBodyBytes, std::string *body)
-{
-    // The session's steps without a socket: headers, the checks on them, then the body.
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(std::uint32_t(maxHeaderBytes));
-    parser.body_limit(maxBodyBytes);
-    parser.eager(false);
-    beast::error_code ec;
-    std::size_t used = parser.put(net::buffer(bytes), ec);
-    while (!ec && !parser.is_header_done() && used < bytes.size()) // a header split in parts
-        used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
-    if (ec == http::error::header_limit)
-        return 431;
-    if (ec == http::error::need_more || (!ec && !parser.is_header_done()))
-        return 0; // the deadline would end it
-    if (ec)
-        return 400;
-    if (auto refusal = refuseHead(headOf(parser.get()), maxBodyBytes))
-        return refusal->status;
-    parser.eager(true);
-    while (!ec && !parser.is_done() && used < bytes.size())
-        used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
-    if (ec == http::error::body_limit)
-        return 413;
-    if (ec && ec != http::error::need_more)
-        return 400;
-    if (!parser.is_done())
-        return 0;
-    if (body)
-        *body = parser.get().body();
-    return 200;
-}
 
 std::vector<std::pair<std::string, int>> inheritedSockets()
 {
@@ -140,17 +69,14 @@ struct HttpFront::Impl
     HttpFrontLimits limits;
     Handler handler;
 
-    // Counters first: sessions left in the event loop's queues are destroyed with it, and
+    // The places first: sessions left in the event loop's queues are destroyed with it, and
     // give their places back here.
+    std::unique_ptr<ConnectionPlaces> places;
+    std::vector<net::ip::network_v4> kioskNetworks4;
+    std::vector<net::ip::network_v6> kioskNetworks6;
     mutable std::mutex mutex;
-    std::map<std::string, int> perPeer;
-    int open = 0;
-    Stats stats;
+    Stats stats;                                           // what the places do not count
     LogRateLimit capWarnings{1, std::chrono::seconds(10)}; // an attack is not a log flood
-    // Connections kept open and waiting for their next request, closed at once on drain
-    // (before the event loop too: a session it destroys leaves this list).
-    std::mutex idleMutex;
-    std::map<const void *, std::function<void()>> idle;
 
     std::atomic_bool draining{false};
     net::io_context ioc;
@@ -160,34 +86,48 @@ struct HttpFront::Impl
     std::string getTarget;
     std::function<QByteArray()> getSource;
 
-    // A place for one connection from `peer`, or none (over a cap).
-    bool take(const std::string &peer)
+    bool fromKioskNetwork(net::ip::address address) const
     {
-        std::lock_guard<std::mutex> lock(mutex);
-        int &mine = perPeer[peer];
-        if (open >= limits.maxConnections || mine >= limits.maxConnectionsPerPeer) {
-            if (mine == 0)
-                perPeer.erase(peer);
-            ++stats.refusedOverCap;
-            int skipped = 0;
-            if (capWarnings.allow(QStringLiteral("cap"), &skipped))
-                qCWarning(lcHttp).noquote()
-                    << "connection cap reached (" << open << "open," << mine << "from"
-                    << QString::fromStdString(peer) << "); refused so far:" << stats.refusedOverCap;
-            return false;
+        if (address.is_v6() && address.to_v6().is_v4_mapped())
+            address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+        if (address.is_v4()) {
+            for (const auto &network : kioskNetworks4)
+                if (net::ip::make_network_v4(address.to_v4(), network.prefix_length())
+                        .canonical() == network.canonical())
+                    return true;
+        } else {
+            for (const auto &network : kioskNetworks6)
+                if (net::ip::make_network_v6(address.to_v6(), network.prefix_length())
+                        .canonical() == network.canonical())
+                    return true;
         }
-        ++mine;
-        ++open;
-        ++stats.accepted;
-        return true;
+        return false;
     }
-    void give(const std::string &peer)
+    // A place for a connection from `peer`, perhaps by shedding another; 0: none.
+    ConnectionPlaces::Ticket take(const std::string &peer, bool kiosk)
     {
-        std::lock_guard<std::mutex> lock(mutex);
-        --open;
-        auto it = perPeer.find(peer);
-        if (it != perPeer.end() && --it->second <= 0)
-            perPeer.erase(it);
+        ConnectionPlaces::Admission admission = places->admit(peer, kiosk);
+        for (const auto &close : admission.shed)
+            if (close)
+                close();
+        if (admission.ticket == 0 || !admission.shed.empty()) {
+            int skipped = 0;
+            if (capWarnings.allow(QStringLiteral("cap"), &skipped)) {
+                const ConnectionPlaces::Counts c = places->counts();
+                qCWarning(lcHttp).noquote()
+                    << (admission.overPeerCap
+                            ? QStringLiteral("connection cap reached for %1 (%2 from it);")
+                                  .arg(QString::fromStdString(peer))
+                                  .arg(limits.maxConnectionsPerPeer)
+                            : QStringLiteral("connection cap reached (%1 open, %2 of them kiosks); "
+                                             "shedding the slowest for new clients;")
+                                  .arg(c.open)
+                                  .arg(c.openKiosks))
+                    << "shed so far:" << c.shed
+                    << "refused so far:" << c.refusedOverCap + c.refusedOverPeerCap;
+            }
+        }
+        return admission.ticket;
     }
     void count(long Stats::*field)
     {
@@ -201,24 +141,10 @@ struct HttpFront::Impl
     void checkDrained();
 
     // Whether a connection may be kept after its answer now.
-    bool keepsConnections()
+    bool keepsConnections() const
     {
-        std::lock_guard<std::mutex> lock(mutex);
-        return !draining && limits.keepAliveIdle.count() > 0 && open * 2 < limits.maxConnections;
-    }
-    // `session` waits for its next request; false: draining, close it instead.
-    bool enterIdle(const void *session, std::function<void()> close)
-    {
-        std::lock_guard<std::mutex> lock(idleMutex);
-        if (draining)
-            return false;
-        idle.emplace(session, std::move(close));
-        return true;
-    }
-    void leaveIdle(const void *session)
-    {
-        std::lock_guard<std::mutex> lock(idleMutex);
-        idle.erase(session);
+        return !draining && limits.keepAliveIdle.count() > 0 &&
+               places->open() * 2 < limits.maxConnections;
     }
     std::chrono::steady_clock::time_point drainDeadline;
     std::unique_ptr<net::steady_timer> drainTimer;
@@ -230,14 +156,25 @@ namespace {
 class Place
 {
 public:
-    Place(HttpFront::Impl *front, std::string peer) : m_front(front), m_peer(std::move(peer)) {}
-    ~Place() { m_front->give(m_peer); }
+    Place(HttpFront::Impl *front, ConnectionPlaces::Ticket ticket, std::string peer)
+        : m_front(front), m_ticket(ticket), m_peer(std::move(peer))
+    {
+    }
+    ~Place() { m_front->places->release(m_ticket); }
     Place(const Place &) = delete;
     Place &operator=(const Place &) = delete;
     const std::string &peer() const { return m_peer; }
+    // The connection moves on to `stage`; false: its place was shed, it closes.
+    bool enter(ConnectionPlaces::Stage stage) { return m_front->places->enter(m_ticket, stage); }
+    void markKiosk() { m_front->places->markKiosk(m_ticket); }
+    void setCloser(std::function<void()> closer)
+    {
+        m_front->places->setCloser(m_ticket, std::move(closer));
+    }
 
 private:
     HttpFront::Impl *m_front;
+    ConnectionPlaces::Ticket m_ticket;
     std::string m_peer;
 };
 
@@ -252,16 +189,30 @@ beast::tcp_stream &lowest(beast::ssl_stream<beast::tcp_stream> &stream)
 
 template <class Stream> class Session : public std::enable_shared_from_this<Session<Stream>>
 {
+    using Stage = ConnectionPlaces::Stage;
+
 public:
     template <class... Args>
-    Session(HttpFront::Impl *front, std::string peer, Args &&...args)
-        : m_front(front), m_place(front, std::move(peer)), m_stream(std::forward<Args>(args)...)
+    Session(HttpFront::Impl *front, ConnectionPlaces::Ticket ticket, std::string peer,
+            Args &&...args)
+        : m_front(front), m_place(front, ticket, std::move(peer)),
+          m_stream(std::forward<Args>(args)...),
+          m_buffer(readBufferBytes(front->limits.maxHeaderBytes))
     {
     }
-    ~Session() { m_front->leaveIdle(this); }
 
     void start()
     {
+        // Shed (the cap is full and this connection is the slowest) or closed by drain
+        // (kept idle): whatever it waits for ends, and so does the session.
+        std::weak_ptr<Session> weak = this->shared_from_this();
+        m_place.setCloser([weak] {
+            if (auto self = weak.lock())
+                net::post(self->m_stream.get_executor(), [self] {
+                    beast::error_code ignored;
+                    lowest(self->m_stream).socket().cancel(ignored);
+                });
+        });
         lowest(m_stream).expires_after(m_front->limits.headerDeadline);
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             readHeader();
@@ -278,11 +229,12 @@ public:
 
 private:
     // A kiosk that identified itself with a certificate from the bank CA (checked in the
-    // handshake) is named in the log.
+    // handshake) is named in the log, and has a kiosk's place from now on.
     void noteKiosk()
     {
         if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
             if (X509 *kiosk = SSL_get0_peer_certificate(m_stream.native_handle())) {
+                m_place.markKiosk();
                 char subject[256] = {};
                 X509_NAME_oneline(X509_get_subject_name(kiosk), subject, sizeof subject);
                 qCInfo(lcHttp).noquote() << "kiosk certificate" << subject << "from"
@@ -304,14 +256,14 @@ private:
     void onHeader(beast::error_code ec)
     {
         const bool wasIdle = m_idle;
-        if (m_idle) {
-            m_idle = false;
-            m_front->leaveIdle(this);
-        }
+        m_idle = false;
         // A kept connection the client did not use again (idle time out, closed by the
-        // client or by drain) simply ends; one with part of a request goes the usual way.
+        // client, shed or closed by drain) simply ends; one with part of a request goes the
+        // usual way, a new request again.
         if (ec && wasIdle && !m_parser->got_some())
             return closeAfter({}, "idle");
+        if (wasIdle && !m_place.enter(Stage::Unfinished))
+            return closeAfter({}, "shed");
         if (ec)
             return refuseOrClose(ec, "headers");
         if (m_exchanges > 0)
@@ -324,16 +276,33 @@ private:
         if (auto refusal = refuseHead(headOf(m_parser->get()), m_front->limits.maxBodyBytes))
             return answer(refusal->status, "text/plain", refusal->text);
         lowest(m_stream).expires_after(m_front->limits.bodyDeadline);
-        http::async_read(m_stream, m_buffer, *m_parser,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->onBody(ec);
-                         });
+        m_bodyRead = 0;
+        readBody();
+    }
+
+    // The body a read at a time, each counted: with its framing, it is within a budget.
+    void readBody()
+    {
+        http::async_read_some(
+            m_stream, m_buffer, *m_parser,
+            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                self->m_bodyRead += n;
+                if (ec || self->m_parser->is_done())
+                    return self->onBody(ec);
+                if (self->m_bodyRead > bodyReadBudget(self->m_front->limits.maxHeaderBytes,
+                                                      self->m_front->limits.maxBodyBytes))
+                    return self->answer(413, "text/plain", "request too large\n");
+                self->readBody();
+            });
     }
 
     void onBody(beast::error_code ec)
     {
         if (ec)
             return refuseOrClose(ec, "body");
+        // A complete request is never shed; one shed a moment ago is not answered.
+        if (!m_place.enter(Stage::Busy))
+            return closeAfter({}, "shed");
         // The event loop's job ends here: CMP runs on a worker, the answer comes back to this
         // connection's strand.
         lowest(m_stream).expires_never();
@@ -356,6 +325,8 @@ private:
 
     void answerGet()
     {
+        if (!m_place.enter(Stage::Busy))
+            return closeAfter({}, "shed");
         lowest(m_stream).expires_never();
         net::post(*m_front->workers, [self = this->shared_from_this()] {
             const QByteArray content = self->m_front->getSource();
@@ -371,18 +342,19 @@ private:
 
     void refuseOrClose(beast::error_code ec, const char *where)
     {
-        if (ec == http::error::body_limit)
-            return answer(413, "text/plain", "request too large\n");
-        if (ec == http::error::header_limit)
-            return answer(431, "text/plain", "headers too large\n");
-        if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
-            ec != http::error::end_of_stream && ec != http::error::partial_message)
-            return answer(400, "text/plain", "malformed request\n");
+        const auto unread =
+            std::string_view(static_cast<const char *>(m_buffer.data().data()), m_buffer.size());
+        if (auto refusal = refusalForRead(ec, m_parser->is_header_done(), unread)) {
+            qCDebug(lcHttp).noquote() << "refused" << refusal->status << "in the" << where << "of"
+                                      << QString::fromStdString(m_place.peer());
+            return answer(refusal->status, "text/plain", refusal->text);
+        }
         closeAfter(ec, where);
     }
 
     void answer(int status, const char *contentType, std::string body)
     {
+        m_place.enter(Stage::Busy); // an answer on its way is not shed
         // Kept for the next message only after a CMP answer to a client that asked for it;
         // after a refusal, what follows in the stream is not to be trusted.
         const bool keep = status == 200 && m_clientKeepsAlive &&
@@ -411,17 +383,7 @@ private:
 
     void waitForNext()
     {
-        std::weak_ptr<Session> weak = this->shared_from_this();
-        auto close = [weak] {
-            if (auto self = weak.lock())
-                net::post(self->m_stream.get_executor(), [self] {
-                    if (self->m_idle) {
-                        beast::error_code ignored;
-                        lowest(self->m_stream).socket().cancel(ignored);
-                    }
-                });
-        };
-        if (!m_front->enterIdle(this, std::move(close)))
+        if (!m_place.enter(Stage::Kept))
             return finish();
         m_idle = true;
         lowest(m_stream).expires_after(m_front->limits.keepAliveIdle);
@@ -433,10 +395,29 @@ private:
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             beast::error_code ignored;
             m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            // What the client still sends is read and dropped for a moment: closing on unread
+            // bytes resets the connection, and a reset can reach the client before the
+            // answer it has not read yet. A kept place: the first to be shed, closed by drain.
+            if (!m_place.enter(Stage::Kept))
+                return closeAfter({}, "answer");
+            lowest(m_stream).expires_after(m_front->limits.lingerTime);
+            m_discard = std::make_unique<std::array<char, 4096>>();
+            dropUntilClosed();
         } else {
             lowest(m_stream).expires_after(std::chrono::seconds(2));
             m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
         }
+    }
+
+    void dropUntilClosed()
+    {
+        m_stream.async_read_some(net::buffer(*m_discard), [self = this->shared_from_this()](
+                                                              beast::error_code ec, std::size_t n) {
+            self->m_dropped += n;
+            if (ec || self->m_dropped >= self->m_front->limits.lingerBytes)
+                return self->closeAfter({}, "linger");
+            self->dropUntilClosed();
+        });
     }
 
     void closeAfter(beast::error_code ec, const char *where)
@@ -453,9 +434,12 @@ private:
     HttpFront::Impl *m_front;
     Place m_place;
     Stream m_stream;
-    beast::flat_buffer m_buffer;
+    beast::flat_buffer m_buffer; // at most readBufferBytes: every byte read counts
     std::optional<http::request_parser<http::string_body>> m_parser;
     http::response<http::string_body> m_response;
+    std::unique_ptr<std::array<char, 4096>> m_discard; // only while lingering
+    std::size_t m_dropped = 0;
+    std::size_t m_bodyRead = 0; // this request's bytes after its headers
     bool m_clientKeepsAlive = false;
     bool m_idle = false; // kept, waiting for the next request
     int m_exchanges = 0;
@@ -514,16 +498,18 @@ void HttpFront::Impl::accept(tcp::acceptor *acceptor, net::ssl::context *tls)
                 beast::error_code peerError;
                 const auto remote = socket.remote_endpoint(peerError);
                 const std::string peer = peerError ? "?" : remote.address().to_string();
-                if (take(peer)) {
+                const bool kiosk = !peerError && fromKioskNetwork(remote.address());
+                if (const ConnectionPlaces::Ticket ticket = take(peer, kiosk)) {
                     // One answer is several TLS records: with Nagle's algorithm the last waits
                     // for the client's delayed ACK (40 ms a message on Linux).
                     socket.set_option(tcp::no_delay(true), peerError);
                     if (tls)
                         std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-                            this, peer, std::move(socket), *tls)
+                            this, ticket, peer, std::move(socket), *tls)
                             ->start();
                     else
-                        std::make_shared<Session<beast::tcp_stream>>(this, peer, std::move(socket))
+                        std::make_shared<Session<beast::tcp_stream>>(this, ticket, peer,
+                                                                     std::move(socket))
                             ->start();
                 } // else the socket closes as it goes out of scope
             } else if (ec == net::error::no_descriptors) {
@@ -535,18 +521,15 @@ void HttpFront::Impl::accept(tcp::acceptor *acceptor, net::ssl::context *tls)
 
 void HttpFront::Impl::drain()
 {
-    std::map<const void *, std::function<void()>> kept;
-    {
-        std::lock_guard<std::mutex> lock(idleMutex);
-        draining = true;
-        kept.swap(idle);
-    }
+    draining = true;
+    const std::vector<std::function<void()>> kept = places->closeKept();
     for (auto &acceptor : acceptors) {
         beast::error_code ignored;
         acceptor->close(ignored); // the kernel refuses new connections from here on
     }
-    for (auto &entry : kept)
-        entry.second(); // nothing in flight there: closed now, not at the grace time's end
+    for (const auto &close : kept)
+        if (close)
+            close(); // nothing in flight there: closed now, not at the grace time's end
     drainDeadline = std::chrono::steady_clock::now() + limits.shutdownGrace;
     drainTimer = std::make_unique<net::steady_timer>(ioc);
     checkDrained();
@@ -554,15 +537,12 @@ void HttpFront::Impl::drain()
 
 void HttpFront::Impl::checkDrained()
 {
-    int left = 0;
-    {
+    const int left = places->open();
+    if (left == 0 || std::chrono::steady_clock::now() >= drainDeadline) {
         std::lock_guard<std::mutex> lock(mutex);
-        left = open;
-        if (left == 0 || std::chrono::steady_clock::now() >= drainDeadline) {
-            stats.unfinishedAtExit = left;
-            ioc.stop();
-            return;
-        }
+        stats.unfinishedAtExit = left;
+        ioc.stop();
+        return;
     }
     drainTimer->expires_after(std::chrono::milliseconds(20));
     drainTimer->async_wait([this](beast::error_code ec) {
@@ -577,6 +557,18 @@ HttpFront::HttpFront(HttpFrontLimits limits, Handler handler) : d(std::make_shar
 {
     d->limits = limits;
     d->handler = std::move(handler);
+    d->places = std::make_unique<ConnectionPlaces>(ConnectionPlaces::Limits{
+        limits.maxConnections, limits.maxConnectionsPerPeer, limits.kioskReserve});
+    for (const std::string &network : limits.kioskNetworks) {
+        beast::error_code ec;
+        if (network.find(':') == std::string::npos)
+            d->kioskNetworks4.push_back(net::ip::make_network_v4(network, ec));
+        else
+            d->kioskNetworks6.push_back(net::ip::make_network_v6(network, ec));
+        if (ec) // the configuration was checked: this is a caller's bug
+            qCWarning(lcHttp).noquote()
+                << "not a network:" << QString::fromStdString(network) << "- ignored";
+    }
     d->workers = std::make_unique<net::thread_pool>(std::size_t(std::max(1, limits.workers)));
 }
 
@@ -644,13 +636,9 @@ void HttpFront::run()
     stopSignals.async_wait([this](beast::error_code ec, int signal) {
         if (ec)
             return;
-        int open = 0;
-        {
-            std::lock_guard<std::mutex> lock(d->mutex);
-            open = d->open;
-        }
-        qCInfo(lcHttp) << "signal" << signal << "- no new connections; finishing" << open
-                       << "open ones within" << d->limits.shutdownGrace.count() << "ms";
+        qCInfo(lcHttp) << "signal" << signal << "- no new connections; finishing"
+                       << d->places->open() << "open ones within" << d->limits.shutdownGrace.count()
+                       << "ms";
         d->drain();
     });
     std::vector<std::thread> threads;
@@ -663,12 +651,15 @@ void HttpFront::run()
     const Stats s = stats();
     qCInfo(lcHttp).noquote() << QStringLiteral("stopped: %1 connections, %2 exchanges (%3 on kept "
                                                "connections), %4 finished while draining, %5 "
-                                               "connections unfinished at exit")
+                                               "connections unfinished at exit; with the cap "
+                                               "full, %6 shed for new ones and %7 refused")
                                     .arg(s.accepted)
                                     .arg(s.exchanges)
                                     .arg(s.onKeptConnections)
                                     .arg(s.finishedWhileDraining)
-                                    .arg(s.unfinishedAtExit);
+                                    .arg(s.unfinishedAtExit)
+                                    .arg(s.shed)
+                                    .arg(s.refusedOverCap);
 }
 
 void HttpFront::stop()
@@ -678,8 +669,13 @@ void HttpFront::stop()
 
 HttpFront::Stats HttpFront::stats() const
 {
+    const ConnectionPlaces::Counts places = d->places->counts();
     std::lock_guard<std::mutex> lock(d->mutex);
-    return d->stats;
+    Stats s = d->stats;
+    s.accepted = places.accepted;
+    s.refusedOverCap = places.refusedOverCap + places.refusedOverPeerCap;
+    s.shed = places.shed;
+    return s;
 }
 
 } // namespace kk::ra

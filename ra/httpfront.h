@@ -29,7 +29,8 @@ struct HttpFrontLimits
     std::size_t maxBodyBytes = 64 * 1024;
     std::size_t maxHeaderBytes = 8 * 1024;
     // From accept (through the TLS handshake) to the end of the headers; then to the end of
-    // the body; then to the end of the answer.
+    // the body; then to the end of the answer. Every byte read counts against a cap, and going over
+    // one is answered at once, never left to a deadline.
     std::chrono::milliseconds headerDeadline{5000};
     std::chrono::milliseconds bodyDeadline{10000};
     std::chrono::milliseconds writeDeadline{10000};
@@ -38,8 +39,16 @@ struct HttpFrontLimits
     // while half the connection cap is in use, nor while draining.
     std::chrono::milliseconds keepAliveIdle{2000};
     int maxExchangesPerConnection = 100;
+    // What is shed when the cap is full, and the kiosks' reserve: connectionplaces.h.
     int maxConnections = 1024;
     int maxConnectionsPerPeer = 64;
+    int kioskReserve = 64;
+    std::vector<std::string> kioskNetworks; // CIDR ("10.20.0.0/16"): the bank's kiosks
+    // After a refusal, what the client still sends is read and dropped for this long (at
+    // most lingerBytes) before the socket closes, so that the refusal reaches it rather than
+    // a reset.
+    std::chrono::milliseconds lingerTime{1000};
+    std::size_t lingerBytes = 1024 * 1024;
     int workers = 4;   // threads that run CMP
     int ioThreads = 1; // threads that run the event loop (TLS handshakes run here)
     std::chrono::milliseconds shutdownGrace{20000};
@@ -66,11 +75,20 @@ struct HttpRefusal
 // within the body cap.
 std::optional<HttpRefusal> refuseHead(const RequestHead &head, std::size_t maxBodyBytes);
 
+// What a connection's read buffer holds at most: every byte the front reads counts against
+// it, so a chunk line, a chunk extension or a trailer without end is refused (400, 431) as
+// soon as it passes it, as the request line and headers are (431) and the body (413).
+std::size_t readBufferBytes(std::size_t maxHeaderBytes);
+// What the front reads of a request after its headers, at most (413 past it).
+std::size_t bodyReadBudget(std::size_t maxHeaderBytes, std::size_t maxBodyBytes);
+
 // One request's bytes through the front's parser and checks, as a connection would go: the
 // status the front answers (200: the body goes to CMP), or 0 when the request is incomplete
-// (the deadline would end the connection). For fuzzing and tests.
+// (the deadline would end the connection). The same reads and checks as a connection's, on
+// a stream that holds `bytes`; `bytesRead`: how many of them it read. For fuzzing and tests.
 int statusForRequestBytes(const std::string &bytes, std::size_t maxHeaderBytes,
-                          std::size_t maxBodyBytes, std::string *body = nullptr);
+                          std::size_t maxBodyBytes, std::string *body = nullptr,
+                          std::size_t *bytesRead = nullptr);
 
 // The listening sockets systemd passed (sd_listen_fds(3)): name and descriptor. The names
 // come from FileDescriptorName= ("http", "https"); unnamed ones are called "unknown".
@@ -112,6 +130,7 @@ public:
     {
         long accepted = 0;
         long refusedOverCap = 0;    // connections closed at once: over the total or per-peer cap
+        long shed = 0;              // connections closed to make room for a new one
         long timedOut = 0;          // connections closed by a deadline
         long exchanges = 0;         // requests answered by the handler
         long onKeptConnections = 0; // of these, on a connection kept from an earlier one

@@ -206,6 +206,9 @@ int serve(const RaConfig &config)
     limits.keepAliveIdle = std::chrono::milliseconds(config.keepAliveMs);
     limits.maxConnections = config.maxConnections;
     limits.maxConnectionsPerPeer = config.maxConnectionsPerPeer;
+    limits.kioskReserve = config.kioskReserve;
+    for (const QString &network : config.kioskNetworks)
+        limits.kioskNetworks.push_back(network.toStdString());
     limits.shutdownGrace = std::chrono::seconds(config.shutdownGraceSeconds);
     HttpFront front(limits, [&service](const QByteArray &request, const std::string &peer) {
         return service.handle(request, QString::fromStdString(peer));
@@ -337,12 +340,21 @@ int main(int argc, char **argv)
     if (command == QLatin1String("check-config")) {
         // Every invalid or unknown key with its line, as `keykiosk --check-config` does.
         QStringList problems;
-        RaConfig::read(parser.value(configOption), &problems);
+        const RaConfig read = RaConfig::read(parser.value(configOption), &problems);
+        problems << exposedSecrets(read, parser.value(configOption), SecretsOf::Everyone);
         return kk::ConfigFile::printReport(parser.value(configOption), problems);
     }
     auto config = RaConfig::load(parser.value(configOption));
     if (!config)
         return fail(config.error().detail);
+    if (command == QLatin1String("serve") || command == QLatin1String("signer")) {
+        // Nothing starts on a secret that other accounts can read.
+        const QStringList exposed = exposedSecrets(
+            config.value(), parser.value(configOption),
+            command == QLatin1String("signer") ? SecretsOf::Signer : SecretsOf::Serve);
+        if (!exposed.isEmpty())
+            return fail(exposed.join(QLatin1Char('\n')));
+    }
     if (command == QLatin1String("serve"))
         return serve(config.value());
     if (command == QLatin1String("signer"))

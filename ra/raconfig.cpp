@@ -1,5 +1,7 @@
 #include "raconfig.h"
 
+#include "bankfiles.h"
+
 #include "keykiosk/configfile.h"
 #include "keykiosk/securebuffer.h"
 #include "keykiosk/token/pkcs11module.h"
@@ -10,6 +12,9 @@
 #include <QFileInfo>
 #include <QSet>
 #include <QSettings>
+
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 
 #include <openssl/bn.h>
 #include <openssl/pem.h>
@@ -49,12 +54,10 @@ Error writePem(const QString &path, X509 *cert, EVP_PKEY *key)
 {
     // Created with its final mode, never over an existing file: a private key is the owner's
     // from its first byte (no window with a wider mode), and nothing is silently replaced.
-    const int fd = ::open(QFile::encodeName(path).constData(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, cert ? 0644 : 0600);
-    if (fd < 0)
-        return Error(ErrorCode::Internal,
-                     QStringLiteral("cannot create %1: %2")
-                         .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    auto created = createBankFile(path, cert ? 0644 : 0600);
+    if (!created)
+        return created.error();
+    const int fd = created.value();
     BioPtr bio(BIO_new_fd(fd, BIO_CLOSE));
     const bool ok = bio && (cert ? PEM_write_bio_X509(bio.get(), cert)
                                  : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0,
@@ -138,6 +141,20 @@ RaConfig RaConfig::read(const QString &path, QStringList *problems)
         ini.number(QStringLiteral("server/max_connections"), c.maxConnections, 1, 1000000);
     c.maxConnectionsPerPeer = ini.number(QStringLiteral("server/max_connections_per_peer"),
                                          c.maxConnectionsPerPeer, 1, 1000000);
+    // At most half of max_connections counts (connectionplaces.h).
+    c.kioskReserve = ini.number(QStringLiteral("server/kiosk_reserve"), c.kioskReserve, 0, 1000000);
+    c.kioskNetworks = ini.list(QStringLiteral("server/kiosk_networks"));
+    for (const QString &network : c.kioskNetworks) {
+        boost::system::error_code ec;
+        if (network.contains(QLatin1Char(':')))
+            boost::asio::ip::make_network_v6(network.toStdString(), ec);
+        else
+            boost::asio::ip::make_network_v4(network.toStdString(), ec);
+        if (ec)
+            ini.problem(QStringLiteral("server/kiosk_networks"),
+                        QStringLiteral("%1 is not a network (address/prefix, as 10.20.0.0/16)")
+                            .arg(network));
+    }
     c.shutdownGraceSeconds = ini.number(QStringLiteral("server/shutdown_grace_seconds"),
                                         c.shutdownGraceSeconds, 0, 3600);
     c.adminSocket = ini.path(QStringLiteral("admin/socket"),
@@ -226,6 +243,37 @@ Expected<RaConfig> RaConfig::load(const QString &path)
     if (!problems.isEmpty())
         return Error(ErrorCode::Internal, problems.join(QLatin1Char('\n')));
     return config;
+}
+
+QStringList exposedSecrets(const RaConfig &config, const QString &configPath, SecretsOf who)
+{
+    const bool serve = who != SecretsOf::Signer;
+    const bool signer = who != SecretsOf::Serve;
+    // Without a signer process the RA holds the CA key itself.
+    const bool holdsCaKey = signer || config.signerSocket.isEmpty();
+    QStringList found;
+    const auto check = [&found](const QString &path, Secret kind, const QString &what) {
+        const QString why = exposedSecret(path, kind, what);
+        if (!why.isEmpty())
+            found << why;
+    };
+    if (conninfoHoldsPassword(config.databaseServer))
+        check(configPath, Secret::Config,
+              QStringLiteral("the PostgreSQL password; or give it in a passfile"));
+    if (serve) {
+        check(config.raKey, Secret::Key, QStringLiteral("the RA's CMP key"));
+        if (config.httpsPort != 0)
+            check(config.tlsKey, Secret::Key, QStringLiteral("the TLS key"));
+    }
+    if (holdsCaKey) {
+        if (config.caKeyModule.isEmpty())
+            check(config.caKey, Secret::Key, QStringLiteral("the CA key"));
+        else
+            check(config.caKeyPinFile, Secret::Key, QStringLiteral("the HSM's PIN"));
+    }
+    if (config.databaseServer.isEmpty())
+        check(config.database, Secret::Register, QStringLiteral("the register"));
+    return found;
 }
 
 namespace {
@@ -330,21 +378,11 @@ Error initDemo(const QString &dir, int httpPort)
 {
     // The bank's directory is its alone from the first byte: 0700, then keys and the
     // register 0600 inside.
-    const QByteArray path = QFile::encodeName(dir);
-    if (!QFileInfo::exists(dir)) {
-        QDir().mkpath(QFileInfo(dir).absolutePath());
-        if (::mkdir(path.constData(), 0700) != 0)
-            return Error(ErrorCode::Internal, QStringLiteral("cannot create %1").arg(dir));
-    }
+    // A bank's CA key is never overwritten, and nothing is written through a link: an
+    // empty directory of ours, no link on its path (bankfiles.h).
+    if (Error e = prepareBankDirectory(dir))
+        return e;
     const QString base = QDir(dir).absolutePath();
-    // A bank's CA key is never overwritten: running init-demo again must not replace it.
-    for (const char *existing : {"ca.key.pem", "ra.conf", "ra.db"}) {
-        if (QFileInfo::exists(QDir(base).filePath(QLatin1String(existing))))
-            return Error(ErrorCode::Internal,
-                         QStringLiteral("%1 already holds %2: init-demo never overwrites a bank; "
-                                        "use an empty directory")
-                             .arg(base, QLatin1String(existing)));
-    }
     const RaPolicy roles; // the default role OIDs, written to ra.conf below
     EvpPkeyPtr caKey(EVP_EC_gen("P-256")), raKey(EVP_EC_gen("P-256")), tlsKey(EVP_EC_gen("P-256")),
         staffKey(EVP_EC_gen("P-256"));
@@ -375,9 +413,15 @@ Error initDemo(const QString &dir, int httpPort)
                          nullptr, key))
             return e;
     }
-    QFile conf(QDir(base).filePath(QStringLiteral("ra.conf")));
-    if (!conf.open(QIODevice::WriteOnly))
-        return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(conf.fileName()));
+    // Readable by its group (the service's account, as the Debian package sets it up); a
+    // password for PostgreSQL belongs in a passfile, not here.
+    const QString confPath = QDir(base).filePath(QStringLiteral("ra.conf"));
+    auto confFd = createBankFile(confPath, 0640);
+    if (!confFd)
+        return confFd.error();
+    QFile conf;
+    if (!conf.open(confFd.value(), QIODevice::WriteOnly, QFileDevice::AutoCloseHandle))
+        return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(confPath));
     conf.write(QStringLiteral(
                    "; keykiosk-ra demo configuration (paths relative to this file)\n"
                    "[server]\nlisten=127.0.0.1\nhttp_port=%1\nhttps_port=0\ntls_cert=tls.cert."
@@ -388,6 +432,11 @@ Error initDemo(const QString &dir, int httpPort)
                    "; a connection kept idle for the kiosk's next message (0: one per message)\n"
                    "keep_alive_ms=2000\n"
                    "max_connections=1024\nmax_connections_per_peer=64\n"
+                   "; the bank's kiosks (their networks, or a kiosk certificate over HTTPS) "
+                   "have\n; places of their own and no per-address cap; with the cap full, "
+                   "the slowest\n; other connection is closed for a new one\n"
+                   "; (at most half of max_connections)\nkiosk_reserve=64\n; "
+                   "kiosk_networks=10.20.0.0/16, 192.168.7.0/24\n"
                    "; on SIGTERM, seconds for the exchanges in flight to finish\n"
                    "shutdown_grace_seconds=20\n\n"
                    "[ca]\ncert=ca.cert.pem\nkey=ca.key.pem\n; or the CA key on an HSM:\n"
@@ -421,6 +470,8 @@ Error initDemo(const QString &dir, int httpPort)
                    .arg(roles.clientPolicyOid, roles.staffPolicyOid, roles.raPolicyOid)
                    .arg(currentAccount())
                    .toUtf8());
+    if (!conf.flush())
+        return Error(ErrorCode::Internal, QStringLiteral("cannot write %1").arg(confPath));
     conf.close();
     // The bank's register knows its own certificates from the start.
     auto store = Store::open(QDir(base).filePath(QStringLiteral("ra.db")));

@@ -23,6 +23,10 @@ struct RaConfig
     int headerTimeoutMs = 5000, bodyTimeoutMs = 10000;
     int keepAliveMs = 2000; // a connection kept idle for the client's next message; 0: never
     int maxConnections = 1024, maxConnectionsPerPeer = 64;
+    // Places only the bank's kiosks take, and the networks they come from (CIDR); a kiosk
+    // certificate over HTTPS makes a connection a kiosk's too (connectionplaces.h).
+    int kioskReserve = 64;
+    QStringList kioskNetworks;
     int shutdownGraceSeconds = 20;
     QString caCert, caKey;                                           // PEM files, or:
     QString caKeyModule, caKeyTokenSerial, caKeyIdHex, caKeyPinFile; // the CA key on an HSM
@@ -45,6 +49,13 @@ struct RaConfig
     static RaConfig read(const QString &path, QStringList *problems);
     static Expected<RaConfig> load(const QString &path);
 };
+
+// The secrets a process of the bank reads (keys, the HSM's PIN, the register, a password in
+// the configuration itself) that other accounts can read too: one line each, the path named
+// (bankfiles.h). The RA refuses to serve on them, the signer to sign, and check-config
+// reports them.
+enum class SecretsOf { Serve, Signer, Everyone };
+QStringList exposedSecrets(const RaConfig &config, const QString &configPath, SecretsOf who);
 
 // The register the configuration names: PostgreSQL if [store] postgresql is set, else the
 // SQLite file. Serve opens it for the RA (SQLite is upgraded on open, PostgreSQL only by

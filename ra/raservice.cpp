@@ -1,5 +1,7 @@
 #include "raservice.h"
 
+#include "protectionpolicy.h"
+
 #include "certificatecache.h"
 
 #include "ralog.h"
@@ -44,6 +46,12 @@ constexpr int kBodyIr = 0, kBodyCr = 2, kBodyP10cr = 4, kBodyKur = 7;
 QByteArray toDer(const OSSL_CMP_MSG *msg)
 {
     return derBytes([msg](unsigned char **out) { return i2d_OSSL_CMP_MSG(msg, out); });
+}
+
+CmpMsgPtr parseDer(const QByteArray &der)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+    return CmpMsgPtr(der.isEmpty() ? nullptr : d2i_OSSL_CMP_MSG(nullptr, &p, der.size()));
 }
 
 QByteArray certDer(const X509 *cert)
@@ -290,7 +298,7 @@ bool RaService::Transaction::admitInbound()
     if (!service->m_replay.admit(inbound, &why)) {
         logRefusal(QtWarningMsg, QStringLiteral("message refused: ") + why);
         // OpenSSL answers a callback's failure with an error message carrying this reason.
-        ERR_raise_data(ERR_LIB_CMP, CMP_R_ERROR_VALIDATING_PROTECTION, "%s", qPrintable(why));
+        raiseRaReason(RaReason::MessageRefused, why);
         return false;
     }
     inboundAdmitted = true;
@@ -318,8 +326,7 @@ OSSL_CMP_PKISI *onCertRequest(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, in
         OSSL_CMP_PKISI_free(si);
         X509_free(*certOut);
         *certOut = nullptr;
-        ERR_raise_data(ERR_LIB_CMP, CMP_R_ERROR_CREATING_CERTREP, "%s",
-                       "registration database unavailable: try again later");
+        raiseRaReason(RaReason::TryAgain, QStringLiteral("the register is unavailable"));
         return nullptr;
     }
     t->refused = si && !*certOut && !t->waiting;
@@ -951,10 +958,17 @@ std::shared_ptr<RaService::Transaction> RaService::transactionFor(const QByteArr
     return t;
 }
 
-QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
+QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req, RaReason reason, const QString &detail)
 {
     // A fresh context with no callbacks answers with an error bound to nothing of the
-    // transaction the message names.
+    // transaction the message names. OpenSSL words it after the first error queued: ours
+    // (protectionpolicy.h). It is given the message as if unprotected, and takes it so:
+    // checking a protection again would clear the queue (and word it in OpenSSL's terms).
+    CmpMsgPtr bare(parseDer(unprotectedCopy(toDer(req))));
+    if (!bare)
+        return {};
+    ERR_clear_error();
+    raiseRaReason(reason, detail);
     CmpSrvCtxPtr scratch(OSSL_CMP_SRV_CTX_new(nullptr, nullptr));
     OSSL_CMP_CTX *cmp = OSSL_CMP_SRV_CTX_get0_cmp_ctx(scratch.get());
     OSSL_CMP_CTX_set1_cert(cmp, m_identity.raCert.get());
@@ -964,7 +978,7 @@ QByteArray RaService::errorAnswer(const OSSL_CMP_MSG *req)
     OSSL_CMP_SRV_CTX_init(scratch.get(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
                           nullptr);
     OSSL_CMP_SRV_CTX_set_accept_unprotected(scratch.get(), 1);
-    CmpMsgPtr response(OSSL_CMP_SRV_process_request(scratch.get(), req));
+    CmpMsgPtr response(OSSL_CMP_SRV_process_request(scratch.get(), bare.get()));
     ERR_clear_error();
     return response ? toDer(response.get()) : QByteArray();
 }
@@ -983,6 +997,13 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     const QByteArray id = header.transactionId;
     const int bodyType = OSSL_CMP_MSG_get_bodytype(req);
     ExchangeLogScope::setTransaction(id);
+    // A protection the bank never accepts is refused in its own words before OpenSSL tries
+    // it (and would answer in its internals).
+    const ProtectionVerdict protection = judgeProtection(header.protectionAlgOid);
+    if (!protection.accepted) {
+        logRefusal(QtWarningMsg, QStringLiteral("message refused: ") + protection.detail);
+        return errorAnswer(req, protection.reason, protection.detail);
+    }
 
     std::shared_ptr<Transaction> t = transactionFor(id, bodyType);
     if (!t)
@@ -990,15 +1011,16 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
     std::lock_guard<std::mutex> lock(t->lock);
     if (!t->senderDer.isEmpty() && header.senderDer != t->senderDer) {
         // Whoever else names the transaction changes nothing of it.
-        logRefusal(QtWarningMsg, QStringLiteral("message from another sender than the "
-                                                "transaction's refused"));
-        return errorAnswer(req);
+        const QString why = QStringLiteral("another sender than the transaction's");
+        logRefusal(QtWarningMsg, QStringLiteral("message refused: ") + why);
+        return errorAnswer(req, RaReason::MessageRefused, why);
     }
     t->lastUsed = std::chrono::steady_clock::now();
     t->inbound = header;
     t->inboundAdmitted = false;
     t->refused = false;
     t->receive(requestDer, parsed, &header);
+    ERR_clear_error();
     CmpMsgPtr response(OSSL_CMP_SRV_process_request(t->srv.get(), req));
     if (!response) {
         unsigned long e = ERR_peek_last_error();
@@ -1006,13 +1028,28 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
         ERR_clear_error();
         return {};
     }
-    ERR_clear_error();
-    const int rspType = OSSL_CMP_MSG_get_bodytype(response.get());
     // pkiconf or error ends the transaction in OpenSSL's context (RFC 4210 5.1.2 body
     // numbers), and so does a refusal; the register still holds what was decided. Only an
     // open transaction stays in memory, so a refused or unprotected message costs nothing
     // once answered.
     constexpr int kBodyPkiConf = 19, kBodyError = 23;
+    const int rspType = OSSL_CMP_MSG_get_bodytype(response.get());
+    // An error OpenSSL wrote in its own words (it takes them from the first error queued)
+    // is answered in the bank's; staff find OpenSSL's in the log.
+    ProtectionVerdict reworded;
+    QByteArray responseDer = toDer(response.get());
+    if (rspType == kBodyError) {
+        const long code = errorMessageCode(responseDer);
+        const unsigned long first = code > 0 ? (unsigned long)code : 0;
+        reworded = rewordOpenSslError(first);
+        if (!reworded.accepted) {
+            char text[256];
+            ERR_error_string_n(first, text, sizeof text);
+            logRefusal(QtWarningMsg, QStringLiteral("message refused: %1 (OpenSSL: %2)")
+                                         .arg(reworded.detail, QString::fromLatin1(text)));
+        }
+    }
+    ERR_clear_error();
     bool open = rspType != kBodyPkiConf && rspType != kBodyError && !t->refused &&
                 t->requestId != 0 && !id.isEmpty();
     // Nothing leaves the process before what it says is on disk: one flush for the answers
@@ -1033,8 +1070,10 @@ QByteArray RaService::handle(const QByteArray &requestDer, const QString &peer)
             m_transactions.erase(it);
     }
     if (unflushed)
-        return errorAnswer(req);
-    return toDer(response.get());
+        return errorAnswer(req, RaReason::TryAgain, QStringLiteral("the register is busy"));
+    if (!reworded.accepted)
+        return errorAnswer(req, reworded.reason, reworded.detail);
+    return responseDer;
 }
 
 } // namespace kk::ra

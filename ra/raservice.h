@@ -7,6 +7,7 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
+#include "protectionpolicy.h"
 #include "sendercertificates.h"
 #include "store.h"
 
@@ -127,7 +128,7 @@ public:
 private:
     std::shared_ptr<Transaction> newTransaction(const QByteArray &id);
     std::shared_ptr<Transaction> transactionFor(const QByteArray &id, int bodyType);
-    QByteArray errorAnswer(const OSSL_CMP_MSG *req);
+    QByteArray errorAnswer(const OSSL_CMP_MSG *req, RaReason reason, const QString &detail);
 
     RaIdentity m_identity;
     RaPolicy m_policy;

@@ -323,7 +323,11 @@ Expected<std::unique_ptr<SqlDatabase>> openSqlite(const QString &path, bool read
     if (readOnly && !QFile::exists(path))
         return Error(ErrorCode::Internal, QStringLiteral("no register at %1").arg(path));
     sqlite3 *raw = nullptr;
-    const int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    // SQLITE_OPEN_NOFOLLOW: the register (and its -wal and -shm) is never reached through a
+    // symbolic link.
+    const int flags =
+        SQLITE_OPEN_NOFOLLOW |
+        (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc =
         sqlite3_open_v2(path.toUtf8().constData(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw, path, durability);

@@ -1,5 +1,7 @@
 #include "store.h"
 
+#include "bankfiles.h"
+
 #include <QCryptographicHash>
 
 #include <QLoggingCategory>
@@ -155,8 +157,12 @@ Expected<std::unique_ptr<Store>> Store::open(const QString &path, int mode, Dura
     // The register is the bank's: a new database is created readable by its owner only, or
     // by its group too (0640: the signer, another account, reads it); SQLite gives its -wal
     // and -shm files the same mode.
+    // Never through a link (planted, dangling or not): SQLite is told not to follow one.
+    if (Error e = checkSafePath(path))
+        return e;
     const QByteArray file = QFile::encodeName(path);
-    const int fd = ::open(file.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(file.constData(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::fchmod(fd, mode_t(mode & 0640));
         ::close(fd);

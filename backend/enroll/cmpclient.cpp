@@ -157,7 +157,9 @@ QString opensslErrors()
     return lines.join(QStringLiteral("; "));
 }
 
-QString statusText(OSSL_CMP_CTX *ctx)
+} // namespace
+
+QString cmpStatusText(OSSL_CMP_CTX *ctx)
 {
     QStringList texts;
     const OSSL_CMP_PKIFREETEXT *strings = OSSL_CMP_CTX_get0_statusString(ctx);
@@ -168,7 +170,6 @@ QString statusText(OSSL_CMP_CTX *ctx)
     }
     return texts.join(QLatin1Char(' '));
 }
-} // namespace
 
 struct BankTls
 {
@@ -575,7 +576,7 @@ EnrollStep CmpRequest::step()
          (m_lastRequestBody == kBodyPollReq || m_lastRequestBody == kBodyCertConf);
          ++resend) {
         qCWarning(lcEnroll) << "the bank does not know the transaction any more ("
-                            << statusText(m_ctx.get()) << "); sending the request again";
+                            << cmpStatusText(m_ctx.get()) << "); sending the request again";
         ERR_clear_error();
         if (!OSSL_CMP_CTX_reinit(m_ctx.get()))
             break;
@@ -583,7 +584,7 @@ EnrollStep CmpRequest::step()
         rv = OSSL_CMP_try_certreq(m_ctx.get(), m_bodyType, nullptr, &checkAfter);
     }
     const int status = OSSL_CMP_CTX_get_status(m_ctx.get());
-    result.serverText = statusText(m_ctx.get());
+    result.serverText = cmpStatusText(m_ctx.get());
     result.failInfo = OSSL_CMP_CTX_get_failInfoCode(m_ctx.get());
     if (rv == 1) {
         result.state = EnrollState::Issued;

@@ -411,6 +411,22 @@ QString PostgresServer::psql(const QString &database, const QString &sql, int *e
     return QString::fromUtf8(output).trimmed();
 }
 
+bool PostgresServer::requirePassword(const QString &role)
+{
+    // The first matching line of pg_hba.conf decides: this one goes before initdb's "trust".
+    QFile hba(m_dir.filePath(QStringLiteral("data/pg_hba.conf")));
+    if (!hba.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray rest = hba.readAll();
+    hba.close();
+    if (!hba.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    hba.write("local all " + role.toUtf8() + " scram-sha-256\n" + rest);
+    hba.close();
+    return psql(QStringLiteral("postgres"), QStringLiteral("SELECT pg_reload_conf()")) ==
+           QLatin1String("t");
+}
+
 qint64 PostgresServer::postmasterPid() const
 {
     QFile pidFile(m_dir.filePath(QStringLiteral("data/postmaster.pid")));

@@ -99,6 +99,8 @@ public:
     QString psql(const QString &database, const QString &sql, int *exitCode = nullptr) const;
     QString log() const;
     qint64 postmasterPid() const; // its children are the connections' backends
+    // `role` logs in with its password (SCRAM) from now on; everyone else stays trusted.
+    bool requirePassword(const QString &role);
 
 private:
     QStringList asOwner(const QString &program, const QStringList &args) const;

@@ -23,6 +23,9 @@ typedef struct ossl_cmp_msg_st OSSL_CMP_MSG;
 namespace kk {
 
 // How the kiosk reaches the bank over TLS (docs/architecture.md, "The kiosk and the bank").
+// The status texts of the last PKIStatusInfo the bank sent (statusString), joined.
+QString cmpStatusText(OSSL_CMP_CTX *ctx);
+
 struct BankTlsOptions
 {
     // The RA's TLS certificate is checked against the bank CA and the URL's host name, or,

@@ -304,6 +304,8 @@ private slots:
         QVERIFY(pin.open(QIODevice::WriteOnly));
         pin.write("4321\n");
         pin.close();
+        // The signer refuses a PIN that other accounts can read.
+        QVERIFY(pin.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
         ra.setConfig(
             QStringLiteral("key=ca.key.pem"),
             QStringLiteral(

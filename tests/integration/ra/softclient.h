@@ -146,4 +146,16 @@ struct SoftClient
     }
 };
 
+// A renewal that gives up after `seconds` without an answer (OpenSSL's message timeout).
+inline int renewWithin(SoftClient &client, const RaServer &ra, int seconds)
+{
+    client.begin(ra);
+    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_MSG_TIMEOUT, seconds);
+    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_TOTAL_TIMEOUT, 3 * seconds);
+    int rv = -1;
+    while (rv == -1)
+        rv = client.step(ra.port());
+    return rv;
+}
+
 } // namespace kk::test

@@ -3,6 +3,7 @@
 // Content-Length headers, and SIGTERM in the middle of renewals. A real renewal goes through
 // each time, and nothing is lost.
 #include "harness.h"
+#include "rawconnections.h"
 #include "softclient.h"
 
 #include <QRegularExpression>
@@ -27,137 +28,6 @@ using namespace kk;
 using namespace kk::test;
 
 namespace {
-
-// A TCP connection to the RA from another loopback address than the real client's (the
-// attacker is another peer).
-int connectFrom(const char *local, quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in from{};
-    from.sin_family = AF_INET;
-    ::inet_pton(AF_INET, local, &from.sin_addr);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&from), sizeof from) != 0 ||
-        ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0) {
-        if (fd >= 0)
-            ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-bool sendAll(int fd, const QByteArray &bytes)
-{
-    return ::send(fd, bytes.constData(), std::size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
-}
-
-// What the server sends back within `ms`, until it closes.
-QByteArray readAnswer(int fd, int ms)
-{
-    QByteArray answer;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0)
-            continue;
-        char buffer[4096];
-        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0)
-            break;
-        answer.append(buffer, int(n));
-    }
-    return answer;
-}
-
-// True once the server closed the connection (EOF or reset).
-bool closedByServer(int fd)
-{
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 0) <= 0)
-        return false;
-    char byte;
-    return ::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
-}
-
-void raiseFileLimit()
-{
-    rlimit limit{};
-    ::getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-}
-
-// A renewal that gives up after `seconds` without an answer (OpenSSL's message timeout).
-int renewWithin(SoftClient &client, const RaServer &ra, int seconds)
-{
-    client.begin(ra);
-    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_MSG_TIMEOUT, seconds);
-    OSSL_CMP_CTX_set_option(client.ctx.get(), OSSL_CMP_OPT_TOTAL_TIMEOUT, 3 * seconds);
-    int rv = -1;
-    while (rv == -1)
-        rv = client.step(ra.port());
-    return rv;
-}
-
-// A CMP request on an open connection, HTTP/1.1 (which keeps the connection unless it says
-// otherwise).
-QByteArray cmpPost(const QByteArray &body, const char *extraHeader = "")
-{
-    return QByteArray("POST /.well-known/cmp HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                      "application/pkixcmp\r\n") +
-           extraHeader + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-}
-
-// One whole answer (headers and a body of Content-Length) within `ms`, without waiting for
-// the server to close; empty if none came.
-QByteArray readOneAnswer(int fd, int ms)
-{
-    QByteArray answer;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms) {
-        const int end = answer.indexOf("\r\n\r\n");
-        if (end >= 0) {
-            const QRegularExpressionMatch length =
-                QRegularExpression(QStringLiteral("(?i)content-length: *(\\d+)"))
-                    .match(QString::fromLatin1(answer.left(end)));
-            if (length.hasMatch() && answer.size() >= end + 4 + length.captured(1).toInt())
-                return answer;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0)
-            continue;
-        char buffer[4096];
-        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0)
-            break;
-        answer.append(buffer, int(n));
-    }
-    return {};
-}
-
-// `request` sent on `fd` and its one answer (empty if it could not be sent or none came).
-QByteArray exchange(int fd, const QByteArray &request)
-{
-    return sendAll(fd, request) ? readOneAnswer(fd, 5000) : QByteArray();
-}
-
-// True if the server closes the connection within `ms`.
-bool closedWithin(int fd, int ms)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms) {
-        if (closedByServer(fd))
-            return true;
-        QThread::msleep(20);
-    }
-    return false;
-}
 
 QByteArray kurBody(SoftClient &client, const RaServer &ra)
 {

@@ -16,6 +16,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -145,6 +147,10 @@ struct Bank
         ra.setConfig(nobodyIs + QStringLiteral("=root"), nobodyIs + QStringLiteral("=root,nobody"));
         QFile(ra.dir()).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                        QFileDevice::ExeOwner | QFileDevice::ExeOther);
+        // ra.conf (0640) is read by the RA's group, as the package sets it up: nobody's
+        // group stands for it here.
+        ::chown(QFile::encodeName(ra.dir() + QStringLiteral("/ra.conf")).constData(), uid_t(-1),
+                65534);
         // init-demo's staff member, with the key in a file (as `openssl cmp` would use it).
         staffCert = readPem(ra.dir() + QStringLiteral("/staff.cert.pem"));
         staffKey = readKey(ra.dir() + QStringLiteral("/staff.key.pem"));
