@@ -1,4 +1,4 @@
-// The RA's own DER walking (ra/cmpder.h) on any bytes: never reads outside them, and every
+// The RA's own DER walking (ra/cmp/cmpder.h) on any bytes: never reads outside them, and every
 // piece it returns lies within them.
 #include "cmpder.h"
 

@@ -1,4 +1,4 @@
-// The RA's HTTP framing (ra/httpfront.h): the front's reads with its bounded buffer, then its
+// The RA's HTTP framing (ra/front/httpfront.h): the front's reads with its bounded buffer, then its
 // checks on the request line and headers, then the body. A request it hands to CMP has one
 // length, the right type, and a body within the cap; nothing it reads, complete or not,
 // goes past its caps (a chunk line, an extension or a trailer without end included). Run

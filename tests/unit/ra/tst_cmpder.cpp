@@ -1,4 +1,4 @@
-// The RA's own reading of a CMP header (ra/cmpder.h): messageTime as DER's GeneralizedTime
+// The RA's own reading of a CMP header (ra/cmp/cmpder.h): messageTime as DER's GeneralizedTime
 // (UTC, seconds, an optional fraction) and nothing looser; senderKID, transactionID and
 // senderNonce. A certificate's subject read without parsing the certificate.
 #include "cmpder.h"

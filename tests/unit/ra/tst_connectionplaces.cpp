@@ -1,4 +1,4 @@
-// Who gets a place under the connection cap and who is shed for them (ra/connectionplaces.h):
+// Who gets a place under the connection cap and who is shed for them (ra/front/connectionplaces.h):
 // the policy, with a clock of the test's own.
 #include "connectionplaces.h"
 

@@ -1,4 +1,4 @@
-// The RA's replay window (ra/raservice.h): a message is admitted once; its entry goes when a
+// The RA's replay window (ra/cmp/raservice.h): a message is admitted once; its entry goes when a
 // replay of it would fail the time check anyway, and never before; the capacity bounds it.
 #include "raservice.h"
 

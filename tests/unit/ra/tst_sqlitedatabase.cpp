@@ -1,4 +1,4 @@
-// The register's SQLite connection with Durability::AtFlush (ra/sqldatabase.h): a flush
+// The register's SQLite connection with Durability::AtFlush (ra/store/sqldatabase.h): a flush
 // makes every transaction committed before it durable, with one fdatasync for as many
 // commits as came before it, also when threads flush at the same time (group commit); a
 // flush with nothing new to sync syncs nothing; with Durability::AtCommit there is nothing to
