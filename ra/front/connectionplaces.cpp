@@ -152,6 +152,12 @@ bool ConnectionPlaces::enter(Ticket ticket, Stage stage, Clock::time_point now)
     return true;
 }
 
+bool ConnectionPlaces::holds(Ticket ticket) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_entries.count(ticket) > 0;
+}
+
 void ConnectionPlaces::markKiosk(Ticket ticket)
 {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -71,6 +71,8 @@ public:
     // The connection moves on; false: its place was shed (or Kept while draining), and the
     // session closes instead of going on.
     bool enter(Ticket ticket, Stage stage, Clock::time_point now = Clock::now());
+    // Whether the ticket still has its place (false once shed or released).
+    bool holds(Ticket ticket) const;
     // A kiosk certificate was checked in the TLS handshake.
     void markKiosk(Ticket ticket);
     // The session ended; its place (unless shed already) is free.

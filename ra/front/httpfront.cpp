@@ -167,6 +167,8 @@ public:
     // The connection moves on to `stage`; false: its place was shed, it closes.
     bool enter(ConnectionPlaces::Stage stage) { return m_front->places->enter(m_ticket, stage); }
     void markKiosk() { m_front->places->markKiosk(m_ticket); }
+    // False once the place was shed.
+    bool held() const { return m_front->places->holds(m_ticket); }
     void setCloser(std::function<void()> closer)
     {
         m_front->places->setCloser(m_ticket, std::move(closer));
@@ -209,6 +211,11 @@ public:
         m_place.setCloser([weak] {
             if (auto self = weak.lock())
                 net::post(self->m_stream.get_executor(), [self] {
+                    // Drain closes what was kept when it began; a kept connection whose next
+                    // request arrived since is left to finish it (cancelling its write would
+                    // cut a TLS record). A shed one has no place any more, whatever it does.
+                    if (self->m_place.held() && !self->m_idle && !self->m_discard)
+                        return;
                     beast::error_code ignored;
                     lowest(self->m_stream).socket().cancel(ignored);
                 });
