@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     keys.pop_back();
     certs.pop_back();
     if (rc == 0)
-        ra.cli({QStringLiteral("revoke"), ra::serialHex(revokedCert.get()),
+        ra.cli({QStringLiteral("revoke"), kk::serialHex(revokedCert.get()),
                 QStringLiteral("--reason"), QStringLiteral("bench")},
                &rc);
     if (rc != 0) {

@@ -133,12 +133,7 @@ Expected<CertificateProfile> parseCertificate(const QByteArray &der, const QStri
     X509_NAME_oneline(X509_get_issuer_name(cert.get()), issuer, sizeof issuer);
     profile.issuer = QString::fromUtf8(issuer);
 
-    BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
-    if (serial) {
-        char *hex = BN_bn2hex(serial.get());
-        profile.serialHex = QString::fromLatin1(hex);
-        OPENSSL_free(hex);
-    }
+    profile.serialHex = kk::serialHex(cert.get());
     profile.validFrom = asn1Time(X509_get0_notBefore(cert.get()));
     profile.validTo = asn1Time(X509_get0_notAfter(cert.get()));
     if (!profile.validFrom.isValid() || !profile.validTo.isValid())

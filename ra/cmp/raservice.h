@@ -7,6 +7,7 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/expected.h"
 #include "keykiosk/opensslptr.h"
+#include "keykiosk/x509text.h"
 #include "protectionpolicy.h"
 #include "sendercertificates.h"
 #include "store.h"
@@ -145,13 +146,5 @@ private:
     Issuer m_issuer;
     std::function<Expected<QByteArray>()> m_crlSource;
 };
-
-// The certificate policy OIDs a certificate carries (its roles), and a certificate policies
-// extension with these OIDs.
-Error addCertificatePolicies(X509 *cert, const QStringList &oids);
-// Serial (hex, upper case) and subject (one line) of a certificate.
-QString serialHex(const X509 *cert);
-QString subjectLine(const X509 *cert);
-QDateTime notAfterOf(const X509 *cert);
 
 } // namespace kk::ra

@@ -1,7 +1,9 @@
 #include "operatorcommands.h"
 
-#include "raservice.h"
+#include "keykiosk/opensslptr.h"
+#include "keykiosk/x509text.h"
 
+#include "keykiosk/opensslptr.h"
 #include "keykiosk/x509text.h"
 
 #include <openssl/pem.h>

@@ -1,7 +1,8 @@
 #include "signer.h"
 
 #include "cmpder.h"
-#include "raservice.h"
+#include "keykiosk/opensslptr.h"
+#include "keykiosk/x509text.h"
 
 #include <QLoggingCategory>
 

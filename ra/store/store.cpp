@@ -8,7 +8,7 @@
 
 #include "certificatecache.h"
 #include "keykiosk/opensslptr.h"
-#include "raservice.h"
+#include "keykiosk/x509text.h"
 #include "sqldatabase.h"
 
 #include <QFile>
