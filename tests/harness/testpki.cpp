@@ -14,6 +14,7 @@
 
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/opensslptr.h"
+#include "keykiosk/x509text.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -224,22 +225,8 @@ int main(int argc, char **argv)
                                                            : roles::kClientPolicy)};
     if (parser.isSet(QStringLiteral("policy")))
         policyOids << parser.value(QStringLiteral("policy"));
-    {
-        // Built by hand: the v3 config parser wants a config database for policies.
-        std::unique_ptr<CERTIFICATEPOLICIES,
-                        OpenSslDeleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>
-            policies(sk_POLICYINFO_new_null());
-        for (const QString &oid : policyOids) {
-            POLICYINFO *info = POLICYINFO_new();
-            ASN1_OBJECT_free(info->policyid);
-            info->policyid = OBJ_txt2obj(oid.toLatin1().constData(), 1);
-            if (!info->policyid || !sk_POLICYINFO_push(policies.get(), info))
-                fail(QStringLiteral("cannot add the certificate policy %1").arg(oid));
-        }
-        if (!X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0,
-                               X509V3_ADD_DEFAULT))
-            fail(QStringLiteral("cannot add the certificate policies"));
-    }
+    if (kk::Error e = kk::addCertificatePolicies(cert.get(), policyOids))
+        fail(e.detail);
     signAndWrite(cert.get(), caKey.get(), parser.value(QStringLiteral("out")),
                  parser.value(QStringLiteral("pem-out")));
     return 0;

@@ -17,10 +17,12 @@
 namespace kk::test {
 
 // A TCP connection to the RA from another loopback address than the real client's (the
-// attacker is another peer).
-inline int connectFrom(const char *local, quint16 port)
+// attacker is another peer). Non-blocking: connect returns at once, and the connection
+// completes on its own.
+inline int connectFrom(const char *local, quint16 port, bool nonBlocking = false)
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd =
+        ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
     sockaddr_in from{};
     from.sin_family = AF_INET;
     ::inet_pton(AF_INET, local, &from.sin_addr);
@@ -29,7 +31,8 @@ inline int connectFrom(const char *local, quint16 port)
     to.sin_port = htons(port);
     ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
     if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&from), sizeof from) != 0 ||
-        ::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0) {
+        (::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0 &&
+         !(nonBlocking && errno == EINPROGRESS))) {
         if (fd >= 0)
             ::close(fd);
         return -1;

@@ -122,22 +122,7 @@ private:
     {
         // 127.0.0.2 ... 127.0.0.60, in turn.
         const std::string from = "127.0.0." + std::to_string(2 + i % 59);
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_in local{};
-        local.sin_family = AF_INET;
-        ::inet_pton(AF_INET, from.c_str(), &local.sin_addr);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(m_port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0 ||
-            (::connect(fd, reinterpret_cast<sockaddr *>(&to), sizeof to) != 0 &&
-             errno != EINPROGRESS)) {
-            if (fd >= 0)
-                ::close(fd);
-            return -1;
-        }
-        return fd;
+        return connectFrom(from.c_str(), m_port, true);
     }
     void keepUp()
     {
@@ -230,7 +215,8 @@ private slots:
                                     .arg(QString::fromLatin1(c.answer.left(80)))));
             most = std::max(most, c.sent);
         }
-        qInfo("64 connections: answered %d after at most %lld bytes sent (its read buffer holds %zu); "
+        qInfo("64 connections: answered %d after at most %lld bytes sent (its read buffer holds "
+              "%zu); "
               "RA peak RSS %ld kB before, %ld kB after",
               status, most, ra::readBufferBytes(8 * 1024), before, peak);
         QVERIFY2(peak > 0 && peak < 100 * 1024, qPrintable(QString::number(peak)));
