@@ -138,11 +138,16 @@ public:
                         << QStringLiteral("KK_AUTOPILOT_SETTLE_MS=150")
                         << QStringLiteral("KK_AUTOPILOT_KEY_MS=40");
         if (journey() == Journey::Refused) {
-            // The bank's operator refuses the first request once it is pending; the new one
-            // the client makes after it stays pending.
+            // The bank's operator refuses the first request once the kiosk has heard that the
+            // bank holds it; the new one the client makes after it stays pending. Refusing as
+            // soon as the register says pending would race the bank's own answer (it reads the
+            // request again to answer, and may already answer the refusal), and the census
+            // would count the calls of one path and the rows kill on another.
             m_operator.setInterval(250);
             QObject::connect(&m_operator, &QTimer::timeout, [this] {
-                if (requestStatuses(m_bank).value(0) != QLatin1String("pending"))
+                if (!m_kiosk ||
+                    !m_kiosk->out().contains(QStringLiteral("the request is with the bank")) ||
+                    requestStatuses(m_bank).value(0) != QLatin1String("pending"))
                     return;
                 m_bank.cli({QStringLiteral("reject"), QStringLiteral("1"),
                             QStringLiteral("--reason"), kReason});
@@ -162,11 +167,13 @@ public:
                               : m_environment + QStringList{QStringLiteral("KK_KILL_CALL=") + kill};
     }
     const QString &config() const { return m_config; }
+    void kioskGone() { m_kiosk = nullptr; }
 
     // The cards go in once the kiosk waits for them (those still in from the last run stay):
     // the staff token first, and the client's once staff mode is on, as staff do.
     void insertCards(Kiosk &kiosk)
     {
+        m_kiosk = &kiosk;
         if (journey() != Journey::StaffRecovery) {
             if (!m_clientCard.isInserted())
                 m_clientCard.insert(m_pcscd.port());
@@ -245,6 +252,7 @@ private:
     QStringList m_environment;
     VirtualCard m_staffCard, m_clientCard;
     QTimer m_operator;
+    Kiosk *m_kiosk = nullptr; // the one running now, whose screen the operator's timing follows
 };
 
 // Runs the kiosk until the journey ends (or, with `kill`, until the shim kills it).
@@ -267,7 +275,9 @@ Run runKiosk(World &world, const QString &kill, bool *ended)
         }
         QTest::qWait(100);
     }
-    return kiosk.running() ? kiosk.stop() : kiosk.waitForDeath(1000);
+    const Run run = kiosk.running() ? kiosk.stop() : kiosk.waitForDeath(1000);
+    world.kioskGone();
+    return run;
 }
 
 // The census: the journey once, whole; how many calls of each function it makes.
