@@ -142,4 +142,43 @@ private:
     std::unique_ptr<SqlCursor> m_cursor;
 };
 
+// One write to the register that lands whole or not at all: an SQL transaction, called a
+// write here because "transaction" in the bank's code is a CMP one. begin() opens it; commit()
+// makes it one; any other way out of the scope (an error returned early) rolls it back.
+class SqlWrite
+{
+public:
+    explicit SqlWrite(SqlDatabase &db) : m_db(db) {}
+    ~SqlWrite() { rollback(); }
+    SqlWrite(const SqlWrite &) = delete;
+    SqlWrite &operator=(const SqlWrite &) = delete;
+
+    // Busy, a full disk or a lost server: nothing is open, nothing was written.
+    Error begin()
+    {
+        Error e = m_db.begin();
+        m_open = !e;
+        return e;
+    }
+    Error commit()
+    {
+        Error e = m_db.exec("COMMIT");
+        if (!e)
+            m_open = false;
+        return e;
+    }
+    // Undoes it now (the scope's end does too); what a rollback itself reports.
+    Error rollback()
+    {
+        if (!m_open)
+            return {};
+        m_open = false;
+        return m_db.exec("ROLLBACK");
+    }
+
+private:
+    SqlDatabase &m_db;
+    bool m_open = false;
+};
+
 } // namespace kk::ra

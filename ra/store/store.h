@@ -1,5 +1,5 @@
 #pragma once
-// The RA's durable record, with a versioned schema: one SQLite file (WAL; the serving RA
+// The RA's durable record (the register), with a versioned schema: one SQLite file (WAL; the serving RA
 // flushes it before each answer, sqldatabase.h) for one node, or a PostgreSQL database that
 // several RA nodes share.
 //  - requests: what the seeds' "Запросы на перегенерацию" list shows (date, number, UID,
@@ -16,29 +16,19 @@
 //    someone who gets past the triggers is still found by `audit verify`.
 
 #include "keykiosk/expected.h"
+#include "requestlifecycle.h"
 #include "sqldatabase.h"
 
 #include <QDateTime>
 #include <QStringList>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 
 namespace kk::ra {
-
-enum class RequestStatus
-{
-    Pending,          // waiting for approval (auto after a delay, or operators)
-    Approved,         // approved, certificate not yet issued
-    Issued,           // certificate issued, not yet confirmed by the client
-    Confirmed,        // the client confirmed (certConf accepted): in operation
-    Rejected,         // refused by the bank, with a reason
-    RejectedByClient, // the client refused the certificate in certConf
-};
-QString statusName(RequestStatus status);
-std::optional<RequestStatus> statusFromName(const QString &name);
 
 struct RequestRecord
 {
@@ -86,6 +76,7 @@ enum class CertificateState
     Revoked,
 };
 QString stateName(CertificateState state);
+std::optional<CertificateState> stateFromName(const QString &name);
 
 struct CertificateRecord
 {
@@ -191,7 +182,8 @@ public:
     Expected<QVector<RequestRecord>> list(std::optional<RequestStatus> status = std::nullopt,
                                           const QString &sitting = {});
 
-    // Operator and policy actions, each audited. Each checks the current status so that, e.g.,
+    // Operator and policy actions, each audited. Each moves a request by one row of its
+    // lifecycle (requestlifecycle.h) and refuses what the table does not list, so that, e.g.,
     // an issued request cannot be rejected afterwards. A request that needs two approvals
     // (dual control) is approved by two different operators; the same one twice is refused.
     Error approve(qint64 id, const QString &operatorName);
@@ -233,16 +225,29 @@ public:
     Expected<int> issuedCount(const QByteArray &newKeyHash);
 
 private:
+    // The files of store/ share these: schema.cpp (versions and migrations), requests.cpp
+    // (requests and their CMP transactions), register.cpp (abonents, certificates,
+    // revocations), auditlog.cpp; store.cpp opens the register.
     explicit Store(std::unique_ptr<SqlDatabase> db);
     template <typename Key>
     Expected<std::optional<RequestRecord>> findOne(const char *where, const Key &key);
     Error exec(const char *sql);
     Error migrateSqlite(int current);
+    Error chainAuditLog(); // schema 6's step
     Expected<int> migratePostgres();
     Error requireCurrentSchema(const QString &remedy);
+    // Appends to the audit log inside the caller's write.
     Error auditLocked(const QString &actor, const QString &action, const QString &request,
                       const QString &detail);
     Error loadApprovals(RequestRecord &record);
+    // Inside the caller's write: moves `request` (as read) by `event`, setting `updated` and
+    // what `alsoSet` names (", reason = ?3"; its parameters bound by `bind`).
+    Error moveRequest(const RequestRecord &request, RequestEvent event, qint64 now,
+                      const char *alsoSet = "", const std::function<void(Query &)> &bind = {});
+    // Inside the caller's write: a confirmed request's certificate joins the register, and
+    // what it replaces steps down (superseded; a replaced token's certificates revoked).
+    Error registerConfirmed(const RequestRecord &request, qint64 now);
+    Error revokeReplacedToken(const RequestRecord &request, qint64 now);
 
     std::unique_ptr<SqlDatabase> m_db;
     int m_foundVersion = -1;
