@@ -1,10 +1,15 @@
 #pragma once
 // Raw PKCS#11 access: loading a module, listing tokens, sessions, login, objects, key
 // generation and certificate storage. Not thread-safe by design: the TokenService owns it
-// on its worker thread.
+// on its worker thread. In backend/token/, by job (as libp11's p11_load, p11_slot, p11_key,
+// p11_cert, p11_ckr): pkcs11module.cpp (the module, its slots, opening sessions),
+// tokensession.cpp (login, logout, the seed), tokenobjects.cpp (objects, certificates,
+// labels), tokenkeys.cpp (key generation per algorithm, key ids, origin checks) and
+// pkcs11errors.cpp.
 
 #include "keykiosk/expected.h"
 #include "keykiosk/securebuffer.h"
+#include "keykiosk/token/pkcs11errors.h"
 #include "keykiosk/token/tokentypes.h"
 
 #include <map>
@@ -15,12 +20,8 @@
 
 namespace kk {
 
-QString ckrName(CK_RV rv);
 // The mechanisms a generated key may be used with (CKA_ALLOWED_MECHANISMS): signing only.
 std::vector<CK_MECHANISM_TYPE> signingMechanisms(KeyAlgorithm algorithm);
-// Maps a PKCS#11 return value to the catalogue (token removed, PIN locked, ...).
-ErrorCode errorCodeFromCkr(CK_RV rv);
-Error pkcs11Error(const char *call, CK_RV rv);
 
 class TokenSession;
 
@@ -136,9 +137,6 @@ private:
     bool m_loggedIn = false;
 };
 
-} // namespace kk
-
-namespace kk {
 // SHA-1 over the subjectPublicKey bits of a DER SubjectPublicKeyInfo: the key identifier
 // convention of RFC 5280 4.2.1.2 (1), used as CKA_ID so certificate and keys match by id.
 QByteArray subjectKeyIdentifier(const QByteArray &spkiDer);
