@@ -3,6 +3,7 @@
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/faultpoint.h"
 #include "keykiosk/logging.h"
+#include "keykiosk/languagetext.h"
 #include "keykiosk/x509text.h"
 #include "transportcause.h"
 
@@ -596,7 +597,7 @@ EnrollStep CmpRequest::step()
         result.state = EnrollState::Waiting;
         result.checkAfterSeconds = checkAfter;
         qCInfo(lcEnroll) << "the bank accepted the request; check again after" << checkAfter
-                         << "s:" << result.serverText;
+                         << "s:" << readableTaggedText(result.serverText);
         return result;
     }
     const QString details = opensslErrors();
@@ -614,7 +615,7 @@ EnrollStep CmpRequest::step()
             : fail & (1 << OSSL_CMP_PKIFAILUREINFO_certRevoked) ? ErrorCode::CertificateRevoked
                                                                 : ErrorCode::BankRejected;
         result.error = Error(code, QStringLiteral("bank refused: %1 (failInfo 0x%2)")
-                                       .arg(result.serverText)
+                                       .arg(readableTaggedText(result.serverText))
                                        .arg(fail, 0, 16));
     } else if (tlsRefused(details)) {
         // The bank's TLS certificate did not verify, or the handshake was refused: not a

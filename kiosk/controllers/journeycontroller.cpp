@@ -9,6 +9,7 @@
 #include "keykiosk/journal/journal.h"
 #include "keykiosk/journey/recovery.h"
 #include "keykiosk/journey/runner.h"
+#include "keykiosk/languagetext.h"
 #include "keykiosk/logging.h"
 
 namespace kk {
@@ -77,7 +78,9 @@ QString JourneyController::errorId() const
 
 QString JourneyController::bankReason() const
 {
-    return state() == WorkflowState::Refused ? m_runner->context().bankText : QString();
+    // The bank's words in the client's language (a refusal by the policy comes in three).
+    return state() == WorkflowState::Refused ? textInUiLanguage(m_runner->context().bankText)
+                                             : QString();
 }
 
 bool JourneyController::seeStaff() const

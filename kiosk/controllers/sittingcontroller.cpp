@@ -8,6 +8,7 @@
 #include "keykiosk/journal/journal.h"
 #include "keykiosk/journey/recovery.h"
 #include "keykiosk/journey/runner.h"
+#include "keykiosk/languagetext.h"
 #include "keykiosk/logging.h"
 
 #include <QCoreApplication>
@@ -247,7 +248,8 @@ void SittingController::finish()
         row.title = signer.title;
         row.status = statusText(int(signer.status));
         row.requestNumber = signer.requestNumber;
-        row.note = signer.status == SignerStatus::SignerRefused ? signer.reason : QString();
+        row.note = signer.status == SignerStatus::SignerRefused ? textInUiLanguage(signer.reason)
+                                                                : QString();
         if (!signer.certificateDer.isEmpty()) {
             auto parsed = parseCertificate(signer.certificateDer);
             if (parsed)
@@ -295,7 +297,7 @@ QVariantList SittingController::signers() const
         row.insert(QStringLiteral("title"), s.title);
         row.insert(QStringLiteral("status"), int(s.status));
         row.insert(QStringLiteral("statusText"), statusText(int(s.status)));
-        row.insert(QStringLiteral("reason"), s.reason);
+        row.insert(QStringLiteral("reason"), textInUiLanguage(s.reason));
         row.insert(QStringLiteral("requestNumber"), s.requestNumber);
         row.insert(QStringLiteral("present"), token && token->serial == s.tokenSerial);
         row.insert(QStringLiteral("action"), int(actionFor(i)));

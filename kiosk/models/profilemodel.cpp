@@ -1,5 +1,7 @@
 #include "profilemodel.h"
 
+#include "keykiosk/languagetext.h"
+
 #include <QCoreApplication>
 
 namespace kk {
@@ -77,7 +79,7 @@ QVariant ProfileModel::data(const QModelIndex &index, int role) const
     case ErrorTextRole:
         return profile.error ? clientMessage(profile.error.code) : QString();
     case BankReasonRole:
-        return profile.bankReason;
+        return textInUiLanguage(profile.bankReason);
     default:
         return {};
     }

@@ -1,5 +1,7 @@
 #include "raservice.h"
 
+#include "keykiosk/languagetext.h"
+
 #include "protectionpolicy.h"
 
 #include "certificatecache.h"
@@ -139,6 +141,56 @@ OSSL_CMP_PKISI *rejection(int failBit, const QString &text)
     return status(OSSL_CMP_PKISTATUS_rejection, failBit, text);
 }
 
+int failureBit(FailureInfo failure)
+{
+    switch (failure) {
+    case FailureInfo::BadRequest:
+        return OSSL_CMP_PKIFAILUREINFO_badRequest;
+    case FailureInfo::BadTime:
+        return OSSL_CMP_PKIFAILUREINFO_badTime;
+    case FailureInfo::BadCertId:
+        return OSSL_CMP_PKIFAILUREINFO_badCertId;
+    case FailureInfo::BadMessageCheck:
+        return OSSL_CMP_PKIFAILUREINFO_badMessageCheck;
+    case FailureInfo::BadCertTemplate:
+        return OSSL_CMP_PKIFAILUREINFO_badCertTemplate;
+    case FailureInfo::NotAuthorized:
+        return OSSL_CMP_PKIFAILUREINFO_notAuthorized;
+    case FailureInfo::CertRevoked:
+        return OSSL_CMP_PKIFAILUREINFO_certRevoked;
+    }
+    return OSSL_CMP_PKIFAILUREINFO_badRequest;
+}
+
+// The policy's refusal: its reason in the kiosk's three languages, in one tagged string
+// (keykiosk/languagetext.h); the log has the rule's name, Russian and English.
+OSSL_CMP_PKISI *refusal(const Decision &decision)
+{
+    const RefusalRow &row = refusalRow(*decision.refusal);
+    const Reason reason = reasonOf(decision);
+    logRefusal(QtInfoMsg, QStringLiteral("rejecting (%1): %2 (%3)")
+                              .arg(QLatin1String(row.name), reason.ru, reason.en));
+    return status(OSSL_CMP_PKISTATUS_rejection, failureBit(row.failure),
+                  taggedText({{QStringLiteral("ru"), reason.ru},
+                              {QStringLiteral("kk"), reason.kk},
+                              {QStringLiteral("en"), reason.en}}));
+}
+
+OSSL_CMP_PKISI *refusal(const std::optional<Refusal> &refused)
+{
+    Decision decision;
+    decision.refusal = refused;
+    return refusal(decision);
+}
+
+// A new request starts as the policy decided: approved at once, or waiting for approvals.
+void startAs(RequestRecord &draft, const Decision &decision)
+{
+    draft.status = decision.status;
+    draft.approvalsNeeded = decision.approvalsNeeded;
+    draft.approveAfter = decision.approveAfter;
+}
+
 const char kOidInn[] = "1.2.643.3.131.1.1";
 const char kOidOgrn[] = "1.2.643.100.1";
 const char kOidSnils[] = "1.2.643.100.3";
@@ -218,6 +270,8 @@ struct RaService::Transaction
     // Each checks its kind of request and fills in the draft; a refusal is returned.
     OSSL_CMP_PKISI *keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
     OSSL_CMP_PKISI *initialRequest(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
+    // The client an initial request names, from the register.
+    Expected<std::optional<AbonentRecord>> abonentFor(const X509_NAME *requested);
 };
 
 void RaService::Transaction::receive(const QByteArray &der, const ParsedMessage &parsed,
@@ -355,62 +409,59 @@ void onError(OSSL_CMP_SRV_CTX *, const OSSL_CMP_MSG *, const OSSL_CMP_PKISI *si,
 OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft,
                                                   QString &actor)
 {
-    const RaPolicy &policy = service->policy();
     Store *store = service->store();
-    // 1. The old certificate named in the request must be the one that protected it.
+    // The facts, for the policy (requestpolicy.h). OpenSSL accepted the protection with the
+    // first of extraCerts only (offerSenderCertificate): that certificate protected the
+    // request, and it must be the one oldCertID names. No second verification.
+    RenewalFacts facts;
     const OSSL_CRMF_CERTID *oldId = OSSL_CRMF_MSG_get0_regCtrl_oldCertID(crm);
-    if (!oldId)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("kur without oldCertID"));
-    // OpenSSL accepted the protection with the first of extraCerts only
-    // (offerSenderCertificate): that certificate protected the request, and it must be the one
-    // oldCertID names. No second verification.
-    const QByteArray &oldCertDer = protectionCertDer;
-    X509Ptr oldCert = parsedCertificate(oldCertDer);
-    if (!oldCert)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("the certificate named in oldCertID was not sent"));
-    if (X509_NAME_cmp(X509_get_issuer_name(oldCert.get()), OSSL_CRMF_CERTID_get0_issuer(oldId)) !=
-            0 ||
-        ASN1_INTEGER_cmp(X509_get0_serialNumber(oldCert.get()),
-                         OSSL_CRMF_CERTID_get0_serialNumber(oldId)) != 0)
-        return rejection(
-            OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-            QStringLiteral("the request is not protected by the certificate named in oldCertID"));
-    const QString oldSerial = serialHex(oldCert.get());
-    actor = QStringLiteral("client %1").arg(oldSerial);
-
-    // 2. Only a client's certificate renews, and only one the bank's register holds as such:
-    // not the RA's own, not a staff member's, not one the bank never issued.
-    if (!certificatePolicies(oldCert.get()).contains(policy.clientPolicyOid))
-        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
-                         QStringLiteral("Запрос защищён сертификатом, который не является "
-                                        "сертификатом клиента (not a client certificate)"));
-    auto registered = store->findCertificate(oldSerial);
-    if (!registered)
-        return unavailable(QStringLiteral("registration database unavailable"));
-    if (!registered.value() || registered.value()->role != CertificateRole::Client)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("Сертификат не найден в реестре банка (the certificate "
-                                        "is not in the bank's register of client certificates)"));
-    const CertificateRecord &known = *registered.value();
-    // The very certificate the bank issued: a certificate made up with the same serial (for
-    // a key its maker holds) is not it. Its signature needs no second check: the register
-    // holds only certificates the bank issued, and OpenSSL has checked the chain of the
-    // one that protected the request.
-    if (known.der != oldCertDer)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertId,
-                         QStringLiteral("the current certificate was not issued by this bank"));
-
-    // 3. The request, once per new public key.
+    facts.namesOldCertificate = oldId != nullptr;
+    X509Ptr oldCert = parsedCertificate(protectionCertDer);
+    facts.oldCertificateSent = oldCert != nullptr;
+    QString oldSerial;
+    if (oldId && oldCert) {
+        facts.protectedByNamedCertificate =
+            X509_NAME_cmp(X509_get_issuer_name(oldCert.get()),
+                          OSSL_CRMF_CERTID_get0_issuer(oldId)) == 0 &&
+            ASN1_INTEGER_cmp(X509_get0_serialNumber(oldCert.get()),
+                             OSSL_CRMF_CERTID_get0_serialNumber(oldId)) == 0;
+        oldSerial = serialHex(oldCert.get());
+        actor = QStringLiteral("client %1").arg(oldSerial);
+        facts.clientPolicy =
+            certificatePolicies(oldCert.get()).contains(service->policy().clientPolicyOid);
+        facts.oldNotAfter = notAfterOf(oldCert.get());
+    }
+    if (facts.protectedByNamedCertificate && facts.clientPolicy) {
+        auto registered = store->findCertificate(oldSerial);
+        if (!registered)
+            return unavailable(QStringLiteral("registration database unavailable"));
+        facts.registered = registered.value();
+        // The register holds only certificates the bank issued, and OpenSSL has checked the
+        // chain of the one that protected the request: the same bytes are the same one.
+        facts.sameAsRegistered = facts.registered && facts.registered->der == protectionCertDer;
+    }
     const QByteArray spki = templatePublicKeySpki(crm);
-    if (spki.isEmpty())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
-                         QStringLiteral("no public key in the certificate template"));
+    facts.hasNewKey = !spki.isEmpty();
+    draft.newKeySpki = spki;
+    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
+    if (facts.sameAsRegistered && facts.hasNewKey) {
+        auto existing = store->findByKeyHash(draft.newKeyHash);
+        if (!existing)
+            return unavailable(QStringLiteral("registration database unavailable"));
+        if (existing.value())
+            facts.existingRequest = existing.value()->status;
+    }
+    const Decision decision =
+        decideRenewal(facts, service->policy(), QDateTime::currentDateTimeUtc());
+    if (decision.refused())
+        return refusal(decision);
+
+    // The request, once per new public key.
     draft.kind = QStringLiteral("kur");
     draft.caseKind = QStringLiteral("renewal");
     const X509_NAME *subject = X509_get_subject_name(oldCert.get());
-    draft.uid = known.abonentUid.isEmpty() ? nameField(subject, "UID") : known.abonentUid;
+    draft.uid = facts.registered->abonentUid.isEmpty() ? nameField(subject, "UID")
+                                                       : facts.registered->abonentUid;
     if (draft.uid.isEmpty())
         draft.uid = oldSerial;
     draft.abonent = nameField(subject, "CN");
@@ -418,188 +469,101 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CRMF_MSG *crm, Requ
     if (!organization.isEmpty())
         draft.abonent += QStringLiteral(", ") + organization;
     draft.oldCertSerial = oldSerial;
-    draft.newKeySpki = spki;
-    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
     draft.subjectDer =
         derBytes([subject](unsigned char **out) { return i2d_X509_NAME(subject, out); });
-
-    // A request the bank already holds for this key continues, whatever happened since (it
-    // was confirmed and the old certificate superseded, or it expired while the client was
-    // away); the policy applies to new requests.
-    auto existing = store->findByKeyHash(draft.newKeyHash);
-    if (!existing)
-        return unavailable(QStringLiteral("registration database unavailable"));
-    const bool known_request = existing.value().has_value();
-    const bool decided = known_request && existing.value()->status != RequestStatus::Pending &&
-                         existing.value()->status != RequestStatus::Rejected;
-    // A revocation stops even a decided request (the register's state counts revocations).
-    if (known.state == CertificateState::Revoked)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
-                         QStringLiteral("Текущий сертификат отозван (certificate revoked)"));
-    if (known.state == CertificateState::Superseded && !known_request)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("Этот сертификат уже заменён новым (%1): повторная "
-                                        "перегенерация по нему невозможна (certificate superseded)")
-                             .arg(known.replacedBy));
-    if (!decided) {
-        if (X509_cmp_current_time(X509_get0_notAfter(oldCert.get())) <= 0)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
-                             QStringLiteral("Срок действия ключа истёк: для изготовления нового "
-                                            "комплекта обратитесь в отделение банка "
-                                            "(certificate expired: renew at a branch)"));
-        int days = 0, seconds = 0;
-        ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(oldCert.get()));
-        if (!policy.allowUnscheduled && days > policy.renewalWindowDays)
-            return rejection(
-                OSSL_CMP_PKIFAILUREINFO_notAuthorized,
-                QStringLiteral(
-                    "Плановая регенерация ещё не требуется (renewal window not open yet)"));
-    }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (policy.approval == ApprovalMode::Auto && policy.autoDelaySeconds <= 0) {
-        draft.status = RequestStatus::Approved;
-    } else {
-        draft.status = RequestStatus::Pending;
-        draft.approvalsNeeded = 1;
-        if (policy.approval == ApprovalMode::Auto)
-            draft.approveAfter = now.addSecs(policy.autoDelaySeconds);
-    }
+    startAs(draft, decision);
     return nullptr;
+}
+
+Expected<std::optional<AbonentRecord>> RaService::Transaction::abonentFor(const X509_NAME *requested)
+{
+    // By UID, or by SNILS and INN (one abonent only).
+    Store *store = service->store();
+    const QString uid = requested ? nameField(requested, "UID") : QString();
+    if (!uid.isEmpty())
+        return store->findAbonent(uid);
+    if (!requested)
+        return std::optional<AbonentRecord>();
+    auto found =
+        store->findAbonents(nameField(requested, kOidSnils), nameField(requested, kOidInn));
+    if (!found)
+        return found.error();
+    return found->size() == 1 ? std::optional<AbonentRecord>(found->first())
+                              : std::optional<AbonentRecord>();
 }
 
 OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CRMF_MSG *crm,
                                                        RequestRecord &draft, QString &actor)
 {
-    const RaPolicy &policy = service->policy();
     Store *store = service->store();
-    // 1. Protected by a valid, unrevoked staff certificate of this bank. OpenSSL checked the
-    // protection with the first of extraCerts only, and its chain to the bank CA
-    // (offerSenderCertificate): that certificate is the one to judge.
+    // The facts, for the policy (requestpolicy.h). OpenSSL checked the protection with the
+    // first of extraCerts only, and its chain to the bank CA (offerSenderCertificate): that
+    // certificate is the one to judge.
+    InitialFacts facts;
     X509Ptr staffCert = parsedCertificate(protectionCertDer);
-    if (!staffCert)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badMessageCheck,
-                         QStringLiteral("Первичный запрос должен быть заверен сертификатом "
-                                        "сотрудника банка (an initial request must be protected "
-                                        "by a staff certificate)"));
-    const QString staffSerial = serialHex(staffCert.get());
-    const QString staffName = nameField(X509_get_subject_name(staffCert.get()), "CN");
-    actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
-    auto registered = store->findCertificate(staffSerial);
-    if (!registered)
-        return unavailable(QStringLiteral("registration database unavailable"));
-    if (!certificatePolicies(staffCert.get()).contains(policy.staffPolicyOid) ||
-        !registered.value() || registered.value()->role != CertificateRole::Staff)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_notAuthorized,
-                         QStringLiteral("Запрос заверен сертификатом, который не является "
-                                        "сертификатом сотрудника банка (not a staff certificate)"));
-    if (registered.value()->state == CertificateState::Revoked) // revocations counted in
-        return rejection(OSSL_CMP_PKIFAILUREINFO_certRevoked,
-                         QStringLiteral("Сертификат сотрудника отозван (the staff certificate "
-                                        "is revoked)"));
-    if (!validNow(staffCert.get()))
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badTime,
-                         QStringLiteral("Срок действия сертификата сотрудника истёк или не "
-                                        "наступил (the staff certificate is not valid now)"));
-
-    // 2. What staff checked: the case, the client's signed application, the checklist.
+    facts.staffCertificateSent = staffCert != nullptr;
+    if (staffCert) {
+        const QString staffSerial = serialHex(staffCert.get());
+        const QString staffName = nameField(X509_get_subject_name(staffCert.get()), "CN");
+        actor = QStringLiteral("staff %1 (%2)").arg(staffName, staffSerial);
+        draft.staff = QStringLiteral("%1 (%2)").arg(staffName, staffSerial);
+        auto registered = store->findCertificate(staffSerial);
+        if (!registered)
+            return unavailable(QStringLiteral("registration database unavailable"));
+        facts.staffRegistered = registered.value();
+        facts.staffPolicy =
+            certificatePolicies(staffCert.get()).contains(service->policy().staffPolicyOid);
+        facts.staffValidNow = validNow(staffCert.get());
+    }
+    // What staff checked: the case, the client's signed application, the checklist.
     const QHash<QString, QString> attributes = requestAttributes(crm);
-    draft.caseKind = attributes.value(QString::fromLatin1(roles::kRequestCase));
-    const QString application = attributes.value(QString::fromLatin1(roles::kRequestApplication));
-    const QString applicationDate =
-        attributes.value(QString::fromLatin1(roles::kRequestApplicationDate));
+    facts.caseKind = attributes.value(QString::fromLatin1(roles::kRequestCase));
+    facts.application = attributes.value(QString::fromLatin1(roles::kRequestApplication));
+    facts.applicationDate = attributes.value(QString::fromLatin1(roles::kRequestApplicationDate));
     draft.checklist = attributes.value(QString::fromLatin1(roles::kRequestChecklist));
-    const QStringList checked = draft.checklist.split(QLatin1Char(','));
-    if (application.trimmed().isEmpty() || applicationDate.trimmed().isEmpty() ||
-        !checked.contains(QStringLiteral("identity-document")) ||
-        !checked.contains(QStringLiteral("signed-application")))
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("Нужны номер и дата заявления клиента и отметки о "
-                                        "проверке документа и заявления (the application number "
-                                        "and date and the checklist are required)"));
-    const QStringList cases = {QStringLiteral("expired"), QStringLiteral("first-key"),
-                               QStringLiteral("replacement")};
-    if (!cases.contains(draft.caseKind))
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("unknown case '%1' (expired, first-key, replacement)")
-                             .arg(draft.caseKind));
-    draft.application = QStringLiteral("%1 от %2").arg(application, applicationDate);
-    draft.staff = QStringLiteral("%1 (%2)").arg(staffName, staffSerial);
-
-    // 3. The client, from the bank's register: by UID, or by SNILS and INN. The subject of the
-    // new certificate is the register's, never what the kiosk sent.
-    const X509_NAME *requested = OSSL_CRMF_CERTTEMPLATE_get0_subject(OSSL_CRMF_MSG_get0_tmpl(crm));
-    std::optional<AbonentRecord> abonent;
-    const QString uid = requested ? nameField(requested, "UID") : QString();
-    if (!uid.isEmpty()) {
-        auto found = store->findAbonent(uid);
-        if (!found)
-            return unavailable(QStringLiteral("registration database unavailable"));
-        abonent = found.value();
-    } else if (requested) {
-        auto found =
-            store->findAbonents(nameField(requested, kOidSnils), nameField(requested, kOidInn));
-        if (!found)
-            return unavailable(QStringLiteral("registration database unavailable"));
-        if (found->size() == 1)
-            abonent = found->first();
-    }
+    facts.checklist = draft.checklist.split(QLatin1Char(','));
+    // The client, from the bank's register: the subject of the new certificate is the
+    // register's, never what the kiosk sent.
+    auto abonent = abonentFor(OSSL_CRMF_CERTTEMPLATE_get0_subject(OSSL_CRMF_MSG_get0_tmpl(crm)));
     if (!abonent)
-        return rejection(
-            OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
-            QStringLiteral("Клиент не найден в реестре банка (the client is not in "
-                           "the bank's register: check the UID, or the SNILS and INN)"));
-    auto held = store->certificates(abonent->uid);
-    if (!held)
         return unavailable(QStringLiteral("registration database unavailable"));
-    std::optional<CertificateRecord> live;
-    for (const CertificateRecord &c : held.value()) {
-        if (c.role == CertificateRole::Client && c.state == CertificateState::Live)
-            live = c;
+    facts.clientFound = abonent->has_value();
+    if (facts.clientFound) {
+        auto held = store->certificates(abonent.value()->uid);
+        if (!held)
+            return unavailable(QStringLiteral("registration database unavailable"));
+        for (const CertificateRecord &c : held.value()) {
+            if (c.role == CertificateRole::Client && c.state == CertificateState::Live)
+                facts.liveClientCertificate = c;
+        }
     }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     const QByteArray spki = templatePublicKeySpki(crm);
-    const QByteArray keyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
-    auto existing = store->findByKeyHash(keyHash);
+    facts.hasNewKey = !spki.isEmpty();
+    draft.newKeySpki = spki;
+    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
+    auto existing = store->findByKeyHash(draft.newKeyHash);
     if (!existing)
         return unavailable(QStringLiteral("registration database unavailable"));
-    if (!existing.value()) { // the case must fit the register (a request under way continues)
-        if (draft.caseKind == QLatin1String("first-key") && live)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                             QStringLiteral("У клиента уже есть сертификат %1: выберите «срок "
-                                            "истёк» или «замена токена» (the client has a "
-                                            "certificate)")
-                                 .arg(live->serial));
-        if (draft.caseKind == QLatin1String("expired") && (!live || live->notAfter > now))
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                             live ? QStringLiteral("Сертификат клиента ещё действует: клиент "
-                                                   "перегенерирует ключи сам (the certificate has "
-                                                   "not expired)")
-                                  : QStringLiteral("У клиента нет сертификата, срок которого истёк "
-                                                   "(nothing has expired: first key?)"));
-        if (draft.caseKind == QLatin1String("replacement") && !live)
-            return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                             QStringLiteral("Заменять нечего: у клиента нет действующего "
-                                            "сертификата (nothing to replace: first key?)"));
-    }
-    if (spki.isEmpty())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
-                         QStringLiteral("no public key in the certificate template"));
+    if (existing.value())
+        facts.existingRequest = existing.value()->status;
+    const Decision decision =
+        decideInitial(facts, service->policy(), QDateTime::currentDateTimeUtc());
+    if (decision.refused())
+        return refusal(decision);
+
+    const AbonentRecord &client = *abonent.value();
+    const std::optional<CertificateRecord> &live = facts.liveClientCertificate;
     draft.kind = QStringLiteral("ir");
-    draft.uid = abonent->uid;
-    draft.abonent = abonent->organization.isEmpty()
-                        ? abonent->name
-                        : abonent->name + QStringLiteral(", ") + abonent->organization;
+    draft.caseKind = facts.caseKind;
+    draft.application = QStringLiteral("%1 от %2").arg(facts.application, facts.applicationDate);
+    draft.uid = client.uid;
+    draft.abonent = client.organization.isEmpty()
+                        ? client.name
+                        : client.name + QStringLiteral(", ") + client.organization;
     draft.oldCertSerial =
         draft.caseKind == QLatin1String("first-key") || !live ? QString() : live->serial;
-    draft.newKeySpki = spki;
-    draft.newKeyHash = keyHash;
-    draft.subjectDer = abonent->subjectDer;
-    if (policy.staffApprovals == 0) {
-        draft.status = RequestStatus::Approved; // the staff member's authorization suffices
-    } else {
-        draft.status = RequestStatus::Pending;
-        draft.approvalsNeeded = policy.staffApprovals;
-    }
+    draft.subjectDer = client.subjectDer;
+    startAs(draft, decision);
     return nullptr;
 }
 
@@ -610,13 +574,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     const RaPolicy &policy = service->policy();
     Store *store = service->store();
     const int body = OSSL_CMP_MSG_get_bodytype(req);
-    if (body != kBodyKur && body != kBodyIr)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("only key updates (kur) and staff-authorized initial "
-                                        "requests (ir) are accepted here"));
-    if (!crm)
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("no certificate request"));
+    if (auto refused = checkRequest(body == kBodyKur || body == kBodyIr, crm != nullptr))
+        return refusal(refused);
     const QByteArray &der = certRequestDer; // what OpenSSL is answering (receive)
     RequestRecord draft;
     QString actor;
@@ -626,10 +585,8 @@ OSSL_CMP_PKISI *RaService::Transaction::certRequest(const OSSL_CMP_MSG *req,
     // A signers' sitting at a kiosk: the request says which (an id the kiosk made up; the
     // operator approves a sitting at once with `approve --sitting`).
     draft.sitting = requestAttributes(crm).value(QString::fromLatin1(roles::kRequestSitting));
-    static const QRegularExpression sittingId(QStringLiteral("^[A-Za-z0-9-]{0,40}$"));
-    if (!sittingId.match(draft.sitting).hasMatch())
-        return rejection(OSSL_CMP_PKIFAILUREINFO_badRequest,
-                         QStringLiteral("malformed sitting id"));
+    if (auto refused = checkSitting(draft.sitting))
+        return refusal(refused);
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // A new request and this transaction are written together (one commit).

@@ -9,6 +9,7 @@
 #include "keykiosk/opensslptr.h"
 #include "keykiosk/x509text.h"
 #include "protectionpolicy.h"
+#include "requestpolicy.h"
 #include "sendercertificates.h"
 #include "store.h"
 
@@ -27,36 +28,6 @@
 #include <unordered_set>
 
 namespace kk::ra {
-
-enum class ApprovalMode
-{
-    Auto,
-    Manual
-};
-
-struct RaPolicy
-{
-    // The bank CA's profiles, by certificate policy OID ([roles], enroll/roles.h).
-    QString clientPolicyOid = QString::fromLatin1(roles::kClientPolicy);
-    QString staffPolicyOid = QString::fromLatin1(roles::kStaffPolicy);
-    QString raPolicyOid = QString::fromLatin1(roles::kRaPolicy);
-    // Operators who must approve a staff-authorized initial request before it is issued: 0
-    // (the staff member's authorization suffices), 1, or 2 (dual control: two different ones).
-    int staffApprovals = 0;
-    ApprovalMode approval = ApprovalMode::Auto;
-    int autoDelaySeconds = 3;
-    bool allowUnscheduled = true; // renewal before the window opens
-    int renewalWindowDays = 30;
-    int validityDays = 365;
-    QString crlUrl;            // the CRL distribution point new certificates carry (empty: none)
-    int checkAfterSeconds = 2; // what pollRep tells the client
-    int transactionIdleSeconds = 300; // in memory; the register keeps them for:
-    int transactionKeepDays = 7;
-    // Replay protection: a message's messageTime must be this close to the RA's clock, and
-    // its (transactionID, senderNonce) is refused a second time within twice the window.
-    int messageTimeWindowSeconds = 600;
-    int replayCacheEntries = 1000000; // a bound on memory whatever the traffic
-};
 
 // The replay window: O(1) per message, bounded in time and in memory.
 class ReplayWindow

@@ -7,6 +7,7 @@
 #include "keykiosk/x509text.h"
 #include "store.h"
 
+#include "keykiosk/languagetext.h"
 #include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/roles.h"
 
@@ -394,6 +395,13 @@ private slots:
         }
         QCOMPARE(step.state, EnrollState::Rejected);
         QVERIFY2(step.serverText.contains(reason), qPrintable(step.serverText));
+        // The bank's words come in the kiosk's three languages, a run each (ra/policy).
+        const QString ru = textInLanguage(step.serverText, QStringLiteral("ru"));
+        const QString kk = textInLanguage(step.serverText, QStringLiteral("kk"));
+        const QString en = textInLanguage(step.serverText, QStringLiteral("en"));
+        QVERIFY2(en.contains(reason), qPrintable(readableTaggedText(step.serverText)));
+        QVERIFY2(!ru.isEmpty() && !kk.isEmpty() && ru != en && kk != ru && kk != en,
+                 qPrintable(readableTaggedText(step.serverText)));
         // Refused means refused: nothing was issued for it.
         QVERIFY(!bank.ra.cli({QStringLiteral("requests")}).contains(QStringLiteral(" issued ")));
     }
