@@ -2,8 +2,8 @@
 
 #include "keykiosk/enroll/roles.h"
 #include "keykiosk/faultpoint.h"
-#include "keykiosk/logging.h"
 #include "keykiosk/languagetext.h"
+#include "keykiosk/logging.h"
 #include "keykiosk/x509text.h"
 #include "transportcause.h"
 

@@ -149,13 +149,13 @@ Decision decideRenewal(const RenewalFacts &facts, const RaPolicy &policy, const 
 struct InitialFacts
 {
     bool staffCertificateSent = false;
-    bool staffPolicy = false;    // the staff certificate carries the bank's staff policy
-    bool staffValidNow = false;  // within its validity now
+    bool staffPolicy = false;   // the staff certificate carries the bank's staff policy
+    bool staffValidNow = false; // within its validity now
     std::optional<CertificateRecord> staffRegistered;
-    QString caseKind;            // "expired", "first-key", "replacement"
+    QString caseKind; // "expired", "first-key", "replacement"
     QString application, applicationDate;
-    QStringList checklist;       // what staff confirmed
-    bool clientFound = false;    // one abonent, by UID or by SNILS and INN
+    QStringList checklist;    // what staff confirmed
+    bool clientFound = false; // one abonent, by UID or by SNILS and INN
     std::optional<CertificateRecord> liveClientCertificate;
     std::optional<RequestStatus> existingRequest;
     bool hasNewKey = false;

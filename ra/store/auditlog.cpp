@@ -177,8 +177,9 @@ Expected<QVector<AuditRecord>> Store::auditLog()
     return rows::readAll<AuditRecord>(
         q,
         [](const Query &row) {
-            return AuditRecord{row.int64(0), rows::fromEpoch(row.int64(1)), row.text(2),
-                               row.text(3),  row.text(4),                   row.text(5)};
+            return AuditRecord{row.int64(0), rows::fromEpoch(row.int64(1)),
+                               row.text(2),  row.text(3),
+                               row.text(4),  row.text(5)};
         },
         "audit log");
 }

@@ -64,8 +64,7 @@ Error Store::revokeReplacedToken(const RequestRecord &request, qint64 now)
         if (record.step() != SqlStep::Done)
             return record.error("revocation");
         if (Error e = auditLocked(QStringLiteral("system"), QStringLiteral("revoked"),
-                                  request.number,
-                                  QStringLiteral("%1: token replaced").arg(serial)))
+                                  request.number, QStringLiteral("%1: token replaced").arg(serial)))
             return e;
     }
     return {};
@@ -101,9 +100,8 @@ Expected<QVector<RevocationRecord>> Store::revocations()
     return rows::readAll<RevocationRecord>(
         q,
         [](const Query &row) {
-            return RevocationRecord{row.text(0),
-                                    QDateTime::fromSecsSinceEpoch(row.int64(1), Qt::UTC),
-                                    row.text(2)};
+            return RevocationRecord{
+                row.text(0), QDateTime::fromSecsSinceEpoch(row.int64(1), Qt::UTC), row.text(2)};
         },
         "revocations");
 }

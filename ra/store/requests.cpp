@@ -115,8 +115,8 @@ Expected<QString> takeRequestNumber(SqlDatabase &db)
 // idempotency rule is the database's: one request per new key (a unique index), also when two
 // nodes get the same key at the same moment (the second waits for the first's write and then
 // inserts nothing).
-Expected<qint64> insertRequest(SqlDatabase &db, const RequestRecord &request,
-                               const QString &number, qint64 now)
+Expected<qint64> insertRequest(SqlDatabase &db, const RequestRecord &request, const QString &number,
+                               qint64 now)
 {
     Query insert(db, "INSERT INTO requests (number, created, updated, kind, uid, abonent, "
                      "old_cert_serial, new_key_hash, new_key_spki, subject, status, "
@@ -179,8 +179,8 @@ Expected<RequestRecord> Store::createOrGet(const RequestRecord &request, const Q
         if (Error e = rememberTransaction(withRequest))
             return e;
     }
-    if (Error e = auditLocked(actor, QStringLiteral("created"), number.value(),
-                              creationDetail(request)))
+    if (Error e =
+            auditLocked(actor, QStringLiteral("created"), number.value(), creationDetail(request)))
         return e;
     if (Error e = write.commit())
         return e;
@@ -248,8 +248,8 @@ Error Store::moveRequest(const RequestRecord &request, RequestEvent event, qint6
     // The table's guard again in the UPDATE: the status read before the write may have moved
     // meanwhile (another node, on PostgreSQL).
     const QByteArray sql = "UPDATE requests SET status = '" +
-                           statusName(statusAfter(event)).toLatin1() + "', updated = ?1" +
-                           alsoSet + " WHERE id = ?2 AND " + statusGuardSql(event);
+                           statusName(statusAfter(event)).toLatin1() + "', updated = ?1" + alsoSet +
+                           " WHERE id = ?2 AND " + statusGuardSql(event);
     Query q(*m_db, sql.constData());
     q.bind(1, now).bind(2, request.id);
     if (bind)
@@ -337,9 +337,9 @@ Error Store::approveDue(const QDateTime &now)
 {
     std::lock_guard<std::recursive_mutex> lock(m_mutex);
     static const QByteArray sql =
-        "UPDATE requests SET status = '" + statusName(statusAfter(RequestEvent::Approved)).toLatin1() +
-        "', updated = ?1 WHERE " + statusGuardSql(RequestEvent::Approved) +
-        " AND approve_after > 0 AND approve_after <= ?1";
+        "UPDATE requests SET status = '" +
+        statusName(statusAfter(RequestEvent::Approved)).toLatin1() + "', updated = ?1 WHERE " +
+        statusGuardSql(RequestEvent::Approved) + " AND approve_after > 0 AND approve_after <= ?1";
     Query q(*m_db, sql.constData());
     q.bind(1, toEpoch(now));
     return q.step() == SqlStep::Done ? Error() : q.error("auto approval");
@@ -352,10 +352,10 @@ Error Store::markIssued(qint64 id, const QByteArray &certDer, const QString &ser
     if (Error e = write.begin())
         return e;
     // Unread: the signer's answer goes straight in, guarded by the lifecycle's table.
-    static const QByteArray sql =
-        "UPDATE requests SET status = '" + statusName(statusAfter(RequestEvent::Issued)).toLatin1() +
-        "', cert = ?, cert_serial = ?, updated = ? WHERE id = ? AND " +
-        statusGuardSql(RequestEvent::Issued) + " RETURNING number";
+    static const QByteArray sql = "UPDATE requests SET status = '" +
+                                  statusName(statusAfter(RequestEvent::Issued)).toLatin1() +
+                                  "', cert = ?, cert_serial = ?, updated = ? WHERE id = ? AND " +
+                                  statusGuardSql(RequestEvent::Issued) + " RETURNING number";
     Query issue(*m_db, sql.constData());
     issue.bind(1, certDer).bind(2, serial).bind(3, QDateTime::currentSecsSinceEpoch()).bind(4, id);
     const SqlStep rc = issue.step();

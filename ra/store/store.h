@@ -1,7 +1,7 @@
 #pragma once
-// The RA's durable record (the register), with a versioned schema: one SQLite file (WAL; the serving RA
-// flushes it before each answer, sqldatabase.h) for one node, or a PostgreSQL database that
-// several RA nodes share.
+// The RA's durable record (the register), with a versioned schema: one SQLite file (WAL; the
+// serving RA flushes it before each answer, sqldatabase.h) for one node, or a PostgreSQL database
+// that several RA nodes share.
 //  - requests: what the seeds' "Запросы на перегенерацию" list shows (date, number, UID,
 //    abonent, status, reason, the certificate), and for a staff-authorized initial request
 //    the case, the staff member, the client's application and the checklist;

@@ -7,9 +7,9 @@
 #include "keykiosk/x509text.h"
 #include "store.h"
 
-#include "keykiosk/languagetext.h"
 #include "keykiosk/enroll/cmpclient.h"
 #include "keykiosk/enroll/roles.h"
+#include "keykiosk/languagetext.h"
 
 #include <QFile>
 #include <QProcess>

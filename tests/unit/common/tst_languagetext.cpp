@@ -13,9 +13,10 @@ class TestLanguageText : public QObject
 private slots:
     void eachLanguageGetsItsRun()
     {
-        const QString text = taggedText({{QStringLiteral("ru"), QStringLiteral("Сертификат отозван")},
-                                         {QStringLiteral("kk"), QStringLiteral("Сертификат кері шақырылған")},
-                                         {QStringLiteral("en"), QStringLiteral("certificate revoked")}});
+        const QString text =
+            taggedText({{QStringLiteral("ru"), QStringLiteral("Сертификат отозван")},
+                        {QStringLiteral("kk"), QStringLiteral("Сертификат кері шақырылған")},
+                        {QStringLiteral("en"), QStringLiteral("certificate revoked")}});
         // The tags are the RFC's: U+E0001, then the letters at U+E0000 + ASCII.
         QVERIFY(text.startsWith(QString::fromStdU32String(U"\U000E0001\U000E0072\U000E0075")));
         QCOMPARE(textInLanguage(text, QStringLiteral("ru")), QStringLiteral("Сертификат отозван"));

@@ -45,8 +45,8 @@ InitialFacts goodInitial()
     f.caseKind = QStringLiteral("first-key");
     f.application = QStringLiteral("17");
     f.applicationDate = QStringLiteral("07.12.2026");
-    f.checklist = QStringList{QStringLiteral("identity-document"),
-                              QStringLiteral("signed-application")};
+    f.checklist =
+        QStringList{QStringLiteral("identity-document"), QStringLiteral("signed-application")};
     f.clientFound = f.hasNewKey = true;
     return f;
 }
@@ -55,8 +55,9 @@ QString outcome(const Decision &d)
 {
     if (d.refused())
         return QString::fromLatin1(refusalRow(*d.refusal).name);
-    return d.status == RequestStatus::Approved ? QStringLiteral("approved")
-                                               : QStringLiteral("pending/%1").arg(d.approvalsNeeded);
+    return d.status == RequestStatus::Approved
+               ? QStringLiteral("approved")
+               : QStringLiteral("pending/%1").arg(d.approvalsNeeded);
 }
 
 struct RenewalRow
@@ -70,8 +71,7 @@ const std::vector<RenewalRow> &renewalRows()
 {
     using S = CertificateState;
     static const std::vector<RenewalRow> rows = {
-        {"accepted, auto approval after a delay", [](RenewalFacts &, RaPolicy &) {},
-         "pending/1"},
+        {"accepted, auto approval after a delay", [](RenewalFacts &, RaPolicy &) {}, "pending/1"},
         {"accepted, auto approval at once",
          [](RenewalFacts &, RaPolicy &p) { p.autoDelaySeconds = 0; }, "approved"},
         {"accepted, operators approve",
@@ -157,8 +157,8 @@ const std::vector<InitialRow> &initialRows()
     static const std::vector<InitialRow> rows = {
         {"first key, the staff authorization suffices", [](InitialFacts &, RaPolicy &) {},
          "approved"},
-        {"first key, dual control",
-         [](InitialFacts &, RaPolicy &p) { p.staffApprovals = 2; }, "pending/2"},
+        {"first key, dual control", [](InitialFacts &, RaPolicy &p) { p.staffApprovals = 2; },
+         "pending/2"},
         {"no staff certificate",
          [](InitialFacts &f, RaPolicy &) { f.staffCertificateSent = false; },
          "not-staff-protected"},
@@ -291,8 +291,8 @@ private slots:
                  std::optional<Refusal>(Refusal::MalformedSittingId));
         QCOMPARE(checkSitting(QString(41, QLatin1Char('a'))),
                  std::optional<Refusal>(Refusal::MalformedSittingId));
-        for (Refusal r : {Refusal::NotKurOrIr, Refusal::NoCertificateRequest,
-                          Refusal::MalformedSittingId})
+        for (Refusal r :
+             {Refusal::NotKurOrIr, Refusal::NoCertificateRequest, Refusal::MalformedSittingId})
             m_reached << QString::fromLatin1(refusalRow(r).name);
     }
 

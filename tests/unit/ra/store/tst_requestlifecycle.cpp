@@ -13,12 +13,11 @@ Q_DECLARE_METATYPE(RequestEvent)
 
 namespace {
 
-const RequestStatus kStatuses[] = {RequestStatus::Pending,   RequestStatus::Approved,
-                                   RequestStatus::Issued,    RequestStatus::Confirmed,
-                                   RequestStatus::Rejected,  RequestStatus::RejectedByClient};
-const RequestEvent kEvents[] = {RequestEvent::Approved, RequestEvent::Refused,
-                                RequestEvent::Issued, RequestEvent::Confirmed,
-                                RequestEvent::RefusedByClient};
+const RequestStatus kStatuses[] = {RequestStatus::Pending,  RequestStatus::Approved,
+                                   RequestStatus::Issued,   RequestStatus::Confirmed,
+                                   RequestStatus::Rejected, RequestStatus::RejectedByClient};
+const RequestEvent kEvents[] = {RequestEvent::Approved, RequestEvent::Refused, RequestEvent::Issued,
+                                RequestEvent::Confirmed, RequestEvent::RefusedByClient};
 
 QString rowText(RequestStatus from, RequestEvent event, RequestStatus to)
 {

@@ -121,8 +121,8 @@ private slots:
         QVERIFY(created.ok());
         const qint64 id = created->id;
         expectRefused(m_store->markIssued(id, QByteArray("cert"), QStringLiteral("C0DE")),
-                      QStringLiteral("cannot be issued: it is pending"), id,
-                      RequestStatus::Pending, auditEntries());
+                      QStringLiteral("cannot be issued: it is pending"), id, RequestStatus::Pending,
+                      auditEntries());
         QVERIFY(!m_store->reject(id, QStringLiteral("ИНН"), QStringLiteral("op")));
         QCOMPARE(statusOf(id), RequestStatus::Rejected);
         const int entries = auditEntries();
