@@ -29,4 +29,8 @@ struct OpenSslCmpShare
 // Per renewal, averaged over `rounds` renewals; renewals < rounds if any failed.
 OpenSslCmpShare measureOpenSslCmpShare(int rounds);
 
+// Prints the bank's crypto floor of a renewal (its ECDSA operations, each timed alone) and
+// OpenSSL's share over `renewals`; 1 if OpenSSL's server failed.
+int printFloors(int renewals);
+
 } // namespace kk::bench
