@@ -236,4 +236,20 @@ enum class RenewalAction
 };
 Q_ENUM_NS(RenewalAction)
 
+// What the token screen says under the selected profile, for a client or for staff
+// (kiosk/controllers/actionhint.h).
+enum class ActionHint
+{
+    NothingToDo,
+    RenewNow,
+    CertificateOnToken,      // picked up: the PIN finishes it
+    RequestWithBank,         // the PIN picks the certificate up
+    NewRequestPossible,      // the bank refused the last one
+    AskStaff,                // only staff can help
+    StaffReplaceLockedToken, // staff: the PIN is locked, a new token is the way
+    StaffChooseCase,         // staff: recovery cases fit this profile
+    StaffNothingToRecover,   // staff: none fits
+};
+Q_ENUM_NS(ActionHint)
+
 } // namespace kk

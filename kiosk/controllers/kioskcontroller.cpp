@@ -1,5 +1,7 @@
 #include "kioskcontroller.h"
 
+#include "screenchoice.h"
+
 #include "keykiosk/journal/journal.h"
 #include "keykiosk/logging.h"
 #include "keykiosk/presence/tokenpresence.h"
@@ -207,64 +209,28 @@ void KioskController::onTokens(PresenceState state, const QVector<TokenInfo> &to
 
 void KioskController::applyScreen()
 {
-    if (m_journeyActive)
-        return; // the journey keeps the screen; it saw tokenLeft() if a token went
-    if (m_sessionTimedOut && !m_sittingActive) { // a sitting's board comes back instead
-        show(KioskScreen::InsertToken);
+    ScreenFacts facts;
+    facts.journeyActive = m_journeyActive;
+    facts.sessionTimedOut = m_sessionTimedOut;
+    facts.sittingActive = m_sittingActive;
+    facts.bankReachable = m_bankReachable;
+    facts.presence = m_presenceState;
+    facts.presenceError = m_presenceError.code;
+    facts.extraClientToken = !m_extraClients.isEmpty();
+    facts.readError = m_readError;
+    facts.reading = !m_reading.isEmpty();
+    facts.clientToken = m_token.has_value();
+    facts.clientTableReady = m_tableReady;
+    facts.staffToken = m_staffToken.has_value();
+    facts.current = m_screen;
+    const ScreenChoice choice = chooseScreen(facts);
+    if (!choice.screen)
         return;
-    }
-    const PresenceState state = m_presenceState;
-    if (!m_bankReachable && state != PresenceState::ServiceUnavailable) {
-        show(KioskScreen::OutOfService, ErrorCode::BankUnreachable);
-        return;
-    }
-    switch (state) {
-    case PresenceState::ServiceUnavailable:
-        show(KioskScreen::OutOfService, ErrorCode::PcscUnavailable);
-        return;
-    case PresenceState::SeveralTokens:
-        show(KioskScreen::Message, ErrorCode::MultipleTokens);
-        return;
-    case PresenceState::ForeignDevice:
-        show(KioskScreen::Message, ErrorCode::UnsupportedDevice);
-        return;
-    case PresenceState::TokenError:
+    if (m_presenceState == PresenceState::TokenError && choice.screen == KioskScreen::Message)
         qCWarning(lcKiosk) << m_presenceError.logText();
-        show(KioskScreen::Message,
-             m_presenceError.code == ErrorCode::None ? ErrorCode::Internal : m_presenceError.code);
-        return;
-    default:
-        break;
-    }
-    if (!m_extraClients.isEmpty()) { // two client tokens: which one is meant?
-        show(KioskScreen::Message, ErrorCode::MultipleTokens);
-        return;
-    }
-    if (m_readError != ErrorCode::None) {
-        show(KioskScreen::Message, m_readError);
-        return;
-    }
-    if (!m_reading.isEmpty() || (m_token && !m_tableReady) ||
-        state == PresenceState::TokenArriving) {
-        show(KioskScreen::ReadingToken);
-        return;
-    }
-    if (m_sittingActive) { // the board, whoever's token is in (or none)
-        show(KioskScreen::SittingBoard);
-        emit screenChanged(); // the token (or the timeout) may have changed on the same screen
-        return;
-    }
-    if (m_token) {
-        if (m_screen != KioskScreen::AcceptanceAct)
-            show(KioskScreen::TokenProfiles);
-        return;
-    }
-    if (m_staffToken) {
-        show(KioskScreen::StaffHome);
-        return;
-    }
-    show(KioskScreen::InsertToken);
-    emit screenChanged(); // tokenWasRemoved may have changed
+    show(*choice.screen, choice.code);
+    if (choice.refresh)
+        emit screenChanged();
 }
 
 void KioskController::setSittingActive(bool active)

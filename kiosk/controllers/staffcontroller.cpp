@@ -1,5 +1,7 @@
 #include "staffcontroller.h"
 
+#include "actionhint.h"
+
 #include "idlewatch.h"
 #include "journeycontroller.h"
 #include "kioskcontroller.h"
@@ -26,6 +28,8 @@ StaffController::StaffController(KioskController *kiosk, JourneyController *jour
     connect(m_kiosk, &KioskController::selectedProfileChanged, this,
             &StaffController::casesChanged);
     connect(m_kiosk, &KioskController::tokenChanged, this, &StaffController::casesChanged);
+    connect(this, &StaffController::casesChanged, this, &StaffController::hintChanged);
+    connect(this, &StaffController::changed, this, &StaffController::hintChanged);
     if (m_idle) {
         connect(m_idle, &IdleWatch::timedOut, this, [this] { end("staff mode's idle timeout"); });
         connect(m_idle, &IdleWatch::countdownChanged, this, &StaffController::idleChanged);
@@ -61,6 +65,14 @@ bool StaffController::clientPinLocked() const
 {
     const auto token = m_kiosk->token();
     return m_session && token && token->pinState == PinState::Locked;
+}
+
+ActionHint StaffController::actionHint() const
+{
+    const TokenProfile *profile = m_kiosk->selectedTokenProfile();
+    return actionHintFor(m_kiosk->selectedAction(),
+                         profile ? profile->status : ProfileStatus::InOperation, active(),
+                         clientPinLocked(), !recoveryCases().isEmpty());
 }
 
 bool StaffController::countingDown() const

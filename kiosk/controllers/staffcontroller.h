@@ -34,6 +34,8 @@ class StaffController : public QObject
     Q_PROPERTY(QVariantList recoveryCases READ recoveryCases NOTIFY casesChanged)
     // The client's PIN is locked: nothing on this token can be used; staff replace the token.
     Q_PROPERTY(bool clientPinLocked READ clientPinLocked NOTIFY casesChanged)
+    // What the token screen says under the selected profile, for the client or for staff.
+    Q_PROPERTY(kk::ActionHint actionHint READ actionHint NOTIFY hintChanged)
     // Staff mode's own idle countdown, shown in the banner.
     Q_PROPERTY(bool countingDown READ countingDown NOTIFY idleChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY idleChanged)
@@ -48,6 +50,7 @@ public:
     QString title() const;
     QVariantList recoveryCases() const;
     bool clientPinLocked() const;
+    ActionHint actionHint() const;
     bool countingDown() const;
     int secondsLeft() const;
     std::shared_ptr<StaffSession> session() const { return m_session; }
@@ -64,6 +67,7 @@ public:
 signals:
     void changed();
     void casesChanged();
+    void hintChanged();
     void idleChanged();
     void recoveryStarted(kk::RecoveryCase recoveryCase);
 

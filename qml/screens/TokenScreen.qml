@@ -213,18 +213,15 @@ Item {
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
                 text: {
-                    switch (Kiosk.selectedAction) {
-                    case KK.Renew: return qsTr("You can renew the keys of this profile now.")
-                    case KK.PickUp: return screen.selected.status === KK.NewCertificateReceived
-                                           ? qsTr("Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.")
-                                           : qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
-                    case KK.NewRequest: return qsTr("The bank refused the last request. You can make a new one.")
-                    case KK.SeeStaff: return Staff.active
-                                             ? (Staff.clientPinLocked
-                                                ? qsTr("The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.")
-                                                : Staff.recoveryCases.length > 0 ? qsTr("Staff: choose the recovery case.")
-                                                                                 : qsTr("Nothing staff can recover here."))
-                                             : qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
+                    switch (Staff.actionHint) {
+                    case KK.RenewNow: return qsTr("You can renew the keys of this profile now.")
+                    case KK.CertificateOnToken: return qsTr("Your new certificate is on the token. Enter your PIN to finish: the bank is told and your keys switch.")
+                    case KK.RequestWithBank: return qsTr("Your request is with the bank. Enter your PIN to pick up the certificate.")
+                    case KK.NewRequestPossible: return qsTr("The bank refused the last request. You can make a new one.")
+                    case KK.StaffReplaceLockedToken: return qsTr("The PIN of this token is locked: nothing on it can be used. Give the client a new token and run the replacement case on it.")
+                    case KK.StaffChooseCase: return qsTr("Staff: choose the recovery case.")
+                    case KK.StaffNothingToRecover: return qsTr("Nothing staff can recover here.")
+                    case KK.AskStaff: return qsTr("These keys cannot be renewed at the kiosk. Please see the staff.")
                     default: return qsTr("Nothing to do for this profile.")
                     }
                 }
