@@ -108,6 +108,10 @@ struct RaService::Transaction
     // Each checks its kind of request and fills in the draft; a refusal is returned.
     OSSL_CMP_PKISI *keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
     OSSL_CMP_PKISI *initialRequest(const OSSL_CRMF_MSG *crm, RequestRecord &draft, QString &actor);
+    // The template's new key into the draft, and (with `lookUp`) the register's request for
+    // it; false if the register could not be read.
+    bool readNewKey(const OSSL_CRMF_MSG *crm, RequestRecord &draft, bool lookUp, bool *hasNewKey,
+                    std::optional<RequestStatus> *existingRequest);
     // The client an initial request names, from the register.
     Expected<std::optional<AbonentRecord>> abonentFor(const X509_NAME *requested);
 };

@@ -14,6 +14,24 @@ namespace kk::ra {
 
 using namespace cmp;
 
+bool RaService::Transaction::readNewKey(const OSSL_CRMF_MSG *crm, RequestRecord &draft, bool lookUp,
+                                        bool *hasNewKey,
+                                        std::optional<RequestStatus> *existingRequest)
+{
+    const QByteArray spki = templatePublicKeySpki(crm);
+    *hasNewKey = !spki.isEmpty();
+    draft.newKeySpki = spki;
+    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
+    if (!lookUp || !*hasNewKey)
+        return true;
+    auto existing = service->store()->findByKeyHash(draft.newKeyHash);
+    if (!existing)
+        return false;
+    if (existing.value())
+        *existingRequest = existing.value()->status;
+    return true;
+}
+
 OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CRMF_MSG *crm, RequestRecord &draft,
                                                   QString &actor)
 {
@@ -48,17 +66,8 @@ OSSL_CMP_PKISI *RaService::Transaction::keyUpdate(const OSSL_CRMF_MSG *crm, Requ
         // chain of the one that protected the request: the same bytes are the same one.
         facts.sameAsRegistered = facts.registered && facts.registered->der == protectionCertDer;
     }
-    const QByteArray spki = templatePublicKeySpki(crm);
-    facts.hasNewKey = !spki.isEmpty();
-    draft.newKeySpki = spki;
-    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
-    if (facts.sameAsRegistered && facts.hasNewKey) {
-        auto existing = store->findByKeyHash(draft.newKeyHash);
-        if (!existing)
-            return unavailable(QStringLiteral("registration database unavailable"));
-        if (existing.value())
-            facts.existingRequest = existing.value()->status;
-    }
+    if (!readNewKey(crm, draft, facts.sameAsRegistered, &facts.hasNewKey, &facts.existingRequest))
+        return unavailable(QStringLiteral("registration database unavailable"));
     const Decision decision =
         decideRenewal(facts, service->policy(), QDateTime::currentDateTimeUtc());
     if (decision.refused())
@@ -146,15 +155,8 @@ OSSL_CMP_PKISI *RaService::Transaction::initialRequest(const OSSL_CRMF_MSG *crm,
                 facts.liveClientCertificate = c;
         }
     }
-    const QByteArray spki = templatePublicKeySpki(crm);
-    facts.hasNewKey = !spki.isEmpty();
-    draft.newKeySpki = spki;
-    draft.newKeyHash = QCryptographicHash::hash(spki, QCryptographicHash::Sha256);
-    auto existing = store->findByKeyHash(draft.newKeyHash);
-    if (!existing)
+    if (!readNewKey(crm, draft, true, &facts.hasNewKey, &facts.existingRequest))
         return unavailable(QStringLiteral("registration database unavailable"));
-    if (existing.value())
-        facts.existingRequest = existing.value()->status;
     const Decision decision =
         decideInitial(facts, service->policy(), QDateTime::currentDateTimeUtc());
     if (decision.refused())
